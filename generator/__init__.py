@@ -1,0 +1,1 @@
+"""flagboard: scores from a Git data repo → red/yellow flag results → a static site."""

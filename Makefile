@@ -1,0 +1,34 @@
+# `make site` builds the demo site into output/; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test bench golden lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/flagboard validate --scores scores
+	$(BIN)/flagboard compute --scores scores --out results
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+# Regenerate the demo town's golden results; review the diff before committing.
+golden: $(STAMP)
+	$(BIN)/flagboard compute --scores scores --out tests/golden/demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+
+clean:
+	rm -rf output results test-artifacts

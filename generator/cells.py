@@ -1,0 +1,139 @@
+"""Bytes → clean rows: decoding as Excel/WPS save files, CSV parsing, cell clean-up, numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from .problems import Problem
+
+# Full-width digits, point, signs (as typed with a Chinese IME) read as ASCII.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋−", "0123456789.-+-")
+# str.strip() already drops U+3000 and NBSP; these are invisible but not "space".
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
+_NUMBER_RE = re.compile(r"^([+-]?)(\d*)(?:\.(\d*))?$")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file's non-empty rows: the header and data rows, with Excel row numbers."""
+
+    name: str
+    header_row: int
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+    def column_label(self, index: int) -> str:
+        """The header text of a column, or its Excel letter when the header is empty."""
+        return self.header[index] or f"{excel_column(index)}列"
+
+
+def excel_column(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA, as Excel names columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def clean_cell(text: str) -> str:
+    return text.strip().strip(_INVISIBLE).strip().translate(_FULL_WIDTH)
+
+
+def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
+    """Text of a file saved as UTF-8 (with or without BOM) or GB18030/GBK."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(
+            name,
+            None,
+            None,
+            "encoding",
+            "文件是 UTF-16(Unicode 文本)编码,请在 Excel 中另存为「CSV UTF-8(逗号分隔)」",
+        )
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        row = data[: error.start].count(b"\n") + 1
+        return None, Problem(
+            name,
+            row,
+            None,
+            "encoding",
+            "文件编码无法识别(既不是 UTF-8 也不是 GBK/GB18030),"
+            "请在 Excel 或 WPS 中另存为「CSV UTF-8(逗号分隔)」",
+        )
+    if "\x00" in text:
+        return None, Problem(
+            name, None, None, "encoding", "文件含有空字符,不是文本文件,请另存为 CSV 文件"
+        )
+    return text, None
+
+
+def read_table(data: bytes, name: str) -> tuple[Table | None, list[Problem]]:
+    """Decode and parse a CSV file; wholly empty rows and columns are dropped."""
+    text, problem = decode(data, name)
+    if problem:
+        return None, [problem]
+    try:
+        records = [
+            (number, [clean_cell(cell) for cell in record])
+            for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+        ]
+    except csv.Error as error:
+        return None, [
+            Problem(name, None, None, "csv", f"CSV 格式有误({error}),请用 Excel 重新另存为 CSV")
+        ]
+    records = [(number, cells) for number, cells in records if any(cells)]
+    if not records:
+        return None, [Problem(name, None, None, "empty_file", "文件是空的,请填写表头和数据")]
+    width = max(len(cells) for _, cells in records)
+    padded = [(number, cells + [""] * (width - len(cells))) for number, cells in records]
+    keep = [i for i in range(width) if any(cells[i] for _, cells in padded)]
+    rows = [(number, [cells[i] for i in keep]) for number, cells in padded]
+    return Table(name, rows[0][0], rows[0][1], rows[1:]), []
+
+
+def read_rows(data: bytes, name: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+    """Clean rows of a CSV file (header first) with Excel row numbers, and decoding problems."""
+    table, problems = read_table(data, name)
+    if table is None:
+        return [], problems
+    return [(table.header_row, table.header), *table.rows], problems
+
+
+@dataclass(frozen=True)
+class Number:
+    """A parsed cell: hundredths of a point, or why it is not a number we accept."""
+
+    hundredths: int | None
+    error: str | None = None  # "not_a_number" | "too_many_decimals"
+
+
+def parse_number(text: str) -> Number:
+    """'92.5' → 9250 hundredths; at most two decimals (trailing zeros do not count)."""
+    match = _NUMBER_RE.match(text)
+    if not match or not (match.group(2) or match.group(3)):
+        return Number(None, "not_a_number")
+    sign, whole, fraction = match.group(1), match.group(2) or "0", (match.group(3) or "")
+    fraction = fraction.rstrip("0")
+    if len(fraction) > 2:
+        return Number(None, "too_many_decimals")
+    value = int(whole) * 100 + int(fraction.ljust(2, "0"))
+    return Number(-value if sign == "-" else value)
+
+
+def format_points(hundredths: int) -> str:
+    """9250 → '92.5', 9000 → '90', -50 → '-0.5': numbers without trailing zeros."""
+    sign = "-" if hundredths < 0 else ""
+    whole, fraction = divmod(abs(hundredths), 100)
+    if fraction == 0:
+        return f"{sign}{whole}"
+    return f"{sign}{whole}.{fraction:02d}".rstrip("0")

@@ -1,0 +1,36 @@
+"""Chinese words the tool reads and writes: the one place for each label."""
+
+# Event types as the office writes them in *.events.csv → internal ids.
+EVENT_IDS = {"现场会": "meeting", "一票否决": "veto", "加分": "bonus", "扣分": "deduction"}
+EVENT_NAMES = {v: k for k, v in EVENT_IDS.items()}
+
+FLAG_NAMES = {"red": "红旗", "yellow": "黄旗"}
+FLAG_TITLES = {"red": "先进村", "yellow": "促进村"}
+BASIS_NAMES = {"rank": "排名", "meeting": "现场会"}
+
+ACTION_NAMES = {
+    "interview": "约谈",
+    "warning": "警告",
+    "suspension": "停职",
+    "downgrade": "年度考核降一档",
+    "star_loss": "五星评定降一星",
+    "priority": "优先评优",
+}
+ACTION_LONG_NAMES = {
+    **ACTION_NAMES,
+    "downgrade": "年度考核降一档,保洁费及垃圾分类补贴按最低档",
+    "star_loss": "党组织五星评定降一星",
+}
+MONTHLY_ACTIONS = ("interview", "warning", "suspension")
+YEARLY_ACTIONS = ("downgrade", "star_loss", "priority")
+
+KIND_NAMES = {"monthly": "每月", "optional": "每月(可选)", "annual": "年度"}
+
+# Column headers of the office's files.
+ID_COLUMN = "编号"
+NAME_COLUMN = "村名"
+GRID_COLUMN = "网格"
+START_COLUMN = "起始月份"
+END_COLUMN = "终止月份"
+VILLAGE_COLUMNS = (ID_COLUMN, NAME_COLUMN, GRID_COLUMN, START_COLUMN, END_COLUMN)
+EVENT_COLUMNS = ("事件", "类别", "分值", "说明")

@@ -1,0 +1,122 @@
+"""town.toml → Town, with pydantic's errors turned into Chinese problems with line numbers."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from pydantic import ValidationError
+
+from .cells import decode
+from .model import Town
+from .problems import Problem
+
+_FIELD_NAMES = {
+    "town": "镇名 town",
+    "grids": "网格 [[grids]]",
+    "categories": "评比项目 [[categories]]",
+    "rules": "规则版本 [[rules]]",
+    "id": "id",
+    "name": "name",
+    "kind": "kind",
+    "full_marks": "full_marks",
+    "from": "from",
+    "until": "until",
+    "red_count": "red_count",
+    "yellow_count": "yellow_count",
+    "reward_tiers": "reward_tiers",
+    "penalty_tiers": "penalty_tiers",
+}
+_HINTS = {
+    "missing": "缺少必填项,请补上",
+    "extra_forbidden": "是不认识的设置项,请检查拼写或删除",
+    "string_too_short": "不能为空",
+    "too_short": "不能为空,至少要有一项",
+    "literal_error": "只能是 monthly(每月)、optional(可选)或 annual(年度)",
+    "string_pattern_mismatch": "只能用英文字母、数字、- 和 _",
+    "greater_than": "必须大于 0",
+    "greater_than_equal": "不能是负数",
+    "int_parsing": "必须是整数",
+    "int_from_float": "必须是整数",
+    "int_type": "必须是整数",
+    "float_parsing": "必须是数字",
+    "float_type": "必须是数字",
+    "string_type": "必须是用英文引号括起来的文字",
+    "tuple_type": "必须是用方括号括起来的列表",
+    "list_type": "必须是用方括号括起来的列表",
+}
+
+
+def parse_town(data: bytes, name: str) -> tuple[Town | None, list[Problem]]:
+    text, problem = decode(data, name)
+    if problem:
+        return None, [problem]
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"line (\d+)", str(error))
+        return None, [
+            Problem(
+                name,
+                int(line.group(1)) if line else None,
+                None,
+                "bad_toml",
+                f"town.toml 格式有误({error}),请检查引号、方括号和等号",
+            )
+        ]
+    try:
+        return Town.model_validate(raw), []
+    except ValidationError as error:
+        return None, [_problem(name, text, item) for item in error.errors()]
+
+
+def _problem(name: str, text: str, item: dict) -> Problem:
+    loc = tuple(item["loc"])
+    where = ".".join(str(part) for part in loc) or "town.toml"
+    if item["type"] == "value_error":
+        message = _value_error(item["msg"], where)
+    elif item["type"] == "missing" and loc == ("rules",):
+        message = '缺少规则版本 [[rules]](至少一个,写明 from = "YYYY-MM")'
+    else:
+        field = _FIELD_NAMES.get(str(loc[-1]), where) if loc else "town.toml"
+        hint = _HINTS.get(item["type"], f"不符合要求({item['msg']})")
+        message = f"{where}:{field} {hint}"
+    return Problem(name, _line_of(text, loc), where, "bad_town", message)
+
+
+def _value_error(msg: str, where: str) -> str:
+    if "month" in msg:
+        return f'{where}:月份必须写成 "YYYY-MM",例如 "2024-03"'
+    duplicate = re.search(r"duplicate (\S+): (.*)", msg)
+    if duplicate:
+        return f"{duplicate.group(1)} 有重复:{duplicate.group(2)},每一项必须不同"
+    return f"{where}:{msg}"
+
+
+def _line_of(text: str, loc: tuple) -> int | None:
+    """The line of town.toml that a pydantic location points at, when it can be found."""
+    if not loc:
+        return None
+    lines = text.splitlines()
+    table, index = loc[0], loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    key = loc[2] if index is not None and len(loc) > 2 else (loc[0] if index is None else None)
+    seen, start = -1, 0
+    if index is not None:
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(str(table))}\s*\]\]")
+        for number, line in enumerate(lines, start=1):
+            if header.match(line):
+                seen += 1
+                if seen == index:
+                    start = number
+                    break
+        else:
+            return None
+    if key is None:
+        return start or None
+    key_re = re.compile(rf"^\s*{re.escape(str(key))}\s*=")
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if index is not None and number > start and line.lstrip().startswith("["):
+            break
+        if key_re.match(line):
+            return number
+    return start or None

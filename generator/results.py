@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .cells import format_points
@@ -36,7 +37,10 @@ def write_results(data: Dataset, results: Results, out_dir: Path) -> list[Path]:
         path.write_bytes(table_csv(results, name).encode("utf-8"))
         written.append(path)
     path = out_dir / "results.json"
-    document = json.dumps(results_document(data, results), ensure_ascii=False, indent=1)
+    # Compact separators: indenting makes json fall back to its slow pure-Python encoder.
+    document = json.dumps(
+        results_document(data, results), ensure_ascii=False, separators=(",", ":")
+    )
     path.write_bytes((document + "\n").encode("utf-8"))
     written.append(path)
     return written
@@ -135,17 +139,28 @@ def _year(data: Dataset, year: str) -> dict:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    """Rows as dicts of plain JSON values, converted column by column (fast on large towns)."""
+    columns = {name: _json_column(frame[name]) for name in frame.columns}
+    keys = list(columns)
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def _json_value(value):
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, float):
-        hundredths = round(value * 100)
-        return hundredths // 100 if hundredths % 100 == 0 else hundredths / 100
-    if hasattr(value, "item"):  # numpy scalars
-        return _json_value(value.item())
-    if value == "":
-        return None
-    return value
+def _json_column(series: pd.Series) -> list:
+    """None for missing and empty text; points as 90 or 92.5; numpy scalars as Python ones."""
+    missing = series.isna().to_numpy()
+    if pd.api.types.is_float_dtype(series.dtype):
+        hundredths = (series.astype("Float64") * 100).round().fillna(0).astype("int64").to_numpy()
+        whole = hundredths % 100 == 0
+        values = np.where(whole, hundredths // 100, 0).tolist()
+        fractions = (hundredths / 100).tolist()
+        return [
+            None if m else (v if w else f)
+            for m, w, v, f in zip(missing, whole, values, fractions, strict=True)
+        ]
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype(bool).tolist()
+    if pd.api.types.is_integer_dtype(series.dtype):
+        values = series.fillna(0).astype("int64").tolist()
+        return [None if m else v for m, v in zip(missing, values, strict=True)]
+    values = series.astype("object").tolist()
+    return [None if m or v == "" else v for m, v in zip(missing, values, strict=True)]

@@ -1,0 +1,202 @@
+"""Benchmarks on a county-sized synthetic town: `python bench/run.py` (or `make bench`).
+
+Generates bench/work/county/ (gitignored) when missing, then times each benchmark in a
+fresh child process: wall seconds (best of N) and peak memory of the measured command.
+A benchmark is a function returning `Figure`s; add site build, history… to BENCHMARKS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import towngen  # noqa: E402
+
+WORK = ROOT / "bench" / "work" / "county"
+SCORES = WORK / "scores"
+RESULTS = WORK / "results"
+COUNTY = {"villages": 600, "periods": 120, "grids": 20, "seed": 1}
+STAMP = WORK / "county.json"  # the parameters the county was generated with
+
+# Runs in a fresh interpreter so that RUSAGE_CHILDREN covers exactly one command.
+_MEASURE = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+seconds = time.perf_counter() - started
+peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kb": peak_kb, "returncode": done.returncode,
+                  "stderr": done.stderr.decode("utf-8", "replace")[-3000:]}))
+"""
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    seconds: float
+    peak_mb: float
+    budget_seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.seconds < self.budget_seconds
+
+
+class CommandFailed(Exception):
+    pass
+
+
+def ensure_county(regenerate: bool = False) -> Path:
+    """The county scores folder, generated unless it exists with the same parameters."""
+    wanted = json.dumps(COUNTY, sort_keys=True)
+    if regenerate or not STAMP.exists() or STAMP.read_text() != wanted:
+        shutil.rmtree(WORK, ignore_errors=True)
+        towngen.write_files(towngen.county_files(**COUNTY), SCORES)
+        STAMP.write_text(wanted)
+    return SCORES
+
+
+def flagboard(*args: str) -> list[str]:
+    """The flagboard command of this interpreter's environment."""
+    script = Path(sys.executable).parent / "flagboard"
+    if script.exists():
+        return [str(script), *args]
+    return [sys.executable, "-m", "generator.cli", *args]
+
+
+def measure(name: str, command: list[str], budget_seconds: float, repeat: int) -> Figure:
+    """Best wall time and the peak memory of that run, each run in a fresh child."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *command],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        run = json.loads(done.stdout)
+        if run["returncode"] != 0:
+            raise CommandFailed(
+                f"{' '.join(command)} 失败(退出码 {run['returncode']}):\n{run['stderr']}"
+            )
+        runs.append(run)
+    best = min(runs, key=lambda run: run["seconds"])
+    return Figure(name, best["seconds"], best["peak_kb"] / 1024, budget_seconds)
+
+
+# --- benchmarks: each returns figures; add new ones to BENCHMARKS ------------------
+
+
+def bench_validate(repeat: int) -> list[Figure]:
+    command = flagboard("validate", "--scores", str(SCORES))
+    return [measure("flagboard validate", command, 10, repeat)]
+
+
+def bench_compute(repeat: int) -> list[Figure]:
+    command = flagboard("compute", "--scores", str(SCORES), "--out", str(RESULTS))
+    return [measure("flagboard compute", command, 10, repeat)]
+
+
+BENCHMARKS = {"validate": bench_validate, "compute": bench_compute}
+
+
+# --- report ---------------------------------------------------------------------
+
+
+def input_size() -> str:
+    files = [p for p in SCORES.rglob("*") if p.is_file()]
+    megabytes = sum(p.stat().st_size for p in files) / 1e6
+    return (
+        f"输入:{COUNTY['villages']} 个村,{COUNTY['grids']} 个网格,{COUNTY['periods']} 个评比月份,"
+        f"{len(files)} 个文件,{megabytes:.1f} MB({SCORES.relative_to(ROOT)})"
+    )
+
+
+def result_files() -> list[str]:
+    """Each results file with its data rows (CSV, header not counted) and size."""
+    lines = []
+    for path in sorted(p for p in RESULTS.iterdir() if p.is_file()):
+        size = f"{path.stat().st_size / 1e6:.1f} MB"
+        if path.suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                rows = sum(1 for _ in csv.reader(handle)) - 1
+            lines.append(f"  {path.name}: {rows} 行, {size}")
+        else:
+            lines.append(f"  {path.name}: {size}")
+    return lines
+
+
+def table(figures: list[Figure]) -> str:
+    rows = [("项目", "用时(秒)", "峰值内存(MB)", "预算(秒)", "结论")]
+    rows += [
+        (
+            f.name,
+            f"{f.seconds:.2f}",
+            f"{f.peak_mb:.0f}",
+            f"{f.budget_seconds:.0f}",
+            "达标" if f.ok else "超出预算",
+        )
+        for f in figures
+    ]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(
+            _pad(cell, width, left=i == 0)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    )
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, left: bool) -> str:
+    space = " " * (width - _width(text))
+    return text + space if left else space + text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="在县级规模的合成数据上测量用时和内存。")
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="名称",
+        help=f"只运行这些基准测试:{'、'.join(BENCHMARKS)}(默认全部)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="每项运行次数,取最快一次(默认 3)")
+    parser.add_argument("--regenerate", action="store_true", help="重新生成合成数据")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"没有这个基准测试:{'、'.join(unknown)}")
+    ensure_county(args.regenerate)
+    print(input_size())
+    figures = []
+    try:
+        for name in args.names or BENCHMARKS:
+            figures += BENCHMARKS[name](args.repeat)
+    except CommandFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(table(figures))
+    if RESULTS.exists():
+        print("结果文件:", *result_files(), sep="\n")
+    return 0 if all(f.ok for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -24,9 +24,11 @@ _SCORE_FRAME = {"village_id": [], "category": [], "cell": []}
 @dataclass(frozen=True)
 class PeriodFile:
     period: str
-    path: str
+    path: str  # as messages name it: the scores folder as given, then the relative path
     categories: tuple[str, ...]  # category ids, in column order
     events_path: str | None = None
+    relative: str = ""  # inside the scores folder, e.g. "2024/2024-03.csv"
+    events_relative: str | None = None
 
 
 @dataclass(frozen=True)
@@ -471,6 +473,8 @@ class _Loader:
                     self.name(relative),
                     tuple(c.id for c in columns),
                     self.name(events) if events else None,
+                    relative,
+                    events,
                 )
         return frames, period_files
 
@@ -761,7 +765,7 @@ class _Loader:
             columns = self._annual(year, relative, frames)
             if columns is not None:
                 annual_files[year] = PeriodFile(
-                    year, self.name(relative), tuple(c.id for c in columns)
+                    year, self.name(relative), tuple(c.id for c in columns), relative=relative
                 )
         return frames, annual_files
 

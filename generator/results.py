@@ -123,8 +123,8 @@ def _period(data: Dataset, period: str) -> dict:
         "year": period[:4],
         "rules_from": data.rule_for(period).from_,
         "categories": list(info.categories),
-        "file": info.path,
-        "events_file": info.events_path,
+        "file": _published_path(info.relative),
+        "events_file": _published_path(info.events_relative),
     }
 
 
@@ -134,8 +134,13 @@ def _year(data: Dataset, year: str) -> dict:
         "year": year,
         "periods": [p for p in data.periods if p.startswith(year)],
         "annual_categories": list(annual.categories) if annual else [],
-        "annual_file": annual.path if annual else None,
+        "annual_file": _published_path(annual.relative) if annual else None,
     }
+
+
+def _published_path(relative: str | None) -> str | None:
+    """Data files are named from the repository root, wherever the scores folder was read."""
+    return f"scores/{relative}" if relative else None
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -1,0 +1,41 @@
+"""The demo town's results, compared byte for byte with reviewed golden files.
+
+Regenerate after an intended change with `make golden`, then review `git diff tests/golden`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.cli import main
+
+GOLDEN_FILES = ["flags.csv", "rewards.csv", "actions.csv", "grid_averages.csv", "results.json"]
+
+
+@pytest.fixture(scope="module")
+def computed(tmp_path_factory, demo_scores):
+    out = tmp_path_factory.mktemp("results")
+    assert main(["compute", "--scores", str(demo_scores), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("name", GOLDEN_FILES)
+def test_demo_results_match_golden(computed, repo_root, name):
+    golden = repo_root / "tests" / "golden" / "demo" / name
+    assert (computed / name).read_bytes() == golden.read_bytes(), (
+        f"{name} differs from tests/golden/demo; if intended, run `make golden` and review the diff"
+    )
+
+
+def test_compute_is_byte_identical_across_runs(computed, demo_scores, tmp_path):
+    assert main(["compute", "--scores", str(demo_scores), "--out", str(tmp_path)]) == 0
+    for name in GOLDEN_FILES:
+        assert (tmp_path / name).read_bytes() == (computed / name).read_bytes()
+
+
+def test_demo_exercises_every_rule(computed):
+    flags = (computed / "flags.csv").read_text()
+    actions = (computed / "actions.csv").read_text()
+    assert ",red,meeting" in flags and ",yellow,rank" in flags
+    for action in ("interview", "warning", "suspension", "downgrade", "star_loss", "priority"):
+        assert f",{action}," in actions

@@ -1,6 +1,16 @@
 """RULES.md §3–§4 as pure functions over DataFrames: scores → flags → money → actions → averages.
 
 Scores are integer hundredths of a point throughout, so ties and sums are exact.
+
+Where RULES.md leaves a choice (also explained to villagers in content/pages/rules.md):
+- several 加分/扣分 on one cell add up; a repeated 现场会 gives one flag;
+- a 现场会 on an unscored cell still gives the meeting red flag (no score, no rank);
+- a vetoed meeting host holds no meeting flag, so it is yellow-eligible like any vetoed village;
+- `basis` is "rank" for yellow flags too (they come from the ascending rank);
+- Q is the period before P among all periods, so a village absent or unscored in Q has no chain;
+- a grid with no scored village in a category has no grid_averages row;
+- yearly grid totals add the rounded monthly averages; equal best totals all lead;
+- priority counts red flags of monthly and optional categories only, ranked over the town.
 """
 
 from __future__ import annotations

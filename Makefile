@@ -24,7 +24,10 @@ bench: $(STAMP)
 
 # Regenerate the demo town's golden results; review the diff before committing.
 golden: $(STAMP)
-	$(BIN)/flagboard compute --scores scores --out tests/golden/demo
+	rm -rf .golden-scores
+	$(BIN)/python bench/towngen.py demo .golden-scores
+	$(BIN)/flagboard compute --scores .golden-scores --out tests/golden/demo
+	rm -rf .golden-scores
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests bench

@@ -33,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_validate(sub)
     _add_compute(sub)
     # --- commands: site ---
+    _add_site(sub)
     # --- commands: office ---
+    _add_office(sub)
     return parser
 
 
@@ -102,6 +104,136 @@ def _compute(args) -> int:
     print(
         f"已计算:{data.summary()};写入 {args.out}/ 共 {len(written)} 个文件,用时 {seconds:.1f} 秒"
     )
+    return 0
+
+
+# --- site: build, serve ------------------------------------------------------
+
+
+def _add_site(sub) -> None:
+    for name, help_text in (
+        ("build", "校验、计算并生成网站(失败时保留上一次生成的网站)"),
+        ("serve", "生成网站并在本机预览(http://127.0.0.1:8000/)"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        _scores_arg(p)
+        p.add_argument("--content", type=Path, default=None,
+                       help="网站文字内容文件夹(默认按 pelicanconf.py,即 content)")
+        p.add_argument("--out", type=Path, default=Path("output"), help="网站输出文件夹(默认 output)")
+        p.add_argument("--settings", type=Path, default=Path("pelicanconf.py"),
+                       help="Pelican 设置文件(默认 pelicanconf.py;发布时用 publishconf.py)")
+        if name == "serve":
+            p.add_argument("--port", type=int, default=8000, help="端口(默认 8000)")
+        p.set_defaults(func=_build if name == "build" else _serve, format="text")
+
+
+def _build(args) -> int:
+    from .build import BuildFailed, build
+
+    try:
+        report = build(args.scores, args.out, args.settings, args.content, progress=print)
+    except BuildFailed as error:
+        print(f"生成失败:{error}", file=sys.stderr)
+        print(f"{args.out}/ 保持不变。", file=sys.stderr)
+        return 1
+    print(f"完成:{report.pages} 个网页、共 {report.files} 个文件,写入 {args.out}/,"
+          f"用时 {report.seconds:.1f} 秒")
+    return 0
+
+
+def _serve(args) -> int:
+    from .build import make_server
+
+    code = _build(args)
+    if code:
+        return code
+    server = make_server(args.out, "127.0.0.1", args.port)
+    print(f"预览地址:http://127.0.0.1:{args.port}/  (按 Ctrl+C 停止)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+# --- office: new-month, import, preview --------------------------------------
+
+
+def _add_office(sub) -> None:
+    p = sub.add_parser("new-month", help="生成某月的空白评分表和事件表")
+    p.add_argument("month", metavar="YYYY-MM", help="评比月份,例如 2024-03")
+    p.add_argument(
+        "--with",
+        dest="optional",
+        action="append",
+        default=[],
+        metavar="项目",
+        help="加入可选评比项目(可重复),例如 --with 创业承诺践行",
+    )
+    _scores_arg(p)
+    p.set_defaults(func=_new_month, format="text")
+
+    p = sub.add_parser("import", help="把 Excel/WPS 表格导入为某月的评分文件并校验")
+    p.add_argument("file", type=Path, metavar="文件", help=".xlsx、.xls、.ods 或 .csv 文件")
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="评比月份,例如 2024-03")
+    p.add_argument("--sheet", metavar="工作表", help="工作表名称或序号(默认第一个可见的工作表)")
+    p.add_argument("--force", action="store_true", help="覆盖已有的该月评分文件(复议更正时用)")
+    _scores_arg(p)
+    p.set_defaults(func=_import, format="text")
+
+    p = sub.add_parser("preview", help="预览某月的红黄旗、奖罚和处理措施")
+    p.add_argument("months", nargs="*", metavar="YYYY-MM", help="评比月份(默认最近一个月)")
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="text(默认,终端表格)或 markdown(用于 GitHub 运行摘要)",
+    )
+    _scores_arg(p)
+    p.set_defaults(func=_preview)
+
+
+def _new_month(args) -> int:
+    from .month import new_month
+
+    made = new_month(args.scores, args.month, args.optional)
+    print(
+        f"已生成 {made.scores_file.as_posix()}({made.villages} 个村;"
+        f"评比项目:{'、'.join(made.categories)})"
+    )
+    print(
+        f"和空白事件表 {made.events_file.as_posix()}。请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。"
+    )
+    return 0
+
+
+def _import(args) -> int:
+    from .importer import import_workbook
+
+    done = import_workbook(args.file, args.month, args.scores, args.sheet, args.force)
+    print(
+        f"已从 {done.sheet}(表头在第{done.header_row}行)导入 {done.villages} 个村、"
+        f"{len(done.categories)} 个评比项目,写入 {done.path.as_posix()}"
+    )
+    if done.ignored:
+        print(f"已忽略的列:{'、'.join(done.ignored)}")
+    if done.renamed:
+        print(f"村名已按 villages.csv 对应:{'、'.join(done.renamed)}")
+    print(f"校验通过:{done.data.summary()}")
+    print(f"请用 flagboard preview {args.month} 核对本月结果,再提交。")
+    return 0
+
+
+def _preview(args) -> int:
+    from .preview import preview, print_rich, to_markdown
+
+    previews = preview(args.scores, args.months)
+    if args.format == "markdown":
+        sys.stdout.write(to_markdown(previews))
+    else:
+        from rich.console import Console
+
+        print_rich(previews, Console())
     return 0
 
 

@@ -24,7 +24,7 @@ def towns(draw) -> Town:
     rnd = random.Random(draw(st.integers(0, 2**32)))
     town = Town(grids=["g1", "g2"])
     sizes = [draw(st.integers(1, 7)), draw(st.integers(0, 6))]
-    town.villages = [(f"v{g}{i}", grid) for g, (grid, n) in enumerate(zip(town.grids, sizes))
+    town.villages = [(f"v{g}{i}", grid) for g, (grid, n) in enumerate(zip(town.grids, sizes, strict=True))
                      for i in range(n)]
     months = sorted(draw(st.sets(st.sampled_from(MONTHS), min_size=1, max_size=8)))
     late = draw(st.sampled_from([None, *months]))
@@ -129,7 +129,7 @@ def test_invariants(town: Town):
     assert (rewards["net"] == rewards["reward"] - rewards["penalty"]).all()
     # every group with at least red_count red-eligible villages has at least red_count red flags
     events = data.events
-    for (period, grid, category), group in flags.groupby(["period", "grid", "category"]):
+    for (period, _grid, category), group in flags.groupby(["period", "grid", "category"]):
         rule = data.rule_for(period)
         vetoed = set(events[(events["event"] == "veto") & (events["period"] == period)]["village_id"])
         if len(period) == 4:

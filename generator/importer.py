@@ -1,0 +1,438 @@
+"""`flagboard import`: a third party's workbook → one period's canonical scores CSV, validated.
+
+The workbook is read with python-calamine (.xlsx/.xls/.ods) or the core CSV reader; the header
+row is found even below a title, merged cells are read as Excel shows them, and every problem
+is reported against the sheet's own rows and columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as calamine
+
+from . import labels
+from .cells import clean_cell, excel_column, read_rows
+from .load import Dataset, load_files
+from .model import Town, Village
+from .month import check_month, csv_bytes, period_path
+from .problems import InvalidData, Problem
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+KEY_SYNONYMS = {
+    labels.NAME_COLUMN: labels.NAME_COLUMN,
+    "村名称": labels.NAME_COLUMN,
+    "行政村": labels.NAME_COLUMN,
+    "村别": labels.NAME_COLUMN,
+    labels.ID_COLUMN: labels.ID_COLUMN,
+    "村编号": labels.ID_COLUMN,
+}
+SKIPPED_LABELS = {"合计", "总计", "小计", "平均", "平均分", "平均值", "满分"}  # not villages
+_NOTE_RE = re.compile(r"[((\[【][^((\[【]*[))\]】]$")  # "党建引领发展(20分)"
+_SPACE_RE = re.compile(r"\s+")
+_ROW_RE = re.compile(r"第(\d+)行")  # row numbers inside the loader's messages
+
+Merged = tuple[int, int, int, int]  # first row, first column, last row, last column (rows 1-based)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet's cells as Excel shows them: rows numbered from 1, columns from A (index 0)."""
+
+    label: str  # how problems name it, e.g. "三月评分.xlsx「三月」"
+    rows: list[tuple[int, list[str]]]
+    merged: tuple[Merged, ...] = ()
+    letters: bool = True  # False for CSV, whose empty columns the reader drops
+
+
+@dataclass
+class Layout:
+    """Where the canonical file's rows and columns come from in the sheet."""
+
+    header_row: int
+    key: str  # 村名 or 编号
+    key_column: int
+    categories: list[tuple[int, str]]  # (sheet column, category name), town.toml order
+    ignored: list[tuple[int, str]] = field(default_factory=list)
+    rows: dict[int, int] = field(default_factory=dict)  # canonical row → sheet row
+    renamed: list[tuple[int, str, str]] = field(default_factory=list)  # sheet row, was, now
+
+
+@dataclass(frozen=True)
+class Imported:
+    path: Path
+    sheet: str
+    header_row: int
+    villages: int
+    categories: tuple[str, ...]
+    ignored: tuple[str, ...]  # "A「序号」"
+    renamed: tuple[str, ...]  # "第5行「东山」→「东山村」"
+    data: Dataset
+
+
+def import_workbook(
+    source: Path, month: str, scores_dir: Path, sheet: str | None = None, force: bool = False
+) -> Imported:
+    """Read `source`, write scores/YYYY/YYYY-MM.csv when it validates, else raise InvalidData."""
+    check_month(month)
+    scores_dir = Path(scores_dir)
+    target = period_path(scores_dir, month)
+    if target.exists() and not force:
+        raise InvalidData(
+            [
+                Problem(
+                    target.as_posix(),
+                    None,
+                    None,
+                    "file_exists",
+                    "文件已存在,不会覆盖。如确要用表格替换它(例如复议后更正),请加 --force",
+                )
+            ]
+        )
+    files = scores_files(scores_dir)
+    town = _town_of(files, scores_dir)
+    table = read_sheet(Path(source), sheet)
+    layout, canonical, problems = canonical_rows(table, town.town, town.villages)
+    relative = f"{month[:4]}/{month}.csv"
+    files[relative] = csv_bytes(canonical[0], canonical[1:])
+    data = _validate(files, scores_dir, relative, table, layout, problems)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(files[relative])
+    return Imported(
+        path=target,
+        sheet=table.label,
+        header_row=layout.header_row,
+        villages=len(canonical) - 1,
+        categories=tuple(name for _, name in layout.categories),
+        ignored=tuple(_column_name(table, i, text) for i, text in layout.ignored),
+        renamed=tuple(f"第{row}行「{was}」→「{now}」" for row, was, now in layout.renamed),
+        data=data,
+    )
+
+
+def scores_files(scores_dir: Path) -> dict[str, bytes]:
+    """Every file of the scores folder, keyed by its path inside it (as load() reads them)."""
+    return {
+        path.relative_to(scores_dir).as_posix(): path.read_bytes()
+        for path in sorted(Path(scores_dir).rglob("*"))
+        if path.is_file()
+    }
+
+
+def _town_of(files: dict[str, bytes], scores_dir: Path) -> Dataset:
+    essentials = {k: v for k, v in files.items() if k in ("town.toml", "villages.csv")}
+    return load_files(essentials, _prefix(scores_dir))
+
+
+def _prefix(scores_dir: Path) -> str:
+    return Path(scores_dir).as_posix().rstrip("/") or "."
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
+    """The chosen sheet (default: the first visible one) of a workbook, or a CSV file."""
+    if not path.is_file():
+        raise InvalidData(
+            [
+                Problem(
+                    path.as_posix(),
+                    None,
+                    None,
+                    "missing_file",
+                    "找不到这个文件,请检查文件名和所在文件夹",
+                )
+            ]
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows, problems = read_rows(path.read_bytes(), path.name)
+        if problems:
+            raise InvalidData(problems)
+        return Sheet(path.name, rows, letters=False)
+    if suffix not in WORKBOOK_SUFFIXES:
+        raise InvalidData(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    "unsupported_file",
+                    "只能导入 .xlsx、.xls、.ods 表格或 .csv 文件",
+                )
+            ]
+        )
+    return _read_workbook(path, sheet)
+
+
+def _read_workbook(path: Path, sheet: str | None) -> Sheet:
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+        name = _sheet_name(workbook, sheet, path)
+        found = workbook.get_sheet_by_name(name)
+        values = found.to_python(skip_empty_area=False)
+        merged = tuple(_merged(found))
+    except InvalidData:
+        raise
+    except Exception as error:  # calamine raises several unrelated types for a bad file
+        raise InvalidData(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    "unreadable_workbook",
+                    f"无法读取这个表格({type(error).__name__}: {error}),"
+                    "请确认它是 Excel/WPS 表格,未加密,并已保存关闭",
+                )
+            ]
+        ) from error
+    rows = [(number, [cell_text(v) for v in row]) for number, row in enumerate(values, start=1)]
+    return Sheet(f"{path.name}「{name}」", rows, merged)
+
+
+def _sheet_name(workbook, sheet: str | None, path: Path) -> str:
+    names = workbook.sheet_names
+    if sheet is None:
+        visible = [
+            m.name
+            for m in workbook.sheets_metadata
+            if m.visible == calamine.SheetVisibleEnum.Visible
+            and m.typ == calamine.SheetTypeEnum.WorkSheet
+        ]
+        if visible:
+            return visible[0]
+    elif sheet in names:
+        return sheet
+    elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
+        return names[int(sheet) - 1]
+    listed = "、".join(f"「{n}」" for n in names) or "(无)"
+    raise InvalidData(
+        [
+            Problem(
+                path.name,
+                None,
+                None,
+                "unknown_sheet",
+                f"找不到工作表「{sheet or ''}」,这个文件的工作表有:{listed},请用 --sheet 指定",
+            )
+        ]
+    )
+
+
+def _merged(found) -> list[Merged]:
+    ranges = getattr(found, "merged_cell_ranges", None) or []
+    return [(r0 + 1, c0, r1 + 1, c1) for (r0, c0), (r1, c1) in ranges]
+
+
+def cell_text(value) -> str:
+    """A cell as the clerk sees it: 92.5 → '92.5', 90.0 → '90', text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.9f}".rstrip("0").rstrip(".")  # 88.10000000000001 → 88.1
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return clean_cell(str(value))
+
+
+def fill_merged(sheet: Sheet) -> list[tuple[int, list[str]]]:
+    """Each merged range reads as its top-left value, as the clerk sees it on screen."""
+    width = max((len(cells) for _, cells in sheet.rows), default=0)
+    grid = {row: cells + [""] * (width - len(cells)) for row, cells in sheet.rows}
+    for first_row, first_col, last_row, last_col in sheet.merged:
+        value = grid.get(first_row, [""] * width)[first_col] if first_col < width else ""
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, min(last_col, width - 1) + 1):
+                if row in grid:
+                    grid[row][col] = value
+    return [(row, grid[row]) for row, _ in sheet.rows]
+
+
+# -- mapping ----------------------------------------------------------------------------
+
+
+def header_name(text: str, town: Town) -> str:
+    """A header cell → 村名, 编号, a category's name, or the text without spaces."""
+    compact = _SPACE_RE.sub("", text)
+    for candidate in (compact, _NOTE_RE.sub("", compact)):
+        if candidate in KEY_SYNONYMS:
+            return KEY_SYNONYMS[candidate]
+        if town.category_by_name(candidate):
+            return candidate
+    return compact
+
+
+def find_header(rows: list[tuple[int, list[str]]], town: Town, label: str) -> int:
+    """Index of the first row holding 村名 or 编号 and at least one category name."""
+    for index, (_, cells) in enumerate(rows):
+        names = [header_name(c, town) for c in cells]
+        has_key = any(n in (labels.NAME_COLUMN, labels.ID_COLUMN) for n in names)
+        if has_key and any(town.category_by_name(n) for n in names):
+            return index
+    examples = "、".join(c.name for c in town.categories[:3])
+    raise InvalidData(
+        [
+            Problem(
+                label,
+                None,
+                None,
+                "no_header",
+                "找不到表头行:表头要有「村名」(或「编号」)列和评比项目列,"
+                f"例如 {examples};请检查是否选对了工作表(--sheet)",
+            )
+        ]
+    )
+
+
+def canonical_rows(
+    sheet: Sheet,
+    town: Town,
+    villages: tuple[Village, ...],
+) -> tuple[Layout, list[list[str]], list[Problem]]:
+    """The canonical table (header first) for the sheet, where it came from, and problems."""
+    rows = fill_merged(sheet)
+    start = find_header(rows, town, sheet.label)
+    header_row, header = rows[start]
+    layout, problems = _layout(sheet, header_row, header, town)
+    columns = [c for c, _ in layout.categories]
+    canonical = [[layout.key, *(name for _, name in layout.categories)]]
+    for row, cells in rows[start + 1 :]:
+        key = cells[layout.key_column]
+        scores = [cells[c] for c in columns]
+        if (not key and not any(scores)) or _SPACE_RE.sub("", key) in SKIPPED_LABELS:
+            continue
+        canonical.append([_village_key(key, layout, row, villages), *scores])
+        layout.rows[len(canonical)] = row
+    problems += _merged_scores(sheet, layout)
+    return layout, canonical, problems
+
+
+def _layout(
+    sheet: Sheet,
+    header_row: int,
+    header: list[str],
+    town: Town,
+) -> tuple[Layout, list[Problem]]:
+    names = [header_name(text, town) for text in header]
+    key = labels.NAME_COLUMN if labels.NAME_COLUMN in names else labels.ID_COLUMN
+    layout = Layout(header_row, key, names.index(key), [])
+    found: dict[str, int] = {}
+    problems = []
+    for column, (text, name) in enumerate(zip(header, names, strict=True)):
+        if column == layout.key_column or not text:
+            continue
+        if town.category_by_name(name) is None:
+            layout.ignored.append((column, text))
+        elif name in found:
+            problems.append(
+                Problem(
+                    sheet.label,
+                    header_row,
+                    name,
+                    "duplicate_column",
+                    f"「{name}」有两列({_letters(sheet, found[name])}和{_letters(sheet, column)}),"
+                    "请删除多余的一列",
+                )
+            )
+        else:
+            found[name] = column
+    order = {c.name: i for i, c in enumerate(town.categories)}
+    layout.categories = sorted(((c, n) for n, c in found.items()), key=lambda cn: order[cn[1]])
+    return layout, problems
+
+
+def _village_key(text: str, layout: Layout, row: int, villages: tuple[Village, ...]) -> str:
+    """The village's name (or id) as villages.csv writes it, when the sheet's is a near match."""
+    compact = _SPACE_RE.sub("", text)
+    if layout.key == labels.ID_COLUMN:
+        return compact
+    names = {v.name for v in villages}
+    if text in names:
+        return text
+    near = sorted(n for n in names if compact in (n, n.removesuffix("村")) or n == compact + "村")
+    if len(near) == 1:
+        if near[0] != text:
+            layout.renamed.append((row, text, near[0]))
+        return near[0]
+    return text
+
+
+def _merged_scores(sheet: Sheet, layout: Layout) -> list[Problem]:
+    """A merged range over several score cells is ambiguous: which village, which category?"""
+    data_rows = set(layout.rows.values())
+    score_columns = {c for c, _ in layout.categories}
+    problems = []
+    for first_row, first_col, last_row, last_col in sheet.merged:
+        cells = [
+            (r, c)
+            for r in range(first_row, last_row + 1)
+            for c in range(first_col, last_col + 1)
+            if r in data_rows and c in score_columns
+        ]
+        if len(cells) > 1:
+            where = f"{excel_column(first_col)}{first_row}:{excel_column(last_col)}{last_row}"
+            problems.append(
+                Problem(
+                    sheet.label,
+                    first_row,
+                    None,
+                    "merged_cells",
+                    f"{where} 是合并单元格,每个村的每一项要各填一个分数,请取消合并后逐格填写",
+                )
+            )
+    return problems
+
+
+# -- validation against the whole scores folder -----------------------------------------
+
+
+def _validate(
+    files: dict[str, bytes],
+    scores_dir: Path,
+    relative: str,
+    sheet: Sheet,
+    layout: Layout,
+    problems: list[Problem],
+) -> Dataset:
+    prefix = _prefix(scores_dir)
+    try:
+        data = load_files(files, prefix)
+    except InvalidData as error:
+        target = f"{prefix}/{relative}"
+        problems += [_on_sheet(p, sheet, layout) if p.file == target else p for p in error.problems]
+        data = None
+    if problems:
+        raise InvalidData(problems)
+    return data
+
+
+def _on_sheet(problem: Problem, sheet: Sheet, layout: Layout) -> Problem:
+    """A problem of the canonical file, moved to the sheet's own row, column and cell."""
+    row = None if problem.row is None else _sheet_row(problem.row, layout)
+    columns = {name: c for c, name in layout.categories} | {layout.key: layout.key_column}
+    column = columns.get(problem.column) if problem.column else None
+    message = _ROW_RE.sub(lambda m: f"第{_sheet_row(int(m.group(1)), layout)}行", problem.message)
+    if sheet.letters and column is not None and problem.row is not None:
+        message += f"(单元格 {excel_column(column)}{row})"
+    return Problem(sheet.label, row, problem.column, problem.code, message)
+
+
+def _sheet_row(row: int, layout: Layout) -> int:
+    return layout.header_row if row == 1 else layout.rows.get(row, row)
+
+
+def _letters(sheet: Sheet, column: int) -> str:
+    return f"{excel_column(column)}列" if sheet.letters else f"第{column + 1}列"
+
+
+def _column_name(sheet: Sheet, column: int, text: str) -> str:
+    return f"{excel_column(column)}「{text}」" if sheet.letters else f"「{text}」"

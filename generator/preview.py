@@ -1,0 +1,281 @@
+"""`flagboard preview`: a period's flags, events, money and actions — the clerk's last check.
+
+One neutral structure (`Preview`), two renderings: rich tables for the terminal and Markdown
+for the pull request's summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import labels
+from .cells import format_points
+from .load import Dataset, load
+from .month import check_month, period_path
+from .problems import InvalidData, Problem
+from .rules import Results, compute
+
+NONE = "—"
+YEAR_ACTIONS_SHOWN = ("downgrade", "star_loss")  # the priority list is long; the site has it
+
+
+Cell = str | tuple[str, ...]  # a list of villages is a tuple: "、" in Markdown, lines in rich
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    empty: str = "无"  # said instead of the table when it has no rows
+
+
+@dataclass(frozen=True)
+class Preview:
+    title: str
+    summary: str
+    sections: tuple[Section, ...]
+
+
+def preview(scores_dir: Path, months: Sequence[str] = ()) -> list[Preview]:
+    """Validate and compute the scores folder; preview `months` (default: the latest period)."""
+    for month in months:
+        check_month(month)
+    data = load(scores_dir)
+    missing = [m for m in months if m not in data.periods]
+    if missing:
+        raise InvalidData(
+            [
+                Problem(
+                    period_path(Path(scores_dir), m).as_posix(),
+                    None,
+                    None,
+                    "no_period",
+                    f"没有 {m} 的评分文件,请先用 flagboard new-month 或 flagboard import 生成",
+                )
+                for m in missing
+            ]
+        )
+    if not data.periods:
+        return []
+    results = compute(data)
+    return [period_preview(data, results, m) for m in (months or data.periods[-1:])]
+
+
+def period_preview(data: Dataset, results: Results, period: str) -> Preview:
+    rule = data.rule_for(period)
+    flags = results.flags[results.flags["period"] == period]
+    rewards = results.rewards[results.rewards["period"] == period]
+    summary = (
+        f"规则版本 {rule.from_} 起:每个网格每个项目红旗 {rule.red_count} 面、黄旗 "
+        f"{rule.yellow_count} 面。本月共 {len(rewards)} 个村,红旗 {int(rewards['red'].sum())} 面,"
+        f"黄旗 {int(rewards['yellow'].sum())} 面,嘉奖 {int(rewards['reward'].sum())} 元,"
+        f"扣罚 {int(rewards['penalty'].sum())} 元。"
+    )
+    sections = [grid_section(data, flags, period, grid.id) for grid in data.town.grids]
+    sections += [
+        events_section(data, period),
+        money_section(data, rewards),
+        actions_section(data, results.actions, period),
+    ]
+    if period == max(p for p in data.periods if p[:4] == period[:4]):
+        sections.append(year_section(data, results.actions, period))
+    return Preview(f"{data.town.town} {month_title(period)} 评比结果预览", summary, tuple(sections))
+
+
+def month_title(period: str) -> str:
+    return f"{period[:4]}年{int(period[5:])}月"
+
+
+def grid_section(data: Dataset, flags: pd.DataFrame, period: str, grid: str) -> Section:
+    """Per category of the period: its red and its yellow villages in this grid."""
+    in_grid = flags[flags["grid"] == grid]
+    scored = data.period_files[period].categories
+    rows = [
+        (
+            category.name,
+            _flag_list(data, in_grid, category.id, "red"),
+            _flag_list(data, in_grid, category.id, "yellow"),
+        )
+        for category in data.town.categories
+        if category.id in scored
+    ]
+    grid_name = next(g.name for g in data.town.grids if g.id == grid)
+    columns = (
+        "评比项目",
+        f"{labels.FLAG_NAMES['red']}({labels.FLAG_TITLES['red']})",
+        f"{labels.FLAG_NAMES['yellow']}({labels.FLAG_TITLES['yellow']})",
+    )
+    return Section(grid_name, columns, tuple(rows))
+
+
+def _flag_list(data: Dataset, flags: pd.DataFrame, category: str, flag: str) -> tuple[str, ...]:
+    chosen = flags[(flags["category"] == category) & (flags["flag"] == flag)]
+    chosen = chosen.sort_values(
+        ["score", "village_id"], ascending=[flag == "yellow", True], kind="stable"
+    )
+    items = []
+    for record in chosen.itertuples():
+        name = data.village(record.village_id).name
+        if record.basis == "meeting":
+            items.append(f"{name}({labels.BASIS_NAMES['meeting']})")
+        else:
+            items.append(f"{name} {_points(record.score)}")
+    return tuple(items)
+
+
+def events_section(data: Dataset, period: str) -> Section:
+    events = data.events[data.events["period"] == period].sort_values("row", kind="stable")
+    names = {c.id: c.name for c in data.town.categories}
+    rows = tuple(
+        (
+            data.village(e.village_id).name,
+            labels.EVENT_NAMES[e.event],
+            names.get(e.category, "") if not pd.isna(e.category) else "",
+            "" if pd.isna(e.value) else format_points(int(e.value)),
+            e.note,
+        )
+        for e in events.itertuples()
+    )
+    return Section("事件", ("村名", "事件", "类别", "分值", "说明"), rows, "本月没有登记事件")
+
+
+def money_section(data: Dataset, rewards: pd.DataFrame) -> Section:
+    """Villages with a reward or a penalty, grid by grid, and the period's totals."""
+    order = _village_order(data)
+    paid = rewards[(rewards["reward"] != 0) | (rewards["penalty"] != 0)]
+    paid = paid.assign(order=paid["village_id"].map(order)).sort_values("order")
+    grids = {g.id: g.name for g in data.town.grids}
+    rows = [
+        (
+            grids[data.village(r.village_id).grid],
+            data.village(r.village_id).name,
+            str(r.red),
+            str(r.yellow),
+            str(r.reward),
+            str(r.penalty),
+            str(r.net),
+        )
+        for r in paid.itertuples()
+    ]
+    if rows:
+        totals = [int(rewards[c].sum()) for c in ("red", "yellow", "reward", "penalty", "net")]
+        rows.append(("合计", f"{len(rows)} 个村", *map(str, totals)))
+    columns = ("网格", "村名", "红旗", "黄旗", "嘉奖(元)", "扣罚(元)", "合计(元)")
+    return Section("奖罚", columns, tuple(rows), "本月没有奖罚")
+
+
+def actions_section(data: Dataset, actions: pd.DataFrame, period: str) -> Section:
+    chosen = actions[actions["period"] == period]
+    return Section(
+        "处理措施", ("村名", "措施", "原因"), _action_rows(data, chosen), "本月没有约谈、警告或停职"
+    )
+
+
+def year_section(data: Dataset, actions: pd.DataFrame, period: str) -> Section:
+    year = period[:4]
+    chosen = actions[(actions["period"] == year) & actions["action"].isin(YEAR_ACTIONS_SHOWN)]
+    return Section(
+        f"{year}年度处理(截至{month_title(period)})",
+        ("村名", "措施", "原因"),
+        _action_rows(data, chosen),
+        "本年度目前没有降档或降星",
+    )
+
+
+def _action_rows(data: Dataset, actions: pd.DataFrame) -> tuple[tuple[str, ...], ...]:
+    order = _village_order(data)
+    kinds = {a: i for i, a in enumerate(labels.ACTION_NAMES)}
+    actions = actions.assign(
+        order=actions["village_id"].map(order), kind=actions["action"].map(kinds)
+    )
+    return tuple(
+        (data.village(a.village_id).name, labels.ACTION_LONG_NAMES[a.action], a.reason)
+        for a in actions.sort_values(["order", "kind"]).itertuples()
+    )
+
+
+def _village_order(data: Dataset) -> dict[str, int]:
+    """Grid by grid in town.toml order, villages.csv order within a grid."""
+    grids = {g.id: i for i, g in enumerate(data.town.grids)}
+    ranked = sorted(enumerate(data.villages), key=lambda iv: (grids[iv[1].grid], iv[0]))
+    return {village.id: i for i, (_, village) in enumerate(ranked)}
+
+
+def _points(score: float) -> str:
+    return format_points(round(float(score) * 100))
+
+
+# -- renderings ------------------------------------------------------------------------------
+
+
+def to_markdown(previews: Sequence[Preview]) -> str:
+    """GitHub-flavoured Markdown, e.g. for $GITHUB_STEP_SUMMARY."""
+    if not previews:
+        return "还没有任何评分月份。\n"
+    parts = []
+    for item in previews:
+        parts += [f"## {_md(item.title)}", "", _md(item.summary), ""]
+        for section in item.sections:
+            parts += [f"### {_md(section.title)}", ""]
+            parts += _md_table(section) if section.rows else [_md(section.empty)]
+            parts.append("")
+    return "\n".join(parts)
+
+
+def _md_table(section: Section) -> list[str]:
+    lines = [
+        "| " + " | ".join(map(_md, section.columns)) + " |",
+        "|" + "---|" * len(section.columns),
+    ]
+    lines += [
+        "| " + " | ".join(_md(_joined(cell, "、")) for cell in row) + " |" for row in section.rows
+    ]
+    return lines
+
+
+def _joined(cell: Cell, separator: str) -> str:
+    if isinstance(cell, tuple):
+        return separator.join(cell) or NONE
+    return cell
+
+
+def _md(text: str) -> str:
+    """Text that Markdown shows as written (tables, emphasis, HTML)."""
+    for char in "\\|*_`[]<>#":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\n", " ")
+
+
+def print_rich(previews: Sequence[Preview], console) -> None:
+    """Tables for the terminal (rich handles the width of Chinese characters)."""
+    from rich.table import Table
+
+    if not previews:
+        console.print("还没有任何评分月份。", markup=False)
+        return
+    for item in previews:
+        console.rule(item.title)
+        console.print(item.summary, markup=False, highlight=False)
+        for section in item.sections:
+            if not section.rows:
+                console.print(f"{section.title}:{section.empty}", markup=False, highlight=False)
+                continue
+            table = Table(
+                title=section.title, title_justify="left", show_lines=False, highlight=False
+            )
+            for column in section.columns:
+                table.add_column(column, overflow="fold")
+            for row in section.rows:
+                table.add_row(*(_escape(_joined(cell, "\n")) for cell in row))
+            console.print(table)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

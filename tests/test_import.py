@@ -1,0 +1,288 @@
+"""`flagboard import`: real .xlsx workbooks made with openpyxl → the canonical CSV, validated."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import openpyxl
+import pytest
+from _office_helpers import FEBRUARY, FEBRUARY_EVENTS, JANUARY, csv_bytes, write_town
+
+from generator.cli import main
+from generator.importer import cell_text, import_workbook
+from generator.load import load
+from generator.problems import InvalidData
+
+SHEET = "评分.xlsx「二月」"
+CANONICAL = (
+    "\ufeff村名,党建引领发展,和美家园建设,创业承诺践行\n"
+    "东山村,95,80,70\n梅林村,85,85,80\n桃源村,75,90,90\n"
+    "西湖村,80,78.5,60\n枫林村,92,78.5,80\n新苑村,85,88,\n"
+).encode()
+
+
+def third_party_workbook(path: Path, edit=None) -> Path:
+    """February's scores the way a third party sends them: a hidden sheet first, a merged title
+    above the header, extra columns, the grid column merged, numbers stored as text."""
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "说明"
+    notes.append(["村名", "党建引领发展"])  # a decoy table: must not be read
+    notes.append(["东山村", 1])
+    notes.sheet_state = "hidden"
+    sheet = book.create_sheet("二月")
+    sheet["A1"] = "测试镇2024年2月村级评比得分汇总表"
+    sheet.merge_cells("A1:G1")
+    sheet["A2"] = "填报单位:某某评估公司"
+    sheet.append(
+        ["序号", "网格", "村 名", "党建引领发展\n(满分100)", "和美家园建设", "创业承诺践行", "合计"]
+    )
+    grids = ["东片网格"] * 3 + ["西片网格"] * 3
+    for i, (row, grid) in enumerate(zip(FEBRUARY[1:], grids, strict=True), start=1):
+        name, party, home, pledge = row
+        # Party scores stored as text (some with spaces), the others as numbers.
+        sheet.append(
+            [
+                i,
+                grid,
+                name,
+                f" {party} " if i % 2 else party,
+                float(home),
+                float(pledge) if pledge else None,
+                float(party) + float(home),
+            ]
+        )
+    sheet.merge_cells("B4:B6")
+    sheet.merge_cells("B7:B9")
+    sheet.append([None, "合计", "合计", 512, 500.5, 380])
+    if edit:
+        edit(sheet)
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def scores(tmp_path) -> Path:
+    return write_town(tmp_path, {"2024-01": JANUARY}, {})
+
+
+def add_events(scores: Path) -> None:
+    path = scores / "2024" / "2024-02.events.csv"
+    path.write_bytes(csv_bytes([["村名", "事件", "类别", "分值", "说明"], *FEBRUARY_EVENTS]))
+
+
+def where(error: pytest.ExceptionInfo) -> list[tuple]:
+    return [(p.file, p.row, p.column, p.code) for p in error.value.problems]
+
+
+def test_workbook_becomes_the_canonical_file(tmp_path, scores):
+    add_events(scores)
+    source = third_party_workbook(tmp_path / "评分.xlsx")
+    done = import_workbook(source, "2024-02", scores)
+    assert done.path == scores / "2024" / "2024-02.csv"
+    assert done.path.read_bytes() == CANONICAL
+    assert (done.sheet, done.header_row, done.villages) == (SHEET, 3, 6)
+    assert done.categories == ("党建引领发展", "和美家园建设", "创业承诺践行")
+    assert done.ignored == ("A「序号」", "B「网格」", "G「合计」")
+    assert done.renamed == ()
+    data = load(scores)
+    assert data.periods == ("2024-01", "2024-02")
+    assert len(data.events) == 3
+
+
+def test_near_village_names_are_mapped_and_reported(tmp_path, scores):
+    def shorten(sheet):
+        sheet["C4"] = "东山"
+        sheet["C8"] = "枫 林 村"
+
+    source = third_party_workbook(tmp_path / "评分.xlsx", shorten)
+    done = import_workbook(source, "2024-02", scores)
+    assert done.path.read_bytes() == CANONICAL
+    assert done.renamed == ("第4行「东山」→「东山村」", "第8行「枫 林 村」→「枫林村」")
+
+
+def test_bad_workbook_points_at_the_sheet_rows_and_cells(tmp_path, scores):
+    def spoil(sheet):
+        sheet["D5"] = "9O"  # 梅林村's party score: a letter O
+        sheet["C7"] = "北山村"  # not in villages.csv (and 西湖村 is then missing)
+        sheet["E9"] = 101
+        sheet["C6"] = "梅林村"  # 桃源村's row now repeats 梅林村
+
+    source = third_party_workbook(tmp_path / "评分.xlsx", spoil)
+    with pytest.raises(InvalidData) as error:
+        import_workbook(source, "2024-02", scores)
+    assert where(error) == [
+        (SHEET, None, "村名", "missing_village"),
+        (SHEET, None, "村名", "missing_village"),
+        (SHEET, 5, "党建引领发展", "not_a_number"),
+        (SHEET, 6, "村名", "duplicate_village"),
+        (SHEET, 7, "村名", "unknown_village"),
+        (SHEET, 9, "和美家园建设", "out_of_range"),
+    ]
+    texts = [p.text() for p in error.value.problems]
+    assert texts[2] == (
+        f'{SHEET} 第5行「党建引领发展」列: "9O" 不是数字,请填写0到100之间的分数(单元格 D5)'
+    )
+    assert "第5行已有" in texts[3]  # the loader's own row number, moved to the sheet too
+    assert texts[4].endswith("(单元格 C7)")
+    assert not (scores / "2024" / "2024-02.csv").exists()
+
+
+def test_merged_score_cells_are_refused(tmp_path, scores):
+    source = third_party_workbook(tmp_path / "评分.xlsx", lambda s: s.merge_cells("D4:E4"))
+    with pytest.raises(InvalidData) as error:
+        import_workbook(source, "2024-02", scores)
+    assert where(error) == [(SHEET, 4, None, "merged_cells")]
+    assert "D4:E4 是合并单元格" in error.value.problems[0].message
+
+
+def test_chosen_sheet_and_unknown_sheet(tmp_path, scores):
+    source = third_party_workbook(tmp_path / "评分.xlsx")
+    done = import_workbook(source, "2024-02", scores, sheet="2")
+    assert done.path.read_bytes() == CANONICAL
+    with pytest.raises(InvalidData) as error:
+        import_workbook(source, "2024-02", scores, sheet="三月", force=True)
+    assert where(error) == [("评分.xlsx", None, None, "unknown_sheet")]
+    assert "「说明」、「二月」" in error.value.problems[0].message
+
+
+def test_refuses_to_overwrite_unless_forced(tmp_path, scores):
+    source = third_party_workbook(tmp_path / "评分.xlsx")
+    target = scores / "2024" / "2024-01.csv"
+    before = target.read_bytes()
+    with pytest.raises(InvalidData) as error:
+        import_workbook(source, "2024-01", scores)
+    assert [p.code for p in error.value.problems] == ["file_exists"]
+    assert target.read_bytes() == before
+    # Forced, February's table replaces January's file — 新苑村 is not active in January.
+    with pytest.raises(InvalidData) as error:
+        import_workbook(source, "2024-01", scores, force=True)
+    assert where(error) == [(SHEET, 9, "村名", "inactive_village")]
+    assert target.read_bytes() == before
+
+
+def test_csv_in_gbk_with_a_title_row_and_ids(tmp_path, scores):
+    rows = [
+        ["测试镇二月评分"],
+        ["编号", "党建引领发展", "和美家园建设"],
+        ["E1", "９５", "80"],
+        ["E2", "85", "85"],
+        ["E3", "75", "x"],
+        ["W1", "80", "78.5"],
+        ["W2", "92", "78.5"],
+        ["W3", "85", "88"],
+    ]
+    source = tmp_path / "二月.csv"
+    source.write_bytes(csv_bytes(rows, encoding="gbk"))
+    with pytest.raises(InvalidData) as error:
+        import_workbook(source, "2024-02", scores)
+    assert where(error) == [("二月.csv", 5, "和美家园建设", "not_a_number")]
+    assert error.value.problems[0].message.endswith("请填写0到100之间的分数")  # no cell letters
+    rows[4][2] = "90"
+    source.write_bytes(csv_bytes(rows, encoding="gbk"))
+    done = import_workbook(source, "2024-02", scores)
+    assert done.path.read_bytes().decode("utf-8-sig").splitlines()[:2] == [
+        "编号,党建引领发展,和美家园建设",
+        "E1,95,80",
+    ]
+
+
+def ods_file(path: Path, rows: list[list]) -> Path:
+    """A minimal OpenDocument spreadsheet (what WPS and LibreOffice save as .ods)."""
+
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p>'
+            "</table:table-cell>"
+        )
+
+    body = "".join(
+        "<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows
+    )
+    ns = "urn:oasis:names:tc:opendocument:xmlns"
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        f'xmlns:office="{ns}:office:1.0" xmlns:table="{ns}:table:1.0" '
+        f'xmlns:text="{ns}:text:1.0" office:version="1.2"><office:body><office:spreadsheet>'
+        f'<table:table table:name="二月">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            f'<manifest:manifest xmlns:manifest="{ns}:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
+    return path
+
+
+def test_ods_workbook(tmp_path, scores):
+    rows = [["测试镇2024年2月评分"], FEBRUARY[0]]
+    rows += [[name, float(party), home, pledge] for name, party, home, pledge in FEBRUARY[1:]]
+    done = import_workbook(ods_file(tmp_path / "二月.ods", rows), "2024-02", scores)
+    assert (done.sheet, done.header_row) == ("二月.ods「二月」", 2)
+    assert done.path.read_bytes() == CANONICAL
+
+
+def test_no_header_row(tmp_path, scores):
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "分数"])
+    book.save(tmp_path / "x.xlsx")
+    with pytest.raises(InvalidData) as error:
+        import_workbook(tmp_path / "x.xlsx", "2024-02", scores)
+    assert [p.code for p in error.value.problems] == ["no_header"]
+
+
+def test_unreadable_and_unsupported_files(tmp_path, scores):
+    (tmp_path / "坏.xlsx").write_bytes(b"not a workbook")
+    (tmp_path / "分数.docx").write_bytes(b"")
+    for name, code in (
+        ("坏.xlsx", "unreadable_workbook"),
+        ("分数.docx", "unsupported_file"),
+        ("没有.xlsx", "missing_file"),
+    ):
+        with pytest.raises(InvalidData) as error:
+            import_workbook(tmp_path / name, "2024-02", scores)
+        assert [p.code for p in error.value.problems] == [code]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (92.5, "92.5"),
+        (90.0, "90"),
+        (88.10000000000001, "88.1"),
+        (7, "7"),
+        (None, ""),
+        ("　９２．５ ", "92.5"),
+        (True, "TRUE"),
+    ],
+)
+def test_cell_text(value, text):
+    assert cell_text(value) == text
+
+
+def test_cli(tmp_path, scores, capsys):
+    source = third_party_workbook(tmp_path / "评分.xlsx", lambda s: s.__setitem__("C4", "东山"))
+    args = ["import", str(source), "--month", "2024-02", "--scores", str(scores)]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == [
+        f"已从 {SHEET}(表头在第3行)导入 6 个村、3 个评比项目,写入 {scores.as_posix()}/2024/2024-02.csv",
+        "已忽略的列:A「序号」、B「网格」、G「合计」",
+        "村名已按 villages.csv 对应:第4行「东山」→「东山村」",
+    ]
+    assert out[3].startswith("校验通过:测试镇,2 个网格,6 个村,2 个评比月份")
+    assert out[4:] == ["请用 flagboard preview 2024-02 核对本月结果,再提交。"]
+    assert main(args) == 1
+    assert "请加 --force" in capsys.readouterr().err

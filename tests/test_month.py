@@ -1,0 +1,136 @@
+"""`flagboard new-month`: the template round trip (written → filled in → validates)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from _office_helpers import JANUARY, csv_bytes, read_csv, write_month, write_town
+
+from generator.cli import main
+from generator.load import load
+from generator.month import new_month
+from generator.problems import InvalidData
+
+
+def codes(error: pytest.ExceptionInfo) -> list[tuple]:
+    return [(p.file, p.row, p.column, p.code) for p in error.value.problems]
+
+
+def test_template_lists_active_villages_grid_by_grid(tmp_path):
+    scores = write_town(tmp_path)
+    made = new_month(scores, "2024-03")
+    assert made.scores_file == scores / "2024" / "2024-03.csv"
+    assert (
+        made.scores_file.read_bytes()
+        == (
+            "\ufeff村名,党建引领发展,和美家园建设\n"
+            "东山村,,\n梅林村,,\n桃源村,,\n西湖村,,\n新苑村,,\n"
+        ).encode()
+    )
+    assert made.events_file.read_bytes() == "\ufeff村名,事件,类别,分值,说明\n".encode()
+    assert (made.villages, made.categories) == (5, ("党建引领发展", "和美家园建设"))
+
+
+def test_optional_category_on_request(tmp_path):
+    scores = write_town(tmp_path)
+    made = new_month(scores, "2024-01", ["创业承诺践行"])
+    assert read_csv(made.scores_file)[0] == ["村名", "党建引领发展", "和美家园建设", "创业承诺践行"]
+    # January: 枫林村 still active (until 2024-02), 新苑村 not yet (from 2024-02).
+    assert [row[0] for row in read_csv(made.scores_file)[1:]] == [
+        "东山村",
+        "梅林村",
+        "桃源村",
+        "西湖村",
+        "枫林村",
+    ]
+
+
+def test_round_trip_filled_template_validates(tmp_path):
+    scores = write_town(tmp_path)
+    made = new_month(scores, "2024-03", ["pledge"])
+    rows = read_csv(made.scores_file)
+    filled = [rows[0]] + [
+        [name, "90", str(80 + i), "" if i == 2 else "75.5"] for i, (name, *_) in enumerate(rows[1:])
+    ]
+    # Saved back the way Excel does on Chinese Windows: GBK, CRLF.
+    made.scores_file.write_bytes(csv_bytes(filled, encoding="gbk"))
+    made.events_file.write_bytes(
+        csv_bytes(
+            [read_csv(made.events_file)[0], ["东山村", "加分", "党建引领发展", "2", "获市级表彰"]],
+            encoding="gbk",
+        )
+    )
+    data = load(scores)
+    assert data.periods == ("2024-03",)
+    march = data.scores.set_index(["village_id", "category"])["cell"]
+    assert march[("E2", "home")] == 8100
+    assert march[("W1", "pledge")] == 7550
+    assert march.isna().sum() == 1 and march[("E3", "pledge")] is pd.NA
+    assert len(data.events) == 1
+
+
+def test_empty_template_is_already_valid(tmp_path):
+    scores = write_town(tmp_path)
+    new_month(scores, "2024-03")
+    assert load(scores).periods == ("2024-03",)
+
+
+def test_refuses_to_overwrite(tmp_path):
+    scores = write_town(tmp_path, {"2024-01": JANUARY})
+    before = (scores / "2024" / "2024-01.csv").read_bytes()
+    with pytest.raises(InvalidData) as error:
+        new_month(scores, "2024-01")
+    assert codes(error) == [(f"{scores.as_posix()}/2024/2024-01.csv", None, None, "file_exists")]
+    assert (scores / "2024" / "2024-01.csv").read_bytes() == before
+    assert not (scores / "2024" / "2024-01.events.csv").exists()
+
+
+def test_refuses_when_only_the_events_file_exists(tmp_path):
+    scores = write_town(tmp_path)
+    events = scores / "2024" / "2024-03.events.csv"
+    events.parent.mkdir()
+    events.write_bytes(b"keep me")
+    with pytest.raises(InvalidData):
+        new_month(scores, "2024-03")
+    assert events.read_bytes() == b"keep me"
+    assert not (scores / "2024" / "2024-03.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("month", "optional", "code"),
+    [
+        ("2024-3", [], "bad_month"),
+        ("2023-12", [], "no_rule_version"),
+        ("2024-03", ["和美家园建设"], "not_optional"),  # monthly: always in the template
+        ("2024-03", ["党风廉政建设"], "not_optional"),  # annual
+        ("2024-03", ["不存在的项目"], "not_optional"),
+    ],
+)
+def test_bad_requests(tmp_path, month, optional, code):
+    scores = write_town(tmp_path)
+    with pytest.raises(InvalidData) as error:
+        new_month(scores, month, optional)
+    assert [p.code for p in error.value.problems] == [code]
+    assert not (scores / "2024").exists()
+
+
+def test_another_broken_month_does_not_block_a_new_one(tmp_path):
+    scores = write_town(tmp_path)
+    write_month(scores, "2024-01", [["村名", "党建引领发展"], ["东山村", "abc"]])
+    made = new_month(scores, "2024-02")
+    assert made.scores_file.exists()
+
+
+def test_cli(tmp_path, capsys):
+    scores = write_town(tmp_path)
+    args = ["new-month", "2024-03", "--with", "创业承诺践行", "--scores", str(scores)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out == (
+        f"已生成 {scores.as_posix()}/2024/2024-03.csv(5 个村;"
+        "评比项目:党建引领发展、和美家园建设、创业承诺践行)\n"
+        f"和空白事件表 {scores.as_posix()}/2024/2024-03.events.csv。"
+        "请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。\n"
+    )
+    assert main(args) == 1
+    assert "文件已存在,不会覆盖" in capsys.readouterr().err

@@ -1,0 +1,142 @@
+"""`flagboard preview`: the clerk's last check, asserted exactly on a small hand-made town."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from _office_helpers import FEBRUARY, FEBRUARY_EVENTS, JANUARY, write_town
+from rich.console import Console
+
+from generator.cli import main
+from generator.preview import Preview, Section, preview, print_rich, to_markdown
+from generator.problems import InvalidData
+
+# Worked by hand from RULES.md (1 red and 1 yellow flag per grid and category; tiers 1000, 3000):
+# 梅林村 hosts a meeting in 和美家园建设 (red, no slot taken); 枫林村 is vetoed (no red at all,
+# its 党建 92 passes the red flag to 西湖村 80 + 10 加分); 西湖村 and 枫林村 tie at 78.5 for yellow.
+FEBRUARY_MARKDOWN = """\
+## 测试镇 2024年2月 评比结果预览
+
+规则版本 2024-01 起:每个网格每个项目红旗 1 面、黄旗 1 面。本月共 6 个村,红旗 7 面,黄旗 7 面,嘉奖 9000 元,扣罚 9000 元。
+
+### 东片网格
+
+| 评比项目 | 红旗(先进村) | 黄旗(促进村) |
+|---|---|---|
+| 党建引领发展 | 东山村 95 | 桃源村 75 |
+| 和美家园建设 | 桃源村 90、梅林村(现场会) | 东山村 80 |
+| 创业承诺践行 | 桃源村 90 | 东山村 70 |
+
+### 西片网格
+
+| 评比项目 | 红旗(先进村) | 黄旗(促进村) |
+|---|---|---|
+| 党建引领发展 | 西湖村 90 | 新苑村 85 |
+| 和美家园建设 | 新苑村 88 | 西湖村 78.5、枫林村 78.5 |
+| 创业承诺践行 | 西湖村 60 | 枫林村 80 |
+
+### 事件
+
+| 村名 | 事件 | 类别 | 分值 | 说明 |
+|---|---|---|---|---|
+| 梅林村 | 现场会 | 和美家园建设 |  | 承办区级美丽乡村现场会 |
+| 枫林村 | 一票否决 |  |  | 发生安全生产责任事故 |
+| 西湖村 | 加分 | 党建引领发展 | 10 | 党建工作获市级表彰 |
+
+### 奖罚
+
+| 网格 | 村名 | 红旗 | 黄旗 | 嘉奖(元) | 扣罚(元) | 合计(元) |
+|---|---|---|---|---|---|---|
+| 东片网格 | 东山村 | 1 | 2 | 1000 | 3000 | -2000 |
+| 东片网格 | 梅林村 | 1 | 0 | 1000 | 0 | 1000 |
+| 东片网格 | 桃源村 | 2 | 1 | 3000 | 1000 | 2000 |
+| 西片网格 | 西湖村 | 2 | 1 | 3000 | 1000 | 2000 |
+| 西片网格 | 枫林村 | 0 | 2 | 0 | 3000 | -3000 |
+| 西片网格 | 新苑村 | 1 | 1 | 1000 | 1000 | 0 |
+| 合计 | 6 个村 | 7 | 7 | 9000 | 9000 | 0 |
+
+### 处理措施
+
+| 村名 | 措施 | 原因 |
+|---|---|---|
+| 东山村 | 约谈 | 本期获黄旗2面(和美家园建设、创业承诺践行) |
+| 东山村 | 警告 | 连续两期获黄旗(2024-01黄旗1面、2024-02黄旗2面);2024年累计黄旗达到3面(截至2024-02共3面) |
+| 桃源村 | 约谈 | 本期获黄旗1面(党建引领发展) |
+| 桃源村 | 警告 | 连续两期获黄旗(2024-01黄旗1面、2024-02黄旗1面) |
+| 西湖村 | 约谈 | 本期获黄旗1面(和美家园建设) |
+| 西湖村 | 警告 | 连续两期获黄旗(2024-01黄旗1面、2024-02黄旗1面) |
+| 枫林村 | 约谈 | 本期获黄旗2面(和美家园建设、创业承诺践行) |
+| 新苑村 | 约谈 | 本期获黄旗1面(党建引领发展) |
+
+### 2024年度处理(截至2024年2月)
+
+| 村名 | 措施 | 原因 |
+|---|---|---|
+| 东山村 | 年度考核降一档,保洁费及垃圾分类补贴按最低档 | 同一年内连续两期获黄旗(2024-01与2024-02) |
+| 桃源村 | 年度考核降一档,保洁费及垃圾分类补贴按最低档 | 同一年内连续两期获黄旗(2024-01与2024-02) |
+| 西湖村 | 年度考核降一档,保洁费及垃圾分类补贴按最低档 | 同一年内连续两期获黄旗(2024-01与2024-02) |
+"""
+
+
+@pytest.fixture
+def scores(tmp_path):
+    return write_town(
+        tmp_path, {"2024-01": JANUARY, "2024-02": FEBRUARY}, {"2024-02": FEBRUARY_EVENTS}
+    )
+
+
+def test_markdown_exactly(scores):
+    assert to_markdown(preview(scores, ["2024-02"])) == FEBRUARY_MARKDOWN
+
+
+def test_latest_period_by_default(scores):
+    assert to_markdown(preview(scores)) == FEBRUARY_MARKDOWN
+
+
+def test_january_has_no_events_and_an_empty_yellow_cell(scores):
+    text = to_markdown(preview(scores, ["2024-01"]))
+    assert "### 事件\n\n本月没有登记事件\n" in text
+    assert "| 和美家园建设 | 西湖村 70 | — |" in text  # the only scored village: red, no yellow
+    assert "年度处理" not in text  # January is not the year's latest period
+
+
+def test_terminal_tables(scores):
+    stream = io.StringIO()
+    print_rich(preview(scores, ["2024-02"]), Console(file=stream, width=100, color_system=None))
+    lines = stream.getvalue().splitlines()
+    assert "测试镇 2024年2月 评比结果预览" in lines[0]
+    assert "│ 和美家园建设 │ 桃源村 90      │ 东山村 80    │" in lines
+    assert "│              │ 梅林村(现场会) │              │" in lines
+    assert "│ 合计     │ 6 个村 │ 7    │ 7    │ 9000     │ 9000     │ 0        │" in lines
+
+
+def test_cli_markdown_and_text(scores, capsys):
+    assert main(["preview", "2024-02", "--scores", str(scores), "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == FEBRUARY_MARKDOWN
+    assert main(["preview", "--scores", str(scores)]) == 0
+    assert "梅林村(现场会)" in capsys.readouterr().out
+
+
+def test_unknown_month(scores, capsys):
+    with pytest.raises(InvalidData) as error:
+        preview(scores, ["2024-03"])
+    assert [(p.file, p.code) for p in error.value.problems] == [
+        (f"{scores.as_posix()}/2024/2024-03.csv", "no_period")
+    ]
+    assert main(["preview", "2024-3", "--scores", str(scores)]) == 1
+    assert "月份要写成 YYYY-MM" in capsys.readouterr().err
+
+
+def test_invalid_data_is_reported_not_previewed(scores, capsys):
+    (scores / "2024" / "2024-02.csv").write_text("村名,党建引领发展\n东山村,abc\n", "utf-8")
+    assert main(["preview", "--scores", str(scores), "--format", "markdown"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert '第2行「党建引领发展」列: "abc" 不是数字' in captured.err
+
+
+def test_markdown_shows_names_as_written():
+    section = Section("事件", ("村名", "说明"), (("A|B村", "<b>加分</b> *x*"),))
+    text = to_markdown([Preview("标题", "摘要", (section,))])
+    assert "| A\\|B村 | \\<b\\>加分\\</b\\> \\*x\\* |" in text

@@ -1,0 +1,141 @@
+"""Real git repositories of a small town for the history tests: commits with fixed authors and dates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+from pathlib import Path
+
+# One grid of five villages, two monthly categories, one optional; one red and one yellow flag
+# per category, so a single score decides who is flagged.
+TOWN_TOML = """\
+town = "测试镇"
+
+[[grids]]
+id = "g1"
+name = "一网格"
+
+[[categories]]
+id = "a"
+name = "和美家园建设"
+kind = "monthly"
+
+[[categories]]
+id = "b"
+name = "党建引领发展"
+kind = "monthly"
+
+[[categories]]
+id = "opt"
+name = "重点工程攻坚"
+kind = "optional"
+
+[[categories]]
+id = "yr"
+name = "党风廉政建设"
+kind = "annual"
+
+[[rules]]
+from = "2024-01"
+red_count = 1
+yellow_count = 1
+reward_tiers = [1000, 3000]
+penalty_tiers = [1000, 3000]
+"""
+
+VILLAGES = [("V1", "东村"), ("V2", "西村"), ("V3", "南村"), ("V4", "北村"), ("V5", "中村")]
+HEADER = ["村名", "和美家园建设", "党建引领发展"]
+
+
+def csv_bytes(rows: list[list], encoding: str = "utf-8-sig") -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def villages_csv() -> bytes:
+    return csv_bytes([["编号", "村名", "网格"], *[[i, n, "一网格"] for i, n in VILLAGES]])
+
+
+def period_rows(a: dict[str, object], b: dict[str, object] | None = None) -> list[list]:
+    """Rows of a period file: 和美家园建设 scores by village name; 党建引领发展 fixed."""
+    b = b or {"东村": 88, "西村": 86, "南村": 84, "北村": 82, "中村": 70}
+    return [HEADER, *[[name, a[name], b[name]] for _, name in VILLAGES]]
+
+
+# 和美家园建设 in 2024-03: 东村 lowest → yellow; 西村 highest → red. 中村 is always yellow in 党建.
+MARCH = {"东村": 60, "西村": 90, "南村": 80, "北村": 70, "中村": 75}
+APRIL = {"东村": 65, "西村": 91, "南村": 81, "北村": 71, "中村": 76}
+
+
+class DataRepo:
+    """A git repository holding a scores folder; commits get the author and date given."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.scores = root / "scores"
+        self.scores.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.name", "测试")
+        self.git("config", "user.email", "test@example.org")
+        self.git("config", "commit.gpgsign", "false")
+
+    def git(
+        self,
+        *args: str,
+        when: str = "2024-01-01T09:00:00+08:00",
+        author: str = "测试",
+        input: bytes | None = None,
+    ) -> str:
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": author,
+            "GIT_AUTHOR_EMAIL": "office@example.org",
+            "GIT_COMMITTER_NAME": author,
+            "GIT_COMMITTER_EMAIL": "office@example.org",
+            "GIT_AUTHOR_DATE": when,
+            "GIT_COMMITTER_DATE": when,
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, env=env, input=input, capture_output=True, check=True
+        )
+        return done.stdout.decode("utf-8", "replace").strip()
+
+    def write(self, relative: str, data: bytes | str) -> None:
+        path = self.scores / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+
+    def remove(self, relative: str) -> None:
+        (self.scores / relative).unlink()
+
+    def commit(self, message: str, author: str, when: str) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message, author=author, when=when)
+        return self.git("rev-parse", "HEAD")
+
+    def town(self, march: dict | None = None) -> DataRepo:
+        self.write("town.toml", TOWN_TOML)
+        self.write("villages.csv", villages_csv())
+        self.write("2024/2024-03.csv", csv_bytes(period_rows(march or MARCH)))
+        return self
+
+
+def corrected_town(root: Path) -> tuple[DataRepo, dict[str, str]]:
+    """March published, April published, March corrected (东村 60 → 85), then re-saved as GBK."""
+    repo = DataRepo(root).town()
+    commits = {"march": repo.commit("录入2024年3月评分", "张会计", "2024-04-05T10:00:00+08:00")}
+    repo.write("2024/2024-04.csv", csv_bytes(period_rows(APRIL)))
+    commits["april"] = repo.commit("录入2024年4月评分", "李主任", "2024-05-06T16:30:00+08:00")
+    repo.write("2024/2024-03.csv", csv_bytes(period_rows({**MARCH, "东村": 85})))
+    commits["fix"] = repo.commit(
+        "复议:东村和美家园建设分数更正为85\n\n依据镇评比小组2024年5月复议纪要。",
+        "王书记",
+        "2024-05-10T09:15:00+08:00",
+    )
+    rows = period_rows({**MARCH, "东村": 85})
+    repo.write("2024/2024-03.csv", csv_bytes([rows[0], *reversed(rows[1:])], "gbk"))
+    commits["resave"] = repo.commit("用WPS重新保存3月文件", "张会计", "2024-05-11T11:00:00+08:00")
+    return repo, commits

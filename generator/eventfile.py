@@ -1,0 +1,212 @@
+"""Checks of the events files (现场会, 一票否决, 加分, 扣分)."""
+
+from __future__ import annotations
+
+from . import labels
+from .cells import Table, parse_number
+from .dataset import PeriodFile
+from .filecheck import FileChecker, Layout
+
+
+class EventFileChecks(FileChecker):
+    def _events(self, layout: Layout, frames: dict, period_files: dict) -> dict:
+        cells = {
+            (p, v, c): cell
+            for p, v, c, cell in zip(
+                frames["period"],
+                frames["village_id"],
+                frames["category"],
+                frames["cell"],
+                strict=True,
+            )
+        }
+        out = {
+            k: []
+            for k in ("period", "village_id", "event", "category", "value", "note", "file", "row")
+        }
+        for month, relative in sorted(layout.events.items()):
+            if month in period_files:
+                self._event_file(month, relative, period_files[month], cells, out)
+        return out
+
+    def _event_file(
+        self, month: str, relative: str, period: PeriodFile, cells: dict, out: dict
+    ) -> None:
+        table = self._table(relative)
+        key = self._key_column(relative, table) if table else None
+        if key is None:
+            return
+        index = self._event_columns(relative, table, key)
+        if index is None:
+            return
+        for row, values in table.rows:
+            record = {name: values[i] for name, i in index.items()}
+            self._event(month, relative, row, key, record, period, cells, out)
+
+    def _event_columns(self, relative: str, table: Table, key: str) -> dict[str, int] | None:
+        index: dict[str, int] = {key: 0}
+        for i, header in enumerate(table.header[1:], start=1):
+            if header in index:
+                self.problem(
+                    relative,
+                    table.header_row,
+                    table.column_label(i),
+                    "duplicate_column",
+                    "这一列重复出现,请删除多余的一列",
+                )
+            elif header not in labels.EVENT_COLUMNS:
+                self.problem(
+                    relative,
+                    table.header_row,
+                    table.column_label(i),
+                    "unknown_column",
+                    "不认识的列,事件文件的表头应为 村名,事件,类别,分值,说明",
+                )
+            else:
+                index[header] = i
+        missing = [h for h in labels.EVENT_COLUMNS if h not in index]
+        for header in missing:
+            self.problem(
+                relative,
+                table.header_row,
+                header,
+                "missing_column",
+                f"缺少「{header}」列,事件文件的表头应为 村名,事件,类别,分值,说明",
+            )
+        return None if missing else index
+
+    def _event(
+        self,
+        month: str,
+        relative: str,
+        row: int,
+        key: str,
+        record: dict,
+        period: PeriodFile,
+        cells: dict,
+        out: dict,
+    ) -> None:
+        problems_before = len(self.problems)
+        village = self._find_village(relative, row, key, record[key], {})
+        if village is not None and not village.active_in(month):
+            self.problem(
+                relative,
+                row,
+                key,
+                "inactive_village",
+                f"「{record[key]}」在 {month} 不在评比范围内,不能登记事件",
+            )
+        event = labels.EVENT_IDS.get(record["事件"])
+        if event is None:
+            self.problem(
+                relative,
+                row,
+                "事件",
+                "bad_event_type",
+                f"「{record['事件']}」不是有效的事件,只能填:{'、'.join(labels.EVENT_IDS)}",
+            )
+        if not record["说明"]:
+            self.problem(relative, row, "说明", "missing_note", "说明不能为空,请写明事件的依据")
+        category = self._event_category(relative, row, event, record["类别"], period)
+        value = self._event_value(relative, row, event, record["分值"])
+        if len(self.problems) > problems_before:
+            return
+        if event in ("bonus", "deduction") and cells.get((month, village.id, category)) is None:
+            self.problem(
+                relative,
+                row,
+                "类别",
+                "adjust_empty_score",
+                f"「{record[key]}」的「{record['类别']}」没有分数(未参评),不能{record['事件']};"
+                "请先填写分数或删除这条事件",
+            )
+            return
+        for name, item in (
+            ("period", month),
+            ("village_id", village.id),
+            ("event", event),
+            ("category", category),
+            ("value", value),
+            ("note", record["说明"]),
+            ("file", self.name(relative)),
+            ("row", row),
+        ):
+            out[name].append(item)
+
+    def _event_category(
+        self, relative: str, row: int, event: str | None, name: str, period: PeriodFile
+    ) -> str | None:
+        if event == "veto":
+            if name:
+                self.problem(
+                    relative,
+                    row,
+                    "类别",
+                    "unexpected_category",
+                    "一票否决针对整个村,「类别」请留空",
+                )
+            return None
+        category = self.town.category_by_name(name)
+        if not name:
+            if event:
+                self.problem(
+                    relative,
+                    row,
+                    "类别",
+                    "missing_category",
+                    f"{labels.EVENT_NAMES[event]}必须填写「类别」(评比项目名称)",
+                )
+        elif category is None or category.id not in period.categories:
+            scored = "、".join(c.name for c in self.town.categories if c.id in period.categories)
+            self.problem(
+                relative,
+                row,
+                "类别",
+                "unknown_category",
+                f"「{name}」不是本月评分文件中的评比项目,请填写:{scored}",
+            )
+        else:
+            return category.id
+        return None
+
+    def _event_value(self, relative: str, row: int, event: str | None, text: str) -> int | None:
+        if event in ("meeting", "veto"):
+            if text:
+                self.problem(
+                    relative,
+                    row,
+                    "分值",
+                    "unexpected_value",
+                    f"{labels.EVENT_NAMES[event]}不加减分,「分值」请留空",
+                )
+            return None
+        if event is None:
+            return None
+        number = parse_number(text) if text else None
+        if number is None:
+            self.problem(
+                relative,
+                row,
+                "分值",
+                "missing_value",
+                f"{labels.EVENT_NAMES[event]}必须填写「分值」(大于0的数)",
+            )
+        elif number.error == "too_many_decimals":
+            self.problem(
+                relative,
+                row,
+                "分值",
+                "too_many_decimals",
+                f'"{text}" 超过两位小数,请四舍五入到两位小数',
+            )
+        elif number.error or number.hundredths <= 0:
+            self.problem(
+                relative,
+                row,
+                "分值",
+                "bad_value",
+                f'"{text}" 不是大于0的数,请填写要{labels.EVENT_NAMES[event]}的分数(如 2 或 0.5)',
+            )
+        else:
+            return number.hundredths
+        return None

@@ -1,0 +1,210 @@
+"""Checks shared by the office's table files: the village column, category columns, scores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import labels
+from .cells import Table, parse_number, read_table
+from .model import Category, Town, Village
+from .problems import Problem
+
+
+@dataclass
+class Layout:
+    """Which file holds which period's scores, events and annual scores."""
+
+    periods: dict[str, str] = field(default_factory=dict)  # month → relative path
+    events: dict[str, str] = field(default_factory=dict)
+    annual: dict[str, str] = field(default_factory=dict)  # year → relative path
+
+
+class FileChecker:
+    """Collects problems while reading the files of one scores folder."""
+
+    def __init__(self, files: dict[str, bytes], prefix: str):
+        self.files = files
+        self.prefix = prefix
+        self.problems: list[Problem] = []
+        self.town: Town | None = None
+        self.villages: list[Village] = []
+        self.by_id: dict[str, Village] = {}
+        self.by_name: dict[str, Village] = {}
+
+    def name(self, relative: str) -> str:
+        return f"{self.prefix}/{relative}"
+
+    def problem(
+        self, relative: str, row: int | None, column: str | None, code: str, message: str
+    ) -> None:
+        self.problems.append(Problem(self.name(relative), row, column, code, message))
+
+    # -- shared table reading ------------------------------------------------------
+
+    def _table(self, relative: str) -> Table | None:
+        table, problems = read_table(self.files[relative], self.name(relative))
+        self.problems += problems
+        return table
+
+    def _key_column(self, relative: str, table: Table) -> str | None:
+        key = table.header[0] if table.header else ""
+        if key not in (labels.NAME_COLUMN, labels.ID_COLUMN):
+            self.problem(
+                relative,
+                table.header_row,
+                table.column_label(0),
+                "bad_first_column",
+                "第一列的表头必须是「村名」或「编号」",
+            )
+            return None
+        return key
+
+    def _find_village(
+        self, relative: str, row: int, key: str, value: str, seen: dict[str, int]
+    ) -> Village | None:
+        village = (self.by_name if key == labels.NAME_COLUMN else self.by_id).get(value)
+        if not value:
+            self.problem(relative, row, key, "missing_village", f"{key}为空,请填写")
+        elif village is None:
+            self.problem(
+                relative,
+                row,
+                key,
+                "unknown_village",
+                f"「{value}」不在 villages.csv 中,请检查{key}是否写错,新村请先加入 villages.csv",
+            )
+        elif village.id in seen:
+            self.problem(
+                relative,
+                row,
+                key,
+                "duplicate_village",
+                f"「{value}」重复出现(第{seen[village.id]}行已有),请删除多余的一行",
+            )
+            return None
+        else:
+            seen[village.id] = row
+        return village
+
+    def _category_columns(
+        self, relative: str, table: Table, key: str, allowed: Callable[[Category], str | None]
+    ) -> list[tuple[int, Category]]:
+        """Map headers to categories; `allowed(category)` returns a problem text or None."""
+        columns: list[tuple[int, Category]] = []
+        seen: set[str] = set()
+        assert self.town is not None
+        for i, header in enumerate(table.header[1:], start=1):
+            label = table.column_label(i)
+            category = self.town.category_by_name(header)
+            if header in seen:
+                self.problem(
+                    relative,
+                    table.header_row,
+                    label,
+                    "duplicate_column",
+                    "这一列重复出现,请删除多余的一列",
+                )
+            elif header in labels.VILLAGE_COLUMNS[:3] and header != key:
+                pass  # an extra 编号/村名/网格 column helps the clerk; checked row by row
+            elif category is None:
+                names = "、".join(c.name for c in self.town.categories)
+                what = "没有表头" if not header else "不是评比项目"
+                self.problem(
+                    relative,
+                    table.header_row,
+                    label,
+                    "unknown_column",
+                    f"这一列{what},请删除或改为评比项目名称:{names}",
+                )
+            elif reason := allowed(category):
+                self.problem(relative, table.header_row, label, "column_not_allowed", reason)
+            else:
+                columns.append((i, category))
+            seen.add(header)
+        return columns
+
+    def _check_identity(
+        self, relative: str, table: Table, row: int, cells: list[str], village: Village
+    ) -> None:
+        """Extra 编号/村名/网格 columns, when present, must agree with villages.csv."""
+        expected = {labels.ID_COLUMN: village.id, labels.NAME_COLUMN: village.name}
+        for i, header in enumerate(table.header[1:], start=1):
+            value = cells[i]
+            if not value or header not in labels.VILLAGE_COLUMNS[:3]:
+                continue
+            if header == labels.GRID_COLUMN:
+                grid = self.town.grid_by_key(value)
+                if grid is None or grid.id != village.grid:
+                    self.problem(
+                        relative,
+                        row,
+                        header,
+                        "grid_mismatch",
+                        f"「{value}」与 villages.csv 中该村的网格不一致,请核对",
+                    )
+            elif value != expected[header]:
+                self.problem(
+                    relative,
+                    row,
+                    header,
+                    "id_name_mismatch",
+                    f"「{value}」与 villages.csv 中该村的{header}「{expected[header]}」不一致,请核对",
+                )
+
+    def _score_cells(
+        self,
+        relative: str,
+        table: Table,
+        row: int,
+        cells: list[str],
+        columns: list[tuple[int, Category]],
+        village: Village,
+        out: dict,
+    ) -> None:
+        for i, category in columns:
+            text = cells[i]
+            value = self._score(relative, row, table.column_label(i), text, category)
+            out["village_id"].append(village.id)
+            out["category"].append(category.id)
+            out["cell"].append(value)
+
+    def _score(
+        self, relative: str, row: int, column: str, text: str, category: Category
+    ) -> int | None:
+        if not text:
+            return None
+        full = _points(category.full_marks)
+        number = parse_number(text)
+        fix = f"请填写0到{full}之间的分数"
+        if number.error == "not_a_number":
+            self.problem(relative, row, column, "not_a_number", f'"{text}" 不是数字,{fix}')
+        elif number.error == "too_many_decimals":
+            self.problem(
+                relative,
+                row,
+                column,
+                "too_many_decimals",
+                f'"{text}" 超过两位小数,请四舍五入到两位小数',
+            )
+        elif not 0 <= number.hundredths <= round(category.full_marks * 100):
+            self.problem(relative, row, column, "out_of_range", f'"{text}" 超出范围,{fix}')
+        else:
+            return number.hundredths
+        return None
+
+    def _missing_villages(self, relative: str, key: str, seen: dict, active, when: str) -> None:
+        for village in self.villages:
+            if active(village) and village.id not in seen:
+                label = village.name if key == labels.NAME_COLUMN else village.id
+                self.problem(
+                    relative,
+                    None,
+                    key,
+                    "missing_village",
+                    f"缺少「{label}」这一行:该村在 {when} 参加评比,请补上(未参评的项目留空)",
+                )
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,152 @@
+"""Checks of the period and annual score files; they fill the score frames."""
+
+from __future__ import annotations
+
+from .dataset import SCORE_COLUMNS, PeriodFile
+from .filecheck import FileChecker, Layout
+from .model import Category
+
+
+class ScoreFileChecks(FileChecker):
+    def _periods(self, layout: Layout) -> tuple[dict, dict[str, PeriodFile]]:
+        frames = {"period": [], **{k: [] for k in SCORE_COLUMNS}}
+        period_files: dict[str, PeriodFile] = {}
+        for month, relative in sorted(layout.periods.items()):
+            columns = self._period(month, relative, frames)
+            if columns is not None:
+                events = layout.events.get(month)
+                period_files[month] = PeriodFile(
+                    month,
+                    self.name(relative),
+                    tuple(c.id for c in columns),
+                    self.name(events) if events else None,
+                    relative,
+                    events,
+                )
+        return frames, period_files
+
+    def _period(self, month: str, relative: str, frames: dict) -> list[Category] | None:
+        if self.town.rule_for(month) is None:
+            first = min(r.from_ for r in self.town.rules)
+            self.problem(
+                relative,
+                None,
+                None,
+                "no_rule_version",
+                f"{month} 早于所有规则版本(最早从 {first} 起),请在 town.toml 中添加适用的 [[rules]]",
+            )
+        table = self._table(relative)
+        key = self._key_column(relative, table) if table else None
+        if key is None:
+            return None
+
+        def allowed(category: Category) -> str | None:
+            if category.kind == "annual":
+                return f"「{category.name}」是年度评比项目,请填在 {month[:4]}-annual.csv 中"
+            if not category.in_force(month):
+                return (
+                    f"「{category.name}」在 {month} 不评比(见 town.toml 的 from/until),请删除这一列"
+                )
+            return None
+
+        columns = self._category_columns(relative, table, key, allowed)
+        present = {c.id for _, c in columns}
+        for category in self.town.categories:
+            if (
+                category.kind == "monthly"
+                and category.in_force(month)
+                and category.id not in present
+                and category.name not in table.header
+            ):
+                self.problem(
+                    relative,
+                    table.header_row,
+                    category.name,
+                    "missing_column",
+                    f"缺少「{category.name}」列,每月必评项目都要有一列(未参评的村留空)",
+                )
+        rows = {k: [] for k in SCORE_COLUMNS}
+        seen: dict[str, int] = {}
+        for row, cells in table.rows:
+            village = self._find_village(relative, row, key, cells[0], seen)
+            if village is None:
+                continue
+            if not village.active_in(month):
+                self.problem(
+                    relative,
+                    row,
+                    key,
+                    "inactive_village",
+                    f"「{cells[0]}」在 {month} 不在评比范围内(见 villages.csv 的起始/终止月份),请删除这一行",
+                )
+            self._check_identity(relative, table, row, cells, village)
+            self._score_cells(relative, table, row, cells, columns, village, rows)
+        self._missing_villages(relative, key, seen, lambda v: v.active_in(month), month)
+        frames["period"] += [month] * len(rows["village_id"])
+        for k in SCORE_COLUMNS:
+            frames[k] += rows[k]
+        return [c for _, c in columns]
+
+    # -- annual -----------------------------------------------------------------------
+
+    def _annuals(self, layout: Layout) -> tuple[dict, dict[str, PeriodFile]]:
+        frames = {"year": [], **{k: [] for k in SCORE_COLUMNS}}
+        annual_files: dict[str, PeriodFile] = {}
+        for year, relative in sorted(layout.annual.items()):
+            columns = self._annual(year, relative, frames)
+            if columns is not None:
+                annual_files[year] = PeriodFile(
+                    year, self.name(relative), tuple(c.id for c in columns), relative=relative
+                )
+        return frames, annual_files
+
+    def _annual(self, year: str, relative: str, frames: dict) -> list[Category] | None:
+        if self.town.rule_for(f"{year}-12") is None:
+            self.problem(
+                relative,
+                None,
+                None,
+                "no_rule_version",
+                f"{year} 年12月没有适用的规则版本,请在 town.toml 中添加 [[rules]]",
+            )
+        table = self._table(relative)
+        key = self._key_column(relative, table) if table else None
+        if key is None:
+            return None
+
+        def allowed(category: Category) -> str | None:
+            if category.kind != "annual":
+                return f"「{category.name}」是每月评比项目,请填在当月的评分文件中"
+            if not category.in_force_in_year(year):
+                return f"「{category.name}」在 {year} 年不评比(见 town.toml 的 from/until),请删除这一列"
+            return None
+
+        columns = self._category_columns(relative, table, key, allowed)
+        if not columns and not any(p.file == self.name(relative) for p in self.problems):
+            self.problem(
+                relative,
+                table.header_row,
+                None,
+                "missing_column",
+                "年度评分文件至少要有一个年度评比项目列",
+            )
+        rows = {k: [] for k in SCORE_COLUMNS}
+        seen: dict[str, int] = {}
+        for row, cells in table.rows:
+            village = self._find_village(relative, row, key, cells[0], seen)
+            if village is None:
+                continue
+            if not village.active_in_year(year):
+                self.problem(
+                    relative,
+                    row,
+                    key,
+                    "inactive_village",
+                    f"「{cells[0]}」在 {year} 年不在评比范围内,请删除这一行",
+                )
+            self._check_identity(relative, table, row, cells, village)
+            self._score_cells(relative, table, row, cells, columns, village, rows)
+        frames["year"] += [year] * len(rows["village_id"])
+        for k in SCORE_COLUMNS:
+            frames[k] += rows[k]
+        return [c for _, c in columns]

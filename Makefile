@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SETTINGS ?= pelicanconf.py
 
-.PHONY: site test bench golden lint clean
+.PHONY: install site test bench golden lint clean
+
+install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 site: $(STAMP)
-	$(BIN)/flagboard validate --scores scores
-	$(BIN)/flagboard compute --scores scores --out results
+	$(BIN)/flagboard build --scores scores --out output --settings $(SETTINGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

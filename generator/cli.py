@@ -117,11 +117,21 @@ def _add_site(sub) -> None:
     ):
         p = sub.add_parser(name, help=help_text)
         _scores_arg(p)
-        p.add_argument("--content", type=Path, default=None,
-                       help="网站文字内容文件夹(默认按 pelicanconf.py,即 content)")
-        p.add_argument("--out", type=Path, default=Path("output"), help="网站输出文件夹(默认 output)")
-        p.add_argument("--settings", type=Path, default=Path("pelicanconf.py"),
-                       help="Pelican 设置文件(默认 pelicanconf.py;发布时用 publishconf.py)")
+        p.add_argument(
+            "--content",
+            type=Path,
+            default=None,
+            help="网站文字内容文件夹(默认按 pelicanconf.py,即 content)",
+        )
+        p.add_argument(
+            "--out", type=Path, default=Path("output"), help="网站输出文件夹(默认 output)"
+        )
+        p.add_argument(
+            "--settings",
+            type=Path,
+            default=Path("pelicanconf.py"),
+            help="Pelican 设置文件(默认 pelicanconf.py;发布时用 publishconf.py)",
+        )
         if name == "serve":
             p.add_argument("--port", type=int, default=8000, help="端口(默认 8000)")
         p.set_defaults(func=_build if name == "build" else _serve, format="text")
@@ -136,8 +146,10 @@ def _build(args) -> int:
         print(f"生成失败:{error}", file=sys.stderr)
         print(f"{args.out}/ 保持不变。", file=sys.stderr)
         return 1
-    print(f"完成:{report.pages} 个网页、共 {report.files} 个文件,写入 {args.out}/,"
-          f"用时 {report.seconds:.1f} 秒")
+    print(
+        f"完成:{report.pages} 个网页、共 {report.files} 个文件,写入 {args.out}/,"
+        f"用时 {report.seconds:.1f} 秒"
+    )
     return 0
 
 

@@ -1,0 +1,131 @@
+"""Site build benchmark: `flagboard build` against plain Pelican building as many Markdown pages.
+
+    .venv/bin/python bench/site_bench.py [--repeat N]
+
+For the demo town (scores/) and the county (bench/work/county/, see run.py), it times
+`flagboard build`, counts the HTML pages it wrote, then times plain Pelican (its own simple
+theme, no plugin) building that many Markdown pages of a typical length, and prints both per
+page and their ratio. Targets: no slower per page than plain Pelican; the county under 60 s.
+`bench_site` has the shape run.py's BENCHMARKS expects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import ROOT, Figure, ensure_county, flagboard, measure, table  # noqa: E402
+
+WORK = ROOT / "bench" / "work" / "site"
+BUDGETS = {"demo": 10.0, "county": 60.0}
+PELICAN_CONF = """
+PATH = "content"
+PAGE_PATHS = ["pages"]
+ARTICLE_PATHS = []
+STATIC_PATHS = []
+DIRECT_TEMPLATES = []
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+SITENAME = "基准"
+"""
+
+
+def markdown_page(number: int) -> str:
+    """A page of about the size of a village page's text: paragraphs, a list and a table."""
+    rows = "\n".join(
+        f"| 2024年{m}月 | {80 + (number + m) % 17} | 第{1 + (number * m) % 9}名 |"
+        for m in range(1, 13)
+    )
+    paragraph = (
+        "本村本月各项工作稳步推进,党建引领、和美家园、整体智治、文明新风和美丽经济均有进展。" * 3
+    )
+    return (
+        f"Title: 第{number}页\nSlug: p{number:05d}\n\n"
+        f"## 概况\n\n{paragraph}\n\n{paragraph}\n\n"
+        "## 要点\n\n- 红旗:党建引领发展\n- 黄旗:无\n- 奖罚:嘉奖1000元\n\n"
+        f"## 每月得分\n\n| 月份 | 得分 | 名次 |\n|---|---|---|\n{rows}\n"
+    )
+
+
+def pelican_site(pages: int) -> Path:
+    """A plain Pelican project with `pages` Markdown pages (regenerated when the count changes)."""
+    folder = WORK / f"pelican-{pages}"
+    if not (folder / "pelicanconf.py").exists():
+        (folder / "content" / "pages").mkdir(parents=True, exist_ok=True)
+        for number in range(pages):
+            path = folder / "content" / "pages" / f"p{number:05d}.md"
+            path.write_text(markdown_page(number), encoding="utf-8")
+        (folder / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+    return folder
+
+
+def html_count(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+def html_megabytes(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*.html")) / 1e6
+
+
+def compare(name: str, scores: Path, repeat: int) -> tuple[Figure, Figure, int, list[float]]:
+    out = WORK / f"{name}-output"
+    command = flagboard("build", "--scores", str(scores), "--out", str(out))
+    ours = measure(f"flagboard build({name})", command, BUDGETS[name], repeat)
+    pages = html_count(out)
+    plain = pelican_site(pages)
+    pelican = [
+        sys.executable,
+        "-m",
+        "pelican",
+        str(plain / "content"),
+        "-s",
+        str(plain / "pelicanconf.py"),
+        "-o",
+        str(plain / "output"),
+        "--fatal",
+        "errors",
+        "--delete-output-directory",
+    ]
+    theirs = measure(f"Pelican {pages} 个 Markdown 页", pelican, float("inf"), repeat)
+    return ours, theirs, pages, [html_megabytes(out), html_megabytes(plain / "output")]
+
+
+def ratio_line(name: str, ours: Figure, theirs: Figure, pages: int, mb: list[float]) -> str:
+    per_page = [f.seconds / pages * 1000 for f in (ours, theirs)]
+    per_mb = [f.seconds / size for f, size in zip((ours, theirs), mb, strict=True)]
+    verdict = "不慢于" if per_page[0] <= per_page[1] else "慢于"
+    return (
+        f"{name}:{pages} 个网页;每页 flagboard {per_page[0]:.1f} 毫秒,Pelican {per_page[1]:.1f} 毫秒,"
+        f"比值 {per_page[0] / per_page[1]:.2f}({verdict}纯 Pelican);"
+        f"网页共 {mb[0]:.1f} MB 对 {mb[1]:.1f} MB,每 MB 用时比值 {per_mb[0] / per_mb[1]:.2f}"
+    )
+
+
+def bench_site(repeat: int) -> list[Figure]:
+    figures = []
+    for name, scores in (("demo", ROOT / "scores"), ("county", ensure_county())):
+        ours, theirs, pages, mb = compare(name, scores, repeat)
+        figures += [ours, theirs]
+        print(ratio_line(name, ours, theirs, pages, mb))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="比较 flagboard build 与纯 Pelican 的每页用时。")
+    parser.add_argument("--repeat", type=int, default=1, help="每项运行次数,取最快一次(默认 1)")
+    args = parser.parse_args(argv)
+    figures = bench_site(args.repeat)
+    print(table([f for f in figures if f.budget_seconds != float("inf")]))
+    return 0 if all(f.ok for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

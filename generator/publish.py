@@ -1,0 +1,118 @@
+"""The files published under /data/: formula-safe CSV copies of the results and the raw scores.
+
+Every CSV is written as UTF-8 with BOM (so Excel on Chinese Windows opens it right), and a
+text cell starting with = + - @, tab or CR gets a leading apostrophe so that a spreadsheet
+shows it as text instead of running it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cells import decode
+from .results import TABLES, neutralise
+from .siteview import data_path
+
+BOM = "\ufeff"
+# Where a cell could start with = + - @ tab or CR (false alarms only cost a full rewrite).
+_RISKY_START = re.compile(r'(?:^|[,\r\n])"?[=+\-@\t\r]')
+RESULT_NOTES = {
+    "flags": "每个村每期每个项目的得分、名次和红黄旗",
+    "rewards": "每个村每期的红旗数、黄旗数、嘉奖、扣罚和合计(元)",
+    "actions": "约谈、警告、停职、年度降档、降星和优先评优,及其原因",
+    "grid_averages": "各网格每期每个项目的平均分和参评村数",
+}
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file under /data/: where it goes (relative to the site root) and its bytes."""
+
+    path: str
+    label: str
+    note: str
+    data: bytes
+
+    @property
+    def size(self) -> str:
+        kb = len(self.data) / 1024
+        return f"{kb:.0f} KB" if kb >= 10 else f"{kb:.1f} KB"
+
+
+def formula_safe_csv(text: str) -> bytes:
+    """CSV text → the same table as UTF-8 with BOM, every cell neutralised."""
+    text = text.removeprefix(BOM)
+    if not _RISKY_START.search(text):  # nothing to neutralise: keep the file as it is
+        return (BOM + text).encode("utf-8")
+    rows = csv.reader(io.StringIO(text, newline=""))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def result_files(results_dir: Path) -> list[DataFile]:
+    """The results tables of RULES.md §5 and results.json, as written by `flagboard compute`."""
+    files = []
+    for name in TABLES:
+        text = (results_dir / f"{name}.csv").read_bytes().decode("utf-8-sig")
+        files.append(
+            DataFile(f"data/{name}.csv", f"{name}.csv", RESULT_NOTES[name], formula_safe_csv(text))
+        )
+    files.append(
+        DataFile(
+            "data/results.json",
+            "results.json",
+            "以上全部结果及镇、网格、项目、村和规则的说明(JSON,供程序读取)",
+            (results_dir / "results.json").read_bytes(),
+        )
+    )
+    return files
+
+
+def scores_files(doc: dict, scores_dir: Path) -> list[DataFile]:
+    """The office's raw files: town.toml, villages.csv and every period's files, formula-safe."""
+    files = [
+        DataFile(
+            "data/scores/town.toml",
+            "town.toml",
+            "镇、网格、评比项目和规则版本",
+            (scores_dir / "town.toml").read_bytes(),
+        ),
+        _raw_csv(scores_dir, "villages.csv", "村名单(编号、村名、网格、参评起止月份)"),
+    ]
+    for period in doc["periods"]:
+        files.append(_raw_csv(scores_dir, _relative(period["file"]), f"{period['period']} 评分表"))
+        if period.get("events_file"):
+            files.append(
+                _raw_csv(scores_dir, _relative(period["events_file"]), f"{period['period']} 事件表")
+            )
+    for year in doc["years"]:
+        if year.get("annual_file"):
+            files.append(
+                _raw_csv(scores_dir, _relative(year["annual_file"]), f"{year['year']} 年度评分表")
+            )
+    return files
+
+
+def _relative(file: str) -> str:
+    return data_path(file).removeprefix("data/scores/")
+
+
+def _raw_csv(scores_dir: Path, relative: str, note: str) -> DataFile:
+    text, problem = decode((scores_dir / relative).read_bytes(), relative)
+    if text is None:  # load() already rejected such a file; this is a programming error
+        raise ValueError(problem.text() if problem else relative)
+    return DataFile(f"data/scores/{relative}", relative, note, formula_safe_csv(text))
+
+
+def write_files(files: list[DataFile], output_dir: Path) -> None:
+    for file in files:
+        path = output_dir / file.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(file.data)

@@ -1,0 +1,216 @@
+"""The Pelican plugin: results → pages, written with the theme's templates by Pelican's writer.
+
+This is the only module that imports pelican. `register()` connects two receivers: one adds
+the site's Jinja filters to every generator, the other hands Pelican the `ResultsPages`
+generator from the `get_generators` signal.
+
+Settings it reads (see pelicanconf.py):
+  FLAGBOARD_RESULTS       results.json: a path, or the document itself (a dict)
+  FLAGBOARD_RESULTS_DIR   folder with the results CSVs (default: results.json's folder)
+  FLAGBOARD_SCORES        the scores folder whose raw files are published under /data/scores/
+  FLAGBOARD_NAV           header links to Pelican pages: [(slug, label), ...]
+  FLAGBOARD_SCREEN_SECONDS  seconds per slide of /screen/
+  FLAGBOARD_REPO_URL      the data repository's web address, for commit links
+  FLAGBOARD_DATA_VERSION  optional {"commit", "short", "date"}: shown in every footer
+  FLAGBOARD_REVISIONS     optional {period: [revision, ...]}: shown on period pages
+  FLAGBOARD_PERIOD_DATES  optional {period: ISO 8601 time}: the feed's entry dates
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+from markupsafe import Markup
+from pelican import Pelican, signals
+from pelican.generators import Generator
+from pelican.log import FatalLogger, console
+from pelican.settings import read_settings
+
+from . import labels, publish
+from .sitepages import all_pages
+from .siteview import Page, SiteView, period_label, points, signed_yuan, yuan
+
+# What the codes in the published CSVs mean, for the data page.
+CODES = [
+    ("flag", labels.FLAG_NAMES),
+    ("basis", labels.BASIS_NAMES),
+    ("action", labels.ACTION_LONG_NAMES),
+    ("event", labels.EVENT_NAMES),
+]
+FILTERS = {
+    "points": points,
+    "yuan": yuan,
+    "signed_yuan": signed_yuan,
+    "period_label": period_label,
+}
+
+
+class ResultsPages(Generator):
+    """Puts the results into the shared context and writes the data pages."""
+
+    def generate_context(self) -> None:
+        doc = read_document(self.settings["FLAGBOARD_RESULTS"])
+        self.view = SiteView(doc)
+        self.results_pages = all_pages(self.view)
+        self.data_files = self._data_files(doc)
+        self.context.update(self.view.shared())
+        self.context.update(
+            flagboard_css=Markup(read_css(Path(self.theme) / "css" / "site.css")),
+            nav=self._nav(),
+            raw_published=any(f.path.startswith("data/scores/") for f in self.data_files),
+            data_version=self.settings.get("FLAGBOARD_DATA_VERSION"),
+            repo_url=self.settings.get("FLAGBOARD_REPO_URL") or "",
+            site_root=self.settings["SITEURL"],
+        )
+
+    def generate_output(self, writer) -> None:
+        revisions = self.settings.get("FLAGBOARD_REVISIONS") or {}
+        for page in [*self.results_pages, self._data_page()]:
+            extra = {}
+            if page.template == "period":
+                extra["revisions"] = revisions.get(page.context["period"]["period"], [])
+            if page.template == "screen":
+                extra["refresh"] = self.settings.get("FLAGBOARD_SCREEN_SECONDS", 20)
+            self._write(writer, page, page.template + ".html", **extra)
+        self._write_xml(writer, "feed.xml", "feed.xml", **self._feed())
+        self._write_xml(writer, "sitemap.xml", "sitemap.xml", urls=self._sitemap_urls())
+        publish.write_files(self.data_files, Path(self.output_path))
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _write(self, writer, page: Page, template: str, **extra) -> None:
+        relative = self.settings["RELATIVE_URLS"] and page.template != "404"
+        writer.write_file(
+            page.save_as,
+            self.env.get_template(template),
+            self.context,
+            relative,
+            override_output=True,
+            page_url=page.url,
+            title=page.title,
+            description=page.description,
+            **page.context,
+            **extra,
+        )
+
+    def _write_xml(self, writer, name: str, template: str, **extra) -> None:
+        writer.write_file(name, self.env.get_template(template), self.context, False, **extra)
+
+    def _nav(self) -> list[dict]:
+        pages = {p.slug: p for p in self.context.get("pages", [])}
+        return [
+            {"label": label, "url": pages[slug].url}
+            for slug, label in self.settings.get("FLAGBOARD_NAV", [])
+            if slug in pages
+        ]
+
+    def _data_files(self, doc: dict) -> list[publish.DataFile]:
+        files = []
+        results_dir = self.settings.get("FLAGBOARD_RESULTS_DIR")
+        source = self.settings["FLAGBOARD_RESULTS"]
+        if not results_dir and not isinstance(source, dict):
+            results_dir = Path(source).parent
+        if results_dir:
+            files += publish.result_files(Path(results_dir))
+        scores = self.settings.get("FLAGBOARD_SCORES")
+        if scores and Path(scores, "town.toml").is_file():
+            files += publish.scores_files(doc, Path(scores))
+        return files
+
+    def _data_page(self) -> Page:
+        results = [f for f in self.data_files if not f.path.startswith("data/scores/")]
+        raw = [f for f in self.data_files if f.path.startswith("data/scores/")]
+        town = self.view.town
+        return Page(
+            "data",
+            "data/index.html",
+            "data/",
+            f"数据下载 · {town}",
+            f"{town}红黄旗评比的全部结果和原始评分表,CSV 和 JSON 格式,可用 Excel 打开。",
+            {"results": results, "raw": raw, "codes": CODES},
+        )
+
+    def _feed(self) -> dict:
+        """Atom ids: the pages' addresses once SITEURL is absolute, else stable URNs."""
+        entries = self.view.feed_entries(self.settings.get("FLAGBOARD_PERIOD_DATES") or {})
+        root = self.settings["SITEURL"]
+        absolute = root.startswith(("http://", "https://"))
+        for entry in entries:
+            period = entry["period"]
+            entry["id"] = (
+                f"{root}/{period['url']}" if absolute else f"urn:flagboard:{period['period']}"
+            )
+        return {"entries": entries, "feed_id": f"{root}/" if absolute else "urn:flagboard:feed"}
+
+    def _sitemap_urls(self) -> list[str]:
+        urls = [p.url for p in self.results_pages if p.template != "404"] + ["data/"]
+        urls += [p.url for p in self.context.get("pages", [])]
+        urls += [a.url for a in self.context.get("articles", [])]
+        if self.context.get("articles"):
+            urls.append(self.settings["INDEX_URL"])
+        return urls
+
+
+def read_document(source) -> dict:
+    """FLAGBOARD_RESULTS as a dict: either the document itself or a path to results.json."""
+    if isinstance(source, dict):
+        return source
+    return json.loads(Path(source).read_text(encoding="utf-8"))
+
+
+def read_css(path: Path) -> str:
+    """The theme's stylesheet, comments and extra white space removed, to inline in <head>."""
+    text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r"\s*([{};,>])\s*", r"\1", text).replace(";}", "}").strip()
+
+
+def add_filters(generator) -> None:
+    generator.env.filters.update(FILTERS)
+
+
+def get_generators(pelican) -> type[Generator]:
+    return ResultsPages
+
+
+def register() -> None:
+    signals.generator_init.connect(add_filters)
+    signals.get_generators.connect(get_generators)
+
+
+# -- running Pelican in-process, errors fatal ---------------------------------------------
+
+
+class _ErrorCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class PelicanFailed(Exception):
+    """Pelican logged an error or raised: the site is incomplete."""
+
+
+def run_pelican(settings_file: Path, overrides: dict) -> None:
+    """Build the site with Pelican; any error Pelican logs makes the build fail."""
+    settings = read_settings(str(settings_file), override=overrides)
+    counter = _ErrorCounter()
+    root = logging.getLogger()
+    root.addHandler(counter)
+    previous, quiet = FatalLogger.fatal_lvl, console.quiet
+    FatalLogger.fatal_lvl, console.quiet = logging.ERROR, True  # our CLI reports progress
+    try:
+        Pelican(settings).run()
+    except Exception as error:  # Pelican raises plain exceptions; we give one clear reason
+        raise PelicanFailed(str(error) or type(error).__name__) from error
+    finally:
+        FatalLogger.fatal_lvl, console.quiet = previous, quiet
+        root.removeHandler(counter)
+    if counter.messages:
+        raise PelicanFailed(";".join(counter.messages))

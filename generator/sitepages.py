@@ -1,0 +1,287 @@
+"""The pages of one village, one grid and one year, built from a SiteView's indexes; no I/O."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .sitechart import Series, line_chart
+from .siteview import (
+    Page,
+    SiteView,
+    data_path,
+    grid_url,
+    period_label,
+    signed_yuan,
+    village_url,
+    why,
+    year_url,
+)
+
+
+def all_pages(view: SiteView) -> list[Page]:
+    pages = [view.home(), view.not_found()]
+    pages += [view.period_page(p) for p in view.periods]
+    pages += [year_page(view, y) for y in view.years]
+    pages += [village_page(view, v["id"]) for v in view.villages]
+    pages += [grid_page(view, g["id"]) for g in view.grids]
+    pages += view.screen_pages()
+    return pages
+
+
+def year_page(view: SiteView, year: str) -> Page:
+    info = view.year_info[year]
+    annual = info["annual_categories"]
+    context = {
+        "year": view.period_ref(year),
+        "periods": [view.period_ref(p) for p in info["periods"]],
+        "priority": priority(view, year),
+        "downgrades": yearly(view, year, "downgrade"),
+        "star_losses": yearly(view, year, "star_loss"),
+        "sections": view.rankings(year, annual) if annual else [],
+        "grid_totals": grid_totals(view, year),
+        "money": money_totals(view, info["periods"]),
+        "annual_file": data_path(info["annual_file"]) if info["annual_file"] else None,
+    }
+    description = (
+        f"{view.town}{year}年度汇总:优先评优{len(context['priority'])}个村,"
+        f"年度考核降档{len(context['downgrades'])}个村,"
+        f"五星评定降星{len(context['star_losses'])}个村。"
+    )
+    return Page(
+        "year",
+        year_url(year) + "index.html",
+        year_url(year),
+        f"{year}年度汇总 · {view.town}",
+        description,
+        context,
+    )
+
+
+def priority(view: SiteView, year: str) -> list[dict]:
+    chosen = [a["village_id"] for a in view.actions.get(year, []) if a["action"] == "priority"]
+    reds = defaultdict(int)
+    for period in view.year_info[year]["periods"]:
+        for row in view.rewards.get(period, []):
+            reds[row["village_id"]] += row["red"]
+    rows = sorted(chosen, key=lambda v: (-reds[v], view.village_order[v]))
+    result = []
+    for village_id in rows:
+        rank = 1 + sum(reds[other] > reds[village_id] for other in chosen)
+        result.append({"rank": rank, "village": view.refs[village_id], "red": reds[village_id]})
+    return result
+
+
+def yearly(view: SiteView, year: str, action: str) -> list[dict]:
+    return [r for r in view.action_rows(view.actions.get(year, [])) if r["action"] == action]
+
+
+def grid_totals(view: SiteView, year: str) -> dict:
+    totals = view.year_totals.get(year, [])
+    by_key = {(t["grid"], t["category"]): t for t in totals}
+    categories = view.categories_in(sorted({t["category"] for t in totals}))
+    rows = [
+        {
+            "category": c,
+            "cells": [
+                by_key.get((g["id"], c["id"]), {"total": None, "leader": False}) for g in view.grids
+            ],
+        }
+        for c in categories
+    ]
+    return {"grids": [view.grid_ref(g["id"]) for g in view.grids], "rows": rows}
+
+
+def money_totals(view: SiteView, periods: list[str]) -> list[dict]:
+    sums: dict[str, dict] = {}
+    for period in periods:
+        for row in view.rewards.get(period, []):
+            total = sums.setdefault(
+                row["village_id"], {"red": 0, "yellow": 0, "reward": 0, "penalty": 0, "net": 0}
+            )
+            for key in total:
+                total[key] += row[key]
+    rows = [{"village": view.refs[v], **t} for v, t in sums.items()]
+    return sorted(rows, key=lambda r: (-r["net"], view.village_order[r["village"]["id"]]))
+
+
+def village_page(view: SiteView, village_id: str) -> Page:
+    village = view.village[village_id]
+    ref = view.refs[village_id]
+    months = village_months(view, village_id)
+    totals = {k: sum(m[k] for m in months) for k in ("red", "yellow", "reward", "penalty")}
+    totals["net"] = totals["reward"] - totals["penalty"]
+    context = {
+        "village": ref,
+        "grid": view.grid_ref(village["grid"]),
+        "totals": totals,
+        "months": months,
+        "scores": village_scores(view, village_id),
+        "charts": village_charts(view, village_id),
+        "actions": view.action_rows(view.village_actions.get(village_id, []), by_period=True),
+        "events": view.event_rows(view.village_events.get(village_id, []), by_period=True),
+        "annual": village_annual(view, village_id),
+    }
+    description = (
+        f"{village['name']}({ref['grid']})历次评比得分、红黄旗和奖罚:"
+        f"累计红旗{totals['red']}面、黄旗{totals['yellow']}面,"
+        f"奖罚合计{signed_yuan(totals['net'])}元。"
+    )
+    return Page(
+        "village",
+        village_url(village_id) + "index.html",
+        village_url(village_id),
+        f"{village['name']} · {view.town}",
+        description,
+        context,
+    )
+
+
+def village_months(view: SiteView, village_id: str) -> list[dict]:
+    flags = defaultdict(lambda: {"red": [], "yellow": []})
+    for row in view.village_flags.get(village_id, []):
+        if row["flag"] and len(row["period"]) == 7:
+            flags[row["period"]][row["flag"]].append(view.category[row["category"]]["name"])
+    months, running = [], 0
+    for row in view.village_rewards.get(village_id, []):
+        running += row["net"]
+        months.append(
+            {
+                **row,
+                "period": view.period_ref(row["period"]),
+                "reds": flags[row["period"]]["red"],
+                "yellows": flags[row["period"]]["yellow"],
+                "running": running,
+            }
+        )
+    return months
+
+
+def _village_cells(view: SiteView, village_id: str) -> dict:
+    return {
+        (r["period"], r["category"]): r
+        for r in view.village_flags.get(village_id, [])
+        if len(r["period"]) == 7
+    }
+
+
+def village_scores(view: SiteView, village_id: str) -> dict:
+    cells = _village_cells(view, village_id)
+    used = {c for _, c in cells}
+    categories = [c for c in view.categories if c["id"] in used and c["kind"] != "annual"]
+    periods = [r["period"] for r in view.village_rewards.get(village_id, [])]
+    rows = [
+        {
+            "period": view.period_ref(p),
+            "cells": [cells.get((p, c["id"])) for c in categories],
+        }
+        for p in reversed(periods)
+    ]
+    return {"categories": categories, "rows": rows}
+
+
+def village_charts(view: SiteView, village_id: str) -> list[dict]:
+    grid_id = view.village[village_id]["grid"]
+    cells = _village_cells(view, village_id)
+    periods = [r["period"] for r in view.village_rewards.get(village_id, [])]
+    labels_ = [period_label(p) for p in periods]
+    charts = []
+    for category in view.categories:
+        if category["kind"] == "annual" or not any((p, category["id"]) in cells for p in periods):
+            continue
+        rows = [cells.get((p, category["id"])) for p in periods]
+        mine = Series(
+            "mine",
+            [r["score"] if r else None for r in rows],
+            [r["flag"] if r else None for r in rows],
+        )
+        average = Series("avg", [view.averages.get((p, grid_id, category["id"])) for p in periods])
+        chart = line_chart(labels_, [average, mine])
+        if chart:
+            charts.append({"category": category, "chart": chart})
+    return charts
+
+
+def village_annual(view: SiteView, village_id: str) -> list[dict]:
+    rows = [r for r in view.village_flags.get(village_id, []) if len(r["period"]) == 4]
+    return [
+        {
+            "year": view.period_ref(r["period"]),
+            "category": view.category[r["category"]],
+            "score": r["score"],
+            "rank": r["rank"],
+            "flag": r["flag"],
+            "why": why(r, view.rule(r["period"])),
+        }
+        for r in sorted(rows, key=lambda r: (r["period"], r["category"]), reverse=True)
+    ]
+
+
+def grid_page(view: SiteView, grid_id: str) -> Page:
+    grid = view.grid_ref(grid_id)
+    members = [view.refs[v["id"]] for v in view.villages if v["grid"] == grid_id]
+    context = {
+        "grid": grid,
+        "members": members,
+        "charts": grid_charts(view, grid_id),
+        "years": [
+            {"year": view.period_ref(y), "rows": grid_year_rows(view, y, grid_id)}
+            for y in reversed(view.years)
+            if view.year_totals.get(y)
+        ],
+    }
+    description = (
+        f"{view.town}{grid['name']}:{len(members)}个村的名单、各项目月度平均分和年度总分。"
+    )
+    return Page(
+        "grid",
+        grid_url(grid_id) + "index.html",
+        grid_url(grid_id),
+        f"{grid['name']} · {view.town}",
+        description,
+        context,
+    )
+
+
+def grid_year_rows(view: SiteView, year: str, grid_id: str) -> list[dict]:
+    totals = view.year_totals.get(year, [])
+    rows = []
+    for category in view.categories_in(sorted({t["category"] for t in totals})):
+        mine = next(
+            (t for t in totals if t["grid"] == grid_id and t["category"] == category["id"]),
+            None,
+        )
+        leaders = [
+            view.grid[t["grid"]]["name"]
+            for t in totals
+            if t["category"] == category["id"] and t["leader"]
+        ]
+        rows.append(
+            {
+                "category": category,
+                "total": mine["total"] if mine else None,
+                "leader": bool(mine and mine["leader"]),
+                "leaders": leaders,
+            }
+        )
+    return rows
+
+
+def grid_charts(view: SiteView, grid_id: str) -> list[dict]:
+    periods = view.periods
+    labels_ = [period_label(p) for p in periods]
+    charts = []
+    for category in view.categories:
+        if category["kind"] == "annual":
+            continue
+        others = [
+            Series("other", [view.averages.get((p, g["id"], category["id"])) for p in periods])
+            for g in view.grids
+            if g["id"] != grid_id
+        ]
+        mine = Series("mine", [view.averages.get((p, grid_id, category["id"])) for p in periods])
+        if all(v is None for v in mine.values):
+            continue
+        chart = line_chart(labels_, [*others, mine])
+        if chart:
+            charts.append({"category": category, "chart": chart})
+    return charts

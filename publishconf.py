@@ -1,0 +1,21 @@
+"""Settings for publishing: the real address and the data repository, from the environment.
+
+    flagboard build --settings publishconf.py
+
+FLAGBOARD_SITEURL is the site's address without a trailing slash. In GitHub Actions the
+repository's address comes from GITHUB_SERVER_URL and GITHUB_REPOSITORY.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = os.environ.get("FLAGBOARD_SITEURL", "https://flagboard.example.cn").rstrip("/")
+RELATIVE_URLS = False
+
+if os.environ.get("GITHUB_REPOSITORY"):
+    FLAGBOARD_REPO_URL = "{}/{}".format(
+        os.environ.get("GITHUB_SERVER_URL", "https://github.com"), os.environ["GITHUB_REPOSITORY"]
+    )

@@ -1,0 +1,112 @@
+"""Helpers for the site tests: build a site once, serve a folder on localhost, start Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def build_site(scores: Path, out: Path, content: Path | None = None, **settings):
+    """The real `flagboard build` pipeline, run from the repository root."""
+    from generator.build import build
+
+    with contextlib.chdir(ROOT):
+        return build(scores, out, ROOT / "pelicanconf.py", content, extra_settings=settings)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def browser_required() -> bool:
+    return os.environ.get("FLAGBOARD_REQUIRE_BROWSER") == "1"
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@functools.cache
+def demo_site() -> Path:
+    """The demo town's site, built once per test session into a temporary folder."""
+    import atexit
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="flagboard-demo-site-"))
+    atexit.register(shutil.rmtree, root, True)
+    build_site(ROOT / "scores", root / "output")
+    return root / "output"
+
+
+def html_pages(site: Path) -> dict[str, Path]:
+    """Every HTML page of a built site by its path relative to the site root."""
+    return {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*.html"))}
+
+
+XSS_NAME = "<script>alert(1)</script>"
+FORMULA_NAME = "=HYPERLINK(1)村"
+
+
+def small_town(scores: Path) -> Path:
+    """A town of five villages whose names try to break out of HTML and spreadsheets."""
+    import csv
+    import io
+
+    from towns import Town
+
+    town = (
+        Town()
+        .month(
+            "2024-01",
+            {"A1": [90, 80], "A2": [85, 70], "A3": [80, 60], "A4": [70, 50], "-B5": [60, 40]},
+        )
+        .month(
+            "2024-02",
+            {"A1": [91, 81], "A2": [84, 71], "A3": [79, 61], "A4": [71, 51], "-B5": [61, 41]},
+        )
+        .event("2024-02", "A2", "现场会", "甲项", "", "承办<b>区级</b>现场会")
+        .event("2024-02", "A3", "加分", "乙项", "2", "=1+1")
+    )
+    names = {"A1": XSS_NAME, "A2": FORMULA_NAME, "A3": "A&B村", "A4": '"引号",村', "-B5": "五村"}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["编号", "村名", "网格"])
+    writer.writerows([vid, name, "g1"] for vid, name in names.items())
+    town.write(scores)
+    (scores / "villages.csv").write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    return scores

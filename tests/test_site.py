@@ -1,0 +1,369 @@
+"""The public site: `flagboard build`, the Pelican plugin's pages, /data/, feed and sitemap."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import html5lib
+import pytest
+from _site_helpers import (
+    FORMULA_NAME,
+    ROOT,
+    XSS_NAME,
+    build_site,
+    demo_site,
+    html_pages,
+    small_town,
+)
+
+from generator.build import BuildFailed
+from generator.cli import main
+from generator.problems import InvalidData
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    return demo_site()
+
+
+@pytest.fixture(scope="module")
+def doc(site: Path) -> dict:
+    return json.loads((site / "data" / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory) -> tuple[Path, Path]:
+    """The small hostile town, built once: (scores folder, site folder)."""
+    root = tmp_path_factory.mktemp("small")
+    scores = small_town(root / "scores")
+    build_site(scores, root / "out")
+    return scores, root / "out"
+
+
+def parse(path: Path):
+    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+
+
+def text_of(path: Path) -> str:
+    return "".join(parse(path).find("body").itertext())
+
+
+# -- what gets built --------------------------------------------------------------------
+
+
+def test_every_page_of_the_demo_town_is_built(site: Path, doc: dict):
+    expected = [
+        "index.html",
+        "404.html",
+        "data/index.html",
+        "screen/index.html",
+        "feed.xml",
+        "sitemap.xml",
+        "rules/index.html",
+        "about/index.html",
+        "news/index.html",
+        "data/results.json",
+        "data/scores/town.toml",
+        "data/scores/villages.csv",
+    ]
+    expected += [f"{p['period'][:4]}/{p['period'][5:]}/index.html" for p in doc["periods"]]
+    expected += [f"{y['year']}/index.html" for y in doc["years"]]
+    expected += [f"village/{v['id']}/index.html" for v in doc["villages"]]
+    expected += [f"grid/{g['id']}/index.html" for g in doc["grids"]]
+    expected += [f"screen/{i}/index.html" for i in range(2, len(doc["grids"]) + 1)]
+    expected += [f"data/{name}.csv" for name in ("flags", "rewards", "actions", "grid_averages")]
+    expected += ["data/scores/" + "/".join(p["file"].split("/")[-2:]) for p in doc["periods"]]
+    missing = [path for path in expected if not (site / path).is_file()]
+    assert missing == []
+
+
+def test_build_is_byte_identical_when_repeated(site: Path, tmp_path: Path):
+    again = tmp_path / "again"
+    build_site(ROOT / "scores", again)
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_home_shows_the_latest_period_and_every_village(site: Path, doc: dict):
+    latest = doc["periods"][-1]["period"]
+    page = site / "index.html"
+    text = text_of(page)
+    assert f"{latest[:4]}年{int(latest[5:])}月评比结果" in text
+    assert "找我的村" in text
+    assert all(v["name"] in text for v in doc["villages"])
+    assert all(g["name"] in text for g in doc["grids"])
+    flags = [f for f in doc["flags"] if f["period"] == latest and f["flag"]]
+    assert len(parse(page).findall(".//a[@class='flag red']")) == sum(
+        f["flag"] == "red" for f in flags
+    )
+    assert len(parse(page).findall(".//a[@class='flag yellow']")) == sum(
+        f["flag"] == "yellow" for f in flags
+    )
+
+
+def test_period_page_shows_every_flag_with_a_word_and_why(site: Path, doc: dict):
+    meeting = next(f for f in doc["flags"] if f["basis"] == "meeting")
+    period = meeting["period"]
+    page = site / period[:4] / period[5:] / "index.html"
+    tree = parse(page)
+    flags = [f for f in doc["flags"] if f["period"] == period and f["flag"]]
+    badges = tree.findall(".//span[@class='flag red']") + tree.findall(
+        ".//span[@class='flag yellow']"
+    )
+    assert len(badges) == len(flags)
+    assert {"".join(b.itertext()) for b in badges} <= {"★红旗", "▼黄旗"}
+    name = next(v["name"] for v in doc["villages"] if v["id"] == meeting["village_id"])
+    rows = ["|".join(tr.itertext()) for tr in tree.iter("tr")]
+    assert any(name in row and "现场会" in row for row in rows)
+    text = text_of(page)
+    for heading in ("加减分与事件", "奖罚", "处理措施", "网格平均分", "下载"):
+        assert heading in text
+
+
+def test_vetoed_village_is_marked(site: Path, doc: dict):
+    vetoed = next(f for f in doc["flags"] if f["vetoed"])
+    period = vetoed["period"]
+    rows = [
+        "|".join(tr.itertext())
+        for tr in parse(site / period[:4] / period[5:] / "index.html").iter("tr")
+    ]
+    name = next(v["name"] for v in doc["villages"] if v["id"] == vetoed["village_id"])
+    assert any(name in row and "一票否决" in row for row in rows)
+
+
+def test_village_page_has_chart_totals_and_running_money(site: Path, doc: dict):
+    village = doc["villages"][0]
+    page = site / "village" / village["id"] / "index.html"
+    tree = parse(page)
+    assert len(tree.findall(".//{http://www.w3.org/2000/svg}svg")) >= 5
+    rewards = [r for r in doc["rewards"] if r["village_id"] == village["id"]]
+    stats = "".join(tree.find(".//ul[@class='stats']").itertext())
+    assert f"{sum(r['red'] for r in rewards)}面红旗" in stats
+    net = sum(r["net"] for r in rewards)
+    assert f"{abs(net):,}" in stats
+    assert len(tree.findall(".//ul[@class='months']/li")) == len(rewards)
+
+
+def test_year_page_lists_priority_with_rank(site: Path, doc: dict):
+    year = doc["years"][0]["year"]
+    chosen = [a for a in doc["actions"] if a["period"] == year and a["action"] == "priority"]
+    tree = parse(site / year / "index.html")
+    section = next(s for s in tree.iter("section") if s.get("id") == "priority")
+    assert len(section.findall(".//tbody/tr")) == len(chosen)
+    assert "年度考核降一档" in text_of(site / year / "index.html")
+
+
+def test_grid_page_shows_members_and_leaders(site: Path, doc: dict):
+    grid = doc["grids"][0]
+    text = text_of(site / "grid" / grid["id"] / "index.html")
+    members = [v["name"] for v in doc["villages"] if v["grid"] == grid["id"]]
+    assert all(name in text for name in members)
+    assert "领先" in text
+
+
+def test_screen_slides_cycle_through_the_grids(site: Path, doc: dict):
+    count = len(doc["grids"])
+    urls = ["screen/"] + [f"screen/{i}/" for i in range(2, count + 1)]
+    targets = []
+    for url in urls:
+        meta = parse(site / url / "index.html").find(".//meta[@http-equiv='refresh']")
+        targets.append(meta.get("content").split("url=")[1].removeprefix("/"))
+    assert targets == urls[1:] + urls[:1]
+
+
+def test_feed_has_one_entry_per_period_with_dates_from_the_data(site: Path, doc: dict):
+    feed = ET.parse(site / "feed.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == len(doc["periods"])
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids)
+    periods = [p["period"] for p in reversed(doc["periods"])]
+    updated = [e.findtext(f"{ATOM}updated") for e in entries]
+    # without git dates, an entry is dated the first day after its month, Beijing time
+    assert all(
+        u[:7] > p and u.endswith("-01T00:00:00+08:00")
+        for u, p in zip(updated, periods, strict=True)
+    )
+    assert feed.findtext(f"{ATOM}updated") == updated[0]
+
+
+def test_sitemap_lists_only_pages_that_exist(site: Path):
+    urls = [u.text for u in ET.parse(site / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
+    assert "/" in urls and "/data/" in urls
+    assert [u for u in urls if not (site / u.lstrip("/") / "index.html").is_file()] == []
+
+
+def test_raw_scores_are_published_as_utf8_with_bom(site: Path):
+    for original in sorted((ROOT / "scores").rglob("*.csv")):
+        relative = original.relative_to(ROOT / "scores")
+        published = (site / "data" / "scores" / relative).read_bytes()
+        assert published.startswith(b"\xef\xbb\xbf"), relative
+        published.decode("utf-8")
+
+
+# -- the small hostile town -------------------------------------------------------------
+
+
+def test_autoescape_shows_a_script_name_as_text(town):
+    _, out = town
+    for relative, path in html_pages(out).items():
+        html = path.read_text(encoding="utf-8")
+        assert "<script" not in html, relative
+        assert parse(path).find(".//script") is None
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / "index.html").read_text("utf-8")
+    assert XSS_NAME in text_of(out / "index.html")
+    assert "承办<b>区级</b>现场会" in text_of(out / "2024" / "02" / "index.html")
+
+
+def test_data_csvs_are_formula_safe(town):
+    _, out = town
+    villages = (out / "data" / "scores" / "villages.csv").read_text(encoding="utf-8-sig")
+    assert f"'{FORMULA_NAME}" in villages
+    events = (out / "data" / "scores" / "2024" / "2024-02.events.csv").read_text("utf-8-sig")
+    assert "'=1+1" in events
+    flags = (out / "data" / "flags.csv").read_text(encoding="utf-8-sig")
+    assert "'-B5" in flags and ",-B5" not in flags
+    rewards = (out / "data" / "rewards.csv").read_text(encoding="utf-8-sig")
+    assert re.search(r",-\d+\r?$", rewards, re.M), "negative numbers stay numbers"
+
+
+def test_failed_validation_keeps_the_last_good_site(town, tmp_path: Path):
+    scores, good = town
+    out = tmp_path / "out"
+    build_site(scores, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    broken = tmp_path / "broken"
+    small_town(broken)
+    path = broken / "2024" / "2024-02.csv"
+    path.write_bytes(path.read_bytes().replace(b"91", b"9O"))
+    with pytest.raises(InvalidData) as error:
+        build_site(broken, out)
+    assert any(p.column == "甲项" for p in error.value.problems)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "out"]
+
+
+def test_pelican_errors_are_fatal_and_keep_the_last_good_site(town, tmp_path: Path):
+    scores, _ = town
+    out = tmp_path / "out"
+    build_site(scores, out)
+    before = (out / "index.html").read_bytes()
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "articles" / "broken.md").write_text("Date: 2024-01-01\n\n没有标题。\n", "utf-8")
+    with pytest.raises(BuildFailed, match="网站生成失败"):
+        build_site(scores, out, content=content)
+    assert (out / "index.html").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+
+
+def test_build_refuses_to_overwrite_a_folder_that_is_not_a_site(town, tmp_path: Path):
+    scores, _ = town
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me", "utf-8")
+    with pytest.raises(BuildFailed, match="不予覆盖"):
+        build_site(scores, precious)
+    with pytest.raises(BuildFailed, match="覆盖数据"):
+        build_site(scores, scores / "site")
+    assert (precious / "notes.txt").read_text("utf-8") == "keep me"
+
+
+def test_history_slots_render_only_when_filled(town, tmp_path: Path):
+    scores, plain = town
+    assert "数据版本" not in text_of(plain / "index.html")
+    assert "修订记录" not in text_of(plain / "2024" / "02" / "index.html")
+    out = tmp_path / "out"
+    version = {"commit": "a" * 40, "short": "aaaaaaa", "date": "2024-03-02"}
+    revisions = {
+        "2024-02": [
+            {
+                "commit": "b" * 40,
+                "short": "bbbbbbb",
+                "date": "2024-03-05",
+                "message": "复议更正",
+                "changes": [{"text": "A1 甲项 90 → 91"}],
+            }
+        ]
+    }
+    build_site(
+        scores,
+        out,
+        FLAGBOARD_DATA_VERSION=version,
+        FLAGBOARD_REVISIONS=revisions,
+        FLAGBOARD_REPO_URL="https://example.org/town/data",
+        FLAGBOARD_PERIOD_DATES={"2024-02": "2024-03-05T10:00:00+08:00"},
+    )
+    assert "数据版本 aaaaaaa(2024-03-02)" in " ".join(text_of(out / "index.html").split())
+    period = text_of(out / "2024" / "02" / "index.html")
+    assert "修订记录" in period and "复议更正" in period and "A1 甲项 90 → 91" in period
+    assert "https://example.org/town/data/commit/" + "b" * 40 in (
+        out / "2024" / "02" / "index.html"
+    ).read_text("utf-8")
+    assert "2024-03-05T10:00:00+08:00" in (out / "feed.xml").read_text("utf-8")
+
+
+# -- the command line and plain Pelican -------------------------------------------------
+
+
+def test_cli_build_reports_stages_pages_and_time(town, tmp_path: Path, capsys, monkeypatch):
+    scores, _ = town
+    monkeypatch.chdir(ROOT)
+    assert main(["build", "--scores", str(scores), "--out", str(tmp_path / "site")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line[:3] for line in lines if line[:1].isdigit()] == ["1/3", "2/3", "3/3"]
+    assert re.match(r"完成:\d+ 个网页、共 \d+ 个文件,写入 .+,用时 \d+\.\d 秒$", lines[-1])
+
+
+def test_cli_build_with_bad_data_exits_1_and_names_the_cell(town, tmp_path, capsys, monkeypatch):
+    broken = small_town(tmp_path / "broken")
+    path = broken / "2024" / "2024-01.csv"
+    path.write_bytes(path.read_bytes().replace(b"85", b"8S"))
+    monkeypatch.chdir(ROOT)
+    assert main(["build", "--scores", str(broken), "--out", str(tmp_path / "site")]) == 1
+    assert "2024-01.csv 第3行「甲项」列" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()
+
+
+def test_plain_pelican_builds_with_the_plugin(town, tmp_path: Path):
+    scores, _ = town
+    results = tmp_path / "results"
+    assert main(["compute", "--scores", str(scores), "--out", str(results)]) == 0
+    overrides = [
+        f"FLAGBOARD_RESULTS={json.dumps(str(results / 'results.json'))}",
+        f"FLAGBOARD_SCORES={json.dumps(str(scores))}",
+    ]
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            "-s",
+            "pelicanconf.py",
+            "--fatal",
+            "errors",
+            "-o",
+            str(tmp_path / "site"),
+            "-e",
+            *overrides,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (tmp_path / "site" / "2024" / "02" / "index.html").is_file()
+    assert (tmp_path / "site" / "data" / "flags.csv").is_file()

@@ -1,0 +1,192 @@
+"""Budgets of the demo site: bytes per page, CSS size, valid HTML, links, no other hosts, no JS."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import html5lib
+import pytest
+from _site_helpers import ROOT, demo_site, html_pages
+
+FIRST_ROUND_TRIP = 14_600  # bytes, gzipped: what arrives in the first round trip
+LONG_PAGE = 30_000  # period and year pages
+CSS_BUDGET = 10 * 1024
+LONG_PAGE_RE = re.compile(r"^\d{4}/(\d{2}/)?index\.html$")
+BASE = "http://site.test/"  # internal links are resolved against this made-up origin
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    return demo_site()
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> dict[str, Path]:
+    return html_pages(site)
+
+
+@pytest.fixture(scope="module")
+def trees(pages: dict[str, Path]) -> dict:
+    return {
+        name: html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+        for name, path in pages.items()
+    }
+
+
+def page_url(name: str) -> str:
+    return BASE + (name[: -len("index.html")] if name.endswith("index.html") else name)
+
+
+def links(tree) -> list[tuple[str, str]]:
+    """(attribute, value) of every href/src in a page, the refresh target included."""
+    found = [
+        (attr, element.get(attr))
+        for element in tree.iter()
+        for attr in ("href", "src", "action", "srcset", "poster", "data")
+        if isinstance(element.tag, str) and element.get(attr) is not None
+    ]
+    for meta in tree.iter("meta"):
+        if (meta.get("http-equiv") or "").lower() == "refresh":
+            found.append(("refresh", meta.get("content").split("url=", 1)[1]))
+    return found
+
+
+def resolve(site: Path, url: str) -> Path | None:
+    """The file an internal URL serves, or None if it points outside the site."""
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}/" != BASE:
+        return None
+    path = parts.path.lstrip("/")
+    return site / (path + "index.html" if path == "" or path.endswith("/") else path)
+
+
+def test_the_demo_site_has_every_kind_of_page(pages: dict[str, Path]):
+    assert len(pages) >= 60
+    assert any(LONG_PAGE_RE.match(name) and name.count("/") == 2 for name in pages)
+
+
+def test_every_page_fits_its_gzip_budget(pages: dict[str, Path]):
+    over = {}
+    for name, path in pages.items():
+        size = len(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+        budget = LONG_PAGE if LONG_PAGE_RE.match(name) else FIRST_ROUND_TRIP
+        if size > budget:
+            over[name] = (size, budget)
+    assert over == {}
+
+
+def test_css_is_small_and_uses_system_fonts_only(pages: dict[str, Path]):
+    source = (ROOT / "theme" / "css" / "site.css").read_text(encoding="utf-8")
+    assert len(source.encode()) <= CSS_BUDGET
+    assert "@font-face" not in source and "@import" not in source and "url(" not in source
+    assert "PingFang SC" in source and "Noto Sans CJK SC" in source
+    for name, path in pages.items():
+        styles = re.findall(r"<style>(.*?)</style>", path.read_text("utf-8"), re.S)
+        assert len(styles) == 1 and len(styles[0].encode()) <= CSS_BUDGET, name
+
+
+def test_no_web_fonts_scripts_or_other_files_of_that_kind(site: Path):
+    kinds = {p.suffix for p in site.rglob("*") if p.is_file()}
+    assert kinds <= {".html", ".xml", ".csv", ".json", ".toml"}
+
+
+def test_every_page_is_valid_html(pages: dict[str, Path]):
+    failures = {}
+    for name, path in pages.items():
+        try:
+            html5lib.HTMLParser(strict=True).parse(path.read_bytes())
+        except html5lib.html5parser.ParseError as error:
+            failures[name] = str(error)
+    assert failures == {}
+
+
+def test_ids_are_unique_on_every_page(trees: dict):
+    for name, tree in trees.items():
+        ids = [e.get("id") for e in tree.iter() if isinstance(e.tag, str) and e.get("id")]
+        assert len(ids) == len(set(ids)), name
+
+
+def test_no_javascript_is_needed_or_present(trees: dict):
+    for name, tree in trees.items():
+        assert tree.find(".//script") is None, name
+        handlers = [
+            attr
+            for e in tree.iter()
+            if isinstance(e.tag, str)
+            for attr in e.attrib
+            if attr.lower().startswith("on")
+        ]
+        assert handlers == [], name
+        assert all(not v.lower().startswith("javascript:") for _, v in links(tree)), name
+
+
+def test_no_request_goes_to_another_host(trees: dict):
+    for name, tree in trees.items():
+        outside = [
+            value
+            for attr, value in links(tree)
+            if not value.startswith("data:")
+            and urlsplit(urljoin(page_url(name), value)).netloc != urlsplit(BASE).netloc
+        ]
+        assert outside == [], name
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path, trees: dict):
+    broken = []
+    for name, tree in trees.items():
+        for _, value in links(tree):
+            if value.startswith("data:"):
+                continue
+            url = urljoin(page_url(name), value)
+            target = resolve(site, url)
+            if target is None or not target.is_file():
+                broken.append((name, value))
+                continue
+            fragment = urlsplit(url).fragment
+            if fragment and target.suffix == ".html":
+                key = target.relative_to(site).as_posix()
+                ids = {e.get("id") for e in trees[key].iter() if isinstance(e.tag, str)}
+                if fragment not in ids:
+                    broken.append((name, value))
+    assert broken == []
+
+
+def test_feed_and_sitemap_links_resolve(site: Path):
+    feed = ET.parse(site / "feed.xml").getroot()
+    hrefs = [link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")]
+    locs = [
+        loc.text
+        for loc in ET.parse(site / "sitemap.xml")
+        .getroot()
+        .iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    missing = [u for u in hrefs + locs if not resolve(site, urljoin(BASE, u)).is_file()]
+    assert missing == []
+
+
+def test_every_page_has_title_description_and_open_graph(trees: dict):
+    for name, tree in trees.items():
+        title = tree.findtext(".//title")
+        assert title and len(title) <= 60, name
+        meta = {(m.get("name") or m.get("property")): m.get("content") for m in tree.iter("meta")}
+        assert meta.get("description"), name
+        for prop in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):
+            assert meta.get(prop), (name, prop)
+        assert meta["og:title"] == title, name
+        own = "" if name == "index.html" else name.removesuffix("index.html")
+        if name != "404.html":
+            assert meta["og:url"] == "/" + own, name
+
+
+def test_red_and_yellow_never_rely_on_colour_alone(trees: dict):
+    for name, tree in trees.items():
+        for element in tree.iter():
+            classes = (element.get("class") or "").split() if isinstance(element.tag, str) else []
+            if "flag" in classes:
+                text = "".join(element.itertext())
+                symbol = "★" if "red" in classes else "▼"
+                assert text.startswith(symbol), (name, text)

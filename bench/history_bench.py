@@ -11,7 +11,9 @@ by rotating Chinese authors with fixed dates. Timed (best of 3), each in this pr
 - outcomes: `collect_history(outcomes=True)` minus extraction — recomputing the rules for
   every corrected period (reported separately; it grows with corrected periods, not commits).
 
-Target: extraction under 2 s for 1,000 commits, growing linearly with commits.
+Target: extraction under 2 s for 1,000 commits, growing linearly with commits. With `--json`
+each size prints one JSON line instead (what `bench/run.py history` reads), adding the
+process's peak memory after extraction and after outcomes.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -116,18 +120,30 @@ def best_of(runs: int, action, *args, **kwargs) -> tuple[float, object]:
     return min(times), result
 
 
-def measure(size: int, args: argparse.Namespace) -> tuple[int, float, float | None]:
-    """(revisions, extraction seconds, outcome seconds or None) for a repo of `size` commits."""
+def measure(size: int, args: argparse.Namespace) -> dict:
+    """Revisions, corrected periods, seconds and peak memory for a repo of `size` commits."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "repo"
         build_repo(root, size, args.villages, args.grids)
         extract, history = best_of(args.runs, collect_history, root, Path("scores"), outcomes=False)
         assert len(history.commits) == size, (len(history.commits), size)
-        revisions = sum(len(p.revisions) for p in history.periods.values())
-        if args.no_outcomes:
-            return revisions, extract, None
-        full, _ = best_of(1, collect_history, root, Path("scores"))
-        return revisions, extract, max(0.0, full - extract)
+        figures = {
+            "commits": size,
+            "revisions": sum(len(p.revisions) for p in history.periods.values()),
+            "corrected": sum(p.corrected for p in history.periods.values()),
+            "extract_seconds": extract,
+            "extract_peak_mb": _peak_mb(),
+            "outcomes_seconds": None,
+        }
+        if not args.no_outcomes:
+            full, _ = best_of(1, collect_history, root, Path("scores"))
+            figures.update(outcomes_seconds=max(0.0, full - extract), peak_mb=_peak_mb())
+        return figures
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,24 +153,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grids", type=int, default=3)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-outcomes", action="store_true", help="skip the outcome timing")
+    parser.add_argument("--json", action="store_true", help="one JSON line per size")
     args = parser.parse_args(argv)
-    print(f"history: {args.villages} villages, 120 periods (best of {args.runs})")
-    print(
-        f"{'commits':>8} {'revisions':>10} {'extract s':>10} {'ms/commit':>10} {'outcomes s':>11}"
-    )
+    if not args.json:
+        print(f"history: {args.villages} villages, 120 periods (best of {args.runs})")
+        print(
+            f"{'commits':>8} {'revisions':>10} {'extract s':>10} {'ms/commit':>10} "
+            f"{'outcomes s':>11}"
+        )
     over = []
     for size in (int(s) for s in args.sizes.split(",")):
-        revisions, extract, outcomes = measure(size, args)
-        shown = "-" if outcomes is None else f"{outcomes:.2f}"
-        print(
-            f"{size:>8} {revisions:>10} {extract:>10.2f} {extract / size * 1000:>10.2f} {shown:>11}"
-        )
-        if extract >= 2.0 * size / 1000:
+        figures = measure(size, args)
+        print(json.dumps(figures) if args.json else _row(figures), flush=True)
+        if figures["extract_seconds"] >= 2.0 * size / 1000:
             over.append(size)
-    if over:
+    if over and not args.json:
         print(f"over the target (2 s per 1,000 commits) at {over} commits")
-        return 1
-    return 0
+    return 1 if over else 0
+
+
+def _row(figures: dict) -> str:
+    size, extract, outcomes = (
+        figures["commits"],
+        figures["extract_seconds"],
+        figures["outcomes_seconds"],
+    )
+    shown = "-" if outcomes is None else f"{outcomes:.2f}"
+    return (
+        f"{size:>8} {figures['revisions']:>10} {extract:>10.2f} "
+        f"{extract / size * 1000:>10.2f} {shown:>11}"
+    )
 
 
 if __name__ == "__main__":

@@ -423,7 +423,7 @@ def test_comparing_only_changed_lines_gives_the_same_changes_as_parsing_whole_fi
     """Random edits the way clerks make them; the fast path must agree with full parsing."""
     import random
 
-    from generator import history as module
+    from generator import changes as changes_module
 
     rng = random.Random(4)
     repo = DataRepo(tmp_path).town()
@@ -444,7 +444,7 @@ def test_comparing_only_changed_lines_gives_the_same_changes_as_parsing_whole_fi
         repo.write("2024/2024-03.csv", csv_bytes(rows, "gbk" if day % 2 else "utf-8-sig"))
         repo.commit(f"第{day}次修改", "张会计", f"2024-05-{day:02d}T10:00:00+08:00")
     fast = collect_history(repo.root, repo.scores, outcomes=False)
-    monkeypatch.setattr(module, "_changed_lines", lambda old, new: None)
+    monkeypatch.setattr(changes_module, "changed_lines", lambda old, new: None)
     slow = collect_history(repo.root, repo.scores, outcomes=False)
     assert lines(fast, "2024-03") == lines(slow, "2024-03")
     assert sum(len(r.cells) for r in fast.periods["2024-03"].revisions) > 20
@@ -454,7 +454,7 @@ def test_outcomes_computed_on_the_year_around_a_period_equal_those_on_all_period
     tmp_path, monkeypatch
 ):
     """Chains across a year end: the window (year ± one period) must miss no changed outcome."""
-    from generator import history as module
+    from generator import outcomes as outcomes_module
 
     repo = DataRepo(tmp_path).town()
     repo.remove("2024/2024-03.csv")
@@ -467,7 +467,7 @@ def test_outcomes_computed_on_the_year_around_a_period_equal_those_on_all_period
         repo.write(f"{month[:4]}/{month}.csv", csv_bytes(period_rows({**APRIL, "东村": 85})))
         repo.commit(f"复议{month}", "王书记", "2025-02-02T10:00:00+08:00")
     windowed = collect_history(repo.root, repo.scores)
-    monkeypatch.setattr(module, "_window", lambda files, period: files)
+    monkeypatch.setattr(outcomes_module, "window", lambda files, period: files)
     whole = collect_history(repo.root, repo.scores)
     assert windowed.periods == whole.periods
     december, april = windowed.periods["2023-12"], windowed.periods["2024-04"]

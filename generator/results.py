@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cells import format_points
 from .load import Dataset
 from .rules import Results
 
@@ -60,16 +59,27 @@ def table_csv(results: Results, name: str, formula_safe: bool = False) -> str:
 
 
 def _cell(series: pd.Series, is_points: bool) -> list[str]:
-    def text(value) -> str:
-        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-            return ""
-        if is_points:
-            return format_points(round(float(value) * 100))
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value)
+    """A column as CSV text, converted whole: '' for missing, points without trailing zeros."""
+    missing = series.isna()
+    if is_points:
+        text = points_text(series.astype("Float64").fillna(0))
+    elif pd.api.types.is_bool_dtype(series.dtype):
+        text = series.map({True: "true", False: "false"})
+    elif pd.api.types.is_integer_dtype(series.dtype):
+        text = series.fillna(0).astype("int64").astype(str)
+    else:
+        text = series.astype("object").where(~missing, "").astype(str)
+    return text.where(~missing, "").tolist()
 
-    return [text(v) for v in series.tolist()]
+
+def points_text(points: pd.Series) -> pd.Series:
+    """92.5 → '92.5', 90.0 → '90', -0.25 → '-0.25': format_points for a whole column."""
+    hundredths = (points * 100).round().astype("int64")
+    magnitude = hundredths.abs()
+    whole = (magnitude // 100).astype(str)
+    fraction = (magnitude % 100).astype(str).str.zfill(2).str.rstrip("0")
+    text = whole.where(fraction == "", whole + "." + fraction)
+    return text.where(hundredths >= 0, "-" + text)
 
 
 def neutralise(text: str) -> str:

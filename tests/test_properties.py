@@ -142,3 +142,14 @@ def test_invariants(town: Town):
         if len(eligible) >= rule.red_count:
             assert len(by_rank) >= rule.red_count
         assert not group[group["village_id"].isin(vetoed)]["flag"].eq("red").any()
+
+
+@given(st.lists(st.integers(-10**9, 10**9), min_size=1, max_size=50))
+def test_column_number_format_equals_the_single_value_format(hundredths):
+    import pandas as pd
+
+    from generator.cells import format_points
+    from generator.results import points_text
+
+    column = pd.Series([h / 100 for h in hundredths], dtype="Float64")
+    assert points_text(column).tolist() == [format_points(h) for h in hundredths]

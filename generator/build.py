@@ -1,7 +1,9 @@
 """`flagboard build`: validate → compute → Pelican, into a temporary folder swapped in at the end.
 
-A failed build leaves the last good site in --out untouched. Progress goes to a callback, so
-that only cli.py prints.
+A failed build leaves the last good site in --out untouched. Progress and warnings go to
+callbacks, so that only cli.py prints. The scores folder's git history (when there is one) gives
+every page its data version and the period pages their revisions; dates come from git, so one
+commit always builds the same bytes.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .history import History, collect_history, repo_root_of
 from .load import load
 from .results import write_results
 from .rules import compute
 from .site import PelicanFailed, run_pelican
+from .sitehistory import history_settings
 
 
 class BuildFailed(Exception):
@@ -39,6 +43,7 @@ def build(
     content: Path | None = None,
     extra_settings: dict | None = None,
     progress: Callable[[str], None] = lambda line: None,
+    warn: Callable[[str], None] = lambda line: None,
 ) -> BuildReport:
     """Build the whole site into `out`; raise InvalidData or BuildFailed and keep `out` as it was."""
     started = time.perf_counter()
@@ -54,6 +59,13 @@ def build(
         results_dir = work / "results"
         write_results(data, compute(data), results_dir)
         progress("3/3 生成网站……")
+        history = read_history(Path(scores))
+        if history.note:
+            warn(f"注意:{history.note}")
+        if history.available:
+            progress(
+                f"    修订记录:{len(history.commits)} 次数据提交,数据版本 {history.version.label}"
+            )
         site = work / "site"
         overrides = {
             "OUTPUT_PATH": str(site),
@@ -61,6 +73,7 @@ def build(
             "FLAGBOARD_RESULTS_DIR": str(results_dir),
             "FLAGBOARD_SCORES": str(Path(scores).resolve()),
             "DELETE_OUTPUT_DIRECTORY": False,
+            **history_settings(history),
             **(extra_settings or {}),
         }
         if content is not None:
@@ -80,6 +93,12 @@ def build(
         seconds=time.perf_counter() - started,
         summary=data.summary(),
     )
+
+
+def read_history(scores: Path) -> History:
+    """The scores folder's git history; `available` is False outside a git repository."""
+    scores = Path(scores).resolve()
+    return collect_history(repo_root_of(scores) or scores, scores)
 
 
 def _check_paths(out: Path, scores: Path, settings_file: Path, content: Path | None) -> None:

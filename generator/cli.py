@@ -141,7 +141,14 @@ def _build(args) -> int:
     from .build import BuildFailed, build
 
     try:
-        report = build(args.scores, args.out, args.settings, args.content, progress=print)
+        report = build(
+            args.scores,
+            args.out,
+            args.settings,
+            args.content,
+            progress=print,
+            warn=lambda line: print(line, file=sys.stderr),
+        )
     except BuildFailed as error:
         print(f"生成失败:{error}", file=sys.stderr)
         print(f"{args.out}/ 保持不变。", file=sys.stderr)

@@ -11,9 +11,8 @@ Settings it reads (see pelicanconf.py):
   FLAGBOARD_NAV           header links to Pelican pages: [(slug, label), ...]
   FLAGBOARD_SCREEN_SECONDS  seconds per slide of /screen/
   FLAGBOARD_REPO_URL      the data repository's web address, for commit links
-  FLAGBOARD_DATA_VERSION  optional {"commit", "short", "date"}: shown in every footer
-  FLAGBOARD_REVISIONS     optional {period: [revision, ...]}: shown on period pages
-  FLAGBOARD_PERIOD_DATES  optional {period: ISO 8601 time}: the feed's entry dates
+  FLAGBOARD_DATA_VERSION, FLAGBOARD_REVISIONS, FLAGBOARD_OUTCOMES, FLAGBOARD_PERIOD_DATES,
+  FLAGBOARD_HISTORY       provenance from git, filled by `flagboard build` (see sitehistory.py)
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from pelican.log import FatalLogger, console
 from pelican.settings import read_settings
 
 from . import labels, publish
+from .sitehistory import cell_fixes, history_pages, period_history
 from .sitepages import all_pages
 from .siteview import Page, SiteView, period_label, points, signed_yuan, yuan
 
@@ -53,8 +53,13 @@ class ResultsPages(Generator):
 
     def generate_context(self) -> None:
         doc = read_document(self.settings["FLAGBOARD_RESULTS"])
-        self.view = SiteView(doc)
-        self.results_pages = all_pages(self.view)
+        self.revisions = self.settings.get("FLAGBOARD_REVISIONS") or {}
+        self.outcomes = self.settings.get("FLAGBOARD_OUTCOMES") or {}
+        self.view = SiteView(doc, cell_fixes(self.revisions))
+        history = self.settings.get("FLAGBOARD_HISTORY")
+        self.results_pages = all_pages(self.view) + history_pages(
+            self.view, history, self.revisions
+        )
         self.data_files = self._data_files(doc)
         self.context.update(self.view.shared())
         self.context.update(
@@ -67,11 +72,11 @@ class ResultsPages(Generator):
         )
 
     def generate_output(self, writer) -> None:
-        revisions = self.settings.get("FLAGBOARD_REVISIONS") or {}
         for page in [*self.results_pages, self._data_page()]:
             extra = {}
-            if page.template == "period":
-                extra["revisions"] = revisions.get(page.context["period"]["period"], [])
+            if page.template in ("period", "year"):
+                key = page.context[page.template]["period"]
+                extra = period_history(self.view, key, self.revisions, self.outcomes)
             if page.template == "screen":
                 extra["refresh"] = self.settings.get("FLAGBOARD_SCREEN_SECONDS", 20)
             self._write(writer, page, page.template + ".html", **extra)

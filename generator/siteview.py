@@ -76,8 +76,9 @@ def signed_yuan(value) -> str:
 class SiteView:
     """Indexes over one results document and the page contexts built from them."""
 
-    def __init__(self, doc: dict):
+    def __init__(self, doc: dict, fixes: dict | None = None):
         self.doc = doc
+        self.fixes = fixes or {}  # (period, village id, category id) → correction, from git
         self.town = doc["town"]["name"]
         self.grids = doc["grids"]
         self.grid = {g["id"]: g for g in self.grids}
@@ -320,6 +321,7 @@ class SiteView:
             "rank": row["rank"],
             "flag": row["flag"],
             "why": why(row, rule),
+            "fix": self.fixes.get((row["period"], row["village_id"], row["category"])),
         }
 
     def event_rows(self, events: list[dict], by_period: bool = False) -> list[dict]:

@@ -1,0 +1,283 @@
+"""Provenance on the site: a `History` → plain settings dicts → page contexts; no I/O.
+
+build.py reads the history (history.py, the only module that imports git) and passes
+`history_settings(history)` to Pelican; site.py turns those settings into template contexts
+with the functions below. Settings, all optional (plain Pelican builds without them):
+
+  FLAGBOARD_DATA_VERSION  {"commit", "short", "date", "datetime", "uncommitted", "label"}
+  FLAGBOARD_REVISIONS     {period: [revision, ...]} oldest first; period "YYYY-MM" or "YYYY"
+  FLAGBOARD_OUTCOMES      {period: {"outcome", "later", "note", "affected"}}
+  FLAGBOARD_PERIOD_DATES  {period: ISO time of the commit that first published it}
+  FLAGBOARD_HISTORY       {"available", "shallow", "note", "version", "commits"} for /history/
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from .siteview import Page, SiteView, period_label, period_url, year_url
+
+if TYPE_CHECKING:
+    from .history import Commit, DataVersion, History, PeriodHistory, PeriodRevision
+
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_ITEM = re.compile(r"[-*•]\s|\d+(\.\s|[、)])")
+HISTORY_URL = "history/"
+COMMITS_PER_PAGE = 40
+NOT_READ = "本次生成没有读取 Git 修订记录(用 flagboard build 生成网站时才会读取)。"
+STATUS_NAMES = {"added": "新增", "modified": "修改", "deleted": "删除", "renamed": "改名"}
+FILE_NAMES = {"town.toml": "评比设置", "villages.csv": "村名单"}
+
+
+# -- History → settings (what build.py passes to Pelican) --------------------------------------
+
+
+def history_settings(history: History) -> dict:
+    """Every provenance slot the theme has, filled from one history read."""
+    settings: dict = {"FLAGBOARD_HISTORY": history_record(history)}
+    if not history.available:
+        return settings
+    periods = history.periods
+    # In a shallow clone the oldest commit read is only where the clone begins.
+    cut = history.commits[-1].hash if history.shallow and history.commits else None
+    return settings | {
+        "FLAGBOARD_DATA_VERSION": data_version(history.version),
+        "FLAGBOARD_REVISIONS": {
+            p: [revision(r, cut) for r in h.revisions] for p, h in periods.items()
+        },
+        "FLAGBOARD_OUTCOMES": outcomes(periods),
+        "FLAGBOARD_PERIOD_DATES": {
+            p: h.revisions[0].commit.date
+            for p, h in periods.items()
+            if h.revisions and h.revisions[0].commit.date and h.revisions[0].commit.hash != cut
+        },
+    }
+
+
+def data_version(version: DataVersion | None) -> dict | None:
+    if version is None:
+        return None
+    return {
+        "commit": version.hash,
+        "short": version.short,
+        "date": version.date[:10] if version.date else None,
+        "datetime": version.date,
+        "uncommitted": version.uncommitted,
+        "label": version.label,
+    }
+
+
+def _commit(commit: Commit) -> dict:
+    return {
+        "commit": commit.hash,
+        "short": commit.short,
+        "date": commit.day,
+        "datetime": commit.date,
+        "author": commit.author,
+        "message": commit.message,
+        "subject": commit.subject,
+        "body": paragraphs(commit.message[len(commit.subject) :]),
+        "uncommitted": commit.uncommitted,
+    }
+
+
+def paragraphs(text: str) -> list[str]:
+    """A commit body's paragraphs, its hard-wrapped lines joined (no space between Chinese)."""
+    found: list[str] = []
+    joined = ""
+    for line in (*text.strip().splitlines(), ""):
+        line = line.strip()
+        if joined and (not line or _ITEM.match(line)):  # a blank line or a list item
+            found.append(joined)
+            joined = ""
+        if line and joined:
+            wide = _CJK.match(joined[-1]) or _CJK.match(line[0])
+            joined += ("" if wide else " ") + line
+        elif line:
+            joined = line
+    return found
+
+
+def revision(rev: PeriodRevision, cut: str | None = None) -> dict:
+    """One revision of a period's files: who, when, why, and the lines it changed."""
+    return _commit(rev.commit) | {
+        "label": revision_label(rev, cut),
+        "first": rev.first,
+        "changed": rev.changed,
+        "changes": [{"text": line} for line in rev.lines],
+        "cells": [
+            {"village_id": c.village_id, "category": c.category, "old": c.old, "new": c.new}
+            for c in rev.cells
+        ],
+    }
+
+
+def revision_label(rev: PeriodRevision, cut: str | None = None) -> str:
+    if rev.commit.uncommitted:
+        return "未提交的修改"
+    if rev.first:
+        return "最早可见的版本" if rev.commit.hash == cut else "首次公布"
+    return "更正" if rev.changed else "修订"
+
+
+def outcomes(periods: dict[str, PeriodHistory]) -> dict[str, dict]:
+    """Per period: its results changed by its corrections, other periods' changed by them,
+    and (`affected`) the corrections of other periods that changed this one's results."""
+    found: dict[str, dict] = defaultdict(
+        lambda: {"outcome": [], "later": [], "note": None, "affected": []}
+    )
+    for period, history in periods.items():
+        if history.outcome or history.later or history.outcome_note:
+            entry = found[period]
+            entry["outcome"] = [c.text for c in history.outcome]
+            entry["later"] = [{"period": c.period, "text": c.text} for c in history.later]
+            entry["note"] = history.outcome_note
+        for change in history.later:
+            found[change.period]["affected"].append({"period": period, "text": change.text})
+    return dict(sorted(found.items()))
+
+
+def history_record(history: History) -> dict:
+    """The /history/ page's data: every data commit, newest first, and each file's period."""
+    periods = {
+        (rev.commit.hash, f.path): period
+        for period, h in history.periods.items()
+        for rev in h.revisions
+        for f in rev.files
+    }
+    return {
+        "available": history.available,
+        "shallow": history.shallow,
+        "note": history.note,
+        "version": data_version(history.version) if history.available else None,
+        "commits": [
+            _commit(c)
+            | {
+                "files": [
+                    {
+                        "status": f.status,
+                        "path": f.path,
+                        "old_path": f.old_path,
+                        "period": periods.get((c.hash, f.path)),
+                    }
+                    for f in c.files
+                ]
+            }
+            for c in history.commits
+        ],
+    }
+
+
+# -- settings → template contexts (what site.py hands the templates) ---------------------------
+
+
+def cell_fixes(revisions: dict[str, list[dict]]) -> dict[tuple[str, str, str], dict]:
+    """(period, village id, category id) → how a published cell was corrected since."""
+    chains: dict[tuple[str, str, str], list] = {}
+    for period, revs in revisions.items():
+        for rev in revs:
+            if rev.get("first"):
+                continue
+            for cell in rev.get("cells", ()):
+                key = (period, cell["village_id"], cell["category"])
+                chain = chains.setdefault(key, [[_blank(cell["old"])], True])
+                chain[0].append(_blank(cell["new"]))
+                chain[1] = chain[1] and bool(rev.get("uncommitted"))
+    fixes = {}
+    for key, (values, draft) in chains.items():
+        shown = " → ".join(values)
+        label = "未提交的修改" if draft else "复议更正"
+        fixes[key] = {"title": f"{label}:{shown}", "old": values[0]}
+    return fixes
+
+
+def _blank(value: str | None) -> str:
+    return "空" if value is None else value
+
+
+def period_history(view: SiteView, period: str, revisions: dict, found: dict) -> dict:
+    """A period or year page's 修订记录: its revisions, changed outcomes, related periods."""
+    revs = revisions.get(period, [])
+    entry = found.get(period) or {}
+    fixes = [r for r in revs if not r.get("first") and (r.get("changed") or "changed" not in r)]
+    later = [{"period": _ref(view, c["period"]), "text": c["text"]} for c in entry.get("later", [])]
+    affected = [
+        {"period": _ref(view, c["period"]), "text": c["text"]} for c in entry.get("affected", [])
+    ]
+    return {
+        "revisions": revs,
+        "corrected": fixes[-1] if fixes else None,
+        "draft": any(r.get("uncommitted") for r in revs),
+        "outcome": entry.get("outcome", []),
+        "later": later,
+        "outcome_note": entry.get("note"),
+        "affected": affected,
+    }
+
+
+def _ref(view: SiteView, period: str) -> dict:
+    """A period or year with a link when the site has its page."""
+    ref = {"period": period, "label": period_label(period), "url": None}
+    if period in view.period_info:
+        ref["url"] = period_url(period)
+    elif period in view.year_info:
+        ref["url"] = year_url(period)
+    return ref
+
+
+def history_pages(view: SiteView, record: dict | None, revisions: dict) -> list[Page]:
+    """/history/ (and /history/2/, … for long histories): every data commit, newest first."""
+    record = record or {"available": False, "shallow": False, "note": NOT_READ, "commits": []}
+    commits = [_listed(view, c, revisions) for c in record["commits"]]
+    chunks = [commits[i : i + COMMITS_PER_PAGE] for i in range(0, len(commits), COMMITS_PER_PAGE)]
+    chunks = chunks or [[]]
+    urls = [HISTORY_URL] + [f"{HISTORY_URL}{i + 1}/" for i in range(1, len(chunks))]
+    pages = []
+    for i, chunk in enumerate(chunks):
+        context = {
+            "history": record,
+            "commits": chunk,
+            "total": len(commits),
+            "previous": urls[i - 1] if i else None,
+            "next": urls[i + 1] if i + 1 < len(urls) else None,
+            "position": f"第{i + 1}页,共{len(urls)}页" if len(urls) > 1 else "",
+        }
+        suffix = f"(第{i + 1}页)" if i else ""
+        pages.append(
+            Page(
+                "history",
+                urls[i] + "index.html",
+                urls[i],
+                f"数据修订历史{suffix} · {view.town}",
+                f"{view.town}评分数据的每一次提交:什么时候、谁、为什么改了哪些文件。",
+                context,
+            )
+        )
+    return pages
+
+
+def _listed(view: SiteView, commit: dict, revisions: dict) -> dict:
+    files = [_file(view, f, revisions) for f in commit["files"]]
+    groups: dict[str, list[dict]] = {}
+    for f in files:
+        groups.setdefault(f["status"], []).append(f)
+    return commit | {
+        "groups": [{"status": STATUS_NAMES.get(s, s), "files": fs} for s, fs in groups.items()]
+    }
+
+
+def _file(view: SiteView, file: dict, revisions: dict) -> dict:
+    """A touched file by what it is (2024年3月评分表, 村名单), linked to its period's record."""
+    period, path = file.get("period"), file["path"]
+    name = path.rsplit("/", 1)[-1]
+    if period:
+        kind = "事件表" if name.endswith(".events.csv") else "评分表"
+        label = period_label(period) + ("年度评分表" if len(period) == 4 else kind)
+    else:
+        label = FILE_NAMES.get(path, path)
+    ref = _ref(view, period) if period else {"url": None}
+    url = ref["url"] + "#revisions" if ref["url"] and revisions.get(period) else None
+    old = file.get("old_path")
+    return {"status": file["status"], "label": label, "path": path, "old_path": old, "url": url}

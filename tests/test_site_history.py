@@ -1,0 +1,345 @@
+"""Provenance on the site (issue 4): revisions, changed cells, /history/ and the data version,
+built with the real `flagboard build` from real temporary git repositories."""
+
+from __future__ import annotations
+
+import contextlib
+import filecmp
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import html5lib
+import pytest
+from _history_helpers import APRIL, DataRepo, corrected_town, csv_bytes, period_rows
+from _site_helpers import ROOT, build_site, html_pages
+
+from generator.build import read_history
+from generator.cli import main
+from generator.sitehistory import cell_fixes, history_pages, history_settings, paragraphs
+from generator.siteview import SiteView
+
+REPO_URL = "https://git.example.cn/huamu/data"
+SCRIPT = "<script>alert(1)</script>"
+ANNUAL = [["村名", "党风廉政建设"], ["东村", 70], ["西村", 90], ["南村", 85], ["北村", 80]]
+ANNUAL += [["中村", 75]]
+
+
+def annual_town(root: Path) -> tuple[DataRepo, dict[str, str]]:
+    """The corrected town, then a year's annual scores, corrected in a hostile commit message."""
+    repo, commits = corrected_town(root)
+    repo.write("2024/2024-annual.csv", csv_bytes(ANNUAL))
+    commits["annual"] = repo.commit("录入2024年度评分", "张会计", "2025-01-10T10:00:00+08:00")
+    repo.write("2024/2024-annual.csv", csv_bytes([ANNUAL[0], ["东村", 88], *ANNUAL[2:]]))
+    commits["annual_fix"] = repo.commit(
+        f"复议:东村年度分数{SCRIPT}", "欧阳&书记", "2025-01-20T10:00:00+08:00"
+    )
+    return repo, commits
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory) -> tuple[DataRepo, dict[str, str], Path]:
+    root = tmp_path_factory.mktemp("site-history")
+    repo, commits = annual_town(root / "repo")
+    out = root / "out"
+    build_site(repo.scores, out, FLAGBOARD_REPO_URL=REPO_URL)
+    return repo, commits, out
+
+
+def parse(path: Path):
+    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def page_text(path: Path) -> str:
+    return text_of(parse(path).find("body"))
+
+
+def section(path: Path, id_: str):
+    return next(e for e in parse(path).iter("section") if e.get("id") == id_)
+
+
+def commit_links(element) -> list[str]:
+    prefix = REPO_URL + "/commit/"
+    return [
+        a.get("href").removeprefix(prefix)
+        for a in element.iter("a")
+        if (a.get("href") or "").startswith(prefix)
+    ]
+
+
+# -- a corrected period -------------------------------------------------------------------
+
+
+def test_the_period_page_lists_each_revision_with_its_changes(town):
+    _, commits, out = town
+    revisions = section(out / "2024" / "03" / "index.html", "revisions")
+    items = [text_of(li) for li in revisions.find("ol").findall("li")]
+    assert [item.split()[0] for item in items] == ["首次公布", "更正", "修订"]
+    assert items[0].startswith("首次公布 2024-04-05 张会计")
+    assert "更正 2024-05-10 王书记" in items[1]
+    assert "复议:东村和美家园建设分数更正为85" in items[1]
+    assert "依据镇评比小组2024年5月复议纪要。" in items[1]
+    assert "东村 · 和美家园建设: 60 → 85" in items[1]
+    assert "内容没有变化" in items[2]
+    assert commit_links(revisions) == [commits["march"], commits["fix"], commits["resave"]]
+
+
+def test_the_period_page_shows_the_flag_the_correction_took_away(town):
+    _, _, out = town
+    text = text_of(section(out / "2024" / "03" / "index.html", "revisions"))
+    assert "东村 和美家园建设: 黄旗 → 无" in text
+    assert "北村 和美家园建设: 无 → 黄旗" in text
+    assert "2024年4月 东村 警告:取消" in text
+    assert "更正带来的结果变化" in text
+
+
+def test_the_changed_cell_is_marked_in_the_ranking_with_a_symbol_not_colour(town):
+    _, _, out = town
+    page = parse(out / "2024" / "03" / "index.html")
+    marks = [e for e in page.iter("span") if "fix" in (e.get("class") or "").split()]
+    assert {m.get("title") for m in marks} == {"复议更正:60 → 85"}
+    assert "✎" in "".join(t for m in marks for t in m.itertext())
+    marked_rows = [
+        text_of(row)
+        for row in page.iter("tr")
+        if any("fix" in (e.get("class") or "") for e in row.iter("span"))
+    ]
+    assert len(marked_rows) == 1 and marked_rows[0] == "2 东村 ✎ 85 原60"
+    notice = text_of(next(p for p in page.iter("p") if p.get("class") == "fixnote"))
+    assert "于2024-05-10更正" in notice
+
+
+def test_a_period_whose_results_changed_by_another_correction_says_so(town):
+    _, _, out = town
+    april = out / "2024" / "04" / "index.html"
+    assert "2024年3月更正后:东村 警告:取消" in text_of(section(april, "revisions"))
+    assert "本期结果因2024年3月的更正而变化" in page_text(april)
+    assert "✎" not in text_of(parse(april).find(".//main//table"))
+
+
+def test_an_annual_correction_shows_on_the_year_page(town):
+    _, _, out = town
+    year = out / "2024" / "index.html"
+    text = text_of(section(year, "revisions"))
+    assert "东村 · 党风廉政建设: 70 → 88" in text
+    assert "东村 党风廉政建设: 黄旗 → 无" in text
+    assert "2024年3月更正后:东村 年度考核降一档:取消" in text
+    titles = {e.get("title") for e in parse(year).iter("span") if e.get("title")}
+    assert "复议更正:70 → 88" in titles
+
+
+def test_commit_messages_and_author_names_are_escaped(town):
+    _, _, out = town
+    for path in (out / "2024" / "index.html", out / "history" / "index.html"):
+        html = path.read_text("utf-8")
+        assert SCRIPT not in html and "&lt;script&gt;" in html
+        tree = parse(path)
+        assert tree.find(".//script") is None
+        assert f"复议:东村年度分数{SCRIPT}" in page_text(path)
+        assert "欧阳&书记" in page_text(path) and "欧阳&amp;书记" in html
+
+
+# -- /history/ ------------------------------------------------------------------------------
+
+
+def test_the_history_page_lists_every_data_commit_newest_first(town):
+    _, commits, out = town
+    page = out / "history" / "index.html"
+    order = ["annual_fix", "annual", "resave", "fix", "april", "march"]
+    assert commit_links(parse(page).find(".//main")) == [commits[k] for k in order]
+    items = [text_of(li) for li in parse(page).find(".//main//ol").findall("li")]
+    assert items[3].startswith(f"2024-05-10 王书记 {commits['fix'][:7]}")
+    assert "复议:东村和美家园建设分数更正为85" in items[3]
+    assert items[3].endswith("修改:2024年3月评分表")
+    assert items[5].endswith("新增:2024年3月评分表、评比设置、村名单")
+    assert items[0].endswith("修改:2024年年度评分表")
+
+
+def test_the_history_page_links_each_file_to_its_periods_record(town):
+    _, _, out = town
+    links = {
+        text_of(a): a.get("href")
+        for a in parse(out / "history" / "index.html").find(".//main").iter("a")
+    }
+    assert links["2024年3月评分表"] == "/2024/03/#revisions"
+    assert links["2024年4月评分表"] == "/2024/04/#revisions"
+    assert links["2024年年度评分表"] == "/2024/#revisions"
+    assert "评比设置" not in links
+
+
+def test_the_history_page_is_linked_and_in_the_sitemap(town):
+    _, _, out = town
+    assert "<loc>/history/</loc>" in (out / "sitemap.xml").read_text("utf-8")
+    for name in ("index.html", "data/index.html", "village/V1/index.html"):
+        hrefs = [a.get("href") for a in parse(out / name).iter("a")]
+        assert "/history/" in hrefs, name
+
+
+# -- every page's data version, the feed, determinism -------------------------------------------
+
+
+def test_every_footer_shows_the_short_hash_and_commit_date(town):
+    _, commits, out = town
+    short = commits["annual_fix"][:7]
+    for name, path in html_pages(out).items():
+        footer = parse(path).find(".//footer")
+        if name.startswith("screen/"):  # slides have no footer, only a line at the bottom
+            assert f"数据版本 {short} · 2025-01-20" in page_text(path), name
+            continue
+        assert f"数据版本 {short}(2025-01-20)" in text_of(footer), name
+        assert commit_links(footer) == [commits["annual_fix"]], name
+
+
+def test_feed_entries_are_dated_by_the_commit_that_first_published_each_period(town):
+    _, _, out = town
+    feed = (out / "feed.xml").read_text("utf-8")
+    assert "<updated>2024-04-05T10:00:00+08:00</updated>" in feed  # March, not its correction
+    assert "<updated>2024-05-06T16:30:00+08:00</updated>" in feed  # April
+
+
+def test_one_commit_builds_byte_identical_sites_from_any_checkout(town, tmp_path):
+    repo, _, out = town
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", f"file://{repo.root}", str(clone))
+    again = tmp_path / "again"
+    build_site(clone / "scores", again, FLAGBOARD_REPO_URL=REPO_URL)
+    assert _differences(out, again) == []
+
+
+def _differences(left: Path, right: Path) -> list[str]:
+    compared = filecmp.dircmp(left, right)
+    found = [*compared.left_only, *compared.right_only, *compared.diff_files]
+    found += [f for f in compared.common_files if not filecmp.cmp(left / f, right / f, False)]
+    for name in compared.common_dirs:
+        found += [f"{name}/{f}" for f in _differences(left / name, right / name)]
+    return sorted(set(found))
+
+
+def test_pages_with_revisions_stay_within_their_budgets(town):
+    _, _, out = town
+    for name in ("2024/03/index.html", "2024/index.html", "history/index.html"):
+        size = len(gzip.compress((out / name).read_bytes(), compresslevel=9, mtime=0))
+        assert size <= (14_600 if name.startswith("history") else 30_000), name
+
+
+# -- edge cases: no repository, shallow clone, uncommitted work ----------------------------------
+
+
+def test_a_folder_outside_git_builds_and_says_history_is_unavailable(tmp_path, capsys):
+    repo, _ = corrected_town(tmp_path / "repo")
+    plain = tmp_path / "plain"
+    shutil.copytree(repo.scores, plain)
+    with contextlib.chdir(ROOT):
+        assert main(["build", "--scores", str(plain), "--out", str(tmp_path / "out")]) == 0
+    assert "注意:不是 Git 仓库,没有修订记录" in capsys.readouterr().err
+    out = tmp_path / "out"
+    note = parse(out / "history" / "index.html").find(".//main//p[@class='alert']")
+    assert text_of(note) == "⚠ 不是 Git 仓库,没有修订记录"
+    assert "数据版本" not in page_text(out / "index.html")
+    assert "修订记录" not in page_text(out / "2024" / "03" / "index.html")
+
+
+def test_a_shallow_clone_warns_on_stderr_and_on_the_history_page(tmp_path, capsys):
+    repo, commits = corrected_town(tmp_path / "repo")
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+    out = tmp_path / "out"
+    with contextlib.chdir(ROOT):
+        assert main(["build", "--scores", str(clone / "scores"), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "历史不完整" in err and "fetch-depth: 0" in err
+    note = text_of(parse(out / "history" / "index.html").find(".//main//p[@class='alert']"))
+    assert "历史不完整" in note and "fetch-depth: 0" in note
+    revisions = text_of(section(out / "2024" / "03" / "index.html", "revisions"))
+    assert (
+        revisions.startswith("修订记录 最早可见的版本 2024-05-11") and "首次公布" not in revisions
+    )
+    # where the clone begins is no publication date: the feed falls back to the month's end
+    assert "2024-05-11T11:00:00+08:00" not in (out / "feed.xml").read_text("utf-8")
+    assert f"数据版本 {commits['resave'][:7]}(2024-05-11)" in page_text(out / "index.html")
+
+
+def test_uncommitted_changes_are_built_and_marked_uncommitted(tmp_path, capsys):
+    repo, commits = corrected_town(tmp_path / "repo")
+    repo.write("2024/2024-04.csv", csv_bytes(period_rows({**APRIL, "北村": 60})))
+    out = tmp_path / "out"
+    with contextlib.chdir(ROOT):
+        assert main(["build", "--scores", str(repo.scores), "--out", str(out)]) == 0
+    assert "数据版本 未提交的修改" in capsys.readouterr().out
+    base = commits["resave"][:7]
+    assert f"数据版本 未提交的修改,基于 {base}" in page_text(out / "index.html")
+    april = out / "2024" / "04" / "index.html"
+    revisions = [text_of(li) for li in section(april, "revisions").find("ol").findall("li")]
+    assert revisions[-1] == "未提交的修改 北村 · 和美家园建设: 71 → 60"
+    assert "本期数据有未提交的修改" in page_text(april)
+    titles = {e.get("title") for e in parse(april).iter("span") if e.get("title")}
+    assert titles == {"未提交的修改:71 → 60"}
+    newest = text_of(parse(out / "history" / "index.html").find(".//main//ol/li"))
+    assert newest.startswith("未提交的修改") and newest.endswith("修改:2024年4月评分表")
+
+
+# -- the pure parts: History → settings → contexts --------------------------------------------
+
+
+def test_settings_hold_only_plain_data(town):
+    repo, commits, _ = town
+    settings = history_settings(read_history(repo.scores))
+    assert json.loads(json.dumps(settings, ensure_ascii=False)) == settings
+    assert settings["FLAGBOARD_DATA_VERSION"] == {
+        "commit": commits["annual_fix"],
+        "short": commits["annual_fix"][:7],
+        "date": "2025-01-20",
+        "datetime": "2025-01-20T10:00:00+08:00",
+        "uncommitted": False,
+        "label": f"{commits['annual_fix'][:7]} · 2025-01-20",
+    }
+    assert settings["FLAGBOARD_PERIOD_DATES"] == {
+        "2024": "2025-01-10T10:00:00+08:00",
+        "2024-03": "2024-04-05T10:00:00+08:00",
+        "2024-04": "2024-05-06T16:30:00+08:00",
+    }
+    assert [r["label"] for r in settings["FLAGBOARD_REVISIONS"]["2024-03"]] == [
+        "首次公布",
+        "更正",
+        "修订",
+    ]
+
+
+def test_a_cell_corrected_twice_shows_its_whole_chain():
+    def rev(old, new, first=False, uncommitted=False):
+        cell = {"village_id": "V1", "category": "a", "old": old, "new": new}
+        return {"first": first, "uncommitted": uncommitted, "cells": [cell] if old else []}
+
+    revisions = {
+        "2024-03": [rev(None, None, first=True), rev("60", "85"), rev("85", None, uncommitted=True)]
+    }
+    fixes = cell_fixes(revisions)
+    assert fixes == {("2024-03", "V1", "a"): {"title": "复议更正:60 → 85 → 空", "old": "60"}}
+
+
+def test_a_long_history_is_split_into_pages(town):
+    _, _, out = town
+    view = SiteView(json.loads((out / "data" / "results.json").read_text("utf-8")))
+    commit = {"commit": "c" * 40, "short": "ccccccc", "date": "2024-05-10", "files": []}
+    record = {"available": True, "shallow": False, "note": None, "commits": [commit] * 85}
+    pages = history_pages(view, record, {})
+    assert [p.url for p in pages] == ["history/", "history/2/", "history/3/"]
+    assert [len(p.context["commits"]) for p in pages] == [40, 40, 5]
+    assert (pages[0].context["previous"], pages[0].context["next"]) == (None, "history/2/")
+    assert pages[2].context["previous"] == "history/2/" and pages[2].context["next"] is None
+    assert pages[1].title.startswith("数据修订历史(第2页)")
+
+
+def test_a_hard_wrapped_commit_body_reads_as_paragraphs():
+    body = "\n依据镇评比小组\n2024年5月复议纪要。\n\nSee the\nminutes.\n1、东村\n- 西村\n"
+    assert paragraphs(body) == [
+        "依据镇评比小组2024年5月复议纪要。",
+        "See the minutes.",
+        "1、东村",
+        "- 西村",
+    ]

@@ -60,14 +60,6 @@ def test_another_seed_gives_other_scores():
     assert one["2023/2023-05.csv"] != other["2023/2023-05.csv"]
 
 
-def test_committed_scores_start_as_the_generated_demo():
-    """scores/ began as `python bench/towngen.py demo scores`; the office then adds months."""
-    committed_files = committed()
-    for name, data in towngen.demo_files().items():
-        if name in committed_files:
-            assert committed_files[name] == data or name in ("town.toml", "villages.csv"), name
-
-
 def test_cli_writes_the_demo_and_removes_stale_files(tmp_path):
     out = tmp_path / "scores"
     (out / "2019").mkdir(parents=True)

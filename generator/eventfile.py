@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import labels
-from .cells import Table, parse_number
+from .cells import parse_number
 from .dataset import PeriodFile
 from .filecheck import FileChecker, Layout
 
@@ -36,44 +36,19 @@ class EventFileChecks(FileChecker):
         key = self._key_column(relative, table) if table else None
         if key is None:
             return
-        index = self._event_columns(relative, table, key)
+        index = self._fixed_columns(
+            relative,
+            table,
+            labels.EVENT_COLUMNS,
+            labels.EVENT_COLUMNS,
+            "事件文件的表头应为 村名,事件,类别,分值,说明",
+            first={key: 0},
+        )
         if index is None:
             return
         for row, values in table.rows:
             record = {name: values[i] for name, i in index.items()}
             self._event(month, relative, row, key, record, period, cells, out)
-
-    def _event_columns(self, relative: str, table: Table, key: str) -> dict[str, int] | None:
-        index: dict[str, int] = {key: 0}
-        for i, header in enumerate(table.header[1:], start=1):
-            if header in index:
-                self.problem(
-                    relative,
-                    table.header_row,
-                    table.column_label(i),
-                    "duplicate_column",
-                    "这一列重复出现,请删除多余的一列",
-                )
-            elif header not in labels.EVENT_COLUMNS:
-                self.problem(
-                    relative,
-                    table.header_row,
-                    table.column_label(i),
-                    "unknown_column",
-                    "不认识的列,事件文件的表头应为 村名,事件,类别,分值,说明",
-                )
-            else:
-                index[header] = i
-        missing = [h for h in labels.EVENT_COLUMNS if h not in index]
-        for header in missing:
-            self.problem(
-                relative,
-                table.header_row,
-                header,
-                "missing_column",
-                f"缺少「{header}」列,事件文件的表头应为 村名,事件,类别,分值,说明",
-            )
-        return None if missing else index
 
     def _event(
         self,

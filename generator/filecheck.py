@@ -47,6 +47,44 @@ class FileChecker:
         self.problems += problems
         return table
 
+    def _fixed_columns(
+        self,
+        relative: str,
+        table: Table,
+        known: tuple[str, ...],
+        required: tuple[str, ...],
+        expected: str,
+        first: dict[str, int] | None = None,
+    ) -> dict[str, int] | None:
+        """Header → column index for a file with a fixed set of columns; None if one is missing."""
+        index = dict(first or {})
+        for i, header in enumerate(table.header[len(index) :], start=len(index)):
+            label = table.column_label(i)
+            if header not in known:
+                self.problem(
+                    relative, table.header_row, label, "unknown_column", f"不认识的列,{expected}"
+                )
+            elif header in index:
+                self.problem(
+                    relative,
+                    table.header_row,
+                    label,
+                    "duplicate_column",
+                    "这一列重复出现,请删除多余的一列",
+                )
+            else:
+                index[header] = i
+        missing = [header for header in required if header not in index]
+        for header in missing:
+            self.problem(
+                relative,
+                table.header_row,
+                header,
+                "missing_column",
+                f"缺少「{header}」列,{expected}",
+            )
+        return None if missing else index
+
     def _key_column(self, relative: str, table: Table) -> str | None:
         key = table.header[0] if table.header else ""
         if key not in (labels.NAME_COLUMN, labels.ID_COLUMN):

@@ -155,7 +155,13 @@ class _Loader(ScoreFileChecks, EventFileChecks):
         table = self._table(relative)
         if table is None:
             return
-        columns = self._village_columns(relative, table)
+        columns = self._fixed_columns(
+            relative,
+            table,
+            labels.VILLAGE_COLUMNS,
+            labels.VILLAGE_COLUMNS[:3],
+            "villages.csv 的表头应为 编号,村名,网格[,起始月份,终止月份]",
+        )
         if columns is None:
             return
         for row, cells in table.rows:
@@ -165,38 +171,6 @@ class _Loader(ScoreFileChecks, EventFileChecks):
                 self.villages.append(village)
                 self.by_id[village.id] = village
                 self.by_name[village.name] = village
-
-    def _village_columns(self, relative: str, table: Table) -> dict[str, int] | None:
-        columns: dict[str, int] = {}
-        for i, header in enumerate(table.header):
-            if header not in labels.VILLAGE_COLUMNS:
-                self.problem(
-                    relative,
-                    table.header_row,
-                    table.column_label(i),
-                    "unknown_column",
-                    "不认识的列,villages.csv 只能有 编号、村名、网格、起始月份、终止月份",
-                )
-            elif header in columns:
-                self.problem(
-                    relative,
-                    table.header_row,
-                    header,
-                    "duplicate_column",
-                    "这一列重复出现,请删除多余的一列",
-                )
-            else:
-                columns[header] = i
-        missing = [h for h in labels.VILLAGE_COLUMNS[:3] if h not in columns]
-        for header in missing:
-            self.problem(
-                relative,
-                table.header_row,
-                header,
-                "missing_column",
-                f"缺少「{header}」列,表头应为 编号,村名,网格[,起始月份,终止月份]",
-            )
-        return None if missing else columns
 
     def _village(self, relative: str, row: int, values: dict[str, str]) -> Village | None:
         ok = True

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from .cells import Table
 from .dataset import SCORE_COLUMNS, PeriodFile
 from .filecheck import FileChecker, Layout
-from .model import Category
+from .model import Category, Village
 
 
 class ScoreFileChecks(FileChecker):
@@ -65,26 +68,17 @@ class ScoreFileChecks(FileChecker):
                     "missing_column",
                     f"缺少「{category.name}」列,每月必评项目都要有一列(未参评的村留空)",
                 )
-        rows = {k: [] for k in SCORE_COLUMNS}
-        seen: dict[str, int] = {}
-        for row, cells in table.rows:
-            village = self._find_village(relative, row, key, cells[0], seen)
-            if village is None:
-                continue
-            if not village.active_in(month):
-                self.problem(
-                    relative,
-                    row,
-                    key,
-                    "inactive_village",
-                    f"「{cells[0]}」在 {month} 不在评比范围内(见 villages.csv 的起始/终止月份),请删除这一行",
-                )
-            self._check_identity(relative, table, row, cells, village)
-            self._score_cells(relative, table, row, cells, columns, village, rows)
+        seen = self._score_rows(
+            relative,
+            table,
+            key,
+            columns,
+            frames,
+            month,
+            active=lambda v: v.active_in(month),
+            inactive=f"在 {month} 不在评比范围内(见 villages.csv 的起始/终止月份)",
+        )
         self._missing_villages(relative, key, seen, lambda v: v.active_in(month), month)
-        frames["period"] += [month] * len(rows["village_id"])
-        for k in SCORE_COLUMNS:
-            frames[k] += rows[k]
         return [c for _, c in columns]
 
     # -- annual -----------------------------------------------------------------------
@@ -130,23 +124,44 @@ class ScoreFileChecks(FileChecker):
                 "missing_column",
                 "年度评分文件至少要有一个年度评比项目列",
             )
+        self._score_rows(
+            relative,
+            table,
+            key,
+            columns,
+            frames,
+            year,
+            active=lambda v: v.active_in_year(year),
+            inactive=f"在 {year} 年不在评比范围内",
+        )
+        return [c for _, c in columns]
+
+    def _score_rows(
+        self,
+        relative: str,
+        table: Table,
+        key: str,
+        columns: list[tuple[int, Category]],
+        frames: dict,
+        when: str,
+        active: Callable[[Village], bool],
+        inactive: str,
+    ) -> dict[str, int]:
+        """Check each village row and append its cells to `frames`; return the villages seen."""
         rows = {k: [] for k in SCORE_COLUMNS}
         seen: dict[str, int] = {}
         for row, cells in table.rows:
             village = self._find_village(relative, row, key, cells[0], seen)
             if village is None:
                 continue
-            if not village.active_in_year(year):
+            if not active(village):
                 self.problem(
-                    relative,
-                    row,
-                    key,
-                    "inactive_village",
-                    f"「{cells[0]}」在 {year} 年不在评比范围内,请删除这一行",
+                    relative, row, key, "inactive_village", f"「{cells[0]}」{inactive},请删除这一行"
                 )
             self._check_identity(relative, table, row, cells, village)
             self._score_cells(relative, table, row, cells, columns, village, rows)
-        frames["year"] += [year] * len(rows["village_id"])
+        when_column = "period" if "period" in frames else "year"
+        frames[when_column] += [when] * len(rows["village_id"])
         for k in SCORE_COLUMNS:
             frames[k] += rows[k]
-        return [c for _, c in columns]
+        return seen

@@ -44,8 +44,21 @@ def clean_cell(text: str) -> str:
     return text.strip().strip(_INVISIBLE).strip().translate(_FULL_WIDTH)
 
 
+# Workbooks renamed to .csv: zip (.xlsx, .et, .ods) and OLE2 (.xls) signatures.
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
 def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
     """Text of a file saved as UTF-8 (with or without BOM) or GB18030/GBK."""
+    if data.startswith(_WORKBOOK_MAGIC):
+        return None, Problem(
+            name,
+            None,
+            None,
+            "workbook",
+            "这是 Excel/WPS 工作簿,不是 CSV 文件:请在 Excel 或 WPS 中「另存为」CSV UTF-8(逗号分隔),"
+            "或用 flagboard import 导入",
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, Problem(
             name,
@@ -92,6 +105,16 @@ def read_table(data: bytes, name: str) -> tuple[Table | None, list[Problem]]:
             Problem(name, None, None, "csv", f"CSV 格式有误({error}),请用 Excel 重新另存为 CSV")
         ]
     records = [(number, cells) for number, cells in records if any(cells)]
+    if records and len(records[0][1]) == 1 and "\t" in records[0][1][0]:
+        return None, [
+            Problem(
+                name,
+                records[0][0],
+                None,
+                "not_csv",
+                "文件是用制表符分隔的文本,不是逗号分隔的 CSV:请另存为「CSV UTF-8(逗号分隔)」",
+            )
+        ]
     if not records:
         return None, [Problem(name, None, None, "empty_file", "文件是空的,请填写表头和数据")]
     width = max(len(cells) for _, cells in records)

@@ -64,17 +64,50 @@ def test_utf16_is_rejected_with_a_hint():
     assert found == [(f"scores/{MONTH}", None, None, "encoding")]
 
 
+def test_workbook_saved_under_a_csv_name():
+    files = base().files()
+    files[MONTH] = b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256))
+    files["2024/2024-04.csv"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64)
+    assert problems(files) == [
+        (f"scores/{MONTH}", None, None, "workbook"),
+        ("scores/2024/2024-04.csv", None, None, "workbook"),
+    ]
+
+
+def test_tab_separated_text_is_not_csv():
+    files = base().files()
+    files[MONTH] = "村名\t甲项\t乙项\r\nv1村\t90\t80\r\n".encode()
+    assert problems(files) == [(f"scores/{MONTH}", 1, None, "not_csv")]
+
+
+def test_mac_line_endings_and_quoted_cells():
+    rows = "\r".join(["村名,甲项,乙项", '"v1村","90","80"', "v2村,85,", "v3村,70,60", "v4村,65,55"])
+    files = base().files()
+    files[MONTH] = rows.encode()
+    assert len(load_files(files).scores) == 8
+
+
 def test_gbk_and_bom_and_full_width_cells_are_fine():
-    rows = [HEADER, ["v1村", "９０", "８０．５"], ["\u3000v2村 ", "85", ""], ["v3村", "70", "60"],
-            ["v4村", "65", "55"]]
+    rows = [
+        HEADER,
+        ["v1村", "９０", "８０．５"],
+        ["\u3000v2村 ", "85", ""],
+        ["v3村", "70", "60"],
+        ["v4村", "65", "55"],
+    ]
     for encoding in ("gbk", "gb18030", "utf-8-sig"):
         data = load_files(with_month(rows, encoding))
         assert data.scores["cell"].tolist()[:2] == [9000, 8050]
 
 
 def test_empty_rows_and_columns_are_ignored():
-    rows = [["", "", "", ""], [*HEADER, ""], *[[*r, ""] for r in GOOD[:2]], ["", "", "", ""],
-            *[[*r, ""] for r in GOOD[2:]]]
+    rows = [
+        ["", "", "", ""],
+        [*HEADER, ""],
+        *[[*r, ""] for r in GOOD[:2]],
+        ["", "", "", ""],
+        *[[*r, ""] for r in GOOD[2:]],
+    ]
     data = load_files(with_month(rows))
     assert len(data.scores) == 8
 
@@ -113,7 +146,10 @@ def test_non_numeric_score_message():
         load_files(files)
     (problem,) = caught.value.problems
     assert (problem.row, problem.column, problem.code) == (4, "甲项", "not_a_number")
-    assert problem.text() == 'scores/2024/2024-03.csv 第4行「甲项」列: "9O" 不是数字,请填写0到100之间的分数'
+    assert (
+        problem.text()
+        == 'scores/2024/2024-03.csv 第4行「甲项」列: "9O" 不是数字,请填写0到100之间的分数'
+    )
 
 
 def test_score_out_of_range():
@@ -178,15 +214,17 @@ def test_adjustment_on_an_empty_score():
 
 
 def test_event_fields_that_must_be_empty_or_filled():
-    found = problems(events(
-        ["v1村", "一票否决", "甲项", "", "事故"],
-        ["v1村", "现场会", "甲项", "3", "区级"],
-        ["v1村", "扣分", "甲项", "", "通报"],
-        ["v1村", "扣分", "甲项", "-2", "通报"],
-        ["v1村", "现场会", "", "", "区级"],
-        ["v1村", "现场会", "丙项", "", "区级"],
-        ["v1村", "加分", "可选项", "1", "表彰"],
-    ))
+    found = problems(
+        events(
+            ["v1村", "一票否决", "甲项", "", "事故"],
+            ["v1村", "现场会", "甲项", "3", "区级"],
+            ["v1村", "扣分", "甲项", "", "通报"],
+            ["v1村", "扣分", "甲项", "-2", "通报"],
+            ["v1村", "现场会", "", "", "区级"],
+            ["v1村", "现场会", "丙项", "", "区级"],
+            ["v1村", "加分", "可选项", "1", "表彰"],
+        )
+    )
     assert found == [
         (f"scores/{EVENTS}", 2, "类别", "unexpected_category"),
         (f"scores/{EVENTS}", 3, "分值", "unexpected_value"),
@@ -202,8 +240,13 @@ def test_events_for_an_unknown_or_inactive_village():
     town = base()
     town.villages.append(("v5", "g1", "2024-05", ""))
     files = town.files()
-    files[EVENTS] = csv_bytes([["编号", "事件", "类别", "分值", "说明"],
-                               ["v9", "一票否决", "", "", "事故"], ["v5", "一票否决", "", "", "事故"]])
+    files[EVENTS] = csv_bytes(
+        [
+            ["编号", "事件", "类别", "分值", "说明"],
+            ["v9", "一票否决", "", "", "事故"],
+            ["v5", "一票否决", "", "", "事故"],
+        ]
+    )
     assert problems(files) == [
         (f"scores/{EVENTS}", 2, "编号", "unknown_village"),
         (f"scores/{EVENTS}", 3, "编号", "inactive_village"),
@@ -213,8 +256,9 @@ def test_events_for_an_unknown_or_inactive_village():
 def test_events_file_without_scores_file():
     files = base().files()
     files["2024/2024-04.events.csv"] = csv_bytes([["村名", "事件", "类别", "分值", "说明"]])
-    assert problems(files) == [("scores/2024/2024-04.events.csv", None, None,
-                                "events_without_scores")]
+    assert problems(files) == [
+        ("scores/2024/2024-04.events.csv", None, None, "events_without_scores")
+    ]
 
 
 def test_file_month_not_matching_its_folder():
@@ -241,7 +285,9 @@ def test_period_before_every_rule_version():
 
 def test_unknown_grid():
     files = base().files()
-    files["villages.csv"] = "编号,村名,网格\nv1,v1村,g1\nv2,v2村,南片\nv3,v3村,g1\nv4,v4村,g2网格\n".encode()
+    files["villages.csv"] = (
+        "编号,村名,网格\nv1,v1村,g1\nv2,v2村,南片\nv3,v3村,g1\nv4,v4村,g2网格\n".encode()
+    )
     assert problems(files) == [("scores/villages.csv", 3, "网格", "unknown_grid")]
 
 
@@ -260,7 +306,9 @@ def test_duplicate_id_and_name_and_bad_id():
 
 def test_bad_village_months():
     files = base().files()
-    files["villages.csv"] = "编号,村名,网格,起始月份,终止月份\nv1,v1村,g1,2024-3,\nv2,v2村,g1,2024-05,2024-01\n".encode()
+    files["villages.csv"] = (
+        "编号,村名,网格,起始月份,终止月份\nv1,v1村,g1,2024-3,\nv2,v2村,g1,2024-05,2024-01\n".encode()
+    )
     assert problems(files) == [
         ("scores/villages.csv", 2, "起始月份", "bad_month"),
         ("scores/villages.csv", 3, "终止月份", "bad_month"),
@@ -295,19 +343,31 @@ def test_missing_files():
 
 def test_every_problem_is_collected_across_files():
     files = month_with(1, ["v1村", "abc", "101"])
-    files[EVENTS] = csv_bytes([["村名", "事件", "类别", "分值", "说明"], ["v1村", "奖励", "", "", ""]])
+    files[EVENTS] = csv_bytes(
+        [["村名", "事件", "类别", "分值", "说明"], ["v1村", "奖励", "", "", ""]]
+    )
     files["2024/2024-04.csv"] = csv_bytes([["村名", "甲项"], ["v9村", "1"]])
     codes = [p[3] for p in problems(files)]
     assert codes.count("missing_village") == 4
-    for code in ("not_a_number", "out_of_range", "bad_event_type", "missing_note",
-                 "missing_column", "unknown_village"):
+    for code in (
+        "not_a_number",
+        "out_of_range",
+        "bad_event_type",
+        "missing_note",
+        "missing_column",
+        "unknown_village",
+    ):
         assert code in codes
 
 
 def test_extra_identity_columns_must_agree():
-    rows = [["编号", "村名", "网格", "甲项", "乙项"], ["v1", "v1村", "g1网格", "90", "80"],
-            ["v2", "v3村", "g1", "85", ""], ["v3", "v3村", "g2", "70", "60"],
-            ["v4", "v4村", "", "65", "55"]]
+    rows = [
+        ["编号", "村名", "网格", "甲项", "乙项"],
+        ["v1", "v1村", "g1网格", "90", "80"],
+        ["v2", "v3村", "g1", "85", ""],
+        ["v3", "v3村", "g2", "70", "60"],
+        ["v4", "v4村", "", "65", "55"],
+    ]
     assert problems(with_month(rows)) == [
         (f"scores/{MONTH}", 3, "村名", "id_name_mismatch"),
         (f"scores/{MONTH}", 4, "网格", "grid_mismatch"),

@@ -8,6 +8,8 @@ commit always builds the same bytes.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import shutil
 import tempfile
 import time
@@ -15,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import publish
 from .history import History, collect_history, repo_root_of
 from .load import load
-from .results import write_results
+from .results import results_document
 from .rules import compute
 from .site import PelicanFailed, run_pelican
 from .sitehistory import history_settings
@@ -46,6 +49,24 @@ def build(
     warn: Callable[[str], None] = lambda line: None,
 ) -> BuildReport:
     """Build the whole site into `out`; raise InvalidData or BuildFailed and keep `out` as it was."""
+    with _cycle_collector_paused():
+        return _build(scores, out, settings_file, content, extra_settings, progress, warn)
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused():
+    """A county's build holds millions of small acyclic objects (freed by reference counting);
+    the cycle collector walking them again and again cost it seconds, for almost no memory."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(scores, out, settings_file, content, extra_settings, progress, warn) -> BuildReport:
     started = time.perf_counter()
     out = Path(out).resolve()
     _check_paths(out, Path(scores), Path(settings_file), content)
@@ -56,24 +77,19 @@ def build(
         data = load(Path(scores))
         progress(f"    {data.summary()}")
         progress("2/3 计算红黄旗、奖罚和处理措施……")
-        results_dir = work / "results"
-        write_results(data, compute(data), results_dir)
+        results = compute(data)
+        # Handed to the plugin in memory: re-reading a county's 80 MB results.json cost seconds.
+        document = results_document(data, results)
+        result_files = publish.computed_files(results, document)
         progress("3/3 生成网站……")
-        history = read_history(Path(scores))
-        if history.note:
-            warn(f"注意:{history.note}")
-        if history.available:
-            progress(
-                f"    修订记录:{len(history.commits)} 次数据提交,数据版本 {history.version.label}"
-            )
         site = work / "site"
         overrides = {
             "OUTPUT_PATH": str(site),
-            "FLAGBOARD_RESULTS": str(results_dir / "results.json"),
-            "FLAGBOARD_RESULTS_DIR": str(results_dir),
+            "FLAGBOARD_RESULTS": document,
+            "FLAGBOARD_RESULT_FILES": result_files,
             "FLAGBOARD_SCORES": str(Path(scores).resolve()),
             "DELETE_OUTPUT_DIRECTORY": False,
-            **history_settings(history),
+            **_history_settings(Path(scores), progress, warn),
             **(extra_settings or {}),
         }
         if content is not None:
@@ -93,6 +109,15 @@ def build(
         seconds=time.perf_counter() - started,
         summary=data.summary(),
     )
+
+
+def _history_settings(scores: Path, progress, warn) -> dict:
+    history = read_history(scores)
+    if history.note:
+        warn(f"注意:{history.note}")
+    if history.available:
+        progress(f"    修订记录:{len(history.commits)} 次数据提交,数据版本 {history.version.label}")
+    return history_settings(history)
 
 
 def read_history(scores: Path) -> History:

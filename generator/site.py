@@ -7,6 +7,7 @@ generator from the `get_generators` signal.
 Settings it reads (see pelicanconf.py):
   FLAGBOARD_RESULTS       results.json: a path, or the document itself (a dict)
   FLAGBOARD_RESULTS_DIR   folder with the results CSVs (default: results.json's folder)
+  FLAGBOARD_RESULT_FILES  or the published results files themselves: [publish.DataFile, ...]
   FLAGBOARD_SCORES        the scores folder whose raw files are published under /data/scores/
   FLAGBOARD_NAV           header links to Pelican pages: [(slug, label), ...]
   FLAGBOARD_SCREEN_SECONDS  seconds per slide of /screen/
@@ -28,10 +29,11 @@ from pelican.generators import Generator
 from pelican.log import FatalLogger, console
 from pelican.settings import read_settings
 
-from . import labels, publish
+from . import labels, publish, sitehtml
+from .siteformat import period_label, points, signed_yuan, yuan
 from .sitehistory import cell_fixes, history_pages, period_history
 from .sitepages import all_pages
-from .siteview import Page, SiteView, period_label, points, signed_yuan, yuan
+from .siteview import Page, SiteView
 
 # What the codes in the published CSVs mean, for the data page.
 CODES = [
@@ -40,11 +42,14 @@ CODES = [
     ("action", labels.ACTION_LONG_NAMES),
     ("event", labels.EVENT_NAMES),
 ]
+# The picture a shared link shows (theme/static/images/share.png, made by theme/share_image.py).
+SHARE_IMAGE = "images/share.png"
 FILTERS = {
     "points": points,
     "yuan": yuan,
     "signed_yuan": signed_yuan,
     "period_label": period_label,
+    **sitehtml.FILTERS,
 }
 
 
@@ -60,19 +65,20 @@ class ResultsPages(Generator):
         self.results_pages = all_pages(self.view) + history_pages(
             self.view, history, self.revisions
         )
-        self.data_files = self._data_files(doc)
+        self.raw_files = self._raw_files(doc)
         self.context.update(self.view.shared())
         self.context.update(
             flagboard_css=Markup(read_css(Path(self.theme) / "css" / "site.css")),
             nav=self._nav(),
-            raw_published=any(f.path.startswith("data/scores/") for f in self.data_files),
+            raw_published=bool(self.raw_files),
             data_version=self.settings.get("FLAGBOARD_DATA_VERSION"),
             repo_url=self.settings.get("FLAGBOARD_REPO_URL") or "",
             site_root=self.settings["SITEURL"],
+            share_image=SHARE_IMAGE,
         )
 
     def generate_output(self, writer) -> None:
-        for page in [*self.results_pages, self._data_page()]:
+        for page in self.results_pages:
             extra = {}
             if page.template in ("period", "year"):
                 key = page.context[page.template]["period"]
@@ -82,7 +88,9 @@ class ResultsPages(Generator):
             self._write(writer, page, page.template + ".html", **extra)
         self._write_xml(writer, "feed.xml", "feed.xml", **self._feed())
         self._write_xml(writer, "sitemap.xml", "sitemap.xml", urls=self._sitemap_urls())
-        publish.write_files(self.data_files, Path(self.output_path))
+        data_files = self._result_files() + self.raw_files
+        self._write(writer, self._data_page(data_files), "data.html")
+        publish.write_files(data_files + self._theme_files(), Path(self.output_path))
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -112,22 +120,35 @@ class ResultsPages(Generator):
             if slug in pages
         ]
 
-    def _data_files(self, doc: dict) -> list[publish.DataFile]:
-        files = []
+    def _theme_files(self) -> list[publish.DataFile]:
+        """The theme's static/ files (the share image), published from the site's root."""
+        static = Path(self.theme) / "static"
+        return [
+            publish.DataFile(path.relative_to(static).as_posix(), path.name, "", path.read_bytes())
+            for path in sorted(static.rglob("*"))
+            if path.is_file()
+        ]
+
+    def _raw_files(self, doc: dict) -> list[publish.DataFile]:
+        scores = self.settings.get("FLAGBOARD_SCORES")
+        if scores and Path(scores, "town.toml").is_file():
+            return publish.scores_files(doc, Path(scores))
+        return []
+
+    def _result_files(self) -> list[publish.DataFile]:
+        """FLAGBOARD_RESULT_FILES, else the files in the results folder of `flagboard compute`."""
+        files = self.settings.get("FLAGBOARD_RESULT_FILES")
+        if files is not None:
+            return list(files)
         results_dir = self.settings.get("FLAGBOARD_RESULTS_DIR")
         source = self.settings["FLAGBOARD_RESULTS"]
         if not results_dir and not isinstance(source, dict):
             results_dir = Path(source).parent
-        if results_dir:
-            files += publish.result_files(Path(results_dir))
-        scores = self.settings.get("FLAGBOARD_SCORES")
-        if scores and Path(scores, "town.toml").is_file():
-            files += publish.scores_files(doc, Path(scores))
-        return files
+        return publish.result_files(Path(results_dir)) if results_dir else []
 
-    def _data_page(self) -> Page:
-        results = [f for f in self.data_files if not f.path.startswith("data/scores/")]
-        raw = [f for f in self.data_files if f.path.startswith("data/scores/")]
+    def _data_page(self, data_files: list[publish.DataFile]) -> Page:
+        results = [f for f in data_files if not f.path.startswith("data/scores/")]
+        raw = [f for f in data_files if f.path.startswith("data/scores/")]
         town = self.view.town
         return Page(
             "data",

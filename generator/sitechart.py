@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 320, 132
@@ -23,22 +24,29 @@ def line_chart(x_labels: list[str], series: list[Series]) -> dict:
     if not values or not x_labels:
         return {}
     low, high = _range(min(values), max(values))
-    x = _x_scale(len(x_labels))
-
-    def y(value: float) -> float:
-        return TOP + (high - value) / (high - low) * (HEIGHT - TOP - BOTTOM)
-
+    xs = _x_positions(len(x_labels))
+    y = _y_scale(low, high)
     return {
         "width": WIDTH,
         "height": HEIGHT,
-        "paths": [{"css": s.css, "d": _path(s.values, x, y)} for s in series],
-        "dots": [dot for s in series for dot in _dots(s, x, y)],
-        "y_ticks": [{"y": _r(y(v)), "label": _label(v)} for v in (high, low)],
-        "x_ticks": _x_ticks(x_labels, x),
+        "paths": [{"css": s.css, "d": _path(tuple(s.values), xs, low, high)} for s in series],
+        "dots": [dot for s in series for dot in _dots(s, xs, y)],
+        "y_ticks": [{"y": y(v), "label": _label(v)} for v in (high, low)],
+        "x_ticks": _x_ticks(x_labels, xs),
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "bottom": HEIGHT - BOTTOM,
     }
+
+
+def _y_scale(low: float, high: float):
+    """Points → the y coordinate as the SVG writes it (one decimal)."""
+    span, height = high - low, HEIGHT - TOP - BOTTOM
+
+    def y(value: float) -> str:
+        return f"{TOP + (high - value) / span * height:.1f}"
+
+    return y
 
 
 def _range(low: float, high: float) -> tuple[float, float]:
@@ -50,44 +58,49 @@ def _range(low: float, high: float) -> tuple[float, float]:
     return low, high
 
 
-def _x_scale(count: int):
+@functools.cache
+def _x_positions(count: int) -> tuple[str, ...]:
+    """The x coordinate of each of `count` positions, formatted as the paths write them."""
     span = WIDTH - LEFT - RIGHT
-    step = span / (count - 1) if count > 1 else 0
-
-    def x(index: int) -> float:
-        return LEFT + (index * step if count > 1 else span / 2)
-
-    return x
+    if count == 1:
+        return (_r(LEFT + span / 2),)
+    step = span / (count - 1)
+    return tuple(_r(LEFT + index * step) for index in range(count))
 
 
-def _path(values: list[float | None], x, y) -> str:
+@functools.lru_cache(maxsize=1 << 12)  # a grid's average line recurs on its villages' charts
+def _path(values: tuple[float | None, ...], xs: tuple[str, ...], low: float, high: float) -> str:
     """Line segments through the values; a value alone between gaps becomes a dot."""
+    y = _y_scale(low, high)
+    ys = [None if v is None else y(v) for v in values]
     parts = []
-    for index, value in enumerate(values):
-        if value is None:
+    last = len(ys) - 1
+    for index, y in enumerate(ys):
+        if y is None:
             continue
-        joined = index > 0 and values[index - 1] is not None
-        parts.append(f"{'L' if joined else 'M'}{_r(x(index))} {_r(y(value))}")
-        alone = not joined and (index + 1 == len(values) or values[index + 1] is None)
-        if alone:
-            parts.append("h0.1")
+        if index and ys[index - 1] is not None:
+            parts.append(f"L{xs[index]} {y}")
+        elif index < last and ys[index + 1] is not None:
+            parts.append(f"M{xs[index]} {y}")
+        else:  # alone between gaps: a dot
+            parts.append(f"M{xs[index]} {y}h0.1")
     return "".join(parts)
 
 
-def _dots(series: Series, x, y) -> list[dict]:
+def _dots(series: Series, xs: tuple[str, ...], y) -> list[dict]:
     marks = series.marks or []
     return [
-        {"cx": _r(x(i)), "cy": _r(y(v)), "css": mark}
+        {"cx": xs[i], "cy": y(v), "css": mark}
         for i, (v, mark) in enumerate(zip(series.values, marks, strict=False))
         if v is not None and mark
     ]
 
 
-def _x_ticks(labels: list[str], x) -> list[dict]:
+def _x_ticks(labels: list[str], xs: tuple[str, ...]) -> list[dict]:
     ends = [0, len(labels) - 1] if len(labels) > 1 else [0]
     anchors = ["start", "end"] if len(labels) > 1 else ["middle"]
     return [
-        {"x": _r(x(i)), "label": labels[i], "anchor": anchor}
+        {"x": xs[i], "label": labels[i], "anchor": anchor}
         for i, anchor in zip(ends, anchors, strict=True)
     ]
 

@@ -17,7 +17,8 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from .siteview import Page, SiteView, period_label, period_url, year_url
+from .siteformat import period_label, period_url, year_url
+from .siteview import Page, SiteView
 
 if TYPE_CHECKING:
     from .history import Commit, DataVersion, History, PeriodHistory, PeriodRevision

@@ -5,17 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .sitechart import Series, line_chart
-from .siteview import (
-    Page,
-    SiteView,
-    data_path,
-    grid_url,
-    period_label,
-    signed_yuan,
-    village_url,
-    why,
-    year_url,
-)
+from .siteformat import data_path, grid_url, period_label, signed_yuan, village_url, year_url
+from .siteview import Page, SiteView, why
 
 
 def all_pages(view: SiteView) -> list[Page]:
@@ -108,6 +99,8 @@ def village_page(view: SiteView, village_id: str) -> Page:
     village = view.village[village_id]
     ref = view.refs[village_id]
     months = village_months(view, village_id)
+    cells = _village_cells(view, village_id)
+    periods = [r["period"] for r in view.village_rewards.get(village_id, [])]
     totals = {k: sum(m[k] for m in months) for k in ("red", "yellow", "reward", "penalty")}
     totals["net"] = totals["reward"] - totals["penalty"]
     context = {
@@ -115,8 +108,8 @@ def village_page(view: SiteView, village_id: str) -> Page:
         "grid": view.grid_ref(village["grid"]),
         "totals": totals,
         "months": months,
-        "scores": village_scores(view, village_id),
-        "charts": village_charts(view, village_id),
+        "scores": village_scores(view, cells, periods),
+        "charts": village_charts(view, village["grid"], cells, periods),
         "actions": view.action_rows(view.village_actions.get(village_id, []), by_period=True),
         "events": view.event_rows(view.village_events.get(village_id, []), by_period=True),
         "annual": village_annual(view, village_id),
@@ -137,19 +130,21 @@ def village_page(view: SiteView, village_id: str) -> Page:
 
 
 def village_months(view: SiteView, village_id: str) -> list[dict]:
-    flags = defaultdict(lambda: {"red": [], "yellow": []})
+    flags: dict[str, dict[str, list[str]]] = {}
     for row in view.village_flags.get(village_id, []):
         if row["flag"] and len(row["period"]) == 7:
-            flags[row["period"]][row["flag"]].append(view.category[row["category"]]["name"])
-    months, running = [], 0
+            named = flags.setdefault(row["period"], {"red": [], "yellow": []})
+            named[row["flag"]].append(view.category[row["category"]]["name"])
+    months, running, no_flags = [], 0, {"red": [], "yellow": []}
     for row in view.village_rewards.get(village_id, []):
         running += row["net"]
+        named = flags.get(row["period"], no_flags)
         months.append(
             {
                 **row,
                 "period": view.period_ref(row["period"]),
-                "reds": flags[row["period"]]["red"],
-                "yellows": flags[row["period"]]["yellow"],
+                "reds": named["red"],
+                "yellows": named["yellow"],
                 "running": running,
             }
         )
@@ -157,6 +152,7 @@ def village_months(view: SiteView, village_id: str) -> list[dict]:
 
 
 def _village_cells(view: SiteView, village_id: str) -> dict:
+    """(period, category id) → the village's flags row, for its monthly categories."""
     return {
         (r["period"], r["category"]): r
         for r in view.village_flags.get(village_id, [])
@@ -164,29 +160,25 @@ def _village_cells(view: SiteView, village_id: str) -> dict:
     }
 
 
-def village_scores(view: SiteView, village_id: str) -> dict:
-    cells = _village_cells(view, village_id)
+def village_scores(view: SiteView, cells: dict, periods: list[str]) -> dict:
     used = {c for _, c in cells}
     categories = [c for c in view.categories if c["id"] in used and c["kind"] != "annual"]
-    periods = [r["period"] for r in view.village_rewards.get(village_id, [])]
+    ids = [c["id"] for c in categories]
     rows = [
-        {
-            "period": view.period_ref(p),
-            "cells": [cells.get((p, c["id"])) for c in categories],
-        }
+        {"period": view.period_ref(p), "cells": [cells.get((p, c)) for c in ids]}
         for p in reversed(periods)
     ]
     return {"categories": categories, "rows": rows}
 
 
-def village_charts(view: SiteView, village_id: str) -> list[dict]:
-    grid_id = view.village[village_id]["grid"]
-    cells = _village_cells(view, village_id)
-    periods = [r["period"] for r in view.village_rewards.get(village_id, [])]
+def village_charts(view: SiteView, grid_id: str, cells: dict, periods: list[str]) -> list[dict]:
+    """Per monthly category the village was scored in: its scores against its grid's average."""
+    shown = set(periods)
+    used = {c for p, c in cells if p in shown}
     labels_ = [period_label(p) for p in periods]
     charts = []
     for category in view.categories:
-        if category["kind"] == "annual" or not any((p, category["id"]) in cells for p in periods):
+        if category["kind"] == "annual" or category["id"] not in used:
             continue
         rows = [cells.get((p, category["id"])) for p in periods]
         mine = Series(

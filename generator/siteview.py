@@ -7,13 +7,22 @@ word comes from `labels` or from the results (town, grid and category names).
 from __future__ import annotations
 
 import functools
-import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from . import labels
+from .siteformat import (
+    cn_number,
+    data_path,
+    default_period_date,
+    grid_url,
+    period_label,
+    period_url,
+    points,
+    village_url,
+    year_url,
+)
 
-CN_NUMBERS = "零一二三四五六七八九十"
 ACTION_ORDER = ("suspension", "warning", "interview", "priority", "downgrade", "star_loss")
 
 
@@ -27,50 +36,6 @@ class Page:
     title: str
     description: str
     context: dict = field(default_factory=dict)
-
-
-def period_url(period: str) -> str:
-    return f"{period[:4]}/{period[5:7]}/"
-
-
-def year_url(year: str) -> str:
-    return f"{year}/"
-
-
-def village_url(village_id: str) -> str:
-    return f"village/{village_id}/"
-
-
-def grid_url(grid_id: str) -> str:
-    return f"grid/{grid_id}/"
-
-
-def period_label(period: str) -> str:
-    """'2024-05' → '2024年5月', '2024' → '2024年'."""
-    if len(period) == 4:
-        return f"{period}年"
-    return f"{period[:4]}年{int(period[5:7])}月"
-
-
-def cn_number(count: int) -> str:
-    return CN_NUMBERS[count] if 0 <= count <= 10 else str(count)
-
-
-def points(value) -> str:
-    """92.5 → '92.5', 90 → '90', None → '—'."""
-    if value is None:
-        return "—"
-    return f"{float(value):.2f}".rstrip("0").rstrip(".")
-
-
-def yuan(value) -> str:
-    """5000 → '5,000'; negative amounts keep their sign."""
-    return f"{int(value or 0):,}"
-
-
-def signed_yuan(value) -> str:
-    value = int(value or 0)
-    return f"+{value:,}" if value > 0 else f"{value:,}".replace("-", "−")
 
 
 class SiteView:
@@ -105,6 +70,7 @@ class SiteView:
         }
         self.year_totals = _group(doc["grid_year_totals"], "year")
         self.refs = {v["id"]: self._ref(v) for v in self.villages}
+        self._period_refs: dict[str, dict] = {}
 
     # -- small references used everywhere ----------------------------------------------
 
@@ -118,8 +84,13 @@ class SiteView:
         }
 
     def period_ref(self, period: str) -> dict:
-        url = period_url(period) if len(period) == 7 else year_url(period)
-        return {"period": period, "label": period_label(period), "url": url}
+        """A period or year: its key, label and URL (one shared dict each: never change it)."""
+        ref = self._period_refs.get(period)
+        if ref is None:
+            url = period_url(period) if len(period) == 7 else year_url(period)
+            ref = {"period": period, "label": period_label(period), "url": url}
+            self._period_refs[period] = ref
+        return ref
 
     def grid_ref(self, grid_id: str) -> dict:
         return {"id": grid_id, "name": self.grid[grid_id]["name"], "url": grid_url(grid_id)}
@@ -259,10 +230,10 @@ class SiteView:
         return [c for c in self.categories if c["id"] in wanted]
 
     def flag_totals(self, period: str) -> dict:
-        rows = self.flags.get(period, [])
+        counts = Counter(r["flag"] for r in self.flags.get(period, []))
         return {
-            "red": sum(r["flag"] == "red" for r in rows),
-            "yellow": sum(r["flag"] == "yellow" for r in rows),
+            "red": counts["red"],
+            "yellow": counts["yellow"],
             "villages": len(self.rewards.get(period, [])),
         }
 
@@ -321,7 +292,9 @@ class SiteView:
             "rank": row["rank"],
             "flag": row["flag"],
             "why": why(row, rule),
-            "fix": self.fixes.get((row["period"], row["village_id"], row["category"])),
+            "fix": self.fixes.get((row["period"], row["village_id"], row["category"]))
+            if self.fixes
+            else None,
         }
 
     def event_rows(self, events: list[dict], by_period: bool = False) -> list[dict]:
@@ -430,14 +403,17 @@ class SiteView:
 
 def why(row: dict, rule: dict) -> tuple[str, ...]:
     """Short reasons for a row's flag: 前三 / 后三 / 并列 / 递补 / 现场会 / 一票否决 / 加减分."""
+    flag, vetoed, adjustment = row["flag"], row.get("vetoed"), row.get("adjustment") or 0
+    if not (flag or vetoed or adjustment):  # most rows: nothing to explain
+        return ()
     rank = row["rank"]
     return _why(
-        row["flag"],
+        flag,
         row["basis"],
         rank is not None and rank > rule["red_count"],
         bool(row.get("tied")),
-        bool(row.get("vetoed")),
-        row.get("adjustment") or 0,
+        bool(vetoed),
+        adjustment,
         rule["red_count"],
         rule["yellow_count"],
     )
@@ -463,13 +439,6 @@ def _why(flag, basis, below_red, tied, vetoed, adjustment, red_count, yellow_cou
     return tuple(reasons)
 
 
-def default_period_date(period: str) -> str:
-    """When no commit date is known: the first day after the month, 00:00 Beijing time."""
-    year, month = int(period[:4]), int(period[5:7])
-    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return f"{year:04d}-{month:02d}-01T00:00:00+08:00"
-
-
 def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
     grouped: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -486,13 +455,6 @@ def _status(village: dict) -> str:
     if end:
         return f"参评至{period_label(end)}"
     return ""
-
-
-def data_path(file: str) -> str:
-    """A scores file as results.json names it → its URL under /data/ (prefix-independent)."""
-    parts = file.replace("\\", "/").split("/")
-    keep = parts[-2:] if len(parts) > 1 and re.fullmatch(r"\d{4}", parts[-2]) else parts[-1:]
-    return "data/scores/" + "/".join(keep)
 
 
 def _downloads(info: dict) -> list[dict]:

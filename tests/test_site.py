@@ -22,9 +22,11 @@ from _site_helpers import (
     small_town,
 )
 
+from generator import sitehtml
 from generator.build import BuildFailed
 from generator.cli import main
 from generator.problems import InvalidData
+from generator.publish import formula_safe_csv
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -193,8 +195,8 @@ def test_feed_has_one_entry_per_period_with_dates_from_the_data(site: Path, doc:
     # dated by the commit that first published the period; without one, the first day after
     # its month, Beijing time
     from generator.build import read_history
+    from generator.siteformat import default_period_date
     from generator.sitehistory import history_settings
-    from generator.siteview import default_period_date
 
     dates = history_settings(read_history(ROOT / "scores")).get("FLAGBOARD_PERIOD_DATES", {})
     assert updated == [dates.get(p) or default_period_date(p) for p in periods]
@@ -206,6 +208,16 @@ def test_sitemap_lists_only_pages_that_exist(site: Path):
     urls = [u.text for u in ET.parse(site / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
     assert "/" in urls and "/data/" in urls
     assert [u for u in urls if not (site / u.lstrip("/") / "index.html").is_file()] == []
+
+
+def test_published_results_are_exactly_what_flagboard_compute_writes(site: Path, tmp_path: Path):
+    # build hands the results to the plugin in memory; the files must not differ for it
+    assert main(["compute", "--scores", str(ROOT / "scores"), "--out", str(tmp_path)]) == 0
+    published = site / "data"
+    assert (published / "results.json").read_bytes() == (tmp_path / "results.json").read_bytes()
+    for name in ("flags", "rewards", "actions", "grid_averages"):
+        computed = (tmp_path / f"{name}.csv").read_text(encoding="utf-8")
+        assert (published / f"{name}.csv").read_bytes() == formula_safe_csv(computed), name
 
 
 def test_raw_scores_are_published_as_utf8_with_bom(site: Path):
@@ -240,6 +252,54 @@ def test_data_csvs_are_formula_safe(town):
     assert "'-B5" in flags and ",-B5" not in flags
     rewards = (out / "data" / "rewards.csv").read_text(encoding="utf-8-sig")
     assert re.search(r",-\d+\r?$", rewards, re.M), "negative numbers stay numbers"
+
+
+def test_hot_rows_escape_every_piece_of_text():
+    """The rows written in Python (sitehtml) escape like autoescaped templates do."""
+    village = {"id": "1", "name": XSS_NAME, "url": 'village/"1"/', "grid": "<b>网格</b>"}
+    period = {"period": "2024-01", "label": "<i>1月</i>", "url": "2024/01/"}
+    fix = {"title": '复议更正:"83" → <85>', "old": "<83>"}
+    ranked = {"village": village, "rank": 1, "score": 90, "flag": "red", "why": ("<前三>",)}
+    money = {"village": village, "red": 1, "yellow": 0, "reward": 1, "penalty": 0, "net": 1}
+    month = {"period": period, "net": -1, "running": -1, "red": 1, "yellow": 0}
+    action = {"period": period, "village": village, "action": "warning", "name": "警告"}
+    rows = [
+        sitehtml.ranking_rows([ranked | {"fix": fix}, {"village": village, "unscored": True}], ""),
+        sitehtml.money_rows([money], "", with_grid=True),
+        sitehtml.score_rows([{"period": period, "cells": [{"score": 9, "flag": "red"}, None]}], ""),
+    ]
+    items = [
+        sitehtml.month_items([month | {"reds": ["<甲>"], "yellows": []}], ""),
+        sitehtml.action_items([action | {"reason": "<script>x</script>"}], "", with_period=True),
+        sitehtml.action_items([action | {"reason": "<script>x</script>"}], ""),
+    ]
+    html = f"<table><tbody>{''.join(rows)}</tbody></table><ul>{''.join(items)}</ul>"
+    for raw in ("<script", "<b>", "<i>", "<85>", "<83>", "<前三>", "<甲>"):
+        assert raw not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="/village/&#34;1&#34;/"' in html
+    html5lib.HTMLParser(strict=True).parse(f"<!doctype html><title>t</title>{html}")
+
+
+def test_only_cells_that_could_run_as_formulas_make_a_csv_be_rewritten():
+    for text in ("编号,甲项,乙项\r\nA1,,\r\n", "a,b\r\n2024-01,1\r\n"):
+        assert formula_safe_csv(text) == ("\ufeff" + text).encode()  # kept byte for byte
+    assert formula_safe_csv('a,"\r\nx"\r\n').decode("utf-8-sig") == 'a,"\'\r\nx"\r\n'
+    assert formula_safe_csv("=a,b\n").decode("utf-8-sig") == "'=a,b\r\n"
+    assert formula_safe_csv("a,@b\r\n").decode("utf-8-sig") == "a,'@b\r\n"
+
+
+def test_an_absolute_siteurl_gives_absolute_card_links(town, tmp_path: Path):
+    scores, _ = town
+    out = tmp_path / "out"
+    build_site(scores, out, SITEURL="https://hm.example.cn")
+    tree = parse(out / "2024" / "02" / "index.html")
+    meta = {m.get("property"): m.get("content") for m in tree.iter("meta") if m.get("property")}
+    assert meta["og:image"] == "https://hm.example.cn/images/share.png"
+    assert meta["og:url"] == "https://hm.example.cn/2024/02/"
+    icon = next(link.get("href") for link in tree.iter("link") if link.get("rel") == "icon")
+    assert icon == "https://hm.example.cn/images/share.png"
+    assert (out / "images" / "share.png").is_file()
 
 
 def test_failed_validation_keeps_the_last_good_site(town, tmp_path: Path):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import gzip
 import re
+import struct
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+import zlib
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -17,6 +21,7 @@ LONG_PAGE = 30_000  # period and year pages
 CSS_BUDGET = 10 * 1024
 LONG_PAGE_RE = re.compile(r"^\d{4}/(\d{2}/)?index\.html$")
 BASE = "http://site.test/"  # internal links are resolved against this made-up origin
+SHARE_IMAGE = "images/share.png"
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +96,34 @@ def test_css_is_small_and_uses_system_fonts_only(pages: dict[str, Path]):
 
 def test_no_web_fonts_scripts_or_other_files_of_that_kind(site: Path):
     kinds = {p.suffix for p in site.rglob("*") if p.is_file()}
-    assert kinds <= {".html", ".xml", ".csv", ".json", ".toml"}
+    assert kinds <= {".html", ".xml", ".csv", ".json", ".toml", ".png"}
+    assert [p.relative_to(site).as_posix() for p in site.rglob("*.png")] == [SHARE_IMAGE]
+
+
+def test_the_share_image_is_small_and_made_by_its_script(site: Path, tmp_path: Path):
+    published = (site / SHARE_IMAGE).read_bytes()
+    assert published == (ROOT / "theme" / "static" / SHARE_IMAGE).read_bytes()
+    assert len(published) <= 4096
+    assert published[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", published[16:24]) == (300, 300)  # WeChat skips smaller ones
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "theme" / "share_image.py"), str(tmp_path / "share.png")],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    # Pixels, not bytes: another zlib may pack the same picture differently.
+    assert png_pixels((tmp_path / "share.png").read_bytes()) == png_pixels(published)
+
+
+def png_pixels(data: bytes) -> bytes:
+    chunks, offset = [], 8
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        if data[offset + 4 : offset + 8] == b"IDAT":
+            chunks.append(data[offset + 8 : offset + 8 + length])
+        offset += 12 + length
+    return zlib.decompress(b"".join(chunks))
 
 
 def test_every_page_is_valid_html(pages: dict[str, Path]):
@@ -177,6 +209,9 @@ def test_every_page_has_title_description_and_open_graph(trees: dict):
         for prop in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):
             assert meta.get(prop), (name, prop)
         assert meta["og:title"] == title, name
+        assert meta["og:image"] == "/" + SHARE_IMAGE, name
+        icons = [link.get("href") for link in tree.iter("link") if link.get("rel") == "icon"]
+        assert icons == ["/" + SHARE_IMAGE], name
         own = "" if name == "index.html" else name.removesuffix("index.html")
         if name != "404.html":
             assert meta["og:url"] == "/" + own, name

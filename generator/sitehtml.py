@@ -1,0 +1,163 @@
+"""The site's highest-volume table rows as escaped HTML: one Markup string per table body.
+
+A county's period pages hold half a million ranking rows and its village pages as many score
+cells; rendered row by row through Jinja macros they took most of the build. These Jinja
+filters write exactly the markup the theme's macros used to, escaping every piece of text with
+markupsafe (autoescape stays on for everything else), and the templates keep the tables
+themselves: `<tbody>\n{{ rows|ranking_rows(SITEURL) }}</tbody>`. No I/O.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from markupsafe import Markup, escape
+
+from .labels import FLAG_NAMES
+from .siteformat import points, signed_yuan, yuan
+
+FLAG_BADGES = {
+    "red": f'<span class="flag red">★{FLAG_NAMES["red"]}</span>',
+    "yellow": f'<span class="flag yellow">▼{FLAG_NAMES["yellow"]}</span>',
+}
+SCORE_MARKS = {"red": ("n red", "★"), "yellow": ("n yellow", "▼")}
+NO_SCORE = '<td class="n">—</td>'
+ROW_CLASSES = {"red": ' class="red"', "yellow": ' class="yellow"'}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def link(site_url: str, url: str, text: str) -> str:
+    """`<a href="{site_url}/{url}">{text}</a>`, every part escaped."""
+    return f'<a href="{escape(site_url)}/{escape(url)}">{escape(text)}</a>'
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _reasons(why: tuple[str, ...]) -> str:
+    return "".join(f'<span class="why">{escape(w)}</span>' for w in why)
+
+
+def _money_class(net: int) -> str:
+    return "pos" if net > 0 else "neg" if net < 0 else ""
+
+
+def ranking_rows(rows: list[dict], site_url: str) -> Markup:
+    """A ranking table's rows: rank, village, score (✎ when corrected), flag and why."""
+    out = []
+    for r in rows:
+        village = r["village"]
+        name = link(site_url, village["url"], village["name"])
+        if r.get("unscored"):
+            out.append(
+                f'<tr>\n<td class="n">—</td>\n<td class="v">{name}</td>\n'
+                f'<td class="n">—</td><td></td><td>未参评</td>\n</tr>\n'
+            )
+            continue
+        flag, rank, fix = r["flag"], r["rank"], r["fix"]
+        reasons = _reasons(r["why"]) if r["why"] else ""
+        score = points(r["score"])
+        if fix:
+            title = escape(fix["title"])
+            score = f'<td class="n fx"><span class="fix" title="{title}">✎</span> {score}</td>'
+            reasons += f'<span class="why fix" title="{title}">原{escape(fix["old"])}</span>'
+        else:
+            score = f'<td class="n">{score}</td>'
+        out.append(
+            f"<tr{ROW_CLASSES.get(flag, '')}>\n"
+            f'<td class="n">{"—" if rank is None else rank}</td>\n'
+            f'<td class="v">{name}</td>\n'
+            f"{score}<td>{FLAG_BADGES.get(flag, '')}</td>\n"
+            f"<td>{reasons}</td>\n</tr>\n"
+        )
+    return Markup("".join(out))
+
+
+def money_rows(rows: list[dict], site_url: str, with_grid: bool = False) -> Markup:
+    """A money table's rows: village, (grid,) red and yellow flags, reward, penalty and net."""
+    out = []
+    for r in rows:
+        village = r["village"]
+        grid = f"<td>{escape(village['grid'])}</td>" if with_grid else ""
+        out.append(
+            f'<tr><td class="v">{link(site_url, village["url"], village["name"])}</td>{grid}'
+            f'<td class="n">{r["red"]}</td><td class="n">{r["yellow"]}</td>'
+            f'<td class="n w">{yuan(r["reward"])}</td><td class="n w">{yuan(r["penalty"])}</td>'
+            f'<td class="n {_money_class(r["net"])}">{signed_yuan(r["net"])}</td></tr>\n'
+        )
+    return Markup("".join(out))
+
+
+def month_items(months: list[dict], site_url: str) -> Markup:
+    """A village's periods, newest first: money, running total and the flags' categories."""
+    out = []
+    for r in reversed(months):
+        period = r["period"]
+        net = r["net"]
+        item = (
+            f'<li><p class="mh">{link(site_url, period["url"], period["label"])}'
+            f'<span>奖罚 <b class="{_money_class(net)}">{signed_yuan(net)}</b> 元'
+            f" · 累计 {signed_yuan(r['running'])} 元</span></p>\n"
+        )
+        if r["reds"]:
+            item += f"<p>{FLAG_BADGES['red']} {r['red']}面:{escape('、'.join(r['reds']))}</p>"
+        if r["yellows"]:
+            yellows = escape("、".join(r["yellows"]))
+            item += f"<p>{FLAG_BADGES['yellow']} {r['yellow']}面:{yellows}</p>"
+        if not r["reds"] and not r["yellows"]:
+            item += "<p>本期没有获得红旗或黄旗。</p>"
+        out.append(item + "</li>\n")
+    return Markup("".join(out))
+
+
+def score_rows(rows: list[dict], site_url: str) -> Markup:
+    """A village's score table: one row per period, a cell per category with ★/▼ marks."""
+    out = []
+    for r in rows:
+        period = r["period"]
+        cells = "".join(_score_cell(c["score"], c["flag"]) if c else NO_SCORE for c in r["cells"])
+        out.append(
+            f'<tr><th scope="row">{link(site_url, period["url"], period["label"])}</th>{cells}</tr>\n'
+        )
+    return Markup("".join(out))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _score_cell(score, flag: str | None) -> str:
+    css, mark = SCORE_MARKS.get(flag, ("n", ""))
+    return f'<td class="{css}">{points(score)}{mark}</td>'
+
+
+def action_items(rows: list[dict], site_url: str, with_period: bool = False) -> Markup:
+    """Actions as list items: the action, then its period (or village), then the reason."""
+    out = []
+    for a in rows:
+        if with_period:
+            where = link(site_url, a["period"]["url"], a["period"]["label"]) + " "
+        else:
+            where = link(site_url, a["village"]["url"], a["village"]["name"]) + ":"
+        out.append(f"{_action_head(a['action'], a['name'])}{where}{escape(a['reason'])}</li>\n")
+    return Markup("".join(out))
+
+
+@functools.lru_cache(maxsize=64)
+def _action_head(action: str, name: str) -> str:
+    return f'<li><span class="act {escape(action)}">{escape(name)}</span>\n'
+
+
+def chart_dots(dots: list[dict]) -> Markup:
+    """A chart's flag marks: one circle per red or yellow flag."""
+    return Markup(
+        "".join(
+            f'<circle class="{escape(d["css"])}" cx="{d["cx"]}" cy="{d["cy"]}" r="3.5"/>\n'
+            for d in dots
+        )
+    )
+
+
+FILTERS = {
+    "chart_dots": chart_dots,
+    "action_items": action_items,
+    "ranking_rows": ranking_rows,
+    "money_rows": money_rows,
+    "month_items": month_items,
+    "score_rows": score_rows,
+}

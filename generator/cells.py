@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ class Number:
     error: str | None = None  # "not_a_number" | "too_many_decimals"
 
 
+@functools.lru_cache(maxsize=8192)  # a month's scores repeat a few hundred distinct texts
 def parse_number(text: str) -> Number:
     """'92.5' → 9250 hundredths; at most two decimals (trailing zeros do not count)."""
     match = _NUMBER_RE.match(text)

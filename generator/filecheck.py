@@ -212,9 +212,10 @@ class FileChecker:
     ) -> int | None:
         if not text:
             return None
-        full = _points(category.full_marks)
         number = parse_number(text)
-        fix = f"请填写0到{full}之间的分数"
+        if number.error is None and 0 <= number.hundredths <= category.full_hundredths:
+            return number.hundredths
+        fix = f"请填写0到{_points(category.full_marks)}之间的分数"
         if number.error == "not_a_number":
             self.problem(relative, row, column, "not_a_number", f'"{text}" 不是数字,{fix}')
         elif number.error == "too_many_decimals":
@@ -225,10 +226,8 @@ class FileChecker:
                 "too_many_decimals",
                 f'"{text}" 超过两位小数,请四舍五入到两位小数',
             )
-        elif not 0 <= number.hundredths <= round(category.full_marks * 100):
-            self.problem(relative, row, column, "out_of_range", f'"{text}" 超出范围,{fix}')
         else:
-            return number.hundredths
+            self.problem(relative, row, column, "out_of_range", f'"{text}" 超出范围,{fix}')
         return None
 
     def _missing_villages(self, relative: str, key: str, seen: dict, active, when: str) -> None:

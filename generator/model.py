@@ -41,6 +41,10 @@ class Category(_Strict):
             raise ValueError("month")
         return value
 
+    @property
+    def full_hundredths(self) -> int:
+        return round(self.full_marks * 100)
+
     def in_force(self, month: str) -> bool:
         """Whether the category is scored in `month` (YYYY-MM)."""
         return (self.from_ is None or self.from_ <= month) and (

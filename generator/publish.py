@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cells import decode
-from .results import TABLES, neutralise, table_csv
+from .results import TABLES, neutralise, results_json, table_csv
 from .siteformat import data_path
 
 if TYPE_CHECKING:
@@ -80,12 +79,7 @@ def result_files(results_dir: Path) -> list[DataFile]:
 def computed_files(results: Results, document: dict) -> list[DataFile]:
     """The same files from results computed in this process: nothing written and read back."""
     tables = {name: table_csv(results, name) for name in TABLES}
-    return _result_files(tables, document_json(document))
-
-
-def document_json(document: dict) -> bytes:
-    """results.json's bytes exactly as `write_results` writes them (a test holds them equal)."""
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return _result_files(tables, results_json(document))
 
 
 def _result_files(tables: dict[str, str], document: bytes) -> list[DataFile]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from .load import Dataset
@@ -36,13 +36,14 @@ def write_results(data: Dataset, results: Results, out_dir: Path) -> list[Path]:
         path.write_bytes(table_csv(results, name).encode("utf-8"))
         written.append(path)
     path = out_dir / "results.json"
-    # Compact separators: indenting makes json fall back to its slow pure-Python encoder.
-    document = json.dumps(
-        results_document(data, results), ensure_ascii=False, separators=(",", ":")
-    )
-    path.write_bytes((document + "\n").encode("utf-8"))
+    path.write_bytes(results_json(results_document(data, results)))
     written.append(path)
     return written
+
+
+def results_json(document: dict) -> bytes:
+    """results.json's bytes: compact UTF-8 (orjson: a county's 80 MB in a fraction of a second)."""
+    return orjson.dumps(document) + b"\n"
 
 
 def table_csv(results: Results, name: str, formula_safe: bool = False) -> str:

@@ -214,7 +214,8 @@ def yellow_history(rewards: pd.DataFrame, periods: tuple[str, ...]) -> pd.DataFr
 def monthly_actions(rewards: pd.DataFrame, frame: pd.DataFrame, data: Dataset) -> pd.DataFrame:
     """约谈, 警告 and 停职 for each period, with every trigger named in the reason."""
     history = yellow_history(rewards, data.periods)
-    history = history.merge(
+    # every monthly action needs a yellow flag in P; the year's running total is already summed
+    history = history[history["yellow"] >= 1].merge(
         _yellow_categories(frame, data), on=["period", "village_id"], how="left"
     )
     now = history["yellow"].astype(str)

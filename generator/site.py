@@ -195,6 +195,8 @@ def read_css(path: Path) -> str:
 
 
 def add_filters(generator) -> None:
+    """Our filters, and autoescape forced on: names and messages come from the office's files."""
+    generator.env.autoescape = True
     generator.env.filters.update(FILTERS)
 
 

@@ -242,6 +242,13 @@ def test_autoescape_shows_a_script_name_as_text(town):
     assert "承办<b>区级</b>现场会" in text_of(out / "2024" / "02" / "index.html")
 
 
+def test_autoescape_cannot_be_switched_off_by_settings(town, tmp_path):
+    scores, _ = town
+    build_site(scores, tmp_path / "out", JINJA_ENVIRONMENT={"autoescape": False})
+    html = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
 def test_data_csvs_are_formula_safe(town):
     _, out = town
     villages = (out / "data" / "scores" / "villages.csv").read_text(encoding="utf-8-sig")

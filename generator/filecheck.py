@@ -65,13 +65,7 @@ class FileChecker:
                     relative, table.header_row, label, "unknown_column", f"不认识的列,{expected}"
                 )
             elif header in index:
-                self.problem(
-                    relative,
-                    table.header_row,
-                    label,
-                    "duplicate_column",
-                    "这一列重复出现,请删除多余的一列",
-                )
+                self._duplicate_column(relative, table, label)
             else:
                 index[header] = i
         missing = [header for header in required if header not in index]
@@ -84,6 +78,11 @@ class FileChecker:
                 f"缺少「{header}」列,{expected}",
             )
         return None if missing else index
+
+    def _duplicate_column(self, relative: str, table: Table, label: str) -> None:
+        self.problem(
+            relative, table.header_row, label, "duplicate_column", "这一列重复出现,请删除多余的一列"
+        )
 
     def _key_column(self, relative: str, table: Table) -> str | None:
         key = table.header[0] if table.header else ""
@@ -136,13 +135,7 @@ class FileChecker:
             label = table.column_label(i)
             category = self.town.category_by_name(header)
             if header in seen:
-                self.problem(
-                    relative,
-                    table.header_row,
-                    label,
-                    "duplicate_column",
-                    "这一列重复出现,请删除多余的一列",
-                )
+                self._duplicate_column(relative, table, label)
             elif header in labels.VILLAGE_COLUMNS[:3] and header != key:
                 pass  # an extra 编号/村名/网格 column helps the clerk; checked row by row
             elif category is None:

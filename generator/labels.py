@@ -22,9 +22,6 @@ ACTION_LONG_NAMES = {
     "star_loss": "党组织五星评定降一星",
 }
 MONTHLY_ACTIONS = ("interview", "warning", "suspension")
-YEARLY_ACTIONS = ("downgrade", "star_loss", "priority")
-
-KIND_NAMES = {"monthly": "每月", "optional": "每月(可选)", "annual": "年度"}
 
 # Column headers of the office's files.
 ID_COLUMN = "编号"

@@ -43,8 +43,9 @@ def compute(data: Dataset) -> Results:
     monthly_flags = flags(monthly)
     rewards = money(monthly_flags, data)
     averages = grid_averages(monthly_flags)
+    history = yellow_history(rewards, data.periods)
     actions = pd.concat(
-        [monthly_actions(rewards, monthly_flags, data), yearly_actions(rewards, vetoes, data)],
+        [monthly_actions(history, monthly_flags, data), yearly_actions(history, rewards, vetoes)],
         ignore_index=True,
     )
     annual = annual_flags(data, grids, vetoes)
@@ -211,9 +212,8 @@ def yellow_history(rewards: pd.DataFrame, periods: tuple[str, ...]) -> pd.DataFr
     return history
 
 
-def monthly_actions(rewards: pd.DataFrame, frame: pd.DataFrame, data: Dataset) -> pd.DataFrame:
+def monthly_actions(history: pd.DataFrame, frame: pd.DataFrame, data: Dataset) -> pd.DataFrame:
     """约谈, 警告 and 停职 for each period, with every trigger named in the reason."""
-    history = yellow_history(rewards, data.periods)
     # every monthly action needs a yellow flag in P; the year's running total is already summed
     history = history[history["yellow"] >= 1].merge(
         _yellow_categories(frame, data), on=["period", "village_id"], how="left"
@@ -290,9 +290,10 @@ def _actions(
     )
 
 
-def yearly_actions(rewards: pd.DataFrame, vetoes: pd.DataFrame, data: Dataset) -> pd.DataFrame:
+def yearly_actions(
+    history: pd.DataFrame, rewards: pd.DataFrame, vetoes: pd.DataFrame
+) -> pd.DataFrame:
     """降档, 降星 and 优先评优 per calendar year."""
-    history = yellow_history(rewards, data.periods)
     return pd.concat(
         [_downgrades(history), _star_losses(history), _priorities(rewards, vetoes)],
         ignore_index=True,

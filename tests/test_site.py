@@ -228,6 +228,13 @@ def test_raw_scores_are_published_as_utf8_with_bom(site: Path):
         published.decode("utf-8")
 
 
+def test_code_blocks_in_pages_are_plain_text_not_guessed_as_a_language(site: Path):
+    guide = (site / "guide" / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r"<pre>(.*?)</pre>", guide, flags=re.S)
+    assert any("flagboard import" in b for b in blocks)
+    assert all("<span" not in b for b in blocks)
+
+
 # -- the small hostile town -------------------------------------------------------------
 
 

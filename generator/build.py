@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import publish
+from . import forked, publish
 from .history import History, collect_history, repo_root_of
 from .load import load
 from .results import results_document
@@ -72,32 +72,36 @@ def _build(scores, out, settings_file, content, extra_settings, progress, warn) 
     _check_paths(out, Path(scores), Path(settings_file), content)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+    # Work that needs only the scores folder or the results runs in a second process (where
+    # the machine has one to spare) while this one goes on: see forked.py.
     try:
-        progress("1/3 校验评分数据……")
-        data = load(Path(scores))
-        progress(f"    {data.summary()}")
-        progress("2/3 计算红黄旗、奖罚和处理措施……")
-        results = compute(data)
-        # Handed to the plugin in memory: re-reading a county's 80 MB results.json cost seconds.
-        document = results_document(data, results)
-        result_files = publish.computed_files(results, document)
-        progress("3/3 生成网站……")
-        site = work / "site"
-        overrides = {
-            "OUTPUT_PATH": str(site),
-            "FLAGBOARD_RESULTS": document,
-            "FLAGBOARD_RESULT_FILES": result_files,
-            "FLAGBOARD_SCORES": str(Path(scores).resolve()),
-            "DELETE_OUTPUT_DIRECTORY": False,
-            **_history_settings(Path(scores), progress, warn),
-            **(extra_settings or {}),
-        }
-        if content is not None:
-            overrides["PATH"] = str(Path(content).resolve())
-        try:
-            run_pelican(Path(settings_file).resolve(), overrides)
-        except PelicanFailed as error:
-            raise BuildFailed(f"网站生成失败:{error}") from error
+        with contextlib.ExitStack() as stack:
+            history = stack.enter_context(forked.Background(_read_history_settings, Path(scores)))
+            progress("1/3 校验评分数据……")
+            data = load(Path(scores))
+            progress(f"    {data.summary()}")
+            progress("2/3 计算红黄旗、奖罚和处理措施……")
+            results = compute(data)
+            tables = stack.enter_context(forked.Background(publish.safe_tables, results))
+            # Handed to the plugin in memory: re-reading a county's 80 MB results.json cost seconds.
+            document = results_document(data, results)
+            progress("3/3 生成网站……")
+            site = work / "site"
+            overrides = {
+                "OUTPUT_PATH": str(site),
+                "FLAGBOARD_RESULTS": document,
+                "FLAGBOARD_RESULT_FILES": lambda: publish.computed_files(tables.result(), document),
+                "FLAGBOARD_SCORES": str(Path(scores).resolve()),
+                "DELETE_OUTPUT_DIRECTORY": False,
+                **_history_settings(history.result(), progress, warn),
+                **(extra_settings or {}),
+            }
+            if content is not None:
+                overrides["PATH"] = str(Path(content).resolve())
+            try:
+                run_pelican(Path(settings_file).resolve(), overrides)
+            except PelicanFailed as error:
+                raise BuildFailed(f"网站生成失败:{error}") from error
         _swap(site, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -111,13 +115,20 @@ def _build(scores, out, settings_file, content, extra_settings, progress, warn) 
     )
 
 
-def _history_settings(scores: Path, progress, warn) -> dict:
+def _read_history_settings(scores: Path) -> tuple[dict, str | None, int, str | None]:
+    """The history as plain settings, with what to tell the user: cheap to pass between processes."""
     history = read_history(scores)
-    if history.note:
-        warn(f"注意:{history.note}")
-    if history.available:
-        progress(f"    修订记录:{len(history.commits)} 次数据提交,数据版本 {history.version.label}")
-    return history_settings(history)
+    label = history.version.label if history.available else None
+    return history_settings(history), history.note, len(history.commits), label
+
+
+def _history_settings(found: tuple, progress, warn) -> dict:
+    settings, note, commits, label = found
+    if note:
+        warn(f"注意:{note}")
+    if label is not None:
+        progress(f"    修订记录:{commits} 次数据提交,数据版本 {label}")
+    return settings
 
 
 def read_history(scores: Path) -> History:

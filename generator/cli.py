@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,6 +25,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def run() -> None:
+    """The console script: `main()`, then leave without tearing the interpreter down.
+
+    A build ends holding many thousands of small objects (a county's, about 1 GB) that Python
+    would free one by one at exit: 0.2 s for the demo, 0.4 s for the county, after the work
+    is done. Output is flushed first; every file was closed by its `with` block.
+    """
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -257,4 +273,4 @@ def _preview(args) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -71,21 +71,26 @@ def _may_need_neutralising(text: str) -> bool:
 def result_files(results_dir: Path) -> list[DataFile]:
     """The results tables of RULES.md §5 and results.json, as written by `flagboard compute`."""
     tables = {
-        name: (results_dir / f"{name}.csv").read_bytes().decode("utf-8-sig") for name in TABLES
+        name: formula_safe_csv((results_dir / f"{name}.csv").read_bytes().decode("utf-8-sig"))
+        for name in TABLES
     }
     return _result_files(tables, (results_dir / "results.json").read_bytes())
 
 
-def computed_files(results: Results, document: dict) -> list[DataFile]:
-    """The same files from results computed in this process: nothing written and read back."""
-    tables = {name: table_csv(results, name) for name in TABLES}
+def safe_tables(results: Results) -> dict[str, bytes]:
+    """The results tables as published, from results computed in this process."""
+    return {name: formula_safe_csv(table_csv(results, name)) for name in TABLES}
+
+
+def computed_files(tables: dict[str, bytes], document: dict) -> list[DataFile]:
+    """The published files from `safe_tables` and the results document: nothing read back."""
     return _result_files(tables, results_json(document))
 
 
-def _result_files(tables: dict[str, str], document: bytes) -> list[DataFile]:
+def _result_files(tables: dict[str, bytes], document: bytes) -> list[DataFile]:
     files = [
-        DataFile(f"data/{name}.csv", f"{name}.csv", RESULT_NOTES[name], formula_safe_csv(text))
-        for name, text in tables.items()
+        DataFile(f"data/{name}.csv", f"{name}.csv", RESULT_NOTES[name], data)
+        for name, data in tables.items()
     ]
     files.append(
         DataFile(

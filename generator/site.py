@@ -7,10 +7,12 @@ generator from the `get_generators` signal.
 Settings it reads (see pelicanconf.py):
   FLAGBOARD_RESULTS       results.json: a path, or the document itself (a dict)
   FLAGBOARD_RESULTS_DIR   folder with the results CSVs (default: results.json's folder)
-  FLAGBOARD_RESULT_FILES  or the published results files themselves: [publish.DataFile, ...]
+  FLAGBOARD_RESULT_FILES  or the published results files themselves: [publish.DataFile, ...],
+                          or a function returning them (called after the pages are written)
   FLAGBOARD_SCORES        the scores folder whose raw files are published under /data/scores/
   FLAGBOARD_NAV           header links to Pelican pages: [(slug, label), ...]
   FLAGBOARD_SCREEN_SECONDS  seconds per slide of /screen/
+  FLAGBOARD_JOBS          processes that write the pages (default: the machine's cores)
   FLAGBOARD_REPO_URL      the data repository's web address, for commit links
   FLAGBOARD_DATA_VERSION, FLAGBOARD_REVISIONS, FLAGBOARD_OUTCOMES, FLAGBOARD_PERIOD_DATES,
   FLAGBOARD_HISTORY       provenance from git, filled by `flagboard build` (see sitehistory.py)
@@ -18,6 +20,7 @@ Settings it reads (see pelicanconf.py):
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -29,10 +32,10 @@ from pelican.generators import Generator
 from pelican.log import FatalLogger, console
 from pelican.settings import read_settings
 
-from . import labels, publish, sitehtml
+from . import forked, labels, publish, sitehtml
 from .siteformat import period_label, points, signed_yuan, yuan
 from .sitehistory import cell_fixes, history_pages, period_history
-from .sitepages import all_pages
+from .sitepages import page_units
 from .siteview import Page, SiteView
 
 # What the codes in the published CSVs mean, for the data page.
@@ -42,6 +45,8 @@ CODES = [
     ("action", labels.ACTION_LONG_NAMES),
     ("event", labels.EVENT_NAMES),
 ]
+# Below this many pages per process, forking costs more than it saves.
+PAGES_PER_JOB = 30
 # The picture a shared link shows (theme/static/images/share.png, made by theme/share_image.py).
 SHARE_IMAGE = "images/share.png"
 FILTERS = {
@@ -62,9 +67,9 @@ class ResultsPages(Generator):
         self.outcomes = self.settings.get("FLAGBOARD_OUTCOMES") or {}
         self.view = SiteView(doc, cell_fixes(self.revisions))
         history = self.settings.get("FLAGBOARD_HISTORY")
-        self.results_pages = all_pages(self.view) + history_pages(
-            self.view, history, self.revisions
-        )
+        history_units = [lambda p=p: [p] for p in history_pages(self.view, history, self.revisions)]
+        self.units = page_units(self.view) + history_units
+        self.written: list[tuple[str, str]] = []  # (template, url) of each page, in order
         self.raw_files = self._raw_files(doc)
         self.context.update(self.view.shared())
         self.context.update(
@@ -78,14 +83,10 @@ class ResultsPages(Generator):
         )
 
     def generate_output(self, writer) -> None:
-        for page in self.results_pages:
-            extra = {}
-            if page.template in ("period", "year"):
-                key = page.context[page.template]["period"]
-                extra = period_history(self.view, key, self.revisions, self.outcomes)
-            if page.template == "screen":
-                extra["refresh"] = self.settings.get("FLAGBOARD_SCREEN_SECONDS", 20)
-            self._write(writer, page, page.template + ".html", **extra)
+        jobs = self.settings.get("FLAGBOARD_JOBS") or forked.cores()
+        write = functools.partial(self._write_units, writer)
+        done = forked.map_split(write, self.units, jobs, minimum=PAGES_PER_JOB)
+        self.written = [page for pages in done for page in pages]
         self._write_xml(writer, "feed.xml", "feed.xml", **self._feed())
         self._write_xml(writer, "sitemap.xml", "sitemap.xml", urls=self._sitemap_urls())
         data_files = self._result_files() + self.raw_files
@@ -93,6 +94,20 @@ class ResultsPages(Generator):
         publish.write_files(data_files + self._theme_files(), Path(self.output_path))
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _write_units(self, writer, units) -> list[list[tuple[str, str]]]:
+        """Build and write each unit's pages; (template, url) of every page, unit by unit."""
+        return [[self._write_page(writer, page) for page in unit()] for unit in units]
+
+    def _write_page(self, writer, page: Page) -> tuple[str, str]:
+        extra = {}
+        if page.template in ("period", "year"):
+            key = page.context[page.template]["period"]
+            extra = period_history(self.view, key, self.revisions, self.outcomes)
+        if page.template == "screen":
+            extra["refresh"] = self.settings.get("FLAGBOARD_SCREEN_SECONDS", 20)
+        self._write(writer, page, page.template + ".html", **extra)
+        return page.template, page.url
 
     def _write(self, writer, page: Page, template: str, **extra) -> None:
         relative = self.settings["RELATIVE_URLS"] and page.template != "404"
@@ -138,6 +153,8 @@ class ResultsPages(Generator):
     def _result_files(self) -> list[publish.DataFile]:
         """FLAGBOARD_RESULT_FILES, else the files in the results folder of `flagboard compute`."""
         files = self.settings.get("FLAGBOARD_RESULT_FILES")
+        if callable(files):
+            files = files()
         if files is not None:
             return list(files)
         results_dir = self.settings.get("FLAGBOARD_RESULTS_DIR")
@@ -172,7 +189,7 @@ class ResultsPages(Generator):
         return {"entries": entries, "feed_id": f"{root}/" if absolute else "urn:flagboard:feed"}
 
     def _sitemap_urls(self) -> list[str]:
-        urls = [p.url for p in self.results_pages if p.template != "404"] + ["data/"]
+        urls = [url for template, url in self.written if template != "404"] + ["data/"]
         urls += [p.url for p in self.context.get("pages", [])]
         urls += [a.url for a in self.context.get("articles", [])]
         if self.context.get("articles"):

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from .sitechart import Series, line_chart
 from .siteformat import data_path, grid_url, period_label, signed_yuan, village_url, year_url
 from .siteview import Page, SiteView, why
 
+PageUnit = Callable[[], list[Page]]  # builds one or more pages when called
 
-def all_pages(view: SiteView) -> list[Page]:
-    pages = [view.home(), view.not_found()]
-    pages += [view.period_page(p) for p in view.periods]
-    pages += [year_page(view, y) for y in view.years]
-    pages += [village_page(view, v["id"]) for v in view.villages]
-    pages += [grid_page(view, g["id"]) for g in view.grids]
-    pages += view.screen_pages()
-    return pages
+
+def page_units(view: SiteView) -> list[PageUnit]:
+    """Every results page, built only when its unit is called, so units can run in parallel."""
+    units: list[PageUnit] = [_one(view.home), _one(view.not_found)]
+    units += [_one(view.period_page, p) for p in view.periods]
+    units += [_one(year_page, view, y) for y in view.years]
+    units += [_one(village_page, view, v["id"]) for v in view.villages]
+    units += [_one(grid_page, view, g["id"]) for g in view.grids]
+    units.append(view.screen_pages)
+    return units
+
+
+def _one(make: Callable[..., Page], *args) -> PageUnit:
+    return lambda: [make(*args)]
 
 
 def year_page(view: SiteView, year: str) -> Page:

@@ -71,7 +71,8 @@ def parse_town(data: bytes, name: str) -> tuple[Town | None, list[Problem]]:
         # pydantic also flags a container whose element failed; report the element only.
         locs = [tuple(item["loc"]) for item in items]
         specific = [
-            item for item, loc in zip(items, locs, strict=True)
+            item
+            for item, loc in zip(items, locs, strict=True)
             if not any(other != loc and other[: len(loc)] == loc for other in locs)
         ]
         return None, [_problem(name, text, item) for item in specific]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -74,6 +75,19 @@ def test_missing_folder_is_a_message_not_a_traceback(tmp_path):
     )
     assert result.returncode == 1
     assert "找不到评分数据文件夹" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_command_flushes_its_output_before_leaving(good_town, tmp_path):
+    # run() leaves with os._exit (no interpreter teardown): piped output must still arrive
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "compute", "--scores", str(good_town),
+         "--out", str(tmp_path / "results")],
+        capture_output=True, text=True, check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("已计算:测试镇")
+    assert (tmp_path / "results" / "results.json").stat().st_size > 0
 
 
 def test_compute_writes_nothing_from_bad_data(bad_town, tmp_path, capsys):

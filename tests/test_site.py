@@ -22,7 +22,8 @@ from _site_helpers import (
     small_town,
 )
 
-from generator import sitehtml
+from generator import site as site_plugin
+from generator import sitehtml, sitepages
 from generator.build import BuildFailed
 from generator.cli import main
 from generator.problems import InvalidData
@@ -88,9 +89,12 @@ def test_every_page_of_the_demo_town_is_built(site: Path, doc: dict):
     assert missing == []
 
 
-def test_build_is_byte_identical_when_repeated(site: Path, tmp_path: Path):
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_build_is_byte_identical_when_repeated_with_any_number_of_processes(
+    site: Path, tmp_path: Path, jobs: int
+):
     again = tmp_path / "again"
-    build_site(ROOT / "scores", again)
+    build_site(ROOT / "scores", again, FLAGBOARD_JOBS=jobs)
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert sorted(first) == sorted(second)
@@ -345,6 +349,28 @@ def test_pelican_errors_are_fatal_and_keep_the_last_good_site(town, tmp_path: Pa
         build_site(scores, out, content=content)
     assert (out / "index.html").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+
+
+def test_a_page_failing_in_another_process_fails_the_build_and_keeps_the_site(
+    town, tmp_path: Path, monkeypatch
+):
+    scores, _ = town
+    out = tmp_path / "out"
+    build_site(scores, out)
+    before = (out / "index.html").read_bytes()
+    parent, grid_page = os.getpid(), sitepages.grid_page
+
+    def broken_in_a_child(view, grid_id):
+        if os.getpid() != parent:
+            raise ValueError(f"网格 {grid_id} 无法生成")
+        return grid_page(view, grid_id)
+
+    monkeypatch.setattr(sitepages, "grid_page", broken_in_a_child)
+    monkeypatch.setattr(site_plugin, "PAGES_PER_JOB", 1)  # fork even for a small town
+    with pytest.raises(BuildFailed, match="网站生成失败:网格 .* 无法生成"):
+        build_site(scores, out, FLAGBOARD_JOBS=2)
+    assert (out / "index.html").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_build_refuses_to_overwrite_a_folder_that_is_not_a_site(town, tmp_path: Path):

@@ -1,0 +1,91 @@
+"""Work shared with forked processes: same results, same order, failures carried back."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from generator import forked
+
+
+def _pids_and_squares(items):
+    return [(os.getpid(), n * n) for n in items]
+
+
+def _fails_in_child(items):
+    if os.getpid() != PARENT:
+        raise ValueError("第3页模板出错")
+    return list(items)
+
+
+PARENT = os.getpid()
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3, 5])
+def test_map_split_keeps_the_items_order_and_uses_that_many_processes(jobs):
+    items = list(range(23))
+    found = forked.map_split(_pids_and_squares, items, jobs)
+    assert [square for _, square in found] == [n * n for n in items]
+    assert len({pid for pid, _ in found}) == jobs
+    assert found[0][0] == os.getpid()  # this process does a share too
+
+
+def test_map_split_uses_fewer_jobs_when_there_is_little_work():
+    found = forked.map_split(_pids_and_squares, list(range(10)), 4, minimum=4)
+    assert len({pid for pid, _ in found}) == 2
+    assert forked.map_split(_pids_and_squares, [], 4) == []
+
+
+def test_a_failure_in_a_child_is_raised_here_with_its_message():
+    with pytest.raises(forked.ChildFailed, match="第3页模板出错") as raised:
+        forked.map_split(_fails_in_child, list(range(6)), 2)
+    assert "ValueError" in raised.value.child_traceback
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+def test_a_failure_here_still_reaps_the_children():
+    def work(items):
+        if os.getpid() == PARENT:
+            raise KeyError("parent")
+        return list(items)
+
+    with pytest.raises(KeyError):
+        forked.map_split(work, list(range(6)), 3)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_background_returns_the_value_or_raises_the_same_way_either_way(fork):
+    with forked.Background(lambda n: {"村": n, "pid": os.getpid()}, 7, fork=fork) as job:
+        value = job.result()
+    assert value["村"] == 7
+    assert (value["pid"] != os.getpid()) == fork
+    with forked.Background(lambda: 1 / 0, fork=fork) as job, pytest.raises(
+        forked.ChildFailed, match="division by zero"
+    ):
+        job.result()
+
+
+def test_leaving_without_asking_ends_a_child_stuck_writing_a_large_result():
+    with forked.Background(lambda: b"x" * 5_000_000):
+        pass  # the child blocks on a full pipe until the block closes it
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_no_fork_while_other_threads_run():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not forked.can_fork()
+        found = forked.map_split(_pids_and_squares, list(range(8)), 2)
+        assert {pid for pid, _ in found} == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()
+    assert forked.can_fork()

@@ -33,8 +33,8 @@ from pelican.log import FatalLogger, console
 from pelican.settings import read_settings
 
 from . import forked, labels, publish, sitehtml
-from .siteformat import period_label, points, signed_yuan, yuan
-from .sitehistory import cell_fixes, history_pages, period_history
+from .siteformat import latest, period_label, points, signed_yuan, yuan
+from .sitehistory import cell_fixes, correction_dates, history_pages, period_history
 from .sitepages import page_units
 from .siteview import Page, SiteView
 
@@ -45,6 +45,8 @@ CODES = [
     ("action", labels.ACTION_LONG_NAMES),
     ("event", labels.EVENT_NAMES),
 ]
+# The feed's date when there is no period at all (Atom requires one).
+EPOCH = "1970-01-01T00:00:00+00:00"
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_JOB = 30
 # The picture a shared link shows (theme/static/images/share.png, made by theme/share_image.py).
@@ -178,7 +180,9 @@ class ResultsPages(Generator):
 
     def _feed(self) -> dict:
         """Atom ids: the pages' addresses once SITEURL is absolute, else stable URNs."""
-        entries = self.view.feed_entries(self.settings.get("FLAGBOARD_PERIOD_DATES") or {})
+        entries = self.view.feed_entries(
+            self.settings.get("FLAGBOARD_PERIOD_DATES") or {}, correction_dates(self.revisions)
+        )
         root = self.settings["SITEURL"]
         absolute = root.startswith(("http://", "https://"))
         for entry in entries:
@@ -186,7 +190,11 @@ class ResultsPages(Generator):
             entry["id"] = (
                 f"{root}/{period['url']}" if absolute else f"urn:flagboard:{period['period']}"
             )
-        return {"entries": entries, "feed_id": f"{root}/" if absolute else "urn:flagboard:feed"}
+        return {
+            "entries": entries,
+            "feed_id": f"{root}/" if absolute else "urn:flagboard:feed",
+            "feed_updated": latest([e["updated"] for e in entries] or [EPOCH]),
+        }
 
     def _sitemap_urls(self) -> list[str]:
         urls = [url for template, url in self.written if template != "404"] + ["data/"]

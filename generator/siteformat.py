@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import datetime
 
 CN_NUMBERS = "零一二三四五六七八九十"
 
@@ -67,3 +68,8 @@ def default_period_date(period: str) -> str:
     year, month = int(period[:4]), int(period[5:7])
     year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return f"{year:04d}-{month:02d}-01T00:00:00+08:00"
+
+
+def latest(times: list[str]) -> str:
+    """The latest of ISO 8601 times, compared as instants (commits carry their own offsets)."""
+    return max(times, key=datetime.fromisoformat)

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from .siteformat import period_label, period_url, year_url
+from .siteformat import latest, period_label, period_url, year_url
 from .siteview import Page, SiteView
 
 if TYPE_CHECKING:
@@ -113,6 +113,23 @@ def revision(rev: PeriodRevision, cut: str | None = None) -> dict:
             for c in rev.cells
         ],
     }
+
+
+def correction_dates(revisions: dict) -> dict[str, str]:
+    """Per period, the time of its latest committed correction (a change to what it shows)."""
+    found = {}
+    for period, revs in revisions.items():
+        dates = [
+            r["datetime"]
+            for r in revs
+            if r.get("changed")
+            and not r.get("first")
+            and not r.get("uncommitted")
+            and r.get("datetime")
+        ]
+        if dates:
+            found[period] = latest(dates)
+    return found
 
 
 def revision_label(rev: PeriodRevision, cut: str | None = None) -> str:

@@ -16,6 +16,7 @@ from .siteformat import (
     data_path,
     default_period_date,
     grid_url,
+    latest,
     period_label,
     period_url,
     points,
@@ -380,10 +381,14 @@ class SiteView:
 
     # -- feed and sitemap -------------------------------------------------------------------
 
-    def feed_entries(self, period_dates: dict[str, str]) -> list[dict]:
-        """One Atom entry per period, newest first; dates from the data, never the clock."""
+    def feed_entries(self, period_dates: dict[str, str], corrected: dict[str, str]) -> list[dict]:
+        """One Atom entry per period, newest first; dates from the data, never the clock.
+
+        `published` is when the period was first published, `updated` its latest correction.
+        """
         entries = []
         for period in reversed(self.periods):
+            published = period_dates.get(period) or default_period_date(period)
             reds = [
                 f"{self.refs[r['village_id']]['name']}"
                 for r in self.flags.get(period, [])
@@ -393,7 +398,9 @@ class SiteView:
                 {
                     "period": self.period_ref(period),
                     "title": f"{self.town}{period_label(period)}红黄旗评比结果",
-                    "updated": period_dates.get(period) or default_period_date(period),
+                    "published": published,
+                    "updated": latest([published, corrected.get(period, published)]),
+                    "corrected": corrected.get(period, "")[:10],
                     "summary": self.period_summary(period),
                     "red_villages": sorted(set(reds), key=reds.index),
                 }

@@ -195,17 +195,21 @@ def test_feed_has_one_entry_per_period_with_dates_from_the_data(site: Path, doc:
     ids = [e.findtext(f"{ATOM}id") for e in entries]
     assert len(set(ids)) == len(ids)
     periods = [p["period"] for p in reversed(doc["periods"])]
+    published = [e.findtext(f"{ATOM}published") for e in entries]
     updated = [e.findtext(f"{ATOM}updated") for e in entries]
-    # dated by the commit that first published the period; without one, the first day after
-    # its month, Beijing time
+    # published by the commit that first published the period (without one, the first day
+    # after its month, Beijing time); updated by its latest correction
     from generator.build import read_history
-    from generator.siteformat import default_period_date
-    from generator.sitehistory import history_settings
+    from generator.siteformat import default_period_date, latest
+    from generator.sitehistory import correction_dates, history_settings
 
-    dates = history_settings(read_history(ROOT / "scores")).get("FLAGBOARD_PERIOD_DATES", {})
-    assert updated == [dates.get(p) or default_period_date(p) for p in periods]
+    settings = history_settings(read_history(ROOT / "scores"))
+    dates = settings.get("FLAGBOARD_PERIOD_DATES", {})
+    corrected = correction_dates(settings.get("FLAGBOARD_REVISIONS", {}))
+    assert published == [dates.get(p) or default_period_date(p) for p in periods]
+    assert updated == [corrected.get(p, first) for p, first in zip(periods, published)]
     assert all(default_period_date(p).endswith("-01T00:00:00+08:00") for p in periods)
-    assert feed.findtext(f"{ATOM}updated") == max(updated)
+    assert feed.findtext(f"{ATOM}updated") == latest(updated)
 
 
 def test_sitemap_lists_only_pages_that_exist(site: Path):

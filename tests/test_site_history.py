@@ -8,6 +8,7 @@ import filecmp
 import gzip
 import json
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import html5lib
@@ -17,8 +18,17 @@ from _site_helpers import ROOT, build_site, html_pages
 
 from generator.build import read_history
 from generator.cli import main
-from generator.sitehistory import cell_fixes, history_pages, history_settings, paragraphs
+from generator.siteformat import latest
+from generator.sitehistory import (
+    cell_fixes,
+    correction_dates,
+    history_pages,
+    history_settings,
+    paragraphs,
+)
 from generator.siteview import SiteView
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 REPO_URL = "https://git.example.cn/huamu/data"
 SCRIPT = "<script>alert(1)</script>"
@@ -195,11 +205,52 @@ def test_every_footer_shows_the_short_hash_and_commit_date(town):
         assert commit_links(footer) == [commits["annual_fix"]], name
 
 
-def test_feed_entries_are_dated_by_the_commit_that_first_published_each_period(town):
+def test_feed_entries_are_published_at_the_first_commit_and_updated_by_corrections(town):
     _, _, out = town
-    feed = (out / "feed.xml").read_text("utf-8")
-    assert "<updated>2024-04-05T10:00:00+08:00</updated>" in feed  # March, not its correction
-    assert "<updated>2024-05-06T16:30:00+08:00</updated>" in feed  # April
+    feed = ET.parse(out / "feed.xml").getroot()
+    entries = {
+        e.findtext(f"{ATOM}id"): (
+            e.findtext(f"{ATOM}published"),
+            e.findtext(f"{ATOM}updated"),
+            e.findtext(f"{ATOM}summary"),
+        )
+        for e in feed.findall(f"{ATOM}entry")
+    }
+    march, april = entries["urn:flagboard:2024-03"], entries["urn:flagboard:2024-04"]
+    # March: corrected by 王书记 on 05-10; the WPS re-save on 05-11 changed no value
+    assert march[:2] == ("2024-04-05T10:00:00+08:00", "2024-05-10T09:15:00+08:00")
+    assert march[2].startswith("(本期结果已于2024-05-10更正,见修订记录。)")
+    assert april[:2] == ("2024-05-06T16:30:00+08:00", "2024-05-06T16:30:00+08:00")
+    assert "更正" not in april[2]
+    assert feed.findtext(f"{ATOM}updated") == "2024-05-10T09:15:00+08:00"
+
+
+def test_the_latest_time_compares_instants_not_text():
+    # 09:00 in Beijing is 01:00 UTC: earlier than 02:00 UTC although it sorts later as text
+    assert latest(["2024-05-10T09:00:00+08:00", "2024-05-10T02:00:00+00:00"]) == (
+        "2024-05-10T02:00:00+00:00"
+    )
+    dates = correction_dates(
+        {
+            "2024-03": [
+                {"datetime": "2024-04-05T10:00:00+08:00", "changed": True, "first": True,
+                 "uncommitted": False},
+                {"datetime": "2024-05-10T09:00:00+08:00", "changed": True, "first": False,
+                 "uncommitted": False},
+                {"datetime": "2024-05-10T02:00:00+00:00", "changed": True, "first": False,
+                 "uncommitted": False},
+                {"datetime": "2024-06-01T00:00:00+08:00", "changed": False, "first": False,
+                 "uncommitted": False},
+                {"datetime": "2024-07-01T00:00:00+08:00", "changed": True, "first": False,
+                 "uncommitted": True},
+            ],
+            "2024-04": [
+                {"datetime": "2024-05-06T16:30:00+08:00", "changed": True, "first": True,
+                 "uncommitted": False}
+            ],
+        }
+    )
+    assert dates == {"2024-03": "2024-05-10T02:00:00+00:00"}
 
 
 def test_one_commit_builds_byte_identical_sites_from_any_checkout(town, tmp_path):

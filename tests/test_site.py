@@ -207,7 +207,7 @@ def test_feed_has_one_entry_per_period_with_dates_from_the_data(site: Path, doc:
     dates = settings.get("FLAGBOARD_PERIOD_DATES", {})
     corrected = correction_dates(settings.get("FLAGBOARD_REVISIONS", {}))
     assert published == [dates.get(p) or default_period_date(p) for p in periods]
-    assert updated == [corrected.get(p, first) for p, first in zip(periods, published)]
+    assert updated == [corrected.get(p, first) for p, first in zip(periods, published, strict=True)]
     assert all(default_period_date(p).endswith("-01T00:00:00+08:00") for p in periods)
     assert feed.findtext(f"{ATOM}updated") == latest(updated)
 

@@ -109,11 +109,20 @@ def month_items(months: list[dict], site_url: str) -> Markup:
 
 
 def score_rows(rows: list[dict], site_url: str) -> Markup:
-    """A village's score table: one row per period, a cell per category with ★/▼ marks."""
+    """A village's score table: one row per period, a cell per category with ★/▼ marks,
+    and ✎ with the first published score on a corrected cell."""
     out = []
     for r in rows:
         period = r["period"]
-        cells = "".join(_score_cell(c["score"], c["flag"]) if c else NO_SCORE for c in r["cells"])
+        fixes = r.get("fixes") or [None] * len(r["cells"])
+        cells = "".join(
+            _fixed_score_cell(c["score"], c["flag"], fix)
+            if fix and c
+            else _score_cell(c["score"], c["flag"])
+            if c
+            else NO_SCORE
+            for c, fix in zip(r["cells"], fixes, strict=True)
+        )
         out.append(
             f'<tr><th scope="row">{link(site_url, period["url"], period["label"])}</th>{cells}</tr>\n'
         )
@@ -124,6 +133,15 @@ def score_rows(rows: list[dict], site_url: str) -> Markup:
 def _score_cell(score, flag: str | None) -> str:
     css, mark = SCORE_MARKS.get(flag, ("n", ""))
     return f'<td class="{css}">{points(score)}{mark}</td>'
+
+
+def _fixed_score_cell(score, flag: str | None, fix: dict) -> str:
+    css, mark = SCORE_MARKS.get(flag, ("n", ""))
+    title = escape(fix["title"])
+    return (
+        f'<td class="{css} fx"><span class="fix" title="{title}">✎</span> {points(score)}{mark} '
+        f'<small class="why fix" title="{title}">原{escape(fix["old"])}</small></td>'
+    )
 
 
 def action_items(rows: list[dict], site_url: str, with_period: bool = False) -> Markup:

@@ -116,7 +116,7 @@ def village_page(view: SiteView, village_id: str) -> Page:
         "grid": view.grid_ref(village["grid"]),
         "totals": totals,
         "months": months,
-        "scores": village_scores(view, cells, periods),
+        "scores": village_scores(view, village_id, cells, periods),
         "charts": village_charts(view, village["grid"], cells, periods),
         "actions": view.action_rows(view.village_actions.get(village_id, []), by_period=True),
         "events": view.event_rows(view.village_events.get(village_id, []), by_period=True),
@@ -168,15 +168,21 @@ def _village_cells(view: SiteView, village_id: str) -> dict:
     }
 
 
-def village_scores(view: SiteView, cells: dict, periods: list[str]) -> dict:
+def village_scores(view: SiteView, village_id: str, cells: dict, periods: list[str]) -> dict:
+    """The score table: a row per period, newest first; `fixes` marks cells corrected since."""
     used = {c for _, c in cells}
     categories = [c for c in view.categories if c["id"] in used and c["kind"] != "annual"]
     ids = [c["id"] for c in categories]
     rows = [
-        {"period": view.period_ref(p), "cells": [cells.get((p, c)) for c in ids]}
+        {
+            "period": view.period_ref(p),
+            "cells": [cells.get((p, c)) for c in ids],
+            "fixes": [view.fixes.get((p, village_id, c)) for c in ids] if view.fixes else None,
+        }
         for p in reversed(periods)
     ]
-    return {"categories": categories, "rows": rows}
+    corrected = any(r["fixes"] and any(r["fixes"]) for r in rows)
+    return {"categories": categories, "rows": rows, "corrected": corrected}
 
 
 def village_charts(view: SiteView, grid_id: str, cells: dict, periods: list[str]) -> list[dict]:

@@ -124,6 +124,22 @@ def test_the_changed_cell_is_marked_in_the_ranking_with_a_symbol_not_colour(town
     assert "于2024-05-10更正" in notice
 
 
+def test_the_corrected_cell_is_marked_on_the_village_page_too(town):
+    _, _, out = town
+    page = parse(out / "village" / "V1" / "index.html")
+    marked = [
+        text_of(cell)
+        for cell in page.iter("td")
+        if "fx" in (cell.get("class") or "").split()
+    ]
+    assert marked == ["✎ 85 原60"]  # 2024-03 和美家园建设, first published as 60
+    note = next(p for p in page.iter("p") if p.get("class") == "note")
+    assert "✎ 为公布后经复议更正的分数" in text_of(note)
+    untouched = parse(out / "village" / "V2" / "index.html")
+    assert not [c for c in untouched.iter("td") if "fx" in (c.get("class") or "")]
+    assert "✎" not in text_of(untouched.find("body"))
+
+
 def test_a_period_whose_results_changed_by_another_correction_says_so(town):
     _, _, out = town
     april = out / "2024" / "04" / "index.html"

@@ -12,7 +12,9 @@ Settings it reads (see pelicanconf.py):
   FLAGBOARD_SCORES        the scores folder whose raw files are published under /data/scores/
   FLAGBOARD_NAV           header links to Pelican pages: [(slug, label), ...]
   FLAGBOARD_SCREEN_SECONDS  seconds per slide of /screen/
-  FLAGBOARD_JOBS          processes that write the pages (default: the machine's cores)
+  FLAGBOARD_JOBS          processes that write the pages (default: the machine's cores); set 1
+                          when adding a plugin that collects pages from `content_written`,
+                          which would then see only the pages written in this process
   FLAGBOARD_REPO_URL      the data repository's web address, for commit links
   FLAGBOARD_DATA_VERSION, FLAGBOARD_REVISIONS, FLAGBOARD_OUTCOMES, FLAGBOARD_PERIOD_DATES,
   FLAGBOARD_HISTORY       provenance from git, filled by `flagboard build` (see sitehistory.py)

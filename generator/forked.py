@@ -9,8 +9,10 @@ outcome is the same: output never depends on how the work was shared.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sys
 import threading
 import traceback
@@ -41,8 +43,8 @@ def can_fork() -> bool:
 class Background:
     """`fn(*args)` running in a forked child while this process goes on; `result()` waits.
 
-    Use it as a context manager: leaving the block reaps the child even when the parent
-    failed before asking for the result.
+    Use it as a context manager: leaving the block without asking for the result (because
+    this process failed) kills the child rather than waiting for work nobody will use.
     """
 
     def __init__(self, fn: Callable[..., Any], *args: Any, fork: bool = True):
@@ -77,9 +79,11 @@ class Background:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._read is not None:  # never asked: closing the pipe ends a child still writing
+        if self._read is not None:  # never asked (this process failed): stop the child now
             os.close(self._read)
             self._read = None
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
         self._reap()
 
     def _reap(self) -> None:

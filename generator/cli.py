@@ -148,6 +148,12 @@ def _add_site(sub) -> None:
             default=Path("pelicanconf.py"),
             help="Pelican 设置文件(默认 pelicanconf.py;发布时用 publishconf.py)",
         )
+        p.add_argument(
+            "--jobs",
+            type=_positive,
+            default=None,
+            help="同时生成网页的进程数(默认为本机 CPU 核数;内存紧张时可设为 1)",
+        )
         if name == "serve":
             p.add_argument("--port", type=int, default=8000, help="端口(默认 8000)")
         p.set_defaults(func=_build if name == "build" else _serve, format="text")
@@ -162,6 +168,7 @@ def _build(args) -> int:
             args.out,
             args.settings,
             args.content,
+            extra_settings={"FLAGBOARD_JOBS": args.jobs} if args.jobs else None,
             progress=print,
             warn=lambda line: print(line, file=sys.stderr),
         )
@@ -174,6 +181,12 @@ def _build(args) -> int:
         f"用时 {report.seconds:.1f} 秒"
     )
     return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数,而不是 {text!r}")
+    return int(text)
 
 
 def _serve(args) -> int:

@@ -435,6 +435,30 @@ def test_cli_build_reports_stages_pages_and_time(town, tmp_path: Path, capsys, m
     assert re.match(r"完成:\d+ 个网页、共 \d+ 个文件,写入 .+,用时 \d+\.\d 秒$", lines[-1])
 
 
+def test_cli_build_jobs_sets_how_many_processes_write_pages(
+    town, tmp_path: Path, capsys, monkeypatch
+):
+    scores, _ = town
+    monkeypatch.chdir(ROOT)
+    parent, grid_page = os.getpid(), sitepages.grid_page
+
+    def only_here(view, grid_id):
+        if os.getpid() != parent:
+            raise ValueError("在子进程中生成")
+        return grid_page(view, grid_id)
+
+    monkeypatch.setattr(sitepages, "grid_page", only_here)
+    monkeypatch.setattr(site_plugin, "PAGES_PER_JOB", 1)
+    out = ["--scores", str(scores), "--out", str(tmp_path / "site")]
+    assert main(["build", *out, "--jobs", "1"]) == 0
+    assert main(["build", *out, "--jobs", "2"]) == 1
+    assert "在子进程中生成" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(["build", *out, "--jobs", "0"])
+    assert exited.value.code == 2
+    assert "应为正整数" in capsys.readouterr().err
+
+
 def test_cli_build_with_bad_data_exits_1_and_names_the_cell(town, tmp_path, capsys, monkeypatch):
     broken = small_town(tmp_path / "broken")
     path = broken / "2024" / "2024-01.csv"

@@ -14,7 +14,7 @@ from .problems import Problem
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋−", "0123456789.-+-")
 # str.strip() already drops U+3000 and NBSP; these are invisible but not "space".
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
-_NUMBER_RE = re.compile(r"^([+-]?)(\d*)(?:\.(\d*))?$")
+_NUMBER_RE = re.compile(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?$")  # ASCII digits only: \d takes ٨٥
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,14 @@ def test_non_numeric_score_message():
     )
 
 
+@pytest.mark.parametrize("cell", ["٨٥", "८५", "85 5", "85。5"])
+def test_digits_other_than_ascii_and_full_width_are_not_numbers(cell):
+    # Python's int() would read Arabic-Indic or Devanagari digits; a clerk never types them
+    assert problems(month_with(3, ["v3村", cell, "60"])) == [
+        (f"scores/{MONTH}", 4, "甲项", "not_a_number")
+    ]
+
+
 def test_score_out_of_range():
     assert problems(month_with(1, ["v1村", "100.5", "-1"])) == [
         (f"scores/{MONTH}", 2, "乙项", "out_of_range"),

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import git
 
-from . import changes as change_rules  # looked up at call time: a test swaps changed_lines
+from . import changes as change_rules
+from . import forked  # looked up at call time: a test swaps changed_lines
 from . import outcomes as outcome_rules  # likewise: a test widens the window
 from .changes import (
     CellChange,
@@ -654,19 +655,36 @@ class _Periods:
 def _with_outcomes(
     store: _Store, current: dict[str, bytes], periods: dict[str, PeriodHistory]
 ) -> dict[str, PeriodHistory]:
-    """Each corrected period with what its corrections changed in the results."""
+    """Each corrected period with what its corrections changed in the results.
+
+    The first published files are read from git here; recomputing the rules with them is pure
+    and split across cores by year, so the periods of one year share today's results.
+    """
+    firsts = {
+        key: first
+        for key, history in periods.items()
+        if history.corrected
+        and history.path
+        and (first := _first_files(store, history)) is not None
+    }
+    years: dict[str, list[str]] = {}
+    for key in firsts:
+        years.setdefault(periods[key].period[:4], []).append(key)
     outcomes = Outcomes(current, window=outcome_rules.window)
+
+    def compare(groups: list[list[str]]) -> list[list]:
+        return [[outcomes.changed_by(periods[k].period, firsts[k]) for k in g] for g in groups]
+
+    groups = list(years.values())
+    done = forked.map_split(compare, groups, forked.cores())
+    found = dict(zip([k for g in groups for k in g], [o for g in done for o in g], strict=True))
     return {
-        key: _compared(store, outcomes, history) if history.corrected and history.path else history
+        key: _with(history, found[key]) if key in found else history
         for key, history in periods.items()
     }
 
 
-def _compared(store: _Store, outcomes: Outcomes, history: PeriodHistory) -> PeriodHistory:
-    first = _first_files(store, history)
-    if first is None:
-        return history
-    found = outcomes.changed_by(history.period, first)
+def _with(history: PeriodHistory, found) -> PeriodHistory:
     return replace(history, outcome=found.outcome, later=found.later, outcome_note=found.note)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from _history_helpers import (
     period_rows,
 )
 
+from generator import forked
 from generator.history import History, collect_history, repo_root_of
 
 
@@ -473,3 +475,19 @@ def test_outcomes_computed_on_the_year_around_a_period_equal_those_on_all_period
     december, april = windowed.periods["2023-12"], windowed.periods["2024-04"]
     assert ("2024-01", "东村 警告:取消") in [(c.period, c.text) for c in december.later]
     assert ("2025-01", "东村 警告:取消") in [(c.period, c.text) for c in april.later]
+
+
+def test_outcomes_are_the_same_whatever_the_number_of_processes(tmp_path, monkeypatch):
+    # corrections in many years, recomputed a year per shard across the forked processes
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from history_bench import build_repo
+
+    root = tmp_path / "repo"
+    build_repo(root, commits=136, villages=6, grids=1)
+    found = []
+    for jobs in (1, 3):
+        monkeypatch.setattr(forked, "cores", lambda jobs=jobs: jobs)
+        found.append(collect_history(root, root / "scores"))
+    assert found[0] == found[1]
+    changed = {p[:4] for p, h in found[0].periods.items() if h.outcome or h.later}
+    assert len(changed) >= 3  # outcomes from at least three different years

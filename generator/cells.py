@@ -91,20 +91,52 @@ def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
+# csv's messages → (problem code, what went wrong in Chinese)
+_CSV_ERRORS = {
+    "unexpected end of data": (
+        "csv_unclosed_quote",
+        '引号没有配对:从这一行起有一个以英文双引号 " 开头的单元格一直没有结束',
+    ),
+    "',' expected after '\"'": (
+        "csv_quote_position",
+        "引号位置不对:一个带英文双引号的单元格在结束的引号后面还有文字",
+    ),
+    "field larger than field limit": (
+        "csv_unclosed_quote",
+        "有一个单元格超过 13 万个字符,多半是引号没有配对",
+    ),
+}
+
+
+def _parse_csv(text: str, name: str, strict: bool) -> tuple[list, Problem | None]:
+    """Numbered records of cleaned cells; strict makes an unclosed quote an error instead of
+    a cell that swallows the rest of the file."""
+    records = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
+        for number, record in enumerate(reader, start=1):
+            records.append((number, [clean_cell(cell) for cell in record]))
+    except csv.Error as error:
+        message = str(error)
+        code, reason = next(
+            (v for k, v in _CSV_ERRORS.items() if message.startswith(k)),
+            ("csv", f"CSV 格式有误({message})"),
+        )
+        fix = ";请用 Excel 或 WPS 打开检查这一行,改好后重新另存为 CSV"
+        return [], Problem(name, len(records) + 1, None, code, reason + fix)
+    return records, None
+
+
 def read_table(data: bytes, name: str) -> tuple[Table | None, list[Problem]]:
     """Decode and parse a CSV file; wholly empty rows and columns are dropped."""
     text, problem = decode(data, name)
     if problem:
         return None, [problem]
-    try:
-        records = [
-            (number, [clean_cell(cell) for cell in record])
-            for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
-        ]
-    except csv.Error as error:
-        return None, [
-            Problem(name, None, None, "csv", f"CSV 格式有误({error}),请用 Excel 重新另存为 CSV")
-        ]
+    records, problem = _parse_csv(text, name, strict=True)
+    if problem and problem.code == "csv_quote_position":  # `"85" ,` typed by hand: read it
+        records, problem = _parse_csv(text, name, strict=False)
+    if problem:
+        return None, [problem]
     records = [(number, cells) for number, cells in records if any(cells)]
     if records and len(records[0][1]) == 1 and "\t" in records[0][1][0]:
         return None, [

@@ -160,6 +160,23 @@ def test_digits_other_than_ascii_and_full_width_are_not_numbers(cell):
     ]
 
 
+def test_an_unclosed_quote_is_one_problem_at_its_row_not_a_swallowed_file():
+    files = base().files()
+    files[MONTH] = "村名,甲项,乙项\r\nv1村,90,80\r\nv2村,\"85,\r\nv3村,70,60\r\nv4村,65,55\r\n".encode()
+    with pytest.raises(InvalidData) as caught:
+        load_files(files)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.row, problem.code) == (f"scores/{MONTH}", 3, "csv_unclosed_quote")
+    assert "引号没有配对" in problem.text() and "另存为 CSV" in problem.text()
+
+
+def test_a_space_after_a_closing_quote_is_read_as_typed():
+    files = base().files()
+    files[MONTH] = "村名,甲项,乙项\nv1村,\"90\" ,80\nv2村,85,\nv3村,70,60\nv4村,65,55\n".encode()
+    data = load_files(files)
+    assert data.scores.query("village_id == 'v1' and category == 'a'")["cell"].tolist() == [9000]
+
+
 def test_score_out_of_range():
     assert problems(month_with(1, ["v1村", "100.5", "-1"])) == [
         (f"scores/{MONTH}", 2, "乙项", "out_of_range"),

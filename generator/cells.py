@@ -91,15 +91,13 @@ def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
+# A quoted cell followed by more text (`"85" ,` typed by hand): read as typed, not an error.
+_LENIENT = "',' expected after '\"'"
 # csv's messages → (problem code, what went wrong in Chinese)
 _CSV_ERRORS = {
     "unexpected end of data": (
         "csv_unclosed_quote",
         '引号没有配对:从这一行起有一个以英文双引号 " 开头的单元格一直没有结束',
-    ),
-    "',' expected after '\"'": (
-        "csv_quote_position",
-        "引号位置不对:一个带英文双引号的单元格在结束的引号后面还有文字",
     ),
     "field larger than field limit": (
         "csv_unclosed_quote",
@@ -118,6 +116,8 @@ def _parse_csv(text: str, name: str, strict: bool) -> tuple[list, Problem | None
             records.append((number, [clean_cell(cell) for cell in record]))
     except csv.Error as error:
         message = str(error)
+        if strict and message.startswith(_LENIENT):
+            return _parse_csv(text, name, strict=False)
         code, reason = next(
             (v for k, v in _CSV_ERRORS.items() if message.startswith(k)),
             ("csv", f"CSV 格式有误({message})"),
@@ -133,8 +133,6 @@ def read_table(data: bytes, name: str) -> tuple[Table | None, list[Problem]]:
     if problem:
         return None, [problem]
     records, problem = _parse_csv(text, name, strict=True)
-    if problem and problem.code == "csv_quote_position":  # `"85" ,` typed by hand: read it
-        records, problem = _parse_csv(text, name, strict=False)
     if problem:
         return None, [problem]
     records = [(number, cells) for number, cells in records if any(cells)]

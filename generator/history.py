@@ -29,8 +29,8 @@ from pathlib import Path
 
 import git
 
-from . import changes as change_rules
-from . import forked  # looked up at call time: a test swaps changed_lines
+from . import changes as change_rules  # looked up at call time: a test swaps changed_lines
+from . import forked
 from . import outcomes as outcome_rules  # likewise: a test widens the window
 from .changes import (
     CellChange,

@@ -48,7 +48,7 @@ from .changes import (
     read_sheet,
     sheet_changes,
 )
-from .outcomes import OutcomeChange, Outcomes
+from .outcomes import OutcomeChange, Outcomes, PeriodOutcomes
 
 __all__ = [
     "UNCOMMITTED",
@@ -684,7 +684,7 @@ def _with_outcomes(
     }
 
 
-def _with(history: PeriodHistory, found) -> PeriodHistory:
+def _with(history: PeriodHistory, found: PeriodOutcomes) -> PeriodHistory:
     return replace(history, outcome=found.outcome, later=found.later, outcome_note=found.note)
 
 

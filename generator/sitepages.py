@@ -10,6 +10,12 @@ from .siteformat import data_path, grid_url, period_label, signed_yuan, village_
 from .siteview import Page, SiteView, why
 
 PageUnit = Callable[[], list[Page]]  # builds one or more pages when called
+# A village page shows this many of its latest years in full (at most 36 months: about 10 KB
+# gzipped); each older year has a page of its own.
+VILLAGE_YEARS_SHOWN = 3
+# A grid page charts its monthly averages over this many latest periods (older ones are on
+# their period pages and in grid_averages.csv): the page stays small as the years go by.
+GRID_CHART_PERIODS = 36
 
 
 def page_units(view: SiteView) -> list[PageUnit]:
@@ -17,7 +23,7 @@ def page_units(view: SiteView) -> list[PageUnit]:
     units: list[PageUnit] = [_one(view.home), _one(view.not_found)]
     units += [_one(view.period_page, p) for p in view.periods]
     units += [_one(year_page, view, y) for y in view.years]
-    units += [_one(village_page, view, v["id"]) for v in view.villages]
+    units += [unit for v in view.villages for unit in village_units(view, v["id"])]
     units += [_one(grid_page, view, g["id"]) for g in view.grids]
     units.append(view.screen_pages)
     return units
@@ -103,25 +109,30 @@ def money_totals(view: SiteView, periods: list[str]) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["net"], view.village_order[r["village"]["id"]]))
 
 
+def village_units(view: SiteView, village_id: str) -> list[PageUnit]:
+    """The village's page and, once it has more years than that page shows, a page per older
+    year, so that no page outgrows the first round trip however long the town publishes."""
+    _, older = village_years(view, village_id)
+    return [_one(village_page, view, village_id)] + [
+        _one(village_year_page, view, village_id, year) for year in older
+    ]
+
+
+def village_years(view: SiteView, village_id: str) -> tuple[list[str], list[str]]:
+    """(the years the village page shows in full, the older years with a page each)."""
+    years = sorted({r["period"][:4] for r in view.village_rewards.get(village_id, [])})
+    return years[-VILLAGE_YEARS_SHOWN:], years[:-VILLAGE_YEARS_SHOWN]
+
+
 def village_page(view: SiteView, village_id: str) -> Page:
-    village = view.village[village_id]
-    ref = view.refs[village_id]
+    village, ref = view.village[village_id], view.refs[village_id]
+    shown, older = village_years(view, village_id)
     months = village_months(view, village_id)
-    cells = _village_cells(view, village_id)
-    periods = [r["period"] for r in view.village_rewards.get(village_id, [])]
-    totals = {k: sum(m[k] for m in months) for k in ("red", "yellow", "reward", "penalty")}
-    totals["net"] = totals["reward"] - totals["penalty"]
-    context = {
-        "village": ref,
-        "grid": view.grid_ref(village["grid"]),
-        "totals": totals,
-        "months": months,
-        "scores": village_scores(view, village_id, cells, periods),
-        "charts": village_charts(view, village["grid"], cells, periods),
-        "actions": view.action_rows(view.village_actions.get(village_id, []), by_period=True),
-        "events": view.event_rows(view.village_events.get(village_id, []), by_period=True),
-        "annual": village_annual(view, village_id),
-    }
+    context = village_context(view, village_id, months, set(shown))
+    context["totals"] = money_sums(months)
+    context["years"] = village_year_rows(view, village_id, months, set(older))
+    context["older"] = older
+    totals = context["totals"]
     description = (
         f"{village['name']}({ref['grid']})历次评比得分、红黄旗和奖罚:"
         f"累计红旗{totals['red']}面、黄旗{totals['yellow']}面,"
@@ -135,6 +146,76 @@ def village_page(view: SiteView, village_id: str) -> Page:
         description,
         context,
     )
+
+
+def village_year_page(view: SiteView, village_id: str, year: str) -> Page:
+    """One older year of a village, in the village page's layout."""
+    village = view.village[village_id]
+    context = village_context(view, village_id, village_months(view, village_id), {year})
+    context["totals"] = money_sums(context["months"])
+    context["year"] = view.period_ref(year)
+    totals = context["totals"]
+    description = (
+        f"{village['name']}{year}年各月得分、红黄旗和奖罚:"
+        f"红旗{totals['red']}面、黄旗{totals['yellow']}面,奖罚合计{signed_yuan(totals['net'])}元。"
+    )
+    url = f"{village_url(village_id)}{year}/"
+    return Page(
+        "village",
+        url + "index.html",
+        url,
+        f"{village['name']} {year}年 · {view.town}",
+        description,
+        context,
+    )
+
+
+def village_context(view: SiteView, village_id: str, months: list[dict], years: set[str]) -> dict:
+    """What the village template shows for the periods of `years`; `months` are all of the
+    village's (running totals count from its first month)."""
+    village = view.village[village_id]
+
+    def shown(period: str) -> bool:
+        return period[:4] in years
+
+    months = [m for m in months if shown(m["period"]["period"])]
+    cells = {k: r for k, r in _village_cells(view, village_id).items() if shown(k[0])}
+    periods = [m["period"]["period"] for m in months]
+    actions = [a for a in view.village_actions.get(village_id, []) if shown(a["period"])]
+    events = [e for e in view.village_events.get(village_id, []) if shown(e["period"])]
+    return {
+        "village": view.refs[village_id],
+        "grid": view.grid_ref(village["grid"]),
+        "months": months,
+        "scores": village_scores(view, village_id, cells, periods),
+        "charts": village_charts(view, village["grid"], cells, periods),
+        "actions": view.action_rows(actions, by_period=True),
+        "events": view.event_rows(events, by_period=True),
+        "annual": [a for a in village_annual(view, village_id) if a["year"]["period"] in years],
+    }
+
+
+def money_sums(months: list[dict]) -> dict:
+    totals = {k: sum(m[k] for m in months) for k in ("red", "yellow", "reward", "penalty")}
+    totals["net"] = totals["reward"] - totals["penalty"]
+    return totals
+
+
+def village_year_rows(
+    view: SiteView, village_id: str, months: list[dict], older: set[str]
+) -> list[dict]:
+    """Per year, newest first: flags and money; older years link to their own page."""
+    by_year: dict[str, list[dict]] = defaultdict(list)
+    for month in months:
+        by_year[month["period"]["period"][:4]].append(month)
+    return [
+        {
+            "year": view.period_ref(year),
+            **money_sums(months),
+            "url": f"{village_url(village_id)}{year}/" if year in older else None,
+        }
+        for year, months in sorted(by_year.items(), reverse=True)
+    ]
 
 
 def village_months(view: SiteView, village_id: str) -> list[dict]:
@@ -229,6 +310,8 @@ def grid_page(view: SiteView, grid_id: str) -> Page:
         "grid": grid,
         "members": members,
         "charts": grid_charts(view, grid_id),
+        "charted": min(len(view.periods), GRID_CHART_PERIODS),
+        "uncharted": max(len(view.periods) - GRID_CHART_PERIODS, 0),
         "years": [
             {"year": view.period_ref(y), "rows": grid_year_rows(view, y, grid_id)}
             for y in reversed(view.years)
@@ -273,7 +356,7 @@ def grid_year_rows(view: SiteView, year: str, grid_id: str) -> list[dict]:
 
 
 def grid_charts(view: SiteView, grid_id: str) -> list[dict]:
-    periods = view.periods
+    periods = view.periods[-GRID_CHART_PERIODS:]
     labels_ = [period_label(p) for p in periods]
     charts = []
     for category in view.categories:

@@ -14,26 +14,36 @@ from generator.load import Dataset
 def fmt(hundredths: int | None) -> str:
     if hundredths is None:
         return ""
-    return format(Decimal(hundredths) / 100, "f").rstrip("0").rstrip(".") if hundredths % 100 \
+    return (
+        format(Decimal(hundredths) / 100, "f").rstrip("0").rstrip(".")
+        if hundredths % 100
         else str(hundredths // 100)
+    )
 
 
 def tier(count: int, tiers) -> int:
     return 0 if count == 0 else tiers[min(count, len(tiers)) - 1]
 
 
-def flag_group(members: dict[str, int | None], vetoed: set, meeting: set, red_count: int,
-               yellow_count: int) -> dict[str, tuple]:
+def flag_group(
+    members: dict[str, int | None], vetoed: set, meeting: set, red_count: int, yellow_count: int
+) -> dict[str, tuple]:
     """members: village → final score (None = unscored). Returns village → (rank, flag, basis)."""
     scored = {v: s for v, s in members.items() if s is not None}
     out = {}
     meeting_red = {v for v in members if v in meeting and v not in vetoed}
     red_eligible = {v: s for v, s in scored.items() if v not in vetoed and v not in meeting}
-    red = {v for v, s in red_eligible.items()
-           if 1 + sum(1 for t in red_eligible.values() if t > s) <= red_count}
+    red = {
+        v
+        for v, s in red_eligible.items()
+        if 1 + sum(1 for t in red_eligible.values() if t > s) <= red_count
+    }
     yellow_eligible = {v: s for v, s in scored.items() if v not in red and v not in meeting_red}
-    yellow = {v for v, s in yellow_eligible.items()
-              if 1 + sum(1 for t in yellow_eligible.values() if t < s) <= yellow_count}
+    yellow = {
+        v
+        for v, s in yellow_eligible.items()
+        if 1 + sum(1 for t in yellow_eligible.values() if t < s) <= yellow_count
+    }
     for v in members:
         if v not in scored and v not in meeting_red:
             continue
@@ -65,8 +75,9 @@ def reference(data: Dataset) -> dict[str, list[list[str]]]:
         for e in events.itertuples():
             if e.event in ("bonus", "deduction"):
                 sign = 1 if e.event == "bonus" else -1
-                adjust[(e.village_id, e.category)] = adjust.get((e.village_id, e.category), 0) + \
-                    sign * int(e.value)
+                adjust[(e.village_id, e.category)] = adjust.get(
+                    (e.village_id, e.category), 0
+                ) + sign * int(e.value)
         meetings = {(e.village_id, e.category) for e in events.itertuples() if e.event == "meeting"}
         active = list(dict.fromkeys(cells["village_id"]))
         reds = dict.fromkeys(active, 0)
@@ -81,15 +92,26 @@ def reference(data: Dataset) -> dict[str, list[list[str]]]:
                         cell = int(c.cell)
                     except (TypeError, ValueError):
                         cell = None
-                    members[c.village_id] = None if cell is None else \
-                        cell + adjust.get((c.village_id, category), 0)
+                    members[c.village_id] = (
+                        None if cell is None else cell + adjust.get((c.village_id, category), 0)
+                    )
                 if not members:
                     continue
                 meeting = {v for v in members if (v, category) in meetings}
                 result = flag_group(members, vetoed, meeting, rule.red_count, rule.yellow_count)
                 for v, (rank, flag, basis) in result.items():
-                    flags.append([period, grid, v, category, fmt(members[v]),
-                                  "" if rank is None else str(rank), flag, basis])
+                    flags.append(
+                        [
+                            period,
+                            grid,
+                            v,
+                            category,
+                            fmt(members[v]),
+                            "" if rank is None else str(rank),
+                            flag,
+                            basis,
+                        ]
+                    )
                     reds[v] += flag == "red"
                     yellows[v] += flag == "yellow"
                 scored = [s for s in members.values() if s is not None]
@@ -98,8 +120,17 @@ def reference(data: Dataset) -> dict[str, list[list[str]]]:
                     averages.append([period, grid, category, fmt(int(mean)), str(len(scored))])
         for v in active:
             reward, penalty = tier(reds[v], rule.reward_tiers), tier(yellows[v], rule.penalty_tiers)
-            rewards.append([period, v, str(reds[v]), str(yellows[v]), str(reward), str(penalty),
-                            str(reward - penalty)])
+            rewards.append(
+                [
+                    period,
+                    v,
+                    str(reds[v]),
+                    str(yellows[v]),
+                    str(reward),
+                    str(penalty),
+                    str(reward - penalty),
+                ]
+            )
             yellow_count[(period, v)] = yellows[v]
             red_total[(period[:4], v)] = red_total.get((period[:4], v), 0) + reds[v]
     flags += annual_flags(data, grid_of, vetoed_years)
@@ -130,8 +161,18 @@ def annual_flags(data: Dataset, grid_of: dict, vetoed_years: set) -> list[list[s
                             members[c.village_id] = None
                 result = flag_group(members, vetoed, set(), rule.red_count, rule.yellow_count)
                 for v, (rank, flag, basis) in result.items():
-                    rows.append([year, grid, v, category, fmt(members[v]),
-                                 "" if rank is None else str(rank), flag, basis])
+                    rows.append(
+                        [
+                            year,
+                            grid,
+                            v,
+                            category,
+                            fmt(members[v]),
+                            "" if rank is None else str(rank),
+                            flag,
+                            basis,
+                        ]
+                    )
     return rows
 
 
@@ -156,19 +197,23 @@ def actions_of(data: Dataset, yellow: dict, red_total: dict, vetoed_years: set) 
             in_year = [p for p in periods if p[:4] == year]
             flagged = [p for p in in_year if yellow.get((p, v), 0) >= 1]
             consecutive = any(
-                yellow.get((periods[i - 1], v), 0) >= 1 and yellow.get((p, v), 0) >= 1
+                yellow.get((periods[i - 1], v), 0) >= 1
+                and yellow.get((p, v), 0) >= 1
                 and periods[i - 1][:4] == year
-                for i, p in enumerate(periods) if i > 0 and p[:4] == year
+                for i, p in enumerate(periods)
+                if i > 0 and p[:4] == year
             )
             if consecutive:
                 rows.append([year, v, "downgrade"])
             if len(flagged) >= 3:
                 rows.append([year, v, "star_loss"])
     for year in sorted({p[:4] for p in periods}):
-        eligible = {v: red_total.get((year, v), 0) for v in villages
-                    if red_total.get((year, v), 0) >= 1 and (year, v) not in vetoed_years}
+        eligible = {
+            v: red_total.get((year, v), 0)
+            for v in villages
+            if red_total.get((year, v), 0) >= 1 and (year, v) not in vetoed_years
+        }
         for v, total in eligible.items():
             rank = 1 + sum(1 for t in eligible.values() if t > total)
             rows.append([year, v, "priority", f"{total}面红旗,全镇第{rank}名"])
     return rows
-

@@ -22,8 +22,15 @@ def good_town(tmp_path):
 @pytest.fixture
 def bad_town(good_town):
     (good_town / "2024" / "2024-03.csv").write_bytes(
-        csv_bytes([["编号", "甲项", "乙项"], ["v1", "9O", ""], ["v2", "80", ""], ["v3", "70", ""],
-                   ["v4", "60", "101"]])
+        csv_bytes(
+            [
+                ["编号", "甲项", "乙项"],
+                ["v1", "9O", ""],
+                ["v2", "80", ""],
+                ["v3", "70", ""],
+                ["v4", "60", "101"],
+            ]
+        )
     )
     return good_town
 
@@ -31,7 +38,10 @@ def bad_town(good_town):
 def test_validate_ok_prints_one_summary_line(good_town, capsys):
     assert main(["validate", "--scores", str(good_town)]) == 0
     out = capsys.readouterr().out
-    assert out == "校验通过:测试镇,2 个网格,4 个村,1 个评比月份(2024-03 至 2024-03),0 条事件,0 个年度评比\n"
+    assert (
+        out
+        == "校验通过:测试镇,2 个网格,4 个村,1 个评比月份(2024-03 至 2024-03),0 条事件,0 个年度评比\n"
+    )
 
 
 def test_validate_reports_every_problem_in_chinese(bad_town, capsys):
@@ -60,7 +70,9 @@ def test_validate_json(bad_town, capsys):
     document = json.loads(capsys.readouterr().out)
     assert document["ok"] is False
     assert [(p["row"], p["column"], p["code"]) for p in document["problems"]] == [
-        (2, "甲项", "not_a_number"), (5, "乙项", "out_of_range")]
+        (2, "甲项", "not_a_number"),
+        (5, "乙项", "out_of_range"),
+    ]
 
 
 def test_validate_json_ok(good_town, capsys):
@@ -71,7 +83,9 @@ def test_validate_json_ok(good_town, capsys):
 def test_missing_folder_is_a_message_not_a_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", "validate", "--scores", str(tmp_path / "nope")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert "找不到评分数据文件夹" in result.stderr and "Traceback" not in result.stderr
@@ -80,9 +94,19 @@ def test_missing_folder_is_a_message_not_a_traceback(tmp_path):
 def test_the_command_flushes_its_output_before_leaving(good_town, tmp_path):
     # run() leaves with os._exit (no interpreter teardown): piped output must still arrive
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "compute", "--scores", str(good_town),
-         "--out", str(tmp_path / "results")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "compute",
+            "--scores",
+            str(good_town),
+            "--out",
+            str(tmp_path / "results"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
         env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
     )
     assert result.returncode == 0, result.stderr
@@ -101,9 +125,15 @@ def test_compute_writes_the_four_tables_and_json(good_town, tmp_path, capsys):
     out = tmp_path / "results"
     assert main(["compute", "--scores", str(good_town), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "actions.csv", "flags.csv", "grid_averages.csv", "results.json", "rewards.csv"]
-    assert (out / "rewards.csv").read_text().splitlines()[0] == \
-        "period,village_id,red,yellow,reward,penalty,net"
+        "actions.csv",
+        "flags.csv",
+        "grid_averages.csv",
+        "results.json",
+        "rewards.csv",
+    ]
+    assert (out / "rewards.csv").read_text().splitlines()[
+        0
+    ] == "period,village_id,red,yellow,reward,penalty,net"
     assert capsys.readouterr().out.startswith("已计算:测试镇")
 
 

@@ -65,8 +65,9 @@ def test_background_returns_the_value_or_raises_the_same_way_either_way(fork):
         value = job.result()
     assert value["村"] == 7
     assert (value["pid"] != os.getpid()) == fork
-    with forked.Background(lambda: 1 / 0, fork=fork) as job, pytest.raises(
-        forked.ChildFailed, match="division by zero"
+    with (
+        forked.Background(lambda: 1 / 0, fork=fork) as job,
+        pytest.raises(forked.ChildFailed, match="division by zero"),
     ):
         job.result()
 

@@ -24,8 +24,11 @@ def towns(draw) -> Town:
     rnd = random.Random(draw(st.integers(0, 2**32)))
     town = Town(grids=["g1", "g2"])
     sizes = [draw(st.integers(1, 7)), draw(st.integers(0, 6))]
-    town.villages = [(f"v{g}{i}", grid) for g, (grid, n) in enumerate(zip(town.grids, sizes, strict=True))
-                     for i in range(n)]
+    town.villages = [
+        (f"v{g}{i}", grid)
+        for g, (grid, n) in enumerate(zip(town.grids, sizes, strict=True))
+        for i in range(n)
+    ]
     months = sorted(draw(st.sets(st.sampled_from(MONTHS), min_size=1, max_size=8)))
     late = draw(st.sampled_from([None, *months]))
     if late and len(town.villages) > 1:  # a village that joins late, one that leaves
@@ -33,12 +36,23 @@ def towns(draw) -> Town:
         town.villages[-1] = (vid, grid, late, "")
         vid, grid = town.villages[0]
         town.villages[0] = (vid, grid, "", late)
-    town.rules = [{"from": "2023-01", "red_count": draw(st.integers(1, 3)),
-                   "yellow_count": draw(st.integers(1, 3)),
-                   "reward_tiers": [1000, 3000, 5000][: draw(st.integers(1, 3))]}]
+    town.rules = [
+        {
+            "from": "2023-01",
+            "red_count": draw(st.integers(1, 3)),
+            "yellow_count": draw(st.integers(1, 3)),
+            "reward_tiers": [1000, 3000, 5000][: draw(st.integers(1, 3))],
+        }
+    ]
     if draw(st.booleans()):
-        town.rules.append({"from": draw(st.sampled_from(MONTHS[1:])), "red_count": 2,
-                           "yellow_count": 2, "penalty_tiers": [500]})
+        town.rules.append(
+            {
+                "from": draw(st.sampled_from(MONTHS[1:])),
+                "red_count": 2,
+                "yellow_count": 2,
+                "penalty_tiers": [500],
+            }
+        )
     for month in months:
         active = [v[0] for v in town.villages if _active(v, month)]
         optional = rnd.random() < 0.3
@@ -49,8 +63,11 @@ def towns(draw) -> Town:
             _events(town, rnd, month, v, dict(zip(columns, scores[v], strict=True)))
     for year in {m[:4] for m in months}:
         if rnd.random() < 0.5:
-            town.annual[year] = {v[0]: [rnd.choice(SCORES)] for v in town.villages
-                                 if any(_active(v, m) for m in MONTHS if m[:4] == year)}
+            town.annual[year] = {
+                v[0]: [rnd.choice(SCORES)]
+                for v in town.villages
+                if any(_active(v, m) for m in MONTHS if m[:4] == year)
+            }
     return town
 
 
@@ -131,12 +148,22 @@ def test_invariants(town: Town):
     events = data.events
     for (period, _grid, category), group in flags.groupby(["period", "grid", "category"]):
         rule = data.rule_for(period)
-        vetoed = set(events[(events["event"] == "veto") & (events["period"] == period)]["village_id"])
+        vetoed = set(
+            events[(events["event"] == "veto") & (events["period"] == period)]["village_id"]
+        )
         if len(period) == 4:
-            vetoed = set(events[(events["event"] == "veto")
-                                & events["period"].str.startswith(period)]["village_id"])
-        meeting = set(events[(events["event"] == "meeting") & (events["period"] == period)
-                             & (events["category"] == category)]["village_id"])
+            vetoed = set(
+                events[(events["event"] == "veto") & events["period"].str.startswith(period)][
+                    "village_id"
+                ]
+            )
+        meeting = set(
+            events[
+                (events["event"] == "meeting")
+                & (events["period"] == period)
+                & (events["category"] == category)
+            ]["village_id"]
+        )
         eligible = group[group["score"].notna() & ~group["village_id"].isin(vetoed | meeting)]
         by_rank = group[(group["flag"] == "red") & (group["basis"] == "rank")]
         if len(eligible) >= rule.red_count:
@@ -144,7 +171,7 @@ def test_invariants(town: Town):
         assert not group[group["village_id"].isin(vetoed)]["flag"].eq("red").any()
 
 
-@given(st.lists(st.integers(-10**9, 10**9), min_size=1, max_size=50))
+@given(st.lists(st.integers(-(10**9), 10**9), min_size=1, max_size=50))
 def test_column_number_format_equals_the_single_value_format(hundredths):
     import pandas as pd
 

@@ -56,12 +56,16 @@ def test_adjusted_scores_are_not_clamped():
 
 
 def test_ties_at_the_red_boundary_are_all_red():
-    flags = flags_for({"v1": 95, "v2": 90, "v3": 90, "v4": 90, "v5": 80, "v6": 70, "v7": 60, "v8": 50})
+    flags = flags_for(
+        {"v1": 95, "v2": 90, "v3": 90, "v4": 90, "v5": 80, "v6": 70, "v7": 60, "v8": 50}
+    )
     assert flags == {"v1": R, "v2": R, "v3": R, "v4": R, "v5": N, "v6": Y, "v7": Y, "v8": Y}
 
 
 def test_ties_at_the_yellow_boundary_are_all_yellow():
-    flags = flags_for({"v1": 99, "v2": 98, "v3": 97, "v4": 96, "v5": 60, "v6": 60, "v7": 50, "v8": 40})
+    flags = flags_for(
+        {"v1": 99, "v2": 98, "v3": 97, "v4": 96, "v5": 60, "v6": 60, "v7": 50, "v8": 40}
+    )
     assert flags == {"v1": R, "v2": R, "v3": R, "v4": N, "v5": Y, "v6": Y, "v7": Y, "v8": Y}
 
 
@@ -71,7 +75,12 @@ def test_all_tied_group_is_all_red():
 
 
 def test_grid_of_four_three_red_one_yellow():
-    assert flags_for({"v1": 90, "v2": 80, "v3": 70, "v4": 60}) == {"v1": R, "v2": R, "v3": R, "v4": Y}
+    assert flags_for({"v1": 90, "v2": 80, "v3": 70, "v4": 60}) == {
+        "v1": R,
+        "v2": R,
+        "v3": R,
+        "v4": Y,
+    }
 
 
 def test_grid_of_five_every_village_flagged():
@@ -86,10 +95,19 @@ def test_grid_of_six_three_and_three():
 
 def test_grids_are_ranked_separately():
     town = Town()
-    town.villages = [("e1", "g1"), ("e2", "g1"), ("e3", "g1"), ("e4", "g1"),
-                     ("w1", "g2"), ("w2", "g2"), ("w3", "g2"), ("w4", "g2")]
-    town.month("2024-03", {"e1": 90, "e2": 89, "e3": 88, "e4": 87,
-                           "w1": 50, "w2": 49, "w3": 48, "w4": 47})
+    town.villages = [
+        ("e1", "g1"),
+        ("e2", "g1"),
+        ("e3", "g1"),
+        ("e4", "g1"),
+        ("w1", "g2"),
+        ("w2", "g2"),
+        ("w3", "g2"),
+        ("w4", "g2"),
+    ]
+    town.month(
+        "2024-03", {"e1": 90, "e2": 89, "e3": 88, "e4": 87, "w1": 50, "w2": 49, "w3": 48, "w4": 47}
+    )
     flags = flags_by_village(town.compute(), "2024-03")
     assert flags["w1"] == R and flags["e4"] == Y
 
@@ -115,7 +133,9 @@ def test_meeting_with_a_low_score_is_red_and_never_yellow():
 
 
 def test_meeting_only_in_its_category():
-    town = one_month({"v1": [40, 40], "v2": [90, 90], "v3": [80, 80], "v4": [70, 70], "v5": [60, 60]})
+    town = one_month(
+        {"v1": [40, 40], "v2": [90, 90], "v3": [80, 80], "v4": [70, 70], "v5": [60, 60]}
+    )
     town.event("2024-03", "v1", "现场会", "乙项", "", "区级现场会")
     results = town.compute()
     assert flag_of(results, "2024-03", "v1", "a") == Y
@@ -141,7 +161,9 @@ def test_meeting_counts_for_rewards():
 
 
 def test_veto_passes_the_red_slot_on():
-    town = one_month({"v1": 99, "v2": 90, "v3": 80, "v4": 70, "v5": 60, "v6": 50, "v7": 40, "v8": 30})
+    town = one_month(
+        {"v1": 99, "v2": 90, "v3": 80, "v4": 70, "v5": 60, "v6": 50, "v7": 40, "v8": 30}
+    )
     town.event("2024-03", "v1", "一票否决", "", "", "安全生产事故")
     flags = flags_by_village(town.compute(), "2024-03")
     assert [flags[v] for v in ("v2", "v3", "v4")] == [R, R, R]
@@ -176,18 +198,36 @@ def test_veto_bars_priority_for_the_year_but_not_other_years():
 
 
 def test_tiers_per_flag_count():
-    town = Town(categories=[("a", "甲项", "monthly"), ("b", "乙项", "monthly"),
-                            ("c", "丙项", "monthly"), ("d", "丁项", "monthly")])
-    town.month("2024-03", {
-        "v1": [99, 99, 99, 99], "v2": [90, 90, 90, 10], "v3": [80, 80, 10, 80],
-        "v4": [10, 70, 70, 70], "v5": [5, 5, 5, 5],
-    }, columns=["甲项", "乙项", "丙项", "丁项"])
+    town = Town(
+        categories=[
+            ("a", "甲项", "monthly"),
+            ("b", "乙项", "monthly"),
+            ("c", "丙项", "monthly"),
+            ("d", "丁项", "monthly"),
+        ]
+    )
+    town.month(
+        "2024-03",
+        {
+            "v1": [99, 99, 99, 99],
+            "v2": [90, 90, 90, 10],
+            "v3": [80, 80, 10, 80],
+            "v4": [10, 70, 70, 70],
+            "v5": [5, 5, 5, 5],
+        },
+        columns=["甲项", "乙项", "丙项", "丁项"],
+    )
     rewards = town.compute().rewards.set_index("village_id")
     assert rewards.loc["v1", ["red", "reward"]].tolist() == [4, 5000]
     assert rewards.loc["v5", ["yellow", "penalty", "net"]].tolist() == [4, 5000, -5000]
     # a 10 (yellow), b 70 (yellow: five villages, all flagged), c 70 (red), d 70 (red)
     assert rewards.loc["v4", ["red", "yellow", "reward", "penalty", "net"]].tolist() == [
-        2, 2, 3000, 3000, 0]
+        2,
+        2,
+        3000,
+        3000,
+        0,
+    ]
 
 
 def test_short_tier_list_takes_its_last_amount():
@@ -199,9 +239,18 @@ def test_short_tier_list_takes_its_last_amount():
 
 
 def test_rule_versions_apply_from_their_month():
-    town = Town(rules=[{"from": "2020-01"},
-                       {"from": "2024-04", "red_count": 1, "yellow_count": 1,
-                        "reward_tiers": [2000], "penalty_tiers": [1500]}])
+    town = Town(
+        rules=[
+            {"from": "2020-01"},
+            {
+                "from": "2024-04",
+                "red_count": 1,
+                "yellow_count": 1,
+                "reward_tiers": [2000],
+                "penalty_tiers": [1500],
+            },
+        ]
+    )
     scores = {"v1": 90, "v2": 80, "v3": 70, "v4": 60, "v5": 50}
     town.month("2024-03", scores).month("2024-04", scores)
     results = town.compute()
@@ -213,9 +262,11 @@ def test_rule_versions_apply_from_their_month():
 
 
 def test_optional_category_counts_for_money():
-    town = Town().month("2024-03", {"v1": [99, None, 99], "v2": [90, None, 90],
-                                    "v3": [80, None, 80], "v4": [70, None, 70]},
-                        columns=["甲项", "乙项", "可选项"])
+    town = Town().month(
+        "2024-03",
+        {"v1": [99, None, 99], "v2": [90, None, 90], "v3": [80, None, 80], "v4": [70, None, 70]},
+        columns=["甲项", "乙项", "可选项"],
+    )
     rewards = town.compute().rewards.set_index("village_id")
     assert rewards.loc["v1", ["red", "reward"]].tolist() == [2, 3000]
 
@@ -267,29 +318,52 @@ def test_not_evaluated_breaks_the_chain():
 
 
 def test_warning_when_the_years_yellow_flags_reach_three():
-    two = {"v1": [99, 99], "v2": [90, 90], "v3": [80, 80], "v4": [70, 70], "v5": [60, 60],
-           "v6": [50, 50], "v7": [1, 1]}
+    two = {
+        "v1": [99, 99],
+        "v2": [90, 90],
+        "v3": [80, 80],
+        "v4": [70, 70],
+        "v5": [60, 60],
+        "v6": [50, 50],
+        "v7": [1, 1],
+    }
     results = Town().month("2024-01", two).month("2024-02", MID).month("2024-03", LOW).compute()
     actions = actions_of(results, "v7")
     assert ("2024-01", "warning") not in actions  # 2 flags: below 3
     assert ("2024-03", "warning") in actions  # 2 + 1 = 3, from below
-    warnings = results.actions[(results.actions["action"] == "warning")
-                               & (results.actions["village_id"] == "v7")]
+    warnings = results.actions[
+        (results.actions["action"] == "warning") & (results.actions["village_id"] == "v7")
+    ]
     assert warnings["reason"].tolist() == ["2024年累计黄旗达到3面(截至2024-03共3面)"]
 
 
 def test_year_total_only_counts_the_calendar_year():
-    results = (Town().month("2023-11", LOW).month("2023-12", MID).month("2024-01", MID)
-               .month("2024-02", LOW).month("2024-03", MID).compute())
+    results = (
+        Town()
+        .month("2023-11", LOW)
+        .month("2023-12", MID)
+        .month("2024-01", MID)
+        .month("2024-02", LOW)
+        .month("2024-03", MID)
+        .compute()
+    )
     assert not any(a == "warning" for _, a in actions_of(results, "v7"))
 
 
 def test_warning_reason_names_both_triggers():
-    three = {"v1": [99, 99], "v2": [90, 90], "v3": [80, 80], "v4": [70, 70], "v5": [60, 60],
-             "v6": [50, 50], "v7": [1, 1]}
+    three = {
+        "v1": [99, 99],
+        "v2": [90, 90],
+        "v3": [80, 80],
+        "v4": [70, 70],
+        "v5": [60, 60],
+        "v6": [50, 50],
+        "v7": [1, 1],
+    }
     results = Town().month("2024-01", LOW).month("2024-02", three).compute()
-    warnings = results.actions[(results.actions["action"] == "warning")
-                               & (results.actions["village_id"] == "v7")]
+    warnings = results.actions[
+        (results.actions["action"] == "warning") & (results.actions["village_id"] == "v7")
+    ]
     reason = warnings["reason"].iloc[-1]
     assert "连续两期" in reason and "累计黄旗达到3面" in reason
 
@@ -307,8 +381,15 @@ def test_suspension_for_three_yellow_in_two_consecutive_periods():
 
 
 def test_star_loss_for_three_yellow_periods_in_a_year():
-    results = (Town().month("2024-01", LOW).month("2024-02", MID).month("2024-05", LOW)
-               .month("2024-08", MID).month("2024-11", LOW).compute())
+    results = (
+        Town()
+        .month("2024-01", LOW)
+        .month("2024-02", MID)
+        .month("2024-05", LOW)
+        .month("2024-08", MID)
+        .month("2024-11", LOW)
+        .compute()
+    )
     actions = actions_of(results, "v7")
     assert ("2024", "star_loss") in actions and ("2024", "downgrade") not in actions
 

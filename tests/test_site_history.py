@@ -128,9 +128,7 @@ def test_the_corrected_cell_is_marked_on_the_village_page_too(town):
     _, _, out = town
     page = parse(out / "village" / "V1" / "index.html")
     marked = [
-        text_of(cell)
-        for cell in page.iter("td")
-        if "fx" in (cell.get("class") or "").split()
+        text_of(cell) for cell in page.iter("td") if "fx" in (cell.get("class") or "").split()
     ]
     assert marked == ["✎ 85 原60"]  # 2024-03 和美家园建设, first published as 60
     note = next(p for p in page.iter("p") if p.get("class") == "note")
@@ -246,24 +244,20 @@ def test_the_latest_time_compares_instants_not_text():
     assert latest(["2024-05-10T09:00:00+08:00", "2024-05-10T02:00:00+00:00"]) == (
         "2024-05-10T02:00:00+00:00"
     )
+
+    def rev(when: str, changed=True, first=False, uncommitted=False) -> dict:
+        return {"datetime": when, "changed": changed, "first": first, "uncommitted": uncommitted}
+
     dates = correction_dates(
         {
             "2024-03": [
-                {"datetime": "2024-04-05T10:00:00+08:00", "changed": True, "first": True,
-                 "uncommitted": False},
-                {"datetime": "2024-05-10T09:00:00+08:00", "changed": True, "first": False,
-                 "uncommitted": False},
-                {"datetime": "2024-05-10T02:00:00+00:00", "changed": True, "first": False,
-                 "uncommitted": False},
-                {"datetime": "2024-06-01T00:00:00+08:00", "changed": False, "first": False,
-                 "uncommitted": False},
-                {"datetime": "2024-07-01T00:00:00+08:00", "changed": True, "first": False,
-                 "uncommitted": True},
+                rev("2024-04-05T10:00:00+08:00", first=True),
+                rev("2024-05-10T09:00:00+08:00"),
+                rev("2024-05-10T02:00:00+00:00"),  # the latest: 10:00 in Beijing
+                rev("2024-06-01T00:00:00+08:00", changed=False),  # re-saved, no value changed
+                rev("2024-07-01T00:00:00+08:00", uncommitted=True),
             ],
-            "2024-04": [
-                {"datetime": "2024-05-06T16:30:00+08:00", "changed": True, "first": True,
-                 "uncommitted": False}
-            ],
+            "2024-04": [rev("2024-05-06T16:30:00+08:00", first=True)],
         }
     )
     assert dates == {"2024-03": "2024-05-10T02:00:00+00:00"}

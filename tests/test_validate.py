@@ -162,7 +162,9 @@ def test_digits_other_than_ascii_and_full_width_are_not_numbers(cell):
 
 def test_an_unclosed_quote_is_one_problem_at_its_row_not_a_swallowed_file():
     files = base().files()
-    files[MONTH] = "村名,甲项,乙项\r\nv1村,90,80\r\nv2村,\"85,\r\nv3村,70,60\r\nv4村,65,55\r\n".encode()
+    files[MONTH] = (
+        '村名,甲项,乙项\r\nv1村,90,80\r\nv2村,"85,\r\nv3村,70,60\r\nv4村,65,55\r\n'.encode()
+    )
     with pytest.raises(InvalidData) as caught:
         load_files(files)
     (problem,) = caught.value.problems
@@ -172,7 +174,7 @@ def test_an_unclosed_quote_is_one_problem_at_its_row_not_a_swallowed_file():
 
 def test_a_space_after_a_closing_quote_is_read_as_typed():
     files = base().files()
-    files[MONTH] = "村名,甲项,乙项\nv1村,\"90\" ,80\nv2村,85,\nv3村,70,60\nv4村,65,55\n".encode()
+    files[MONTH] = '村名,甲项,乙项\nv1村,"90" ,80\nv2村,85,\nv3村,70,60\nv4村,65,55\n'.encode()
     data = load_files(files)
     assert data.scores.query("village_id == 'v1' and category == 'a'")["cell"].tolist() == [9000]
 

@@ -24,7 +24,9 @@ class Town:
     villages: list[tuple] = field(default_factory=list)  # (id, grid[, start, end])
     periods: dict[str, dict[str, list]] = field(default_factory=dict)  # month → id → scores
     columns: dict[str, list[str]] = field(default_factory=dict)  # month → category names
-    events: dict[str, list[tuple]] = field(default_factory=dict)  # month → (id, 事件, 类别, 分值, 说明)
+    events: dict[str, list[tuple]] = field(
+        default_factory=dict
+    )  # month → (id, 事件, 类别, 分值, 说明)
     annual: dict[str, dict[str, list]] = field(default_factory=dict)
     grids: list[str] = field(default_factory=lambda: ["g1", "g2"])
     categories: list[tuple] = field(default_factory=lambda: list(CATEGORIES))
@@ -48,8 +50,15 @@ class Town:
                 self.villages.append((village_id, self.grids[0]))
         return self
 
-    def event(self, month: str, village_id: str, kind: str, category: str = "", value="",
-              note: str = "说明") -> Town:
+    def event(
+        self,
+        month: str,
+        village_id: str,
+        kind: str,
+        category: str = "",
+        value="",
+        note: str = "说明",
+    ) -> Town:
         self.events.setdefault(month, []).append((village_id, kind, category, value, note))
         return self
 
@@ -60,10 +69,16 @@ class Town:
             rows += [[vid, *map(_text, values)] for vid, values in scores.items()]
             files[f"{month[:4]}/{month}.csv"] = csv_bytes(rows)
         for month, events in self.events.items():
-            rows = [["编号", "事件", "类别", "分值", "说明"], *[list(map(_text, e)) for e in events]]
+            rows = [
+                ["编号", "事件", "类别", "分值", "说明"],
+                *[list(map(_text, e)) for e in events],
+            ]
             files[f"{month[:4]}/{month}.events.csv"] = csv_bytes(rows)
         for year, scores in self.annual.items():
-            rows = [["编号", "年度项"], *[[vid, *map(_text, values)] for vid, values in scores.items()]]
+            rows = [
+                ["编号", "年度项"],
+                *[[vid, *map(_text, values)] for vid, values in scores.items()],
+            ]
             files[f"{year}/{year}-annual.csv"] = csv_bytes(rows)
         return files
 
@@ -126,7 +141,9 @@ def flag_of(results: Results, period: str, village_id: str, category: str = "a")
 
 
 def flags_by_village(results: Results, period: str, category: str = "a") -> dict[str, str]:
-    rows = results.flags[(results.flags["period"] == period) & (results.flags["category"] == category)]
+    rows = results.flags[
+        (results.flags["period"] == period) & (results.flags["category"] == category)
+    ]
     return dict(zip(rows["village_id"], rows["flag"], strict=True))
 
 

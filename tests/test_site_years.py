@@ -1,0 +1,119 @@
+"""A town after years of publishing: village pages keep their latest years, older years get
+a page each, grid charts keep their latest periods — and nothing published is lost."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import html5lib
+import pytest
+from _site_helpers import build_site
+from conftest import towngen
+
+from generator import sitepages
+from generator.siteformat import signed_yuan
+
+MONTH_LINK = re.compile(r'<li><p class="mh"><a href="/(\d{4})/(\d{2})/"')
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory) -> tuple[Path, dict]:
+    """Six years of 12 villages in 2 grids (2015-01 … 2020-12): the site and results.json."""
+    root = tmp_path_factory.mktemp("years")
+    towngen.write_files(towngen.county_files(villages=12, periods=72, grids=2, seed=3), root / "s")
+    build_site(root / "s", root / "out")
+    doc = json.loads((root / "out" / "data" / "results.json").read_text("utf-8"))
+    return root / "out", doc
+
+
+def village_periods(doc: dict, village: str) -> list[str]:
+    return sorted(r["period"] for r in doc["rewards"] if r["village_id"] == village)
+
+
+def full_time_village(doc: dict) -> str:
+    """A village scored in every period (the preset also has one that ends, one that starts)."""
+    return next(
+        v["id"]
+        for v in doc["villages"]
+        if len(village_periods(doc, v["id"])) == len(doc["periods"])
+    )
+
+
+def months_on(page: Path) -> list[str]:
+    return [f"{y}-{m}" for y, m in MONTH_LINK.findall(page.read_text("utf-8"))]
+
+
+def table_rows(page: Path) -> list[list[str]]:
+    """The 历年汇总 table's body rows as cell texts."""
+    tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    section = next(s for s in tree.iter("section") if s.findtext("h2") == "历年汇总")
+    return [["".join(td.itertext()) for td in tr] for tr in section.find(".//tbody")]
+
+
+def text_of(page: Path) -> str:
+    tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    return " ".join("".join(tree.find("body").itertext()).split())
+
+
+def test_the_village_page_shows_its_latest_three_years_month_by_month(town):
+    site, doc = town
+    assert (doc["periods"][0]["period"], doc["periods"][-1]["period"]) == ("2015-01", "2020-12")
+    village = full_time_village(doc)
+    shown = months_on(site / "village" / village / "index.html")
+    assert sorted({m[:4] for m in shown}) == ["2018", "2019", "2020"]
+    assert len(shown) == 36 == sitepages.VILLAGE_YEARS_SHOWN * 12
+
+
+def test_every_month_of_a_village_is_on_exactly_one_of_its_pages(town):
+    site, doc = town
+    for village in doc["villages"]:
+        folder = site / "village" / village["id"]
+        found = [m for page in sorted(folder.rglob("index.html")) for m in months_on(page)]
+        expected = village_periods(doc, village["id"])
+        assert sorted(found) == sorted(expected), village["id"]
+        years = sorted(p.parent.name for p in folder.glob("*/index.html"))
+        assert years == sorted({p[:4] for p in expected})[: -sitepages.VILLAGE_YEARS_SHOWN]
+
+
+def test_the_yearly_summary_links_older_years_and_adds_up(town):
+    site, doc = town
+    village = full_time_village(doc)
+    page = (site / "village" / village / "index.html").read_text("utf-8")
+    for year in ("2015", "2016", "2017"):
+        assert f'href="/village/{village}/{year}/"' in page
+    assert f'href="/village/{village}/2018/"' not in page
+    text = text_of(site / "village" / village / "index.html")
+    assert "更早年份的明细见下方「历年汇总」" in text
+    rows = [r for r in doc["rewards"] if r["village_id"] == village]
+    summary = {
+        cells[0]: cells[1:] for cells in table_rows(site / "village" / village / "index.html")
+    }
+    assert list(summary) == [f"{y}年" for y in range(2020, 2014, -1)]
+    for year in ("2016", "2019"):
+        mine = [r for r in rows if r["period"].startswith(year)]
+        red, yellow = sum(r["red"] for r in mine), sum(r["yellow"] for r in mine)
+        net = signed_yuan(sum(r["net"] for r in mine))
+        detail = f"{year}年明细" if year < "2018" else "见本页"
+        assert summary[f"{year}年"] == [str(red), str(yellow), net, detail]
+
+
+def test_an_older_year_page_shows_that_year_and_the_running_total_goes_on(town):
+    site, doc = town
+    village = full_time_village(doc)
+    name = next(v["name"] for v in doc["villages"] if v["id"] == village)
+    page = site / "village" / village / "2016" / "index.html"
+    assert months_on(page) == [f"2016-{m:02d}" for m in range(12, 0, -1)]
+    text = text_of(page)
+    assert f"{name} · 2016年" in text and "本页是2016年的逐月明细" in text
+    rows = [r for r in doc["rewards"] if r["village_id"] == village]
+    running = sum(r["net"] for r in rows if r["period"] <= "2016-12")  # from 2015-01 on
+    december = re.search(r"2016年12月 ?奖罚 \S+ 元 · 累计 (\S+) 元", text)
+    assert december and december.group(1) == signed_yuan(running)
+
+
+def test_the_grid_chart_keeps_the_latest_periods_and_says_where_the_rest_are(town):
+    site, _ = town
+    text = text_of(site / "grid" / "g01" / "index.html")
+    assert f"图中是最近{sitepages.GRID_CHART_PERIODS}期;更早36期的平均分见各月页面" in text

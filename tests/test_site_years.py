@@ -95,7 +95,7 @@ def test_the_yearly_summary_links_older_years_and_adds_up(town):
         mine = [r for r in rows if r["period"].startswith(year)]
         red, yellow = sum(r["red"] for r in mine), sum(r["yellow"] for r in mine)
         net = signed_yuan(sum(r["net"] for r in mine))
-        detail = f"{year}年明细" if year < "2018" else "见本页"
+        detail = "查看" if year < "2018" else "本页"
         assert summary[f"{year}年"] == [str(red), str(yellow), net, detail]
 
 

@@ -161,18 +161,34 @@ def _action_head(action: str, name: str) -> str:
     return f'<li><span class="act {escape(action)}">{escape(name)}</span>\n'
 
 
-def chart_dots(dots: list[dict]) -> Markup:
-    """A chart's flag marks: one circle per red or yellow flag."""
-    return Markup(
-        "".join(
-            f'<circle class="{escape(d["css"])}" cx="{d["cx"]}" cy="{d["cy"]}" r="3.5"/>\n'
-            for d in dots
+def chart_svg(c: dict, label: str) -> Markup:
+    """An inline SVG line chart from sitechart.line_chart: grid lines, axis labels, lines and
+    one circle per red or yellow flag; `label` names it for screen readers."""
+    out = [
+        f'<svg class="chart" viewBox="0 0 {c["width"]} {c["height"]}" role="img"'
+        f' aria-label="{escape(label)}">\n'
+    ]
+    for t in c["y_ticks"]:
+        out.append(
+            f'<line class="grid" x1="{c["left"]}" x2="{c["right"]}" y1="{t["y"]}" y2="{t["y"]}"/>\n'
+            f'<text x="{c["left"] - 4}" y="{t["y"]}" dy="4" text-anchor="end">'
+            f"{escape(t['label'])}</text>\n"
         )
-    )
+    for t in c["x_ticks"]:
+        out.append(
+            f'<text x="{t["x"]}" y="{c["height"] - 4}" text-anchor="{t["anchor"]}">'
+            f"{escape(t['label'])}</text>\n"
+        )
+    for p in c["paths"]:
+        out.append(f'<path class="{escape(p["css"])}" d="{p["d"]}"/>\n')
+    for d in c["dots"]:
+        out.append(f'<circle class="{escape(d["css"])}" cx="{d["cx"]}" cy="{d["cy"]}" r="3.5"/>\n')
+    out.append("</svg>\n")
+    return Markup("".join(out))
 
 
 FILTERS = {
-    "chart_dots": chart_dots,
+    "chart_svg": chart_svg,
     "action_items": action_items,
     "ranking_rows": ranking_rows,
     "money_rows": money_rows,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .sitechart import Series, line_chart
 from .siteformat import data_path, grid_url, period_label, signed_yuan, village_url, year_url
@@ -110,27 +111,49 @@ def money_totals(view: SiteView, periods: list[str]) -> list[dict]:
 
 
 def village_units(view: SiteView, village_id: str) -> list[PageUnit]:
+    return [lambda: village_pages(view, village_id)]
+
+
+def village_pages(view: SiteView, village_id: str) -> list[Page]:
     """The village's page and, once it has more years than that page shows, a page per older
     year, so that no page outgrows the first round trip however long the town publishes."""
-    _, older = village_years(view, village_id)
-    return [_one(village_page, view, village_id)] + [
-        _one(village_year_page, view, village_id, year) for year in older
+    data = VillageData.of(view, village_id)
+    shown, older = data.years[-VILLAGE_YEARS_SHOWN:], data.years[:-VILLAGE_YEARS_SHOWN]
+    return [village_page(view, data, shown, older)] + [
+        village_year_page(view, data, year) for year in older
     ]
 
 
-def village_years(view: SiteView, village_id: str) -> tuple[list[str], list[str]]:
-    """(the years the village page shows in full, the older years with a page each)."""
-    years = sorted({r["period"][:4] for r in view.village_rewards.get(village_id, [])})
-    return years[-VILLAGE_YEARS_SHOWN:], years[:-VILLAGE_YEARS_SHOWN]
+@dataclass
+class VillageData:
+    """One village's rows, its months and score cells split by year once for all its pages."""
+
+    id: str
+    months: list[dict]  # every month, oldest first, running totals counted from the first
+    months_in: dict[str, list[dict]]  # year → its months
+    cells_in: dict[str, dict]  # year → {(period, category): flags row}
+    years: list[str]  # every year with anything to show, oldest first
+
+    @classmethod
+    def of(cls, view: SiteView, village_id: str) -> VillageData:
+        months = village_months(view, village_id)
+        months_in: dict[str, list[dict]] = defaultdict(list)
+        for month in months:
+            months_in[month["period"]["period"][:4]].append(month)
+        cells_in: dict[str, dict] = defaultdict(dict)
+        for key, row in _village_cells(view, village_id).items():
+            cells_in[key[0][:4]][key] = row
+        years = {r["period"][:4] for r in view.village_flags.get(village_id, [])}
+        years |= {a["period"][:4] for a in view.village_actions.get(village_id, [])}
+        years |= {e["period"][:4] for e in view.village_events.get(village_id, [])}
+        return cls(village_id, months, months_in, cells_in, sorted(years | set(months_in)))
 
 
-def village_page(view: SiteView, village_id: str) -> Page:
-    village, ref = view.village[village_id], view.refs[village_id]
-    shown, older = village_years(view, village_id)
-    months = village_months(view, village_id)
-    context = village_context(view, village_id, months, set(shown))
-    context["totals"] = money_sums(months)
-    context["years"] = village_year_rows(view, village_id, months, set(older))
+def village_page(view: SiteView, data: VillageData, shown: list[str], older: list[str]) -> Page:
+    village, ref = view.village[data.id], view.refs[data.id]
+    context = village_context(view, data, shown)
+    context["totals"] = money_sums(data.months)
+    context["years"] = village_year_rows(view, data, set(older))
     context["older"] = older
     totals = context["totals"]
     description = (
@@ -140,18 +163,18 @@ def village_page(view: SiteView, village_id: str) -> Page:
     )
     return Page(
         "village",
-        village_url(village_id) + "index.html",
-        village_url(village_id),
+        village_url(data.id) + "index.html",
+        village_url(data.id),
         f"{village['name']} · {view.town}",
         description,
         context,
     )
 
 
-def village_year_page(view: SiteView, village_id: str, year: str) -> Page:
+def village_year_page(view: SiteView, data: VillageData, year: str) -> Page:
     """One older year of a village, in the village page's layout."""
-    village = view.village[village_id]
-    context = village_context(view, village_id, village_months(view, village_id), {year})
+    village = view.village[data.id]
+    context = village_context(view, data, [year])
     context["totals"] = money_sums(context["months"])
     context["year"] = view.period_ref(year)
     totals = context["totals"]
@@ -159,7 +182,7 @@ def village_year_page(view: SiteView, village_id: str, year: str) -> Page:
         f"{village['name']}{year}年各月得分、红黄旗和奖罚:"
         f"红旗{totals['red']}面、黄旗{totals['yellow']}面,奖罚合计{signed_yuan(totals['net'])}元。"
     )
-    url = f"{village_url(village_id)}{year}/"
+    url = f"{village_url(data.id)}{year}/"
     return Page(
         "village",
         url + "index.html",
@@ -170,19 +193,15 @@ def village_year_page(view: SiteView, village_id: str, year: str) -> Page:
     )
 
 
-def village_context(view: SiteView, village_id: str, months: list[dict], years: set[str]) -> dict:
-    """What the village template shows for the periods of `years`; `months` are all of the
-    village's (running totals count from its first month)."""
+def village_context(view: SiteView, data: VillageData, years: list[str]) -> dict:
+    """What the village template shows for the periods of `years` (oldest first)."""
+    village_id, chosen = data.id, set(years)
     village = view.village[village_id]
-
-    def shown(period: str) -> bool:
-        return period[:4] in years
-
-    months = [m for m in months if shown(m["period"]["period"])]
-    cells = {k: r for k, r in _village_cells(view, village_id).items() if shown(k[0])}
+    months = [m for y in years for m in data.months_in.get(y, [])]
+    cells = {k: r for y in years for k, r in data.cells_in.get(y, {}).items()}
     periods = [m["period"]["period"] for m in months]
-    actions = [a for a in view.village_actions.get(village_id, []) if shown(a["period"])]
-    events = [e for e in view.village_events.get(village_id, []) if shown(e["period"])]
+    actions = [a for a in view.village_actions.get(village_id, []) if a["period"][:4] in chosen]
+    events = [e for e in view.village_events.get(village_id, []) if e["period"][:4] in chosen]
     return {
         "village": view.refs[village_id],
         "grid": view.grid_ref(village["grid"]),
@@ -191,7 +210,7 @@ def village_context(view: SiteView, village_id: str, months: list[dict], years: 
         "charts": village_charts(view, village["grid"], cells, periods),
         "actions": view.action_rows(actions, by_period=True),
         "events": view.event_rows(events, by_period=True),
-        "annual": [a for a in village_annual(view, village_id) if a["year"]["period"] in years],
+        "annual": [a for a in village_annual(view, village_id) if a["year"]["period"] in chosen],
     }
 
 
@@ -201,20 +220,15 @@ def money_sums(months: list[dict]) -> dict:
     return totals
 
 
-def village_year_rows(
-    view: SiteView, village_id: str, months: list[dict], older: set[str]
-) -> list[dict]:
+def village_year_rows(view: SiteView, data: VillageData, older: set[str]) -> list[dict]:
     """Per year, newest first: flags and money; older years link to their own page."""
-    by_year: dict[str, list[dict]] = defaultdict(list)
-    for month in months:
-        by_year[month["period"]["period"][:4]].append(month)
     return [
         {
             "year": view.period_ref(year),
-            **money_sums(months),
-            "url": f"{village_url(village_id)}{year}/" if year in older else None,
+            **money_sums(data.months_in.get(year, [])),
+            "url": f"{village_url(data.id)}{year}/" if year in older else None,
         }
-        for year, months in sorted(by_year.items(), reverse=True)
+        for year in reversed(data.years)
     ]
 
 

@@ -28,6 +28,7 @@ from generator.build import BuildFailed
 from generator.cli import main
 from generator.problems import InvalidData
 from generator.publish import formula_safe_csv
+from generator.sitechart import Series, line_chart
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -289,7 +290,13 @@ def test_hot_rows_escape_every_piece_of_text():
         sitehtml.ranking_rows([ranked | {"fix": fix}, {"village": village, "unscored": True}], ""),
         sitehtml.money_rows([money], "", with_grid=True),
         sitehtml.score_rows([{"period": period, "cells": [{"score": 9, "flag": "red"}, None]}], ""),
+        sitehtml.score_rows(
+            [{"period": period, "cells": [{"score": 9, "flag": None}], "fixes": [fix]}], ""
+        ),
     ]
+    chart = line_chart(["<i>1月</i>", "2月"], [Series("mine", [80, 90], ["red", None])])
+    svg = str(sitehtml.chart_svg(chart, XSS_NAME + "得分"))
+    assert "<i>" not in svg and "&lt;script&gt;" in svg and svg.count("<circle") == 1
     items = [
         sitehtml.month_items([month | {"reds": ["<甲>"], "yellows": []}], ""),
         sitehtml.action_items([action | {"reason": "<script>x</script>"}], "", with_period=True),

@@ -1,7 +1,9 @@
-"""The pages of one village, one grid and one year, built from a SiteView's indexes; no I/O."""
+"""The pages of a village (and its older years), a grid and a year, built from a SiteView's
+indexes; no I/O."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ def page_units(view: SiteView) -> list[PageUnit]:
     units: list[PageUnit] = [_one(view.home), _one(view.not_found)]
     units += [_one(view.period_page, p) for p in view.periods]
     units += [_one(year_page, view, y) for y in view.years]
-    units += [unit for v in view.villages for unit in village_units(view, v["id"])]
+    units += [functools.partial(village_pages, view, v["id"]) for v in view.villages]
     units += [_one(grid_page, view, g["id"]) for g in view.grids]
     units.append(view.screen_pages)
     return units
@@ -108,10 +110,6 @@ def money_totals(view: SiteView, periods: list[str]) -> list[dict]:
                 total[key] += row[key]
     rows = [{"village": view.refs[v], **t} for v, t in sums.items()]
     return sorted(rows, key=lambda r: (-r["net"], view.village_order[r["village"]["id"]]))
-
-
-def village_units(view: SiteView, village_id: str) -> list[PageUnit]:
-    return [lambda: village_pages(view, village_id)]
 
 
 def village_pages(view: SiteView, village_id: str) -> list[Page]:

@@ -9,7 +9,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from _site_helpers import ARTIFACTS, CHROMIUM, browser_required, demo_site, launch_chromium, serve
+from _site_helpers import (
+    ARTIFACTS,
+    CHROMIUM,
+    browser_required,
+    build_site,
+    demo_site,
+    launch_chromium,
+    serve,
+)
+from conftest import towngen
 
 VIEWPORTS = [(360, 640), (1280, 800)]
 PAGES = {"home": "/", "period": None, "village": None, "year": None, "screen": "/screen/"}
@@ -90,6 +99,11 @@ def test_page_reads_well(browser, base_url, site_paths, name, viewport):
         page.screenshot(path=f"{shot}-full.png", full_page=True)
     finally:
         page.close()
+    assert_reads_well(facts, width)
+    assert [url for url in requests if not url.startswith(base_url)] == []
+
+
+def assert_reads_well(facts: dict, width: int) -> None:
     assert facts["scrollWidth"] <= facts["innerWidth"], "the page scrolls sideways"
     assert facts["bodyFont"] >= 16
     assert facts["small"] == [], "text smaller than 16px"
@@ -100,7 +114,34 @@ def test_page_reads_well(browser, base_url, site_paths, name, viewport):
         if not f["shown"] or f["w"] < 10 or f["h"] < 10 or f["left"] < 0 or f["right"] > width
     ]
     assert hidden == [], "flags not fully visible"
-    assert [url for url in requests if not url.startswith(base_url)] == []
+
+
+@pytest.fixture(scope="module")
+def years_town(tmp_path_factory):
+    """Six years of 12 villages: the village page with its 历年汇总 and an older year's page."""
+    root = tmp_path_factory.mktemp("years")
+    towngen.write_files(towngen.county_files(villages=12, periods=72, grids=2, seed=3), root / "s")
+    build_site(root / "s", root / "out")
+    village = json.loads((root / "out" / "data" / "results.json").read_text("utf-8"))
+    village = village["villages"][1]["id"]
+    with serve(root / "out") as url:
+        yield url, [f"/village/{village}/", f"/village/{village}/2016/"]
+
+
+def test_a_village_after_six_years_reads_well_on_a_phone(browser, years_town):
+    base_url, paths = years_town
+    for number, path in enumerate(paths):
+        page = browser.new_page(viewport={"width": 360, "height": 640})
+        try:
+            assert page.goto(base_url + path).status == 200
+            facts = page.evaluate(MEASURE)
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(
+                path=str(ARTIFACTS / f"village-years-{number}-360x640-full.png"), full_page=True
+            )
+        finally:
+            page.close()
+        assert_reads_well(facts, 360)
 
 
 def test_screen_fits_a_1920x1080_screen_without_scrolling(browser, base_url):

@@ -285,6 +285,7 @@ def test_inactive_village_has_no_rewards_row():
 
 LOW = {"v1": 99, "v2": 90, "v3": 80, "v4": 70, "v5": 60, "v6": 50, "v7": 1}  # v7 yellow
 MID = {"v1": 99, "v2": 90, "v3": 80, "v4": 70, "v5": 60, "v6": 50, "v7": 75}  # v7 no flag
+LOW_TWICE = {v: [s, s] for v, s in LOW.items()}  # v7 yellow in both 甲项 and 乙项
 
 
 def test_interview_for_any_yellow():
@@ -318,16 +319,9 @@ def test_not_evaluated_breaks_the_chain():
 
 
 def test_warning_when_the_years_yellow_flags_reach_three():
-    two = {
-        "v1": [99, 99],
-        "v2": [90, 90],
-        "v3": [80, 80],
-        "v4": [70, 70],
-        "v5": [60, 60],
-        "v6": [50, 50],
-        "v7": [1, 1],
-    }
-    results = Town().month("2024-01", two).month("2024-02", MID).month("2024-03", LOW).compute()
+    results = (
+        Town().month("2024-01", LOW_TWICE).month("2024-02", MID).month("2024-03", LOW).compute()
+    )
     actions = actions_of(results, "v7")
     assert ("2024-01", "warning") not in actions  # 2 flags: below 3
     assert ("2024-03", "warning") in actions  # 2 + 1 = 3, from below
@@ -351,16 +345,7 @@ def test_year_total_only_counts_the_calendar_year():
 
 
 def test_warning_reason_names_both_triggers():
-    three = {
-        "v1": [99, 99],
-        "v2": [90, 90],
-        "v3": [80, 80],
-        "v4": [70, 70],
-        "v5": [60, 60],
-        "v6": [50, 50],
-        "v7": [1, 1],
-    }
-    results = Town().month("2024-01", LOW).month("2024-02", three).compute()
+    results = Town().month("2024-01", LOW).month("2024-02", LOW_TWICE).compute()
     warnings = results.actions[
         (results.actions["action"] == "warning") & (results.actions["village_id"] == "v7")
     ]

@@ -5,15 +5,32 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SETTINGS ?= pelicanconf.py
 
-.PHONY: install site test bench golden lint clean
+# The locks: every package at one version, each file checked against its sha256.
+# test.txt = runtime + test + dev extras + build tools; runtime.txt = what a deployment needs.
+LOCK := requirements/test.txt
+RUNTIME_LOCK := requirements/runtime.txt
+UV ?= $(BIN)/uv
+# uv ignores pip.conf and resolves against its default index (PyPI) for the platform CI runs
+# on; existing pins are kept unless UPGRADE=1 (`make lock UPGRADE=1` moves every package).
+COMPILE = $(UV) pip compile --quiet --no-config --generate-hashes \
+	--python-version 3.11 --python-platform x86_64-manylinux_2_28$(if $(UPGRADE), --upgrade)
+
+.PHONY: install lock site test bench golden lint clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Nothing unpinned is fetched: the lock brings pip and setuptools too, so flagboard itself
+# installs from the working tree with no dependencies and no isolated build environment.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Regenerate the locks after changing the dependencies in pyproject.toml or requirements/build.in.
+lock: $(STAMP)
+	$(COMPILE) pyproject.toml requirements/build.in --extra test --extra dev -o $(LOCK)
+	$(COMPILE) pyproject.toml requirements/build.in -c $(LOCK) -o $(RUNTIME_LOCK)
 
 site: $(STAMP)
 	$(BIN)/flagboard build --scores scores --out output --settings $(SETTINGS)

@@ -58,3 +58,4 @@ FLAGBOARD_SCORES = "scores"
 FLAGBOARD_NAV = [("rules", "规则"), ("about", "关于")]
 FLAGBOARD_SCREEN_SECONDS = 20
 FLAGBOARD_REPO_URL = ""
+FLAGBOARD_PUBLISH = False  # a local preview; publishconf.py sets True (no shallow clones)

@@ -12,6 +12,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
 
+# Building for publication: a shallow clone (incomplete history) fails the build instead of
+# only warning, as a local preview with pelicanconf.py does.
+FLAGBOARD_PUBLISH = True
 SITEURL = os.environ.get("FLAGBOARD_SITEURL", "https://flagboard.example.cn").rstrip("/")
 RELATIVE_URLS = False
 

@@ -200,7 +200,15 @@ def _serve(args) -> int:
     if code:
         return code
     gc.enable()  # a long-running server: the build's garbage should go
-    server = make_server(args.out, "127.0.0.1", args.port)
+    try:
+        server = make_server(args.out, "127.0.0.1", args.port)
+    except (OSError, OverflowError):  # taken, not this user's to use, or out of range
+        print(
+            f"无法在端口 {args.port} 启动预览：端口已被其他程序占用、无权使用或超出范围；"
+            "请用 --port 换一个端口，例如 --port 8001",
+            file=sys.stderr,
+        )
+        return 1
     print(f"预览地址:http://127.0.0.1:{args.port}/  (按 Ctrl+C 停止)")
     try:
         server.serve_forever()

@@ -3,12 +3,14 @@
 Pure: bytes in, change records out; `history` finds the versions in git. Cells are compared
 after the loader's own cleaning (`read_rows`), by village id (村名 mapped with the
 villages.csv of the same version) and category id (town.toml of the same version), so
-re-saving in another encoding or reordering rows is no change.
+re-saving in another encoding or reordering rows is no change. Text read from git (commit
+messages, author names) is decoded and cleaned here too (`decode_text`, `clean_text`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -21,6 +23,7 @@ _EVENTS_RE = re.compile(r"(?:^|/)(\d{4}-\d{2})\.events\.csv$")
 _ANNUAL_RE = re.compile(r"(?:^|/)(\d{4})-annual\.csv$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the csv module reads them
 _ROLES = {"period": "scores", "annual": "scores", "events": "events"}
+_HIDDEN = {"Cc", "Cf", "Cs"}  # control, format (bidi overrides, zero-width), lone surrogates
 
 
 # -- the scores folder's files ----------------------------------------------------------------------
@@ -43,6 +46,43 @@ def file_role(path: str) -> tuple[str | None, str | None]:
     """(period or year, "scores" | "events") of a period's or a year's own files."""
     kind, period = file_kind(path)
     return period, _ROLES.get(kind)
+
+
+# -- text from git --------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Bytes of a commit message or name: UTF-8, the encoding its commit declares, GB18030.
+
+    UTF-8 comes first: GBK bytes of Chinese text almost never read as UTF-8, but UTF-8 bytes
+    often read as GBK, and clerks' PCs write GBK with or without an `encoding` header.
+    """
+    for codec in ("utf-8", declared, "gb18030"):
+        if codec:
+            try:
+                return data.decode(codec)
+            except (LookupError, UnicodeError, ValueError):
+                continue
+    return data.decode("utf-8", "replace")
+
+
+def clean_text(text: str, lines: bool = True) -> str:
+    """`text` without control and format characters (NUL, ESC, bidi overrides, zero-width).
+
+    Line breaks (as "\\n") and tabs stay when `lines`; otherwise they become spaces.
+    Noncharacters such as U+FFFF go too: XML (feed.xml, sitemap.xml) does not allow them.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not lines:
+        text = text.replace("\n", " ").replace("\t", " ")
+    return "".join(c for c in text if c in "\n\t" or _shown(c))
+
+
+def _shown(char: str) -> bool:
+    code = ord(char)
+    if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        return False
+    return char.isprintable() or unicodedata.category(char) not in _HIDDEN
 
 
 # -- change records -------------------------------------------------------------------------------

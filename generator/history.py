@@ -19,7 +19,13 @@ The only module that imports git; `changes` compares two versions of a period's 
 - Each revision is compared with the names (villages.csv, town.toml) of its own commit. Lines
   present in both versions are skipped before parsing, which keeps a correction's cost to the
   lines it touched.
-- Outcomes: a corrected period's first published files against today's working tree.
+- Authors and messages are read from each commit object's own bytes: UTF-8, else the
+  encoding its header declares, else GB18030 (GBK written by an old client without a header);
+  control and format characters (NUL, ESC, bidi overrides) are removed.
+- Order is commit order (the log's, parents before children), never dates: a clerk's PC with
+  a wrong clock or a rewritten history can date a child before its parent.
+- Outcomes: a corrected period's first published files against today's working tree; another
+  period counts as changed only if it was published before the correction (see outcomes.py).
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ from .changes import (
     Names,
     RowChange,
     Sheet,
+    clean_text,
+    decode_text,
     event_changes,
     file_kind,
     file_role,
@@ -48,7 +56,7 @@ from .changes import (
     read_sheet,
     sheet_changes,
 )
-from .outcomes import OutcomeChange, Outcomes, PeriodOutcomes
+from .outcomes import OutcomeChange, Outcomes, PeriodOutcomes, Published
 
 __all__ = [
     "UNCOMMITTED",
@@ -72,7 +80,7 @@ __all__ = [
 
 UNCOMMITTED = "未提交"
 _ZERO = "0" * 40
-_FORMAT = "%x1e%H%x1f%P%x1f%cI%x1f%aI%x1f%an%x1f%B%x1f"
+_FORMAT = "%x1e%H%x1f%P%x1f%cI%x1f%aI%x1f"
 _STATUS = {
     "A": "added",
     "C": "added",
@@ -299,7 +307,7 @@ class _Reader:
         files = _follow(entries)
         periods = _Periods(self.store, entries, files).build()
         if outcomes:
-            periods = _with_outcomes(self.store, self._current_files(), periods)
+            periods = _with_outcomes(self.store, entries, self._current_files(), periods)
         shallow = self.repo.git.rev_parse("--is-shallow-repository").strip() == "true"
         note = (
             "历史不完整:这是浅克隆(shallow clone),只含最近的提交;"
@@ -329,15 +337,27 @@ class _Reader:
             "--full-history",
             "--date-order",
             "--reverse",
-            "--encoding=UTF-8",
             f"--format={_FORMAT}",
             "HEAD",
             "--",
             self.pathspec,
             stdout_as_string=False,
         )
-        entries = [_parse_record(r, self.prefix) for r in out.split(b"\x1e")[1:]]
-        return [e for e in entries if e.changes]
+        entries = []
+        for head, raw in _records(out):
+            changes = _parse_raw(raw, self.prefix)
+            if changes:
+                entries.append(self._entry(head.decode("ascii", "replace"), changes))
+        return entries
+
+    def _entry(self, head: str, changes: list[_Change]) -> _Entry:
+        """A data commit; its author and message come from the commit object's own bytes."""
+        full, parents, date, authored = head.split("\x1f")[:4]
+        author, message = commit_text(self.store.git.get_object_data(full)[3])
+        commit = Commit(
+            full, full[:7], date, authored, author, message, tuple(c.public() for c in changes)
+        )
+        return _Entry(commit, parents.split()[0] if parents.split() else None, changes)
 
     def _worktree(self) -> _Entry | None:
         out = self.repo.git.status(
@@ -409,16 +429,49 @@ class _Reader:
         }
 
 
-def _parse_record(record: bytes, prefix: str) -> _Entry:
-    head, _, raw = record.rpartition(b"\x1f")
-    full, parents, date, authored, author, message = head.decode("utf-8", "replace").split(
-        "\x1f", 5
-    )
-    changes = _parse_raw(raw.decode("utf-8", "replace").split("\0"), prefix)
-    commit = Commit(
-        full, full[:7], date, authored, author, message.strip(), tuple(c.public() for c in changes)
-    )
-    return _Entry(commit, parents.split()[0] if parents.split() else None, changes)
+def _records(out: bytes) -> list[tuple[bytes, list[str]]]:
+    """`git log -z --raw` output as (header, raw tokens) per commit.
+
+    Read token by token, each record's paths counted from its metadata, so no byte of a path
+    can be taken for the start of a commit. Messages are not in this output (see `commit_text`).
+    """
+    records: list[tuple[bytes, list[str]]] = []
+    items = iter(out.split(b"\0"))
+    for token in items:
+        meta = token.lstrip(b"\n")
+        if not meta.startswith(b":"):
+            if meta.startswith(b"\x1e"):
+                records.append((meta[1:], []))
+            continue
+        paths = [next(items, b"") for _ in range(_path_count(meta))]
+        if records:
+            records[-1][1].extend(t.decode("utf-8", "replace") for t in (meta, *paths))
+    return records
+
+
+def _path_count(meta: bytes) -> int:
+    """Paths after a raw record: two for a rename or copy against one parent, else one."""
+    parents = len(meta) - len(meta.lstrip(b":"))
+    letters = meta.split()[-1] if meta.split() else b""
+    return 2 if parents == 1 and letters[:1] in (b"R", b"C") else 1
+
+
+def commit_text(data: bytes) -> tuple[str, str]:
+    """(author name, message) of a raw commit object, decoded and cleaned.
+
+    Its `encoding` header is honoured when the bytes are not UTF-8; GBK bytes written without
+    a header (an old client, `git commit-tree`) read as GB18030. Control and format characters
+    (NUL, ESC, bidi overrides) are removed: they must not reach a page, the feed or a terminal.
+    """
+    headers, _, message = data.partition(b"\n\n")
+    author, declared = b"", None
+    for line in headers.split(b"\n"):
+        if line.startswith(b"author "):
+            author = line[len(b"author ") :].partition(b"<")[0].strip()
+        elif line.startswith(b"encoding "):
+            declared = line[len(b"encoding ") :].decode("ascii", "replace").strip()
+    name = clean_text(decode_text(author, declared), lines=False).strip()
+    return name, clean_text(decode_text(message, declared)).strip()
 
 
 def _parse_raw(tokens: list[str], prefix: str) -> list[_Change]:
@@ -653,13 +706,17 @@ class _Periods:
 
 
 def _with_outcomes(
-    store: _Store, current: dict[str, bytes], periods: dict[str, PeriodHistory]
+    store: _Store,
+    entries: list[_Entry],
+    current: dict[str, bytes],
+    periods: dict[str, PeriodHistory],
 ) -> dict[str, PeriodHistory]:
     """Each corrected period with what its corrections changed in the results.
 
-    The first published files are read from git here; recomputing the rules with them is pure
-    and split across cores by year, so the periods of one year share today's results.
+    The files each comparison needs are read from git here; recomputing the rules with them is
+    pure and split across cores by year, so the periods of one year share today's results.
     """
+    timeline = _Timeline(entries, periods)
     firsts = {
         key: first
         for key, history in periods.items()
@@ -667,13 +724,16 @@ def _with_outcomes(
         and history.path
         and (first := _first_files(store, history)) is not None
     }
+    seen = {key: timeline.published(store, periods[key], firsts[key], current) for key in firsts}
     years: dict[str, list[str]] = {}
     for key in firsts:
         years.setdefault(periods[key].period[:4], []).append(key)
     outcomes = Outcomes(current, window=outcome_rules.window)
 
     def compare(groups: list[list[str]]) -> list[list]:
-        return [[outcomes.changed_by(periods[k].period, firsts[k]) for k in g] for g in groups]
+        return [
+            [outcomes.changed_by(periods[k].period, firsts[k], seen[k]) for k in g] for g in groups
+        ]
 
     groups = list(years.values())
     done = forked.map_split(compare, groups, forked.cores())
@@ -688,8 +748,62 @@ def _with(history: PeriodHistory, found: PeriodOutcomes) -> PeriodHistory:
     return replace(history, outcome=found.outcome, later=found.later, outcome_note=found.note)
 
 
+class _Timeline:
+    """Commit order (the log's, parents before children; never dates) and first publications.
+
+    A year ("YYYY") was first published with the first of its files; the working tree's
+    uncommitted changes come after every commit.
+    """
+
+    def __init__(self, entries: list[_Entry], periods: dict[str, PeriodHistory]):
+        self.position = {e.commit.hash: i for i, e in enumerate(entries)}
+        self.first = {k: h.revisions[0].commit for k, h in periods.items() if h.revisions}
+        for key, commit in sorted(self.first.items(), key=lambda i: self.at(i[1]), reverse=True):
+            self.first[key[:4]] = commit  # the earliest one of the year is written last
+
+    def at(self, commit: Commit) -> int:
+        return self.position[commit.hash]
+
+    def published(
+        self, store: _Store, history: PeriodHistory, first: dict, current: dict[str, bytes]
+    ) -> Published:
+        """The other periods as `history`'s corrections found them (see `Published`)."""
+        fixes = [self.at(r.commit) for r in history.revisions[1:] if r.changed]
+        last = max(fixes, default=len(self.position))
+        now = {p: d for p, d in current.items() if file_role(p)[0] == history.period}
+        year = int(history.period[:4])
+        before = {}
+        for key, commit in self.first.items():
+            if key == history.period or abs(int(key[:4]) - year) > 1 or self.at(commit) >= last:
+                continue
+            files = _files_at(store, history, commit) or first
+            if files != now:
+                before[key] = files
+        after = {k for k, c in self.first.items() if self.at(c) >= last}
+        return Published(before, frozenset(after - {history.period}))
+
+
+def _scores_paths(history: PeriodHistory) -> list[str]:
+    """Every path the period's scores file had, newest first."""
+    paths = [
+        path
+        for revision in history.revisions
+        for f in revision.files
+        for path in (f.path, f.old_path)
+        if path and file_role(path) == (history.period, "scores")
+    ]
+    return list(dict.fromkeys(reversed(paths)))
+
+
+def _files_at(store: _Store, history: PeriodHistory, commit: Commit) -> dict[str, bytes] | None:
+    """The period's files in a commit, or None when it had none then."""
+    rev = "" if commit.uncommitted else commit.hash
+    path = next((p for p in _scores_paths(history) if store.at(rev, p)), None)
+    return _read_files(store, history, rev, path) if path else None
+
+
 def _first_files(store: _Store, history: PeriodHistory) -> dict[str, bytes] | None:
-    """The period's scores and events files as first published, under their current names."""
+    """The period's scores and events files as first published."""
     for revision in history.revisions:
         path = next(
             (
@@ -700,10 +814,13 @@ def _first_files(store: _Store, history: PeriodHistory) -> dict[str, bytes] | No
             None,
         )
         if path:
-            break
-    else:
-        return None
-    rev = "" if revision.commit.uncommitted else revision.commit.hash
+            rev = "" if revision.commit.uncommitted else revision.commit.hash
+            return _read_files(store, history, rev, path)
+    return None
+
+
+def _read_files(store: _Store, history: PeriodHistory, rev: str, path: str) -> dict[str, bytes]:
+    """A period's scores file at `path` in `rev` and its events file, under their current names."""
     files = {history.path: store.blob(store.at(rev, path))}
     events_blob = store.at(rev, _events_path(path))
     if events_blob:

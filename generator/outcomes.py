@@ -3,6 +3,12 @@
 Pure: files in, `OutcomeChange`s out; `history` reads the first published files from git.
 Only the period's own files are put back (all other files as now), so every difference is
 caused by that period's corrections, and later periods whose chains changed are found too.
+
+Another period's results count as changed by a correction only if that period had been
+published before it (`Published`, worked out by `history` in commit order, never by dates):
+each is compared against the corrected period's files as they stood when it was first
+published, and periods first published after the last correction are left out of the
+comparison, since they never stood beside the uncorrected files.
 """
 
 from __future__ import annotations
@@ -67,6 +73,19 @@ def window(files: Files, period: str) -> Files:
     return {p: d for p, d in files.items() if wanted(p)}
 
 
+@dataclass(frozen=True)
+class Published:
+    """The other periods as a corrected period's corrections found them.
+
+    `before`: each period ("YYYY-MM") or year ("YYYY") first published before the last
+    correction and not already showing it → the corrected period's files as they were then.
+    `after`: periods whose files were first published at or after the last correction.
+    """
+
+    before: dict[str, Files]
+    after: frozenset[str] = frozenset()
+
+
 class Outcomes:
     """Today's files against each corrected period's first published ones.
 
@@ -79,8 +98,14 @@ class Outcomes:
         self.window = window
         self.results: dict[str, tuple[Dataset, Results]] = {}
 
-    def changed_by(self, period: str, first: Files) -> PeriodOutcomes:
-        """What putting back `first` (the period's files as first published) changes."""
+    def changed_by(
+        self, period: str, first: Files, published: Published | None = None
+    ) -> PeriodOutcomes:
+        """What putting back `first` (the period's files as first published) changes.
+
+        With `published`, other periods' changes are only those of periods published before
+        the corrections, each against what it was published with (see `Published`).
+        """
         if first == _period_files(self.current, period):
             return PeriodOutcomes()  # corrected and corrected back: nothing changed
         then = {**_without(self.current, period), **first}
@@ -93,21 +118,44 @@ class Outcomes:
         except InvalidData:
             return PeriodOutcomes(note="首次发布的数据与现在的村名单或规则不一致,无法单独重算")
         changes = outcome_changes(before[1], after[1], _names(after[0]))
+        later = [c for c in changes if c.period != period]
+        if published is not None:
+            later = self._later(period, published)
         return PeriodOutcomes(
-            outcome=tuple(c for c in changes if c.period == period),
-            later=tuple(c for c in changes if c.period != period),
+            outcome=tuple(c for c in changes if c.period == period), later=tuple(later)
         )
 
+    def _later(self, period: str, published: Published) -> list[OutcomeChange]:
+        """Other periods' changes, each against the files it was first published with."""
+        now = {p: d for p, d in self.current.items() if file_role(p)[0] not in published.after}
+        groups: dict[str, tuple[Files, set[str]]] = {}
+        for other, files in published.before.items():
+            if other != period:
+                groups.setdefault(_files_key(files), (files, set()))[1].add(other)
+        found = []
+        for files, others in groups.values():
+            then = {**_without(now, period), **files}
+            try:
+                after = self._compute(self.window(now, period))
+                before = self._compute(self.window(then, period))
+            except InvalidData:
+                continue  # the note of the whole comparison already says why
+            changes = outcome_changes(before[1], after[1], _names(after[0]))
+            found += [c for c in changes if c.period in others]
+        return sorted(found, key=_order)
+
     def _compute(self, files: Files) -> tuple[Dataset, Results]:
-        key = hashlib.sha1(
-            b"\0".join(
-                p.encode() + b"\0" + hashlib.sha1(d).digest() for p, d in sorted(files.items())
-            )
-        ).hexdigest()
+        key = _files_key(files)
         if key not in self.results:
             data = load_files(files)
             self.results[key] = (data, compute(data))
         return self.results[key]
+
+
+def _files_key(files: Files) -> str:
+    return hashlib.sha1(
+        b"\0".join(p.encode() + b"\0" + hashlib.sha1(d).digest() for p, d in sorted(files.items()))
+    ).hexdigest()
 
 
 def _names(data: Dataset) -> Names:
@@ -136,8 +184,12 @@ def outcome_changes(before: Results, after: Results, names: Names) -> list[Outco
         *_money_changes(before.rewards, after.rewards, names),
         *_action_changes(before.actions, after.actions, names),
     ]
-    order = {"flag": 0, "money": 1, "action": 2}
-    return sorted(changes, key=lambda c: (c.period, order[c.kind], c.village_id, c.item or ""))
+    return sorted(changes, key=_order)
+
+
+def _order(change: OutcomeChange) -> tuple:
+    kinds = {"flag": 0, "money": 1, "action": 2}
+    return (change.period, kinds[change.kind], change.village_id, change.item or "")
 
 
 def _outer(before: pd.DataFrame, after: pd.DataFrame, keys: list[str], values: list[str]):

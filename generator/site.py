@@ -1,8 +1,10 @@
 """The Pelican plugin: results → pages, written with the theme's templates by Pelican's writer.
 
-This is the only module that imports pelican. `register()` connects two receivers: one adds
-the site's Jinja filters to every generator, the other hands Pelican the `ResultsPages`
-generator from the `get_generators` signal.
+This is the only module that imports pelican. `register()` connects four receivers: one
+refuses to build while the content folder holds a symbolic link or another non-regular file
+(before any reader runs), one passes every page and article of `content/` through the HTML
+allow-list of sanitize.py, one adds the site's Jinja filters to every generator, and one hands
+Pelican the `ResultsPages` generator from the `get_generators` signal.
 
 Settings it reads (see pelicanconf.py):
   FLAGBOARD_RESULTS       results.json: a path, or the document itself (a dict)
@@ -30,11 +32,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 from pelican import Pelican, signals
+from pelican.contents import Static
 from pelican.generators import Generator
 from pelican.log import FatalLogger, console
 from pelican.settings import read_settings
 
 from . import forked, labels, publish, sitehtml
+from .contentcheck import check_content
+from .sanitize import clean_html
 from .siteformat import latest, period_label, points, signed_yuan, yuan
 from .sitehistory import cell_fixes, correction_dates, history_pages, period_history
 from .sitepages import page_units
@@ -53,6 +58,8 @@ EPOCH = "1970-01-01T00:00:00+00:00"
 PAGES_PER_JOB = 30
 # The picture a shared link shows (theme/static/images/share.png, made by theme/share_image.py).
 SHARE_IMAGE = "images/share.png"
+# Links or other non-regular files in content/ listed by name when refusing to build.
+LISTED_UNSAFE = 20
 FILTERS = {
     "points": points,
     "yuan": yuan,
@@ -231,7 +238,38 @@ def get_generators(pelican) -> type[Generator]:
     return ResultsPages
 
 
+class UnsafeContent(Exception):
+    """The content folder holds a symbolic link or another file that is not a regular one."""
+
+    exitcode = 1  # plain `pelican` exits with it
+
+
+def refuse_unsafe_content(pelican) -> None:
+    """Stop before Pelican's readers open anything (they would follow a link)."""
+    problems = check_content(Path(pelican.settings["PATH"]))
+    if problems:
+        shown = [problem.text() for problem in problems[:LISTED_UNSAFE]]
+        if len(problems) > LISTED_UNSAFE:
+            shown.append(f"……另有 {len(problems) - LISTED_UNSAFE} 个")
+        total = f"共 {len(problems)} 个，请改正后重新生成。"
+        raise UnsafeContent("\n".join(["网站内容文件夹里有不能读取的文件：", *shown, total]))
+
+
+def sanitize_content(content) -> None:
+    """A page's or article's HTML through the allow-list, before Pelican caches `content`."""
+    if isinstance(content, Static) or not isinstance(getattr(content, "_content", None), str):
+        return
+    content._content = clean_html(content._content)
+    for key in content.settings["FORMATTED_FIELDS"]:
+        value = content.metadata.get(key)
+        if isinstance(value, str):
+            content.metadata[key] = clean_html(value)
+            setattr(content, "_summary" if key == "summary" else key.lower(), content.metadata[key])
+
+
 def register() -> None:
+    signals.initialized.connect(refuse_unsafe_content)
+    signals.content_object_init.connect(sanitize_content)
     signals.generator_init.connect(add_filters)
     signals.get_generators.connect(get_generators)
 

@@ -1,0 +1,81 @@
+"""The HTML allow-list for what `content/` renders, and `clean_html()`, which applies it with nh3.
+
+Markdown passes raw HTML through and attr_list adds any attribute (`{: onclick=… }`), so the
+pages and news the office writes are cleaned like untrusted input: only the tags Markdown
+with the `extra` extension produces, a few harmless attributes, and links that are http,
+https, mailto or relative. Everything else (scripts, event handlers, `javascript:`/`data:`
+URLs, frames, forms, styles) is dropped. Imports nh3 only; site.py hooks it into Pelican.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+TAGS = HEADINGS | {
+    "p", "br", "hr", "blockquote", "pre", "code", "div", "span",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "a", "img", "em", "strong", "del", "sup", "sub", "abbr",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"align", "style"},  # Markdown's column alignment: style="text-align: …"
+    "td": {"align", "style"},
+    "sup": {"id"},  # footnote references
+    "li": {"id"},  # footnotes
+    **{heading: {"id"} for heading in HEADINGS},
+}
+# Markdown's own footnote classes; the theme styles none, and no class of the theme's pages
+# (flags, tables) may be borrowed to make prose look like results.
+CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
+STYLE_PROPERTIES = {"text-align"}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Removed with everything inside them, rather than leaving their text behind.
+DROPPED_WITH_CONTENT = {
+    "script", "style", "template", "iframe", "object", "noscript", "noembed", "noframes",
+    "xmp", "textarea", "select", "svg", "math",
+}  # fmt: skip
+# An id names an anchor: letters, digits and - _ : . only (Markdown's `fn:1`, `fnref:1`).
+SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.\-]{0,79}")
+SAFE_ALIGN = {"left", "right", "center"}
+# Markdown writes a table column's alignment as style="text-align: center;"; nothing else.
+SAFE_STYLE = re.compile(r"\s*text-align\s*:\s*(left|right|center)\s*;?\s*", re.I)
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return value if SAFE_ID.fullmatch(value) else None
+    if attribute == "style":
+        match = SAFE_STYLE.fullmatch(value)
+        return f"text-align: {match[1].lower()}" if match else None
+    if attribute == "align":
+        return value if value.lower() in SAFE_ALIGN else None
+    if attribute == "start":
+        return value if value.isascii() and value.isdigit() and len(value) < 10 else None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=TAGS,
+    clean_content_tags=DROPPED_WITH_CONTENT,
+    attributes=ATTRIBUTES,
+    attribute_filter=_attribute_filter,
+    allowed_classes=CLASSES,
+    filter_style_properties=STYLE_PROPERTIES,
+    url_schemes=URL_SCHEMES,
+    strip_comments=True,
+    link_rel=None,  # no `target` is allowed, so a link cannot reach back to the page
+)
+
+
+def clean_html(html: str) -> str:
+    """`html` with everything outside the allow-list removed; safe to insert into a page."""
+    if not html:
+        return html
+    return _CLEANER.clean(html)

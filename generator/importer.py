@@ -12,16 +12,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine as calamine
-
 from . import labels
 from .cells import clean_cell, excel_column, read_rows
 from .load import Dataset, load_files
 from .model import Town, Village
 from .month import check_month, csv_bytes, period_path
-from .problems import InvalidData, Problem
+from .problems import InvalidData, Problem, quote
+from .workbook import read_grid
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # .xlsb: no bounded reader for it
 KEY_SYNONYMS = {
     labels.NAME_COLUMN: labels.NAME_COLUMN,
     "村名称": labels.NAME_COLUMN,
@@ -33,6 +32,7 @@ KEY_SYNONYMS = {
 SKIPPED_LABELS = {"合计", "总计", "小计", "平均", "平均分", "平均值", "满分"}  # not villages
 _NOTE_RE = re.compile(r"[((\[【][^((\[【]*[))\]】]$")  # "党建引领发展(20分)"
 _SPACE_RE = re.compile(r"\s+")
+DATE_TYPES = (dt.datetime, dt.date, dt.time, dt.timedelta)  # what calamine gives date cells
 _ROW_RE = re.compile(r"第(\d+)行")  # row numbers inside the loader's messages
 
 Merged = tuple[int, int, int, int]  # first row, first column, last row, last column (rows 1-based)
@@ -46,6 +46,7 @@ class Sheet:
     rows: list[tuple[int, list[str]]]
     merged: tuple[Merged, ...] = ()
     letters: bool = True  # False for CSV, whose empty columns the reader drops
+    dates: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → as shown
 
 
 @dataclass
@@ -108,7 +109,7 @@ def import_workbook(
         villages=len(canonical) - 1,
         categories=tuple(name for _, name in layout.categories),
         ignored=tuple(_column_name(table, i, text) for i, text in layout.ignored),
-        renamed=tuple(f"第{row}行「{was}」→「{now}」" for row, was, now in layout.renamed),
+        renamed=tuple(f"第{row}行「{quote(was)}」→「{now}」" for row, was, now in layout.renamed),
         data=data,
     )
 
@@ -162,7 +163,8 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
                     None,
                     None,
                     "unsupported_file",
-                    "只能导入 .xlsx、.xls、.ods 表格或 .csv 文件",
+                    "只能导入 .xlsx、.xls、.ods 表格或 .csv 文件;"
+                    "其他格式(如 .xlsb)请在 Excel/WPS 里另存为 .xlsx 后再导入",
                 )
             ]
         )
@@ -170,63 +172,14 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
 
 
 def _read_workbook(path: Path, sheet: str | None) -> Sheet:
-    try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
-        name = _sheet_name(workbook, sheet, path)
-        found = workbook.get_sheet_by_name(name)
-        values = found.to_python(skip_empty_area=False)
-        merged = tuple(_merged(found))
-    except InvalidData:
-        raise
-    except Exception as error:  # calamine raises several unrelated types for a bad file
-        raise InvalidData(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    "unreadable_workbook",
-                    f"无法读取这个表格({type(error).__name__}: {error}),"
-                    "请确认它是 Excel/WPS 表格,未加密,并已保存关闭",
-                )
-            ]
-        ) from error
-    rows = [(number, [cell_text(v) for v in row]) for number, row in enumerate(values, start=1)]
-    return Sheet(f"{path.name}「{name}」", rows, merged)
-
-
-def _sheet_name(workbook, sheet: str | None, path: Path) -> str:
-    names = workbook.sheet_names
-    if sheet is None:
-        visible = [
-            m.name
-            for m in workbook.sheets_metadata
-            if m.visible == calamine.SheetVisibleEnum.Visible
-            and m.typ == calamine.SheetTypeEnum.WorkSheet
-        ]
-        if visible:
-            return visible[0]
-    elif sheet in names:
-        return sheet
-    elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
-        return names[int(sheet) - 1]
-    listed = "、".join(f"「{n}」" for n in names) or "(无)"
-    raise InvalidData(
-        [
-            Problem(
-                path.name,
-                None,
-                None,
-                "unknown_sheet",
-                f"找不到工作表「{sheet or ''}」,这个文件的工作表有:{listed},请用 --sheet 指定",
-            )
-        ]
-    )
-
-
-def _merged(found) -> list[Merged]:
-    ranges = getattr(found, "merged_cell_ranges", None) or []
-    return [(r0 + 1, c0, r1 + 1, c1) for (r0, c0), (r1, c1) in ranges]
+    grid = read_grid(path, sheet)
+    rows, dates = [], {}
+    for number, values in enumerate(grid.values, start=1):
+        rows.append((number, [cell_text(v) for v in values]))
+        for column, value in enumerate(values):
+            if isinstance(value, DATE_TYPES):
+                dates[(number, column)] = rows[-1][1][column]
+    return Sheet(f"{path.name}「{quote(grid.name)}」", rows, grid.merged, dates=dates)
 
 
 def cell_text(value) -> str:
@@ -239,8 +192,10 @@ def cell_text(value) -> str:
         if value.is_integer():
             return str(int(value))
         return f"{value:.9f}".rstrip("0").rstrip(".")  # 88.10000000000001 → 88.1
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, DATE_TYPES):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
     return clean_cell(str(value))
 
 
@@ -312,7 +267,7 @@ def canonical_rows(
             continue
         canonical.append([_village_key(key, layout, row, villages), *scores])
         layout.rows[len(canonical)] = row
-    problems += _merged_scores(sheet, layout)
+    problems += _merged_scores(sheet, layout) + _date_cells(sheet, layout)
     return layout, canonical, problems
 
 
@@ -392,6 +347,26 @@ def _merged_scores(sheet: Sheet, layout: Layout) -> list[Problem]:
     return problems
 
 
+def _date_cells(sheet: Sheet, layout: Layout) -> list[Problem]:
+    """A score typed into a date-formatted cell reads as a date (85 → 1900-03-25): refuse it."""
+    if not sheet.dates:
+        return []
+    columns = [(layout.key_column, layout.key), *layout.categories]
+    return [
+        Problem(
+            sheet.label,
+            row,
+            name,
+            "date_cell",
+            f"单元格 {excel_column(column)}{row} 设成了日期格式,显示为 {quote(sheet.dates[row, column])},"
+            "不是分数;请把这一格的格式改为「常规」或「数值」,重新填写后再导入",
+        )
+        for row in sorted(layout.rows.values())
+        for column, name in columns
+        if (row, column) in sheet.dates
+    ]
+
+
 # -- validation against the whole scores folder -----------------------------------------
 
 
@@ -408,7 +383,9 @@ def _validate(
         data = load_files(files, prefix)
     except InvalidData as error:
         target = f"{prefix}/{relative}"
-        problems += [_on_sheet(p, sheet, layout) if p.file == target else p for p in error.problems]
+        dated = {(p.row, p.column) for p in problems if p.code == "date_cell"}
+        moved = [_on_sheet(p, sheet, layout) if p.file == target else p for p in error.problems]
+        problems += [p for p in moved if (p.row, p.column) not in dated]  # said once is enough
         data = None
     if problems:
         raise InvalidData(problems)
@@ -435,4 +412,5 @@ def _letters(sheet: Sheet, column: int) -> str:
 
 
 def _column_name(sheet: Sheet, column: int, text: str) -> str:
+    text = quote(text)
     return f"{excel_column(column)}「{text}」" if sheet.letters else f"「{text}」"

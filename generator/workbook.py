@@ -1,0 +1,515 @@
+"""Bounded reading of workbooks: a hostile file is refused before python-calamine reads it.
+
+calamine allocates a sheet as a dense grid from A1 to its farthest cell, and trusts the sizes
+in a zip's headers. So before it sees a file: the file's size, each zip member's declared and
+actual decompressed size, its compression ratio, and the farthest cell holding something are
+checked by streaming the XML (RULES.md §2.1 "Workbooks"). The same pass finds formula cells
+whose result was never saved. Imports: problems, python-calamine; never prints.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+import python_calamine as calamine
+
+from .cells import MAX_COLUMNS, MAX_DATA_ROWS, excel_column
+from .problems import InvalidData, Problem, quote
+
+MAX_ROWS = MAX_DATA_ROWS + 100  # data rows, plus a title and header above them
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the workbook file itself
+MAX_UNPACKED = 64 * 1024 * 1024  # all members of an .xlsx/.ods, decompressed
+MAX_RATIO = 100  # decompressed / compressed, for members over RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_MEMBERS = 2_000
+MAX_SHEETS = 1_000
+MAX_LISTED = 200  # formula cells listed one by one; the rest are counted
+_CHUNK = 256 * 1024
+_REF_RE = re.compile(r"([A-Za-z]{1,7})([0-9]{1,9})")
+_ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+
+Merged = tuple[int, int, int, int]  # first row, first column, last row, last column (rows 1-based)
+
+
+class _Refused(Exception):
+    """A bound was crossed; carries the Chinese reason."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One sheet's values as calamine returns them, row 1 first, column A first."""
+
+    name: str
+    values: list[list]
+    merged: tuple[Merged, ...]
+
+
+@dataclass
+class Extent:
+    """What one sheet's streamed XML held: its farthest cell, formulas without a saved result."""
+
+    far: tuple[int, int] | None = None  # (row, column) of the first cell beyond the bounds
+    uncached: list[tuple[int, int]] = field(default_factory=list)
+    uncached_count: int = 0
+
+    def reach(self, row: int, column: int) -> None:
+        """A cell holding something is at (row, column)."""
+        if self.far is None and (row > MAX_ROWS or column >= MAX_COLUMNS):
+            self.far = (row, column)
+
+    def missing_result(self, row: int, column: int) -> None:
+        self.uncached_count += 1
+        if len(self.uncached) < MAX_LISTED:
+            self.uncached.append((row, column))
+
+
+def read_grid(path: Path, sheet: str | None) -> Grid:
+    """The chosen sheet (default: the first visible one) of a workbook, within the bounds."""
+    try:
+        return _read_grid(path, sheet)
+    except _Refused as refused:
+        raise InvalidData([Problem(path.name, None, None, refused.code, refused.message)]) from None
+    except InvalidData:
+        raise
+    except Exception as error:  # calamine and zipfile raise several unrelated types
+        raise InvalidData([unreadable(path, error)]) from error
+
+
+def unreadable(path: Path, error: Exception) -> Problem:
+    return Problem(
+        path.name,
+        None,
+        None,
+        "unreadable_workbook",
+        f"无法读取这个表格({type(error).__name__}: {quote(str(error))}),"
+        "请确认它是 Excel/WPS 表格,未加密,并已保存关闭",
+    )
+
+
+def _read_grid(path: Path, sheet: str | None) -> Grid:
+    suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _Refused(
+            "workbook_too_large", f"表格文件有 {_mb(size)},超过上限 {_mb(MAX_FILE_BYTES)}"
+        )
+    extents: dict[str, Extent] = {}
+    if suffix in _ZIP_SUFFIXES:
+        check_archive(path)
+    if suffix == ".ods":  # calamine reads every table of an .ods when it opens it
+        extents = scan_ods(path)
+        _refuse_far(extents)
+    workbook = calamine.CalamineWorkbook.from_path(str(path))
+    name = sheet_name(workbook, sheet, path)
+    if suffix in (".xlsx", ".xlsm"):  # …and a sheet of an .xlsx when it is asked for
+        extents = {name: scan_xlsx_sheet(path, name)}
+        _refuse_far(extents)
+    _refuse_uncached(f"{path.name}「{quote(name)}」", extents.get(name, Extent()))
+    found = workbook.get_sheet_by_name(name)
+    end = found.end
+    if end is not None and (end[0] >= MAX_ROWS or end[1] >= MAX_COLUMNS):  # .xls, read at open
+        _refuse_far({name: Extent(far=(end[0] + 1, end[1]))})
+    values = found.to_python(skip_empty_area=False, nrows=MAX_ROWS)
+    return Grid(name, values, tuple(_merged(found)))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def sheet_name(workbook, sheet: str | None, path: Path) -> str:
+    """The sheet asked for by name or number, or the first visible worksheet."""
+    names = workbook.sheet_names
+    if sheet is None:
+        visible = [
+            m.name
+            for m in workbook.sheets_metadata
+            if m.visible == calamine.SheetVisibleEnum.Visible
+            and m.typ == calamine.SheetTypeEnum.WorkSheet
+        ]
+        if visible:
+            return visible[0]
+    elif sheet in names:
+        return sheet
+    elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
+        return names[int(sheet) - 1]
+    listed = "、".join(f"「{quote(n)}」" for n in names[:50]) or "(无)"
+    raise InvalidData(
+        [
+            Problem(
+                path.name,
+                None,
+                None,
+                "unknown_sheet",
+                f"找不到工作表「{quote(sheet or '')}」,这个文件的工作表有:{listed},"
+                "请用 --sheet 指定",
+            )
+        ]
+    )
+
+
+def _merged(found) -> list[Merged]:
+    ranges = getattr(found, "merged_cell_ranges", None) or []
+    return [(r0 + 1, c0, r1 + 1, c1) for (r0, c0), (r1, c1) in ranges]
+
+
+# -- refusals ---------------------------------------------------------------------------
+
+
+def _refuse_far(extents: dict[str, Extent]) -> None:
+    for name, extent in extents.items():
+        if extent.far is not None:
+            row, column = extent.far
+            raise _Refused(
+                "sheet_too_large",
+                f"工作表「{quote(name)}」的单元格 {excel_column(column)}{row} 有内容,"
+                f"超出了能导入的范围(最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列,"
+                f"即 A1:{excel_column(MAX_COLUMNS - 1)}{MAX_ROWS});"
+                "请删除评分表以外的内容,或把评分表复制到一个新表格里再导入",
+            )
+
+
+def _refuse_uncached(label: str, extent: Extent) -> None:
+    problems = [
+        Problem(
+            label,
+            row,
+            excel_column(column),
+            "formula_without_result",
+            f"单元格 {excel_column(column)}{row} 是公式,但表格里没有保存它的计算结果"
+            "(表格不是用 Excel/WPS 保存的);请用 Excel 或 WPS 打开这个表格,保存后再导入",
+        )
+        for row, column in extent.uncached
+    ]
+    more = extent.uncached_count - len(problems)
+    if more > 0:
+        problems.append(
+            Problem(
+                label,
+                None,
+                None,
+                "formula_without_result",
+                f"另有 {more} 个公式单元格也没有保存计算结果,未一一列出",
+                count=more,
+            )
+        )
+    if problems:
+        raise InvalidData(problems)
+
+
+# -- the zip container ------------------------------------------------------------------
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a zip whose members would decompress past the bounds, or whose headers lie."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise _Refused("workbook_too_large", f"表格里有 {len(members)} 个部件,不像评分表")
+        declared = sum(m.file_size for m in members)
+        if declared > MAX_UNPACKED:
+            raise _Refused("workbook_too_large", _unpacked_message(declared))
+        for member in members:
+            if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(
+                member.compress_size, 1
+            ):
+                raise _Refused("zip_bomb", _bomb_message(member))
+        with path.open("rb") as handle:
+            for member in members:
+                for _ in member_chunks(handle, member):
+                    pass
+
+
+def _unpacked_message(size: int) -> str:
+    return (
+        f"表格解压后有 {_mb(size)},超过上限 {_mb(MAX_UNPACKED)};"
+        "评分表用不到这么大,请把评分表复制到一个新表格里再导入"
+    )
+
+
+def _bomb_message(member: zipfile.ZipInfo) -> str:
+    return (
+        f"表格的部件「{quote(member.filename)}」压缩比异常({_mb(member.compress_size)} "
+        f"解压成 {_mb(member.file_size)}),像是恶意构造的文件,不予读取"
+    )
+
+
+def member_chunks(handle, member: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes, decompressed in bounded chunks; more than its header says is refused."""
+    if member.flag_bits & 0x1:
+        raise _Refused("encrypted_workbook", "表格已加密,请在 Excel/WPS 里取消密码保护后另存再导入")
+    handle.seek(member.header_offset)
+    local = handle.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header: {member.filename}")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    handle.seek(member.header_offset + 30 + name_length + extra_length)
+    if member.compress_type == zipfile.ZIP_STORED:
+        chunks = _stored(handle, member.compress_size)
+    elif member.compress_type == zipfile.ZIP_DEFLATED:
+        chunks = _inflated(handle, member.compress_size)
+    else:
+        raise zipfile.BadZipFile(f"compression method {member.compress_type}")
+    produced = 0
+    for chunk in chunks:
+        produced += len(chunk)
+        if produced > member.file_size:
+            raise _Refused("zip_bomb", _lying_message(member))
+        yield chunk
+    if produced != member.file_size:
+        raise zipfile.BadZipFile(f"{member.filename}: {produced} bytes, not {member.file_size}")
+
+
+def _lying_message(member: zipfile.ZipInfo) -> str:
+    return (
+        f"表格的部件「{quote(member.filename)}」解压后比文件头写的"
+        f"({member.file_size} 字节)更大,像是恶意构造的文件,不予读取"
+    )
+
+
+def _stored(handle, left: int) -> Iterator[bytes]:
+    while left > 0:
+        data = handle.read(min(_CHUNK, left))
+        if not data:
+            return
+        left -= len(data)
+        yield data
+
+
+def _inflated(handle, left: int) -> Iterator[bytes]:
+    inflater = zlib.decompressobj(-15)
+    while not inflater.eof:
+        data = inflater.unconsumed_tail
+        if not data:
+            data = handle.read(min(_CHUNK, left))
+            left -= len(data)
+            if not data:
+                raise zipfile.BadZipFile("truncated member")
+        yield inflater.decompress(data, _CHUNK)
+
+
+def _xml_events(path: Path, member_name: str) -> Iterator[tuple[str, ElementTree.Element]]:
+    """Start and end events of one member's XML, each element dropped once it has ended."""
+    with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
+        member = archive.getinfo(member_name)
+        parser = ElementTree.XMLPullParser(events=("start", "end"))
+        stack: list[ElementTree.Element] = []
+        for chunk in member_chunks(handle, member):
+            parser.feed(chunk)
+            yield from _drained(parser, stack)
+        parser.close()
+        yield from _drained(parser, stack)
+
+
+def _drained(parser, stack: list) -> Iterator[tuple[str, ElementTree.Element]]:
+    for event, element in parser.read_events():
+        if event == "start":
+            stack.append(element)
+            yield event, element
+            continue
+        yield event, element
+        stack.pop()
+        if stack:
+            stack[-1].remove(element)  # its only child: earlier ones were removed the same way
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _attribute(element: ElementTree.Element, name: str) -> str | None:
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+# -- .xlsx ------------------------------------------------------------------------------
+
+
+def scan_xlsx_sheet(path: Path, name: str) -> Extent:
+    """Stream the named sheet's XML: its farthest cell with content, formulas without result."""
+    member = _xlsx_sheet_member(path, name)
+    extent = Extent()
+    if member is None:
+        return extent
+    cursor = _XlsxCursor(extent)
+    for event, element in _xml_events(path, member):
+        cursor.handle(event, element)
+        if extent.far is not None:
+            break
+    return extent
+
+
+@dataclass
+class _XlsxCursor:
+    """Where the stream is in the sheet: cells without `r` follow the one before, as in Excel."""
+
+    extent: Extent
+    row: int = 0
+    column: int = -1
+    formula: bool = False
+    value: str | None = None
+    text_type: bool = False
+
+    def handle(self, event: str, element: ElementTree.Element) -> None:
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "row":
+                self.row = _number(element.get("r"), self.row + 1)
+                self.column = -1
+            elif tag == "c":
+                self._start_cell(element)
+        elif tag in ("f", "v", "is"):
+            self.formula |= tag == "f"
+            if tag == "v":
+                self.value = element.text or ""
+            elif tag == "is":
+                self.value = "is"
+        elif tag == "c":
+            if self.value or self.formula:
+                self.extent.reach(self.row, self.column)
+            if self.formula and (self.value is None or not (self.value or self.text_type)):
+                self.extent.missing_result(self.row, self.column)
+
+    def _start_cell(self, element: ElementTree.Element) -> None:
+        reference = element.get("r")
+        if reference:
+            self.row, self.column = cell_position(reference)
+        else:
+            self.column += 1
+        self.formula, self.value = False, None
+        self.text_type = element.get("t") == "str"  # an empty text result is a saved result
+
+
+def cell_position(reference: str) -> tuple[int, int]:
+    """'B7' → (7, 1); an unreadable reference is refused."""
+    match = _REF_RE.fullmatch(reference)
+    if not match:
+        raise _Refused("unreadable_workbook", f"表格里有无法识别的单元格位置「{quote(reference)}」")
+    letters, digits = match.groups()
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
+    return int(digits), column - 1
+
+
+def _number(text: str | None, default: int) -> int:
+    if text is None:
+        return default
+    if not text.isdigit() or len(text) > 9:
+        raise _Refused("unreadable_workbook", f"表格里有无法识别的行号「{quote(text)}」")
+    return int(text)
+
+
+def _xlsx_sheet_member(path: Path, name: str) -> str | None:
+    """The zip member holding the named sheet, through workbook.xml and its relationships."""
+    book = _relationship(
+        path, "_rels/.rels", lambda r: r.get("Type", "").endswith("/officeDocument")
+    )
+    book = book or "xl/workbook.xml"
+    wanted = _first(path, book, "sheet", lambda e: e.get("name") == name, MAX_SHEETS)
+    if wanted is None:
+        return None
+    rid = _attribute(wanted, "id")
+    folder, base = posixpath.split(book)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    return _relationship(path, rels, lambda r: r.get("Id") == rid, folder)
+
+
+def _relationship(path: Path, rels: str, wanted: Callable, folder: str = "") -> str | None:
+    found = _first(path, rels, "Relationship", wanted, MAX_MEMBERS)
+    if found is None:
+        return None
+    target = found.get("Target", "")
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def _first(path: Path, member: str, tag: str, wanted: Callable, limit: int):
+    """The first `tag` element of a member that `wanted` accepts (a copy of its attributes)."""
+    with zipfile.ZipFile(path) as archive:
+        if member not in archive.namelist():
+            return None
+    seen = 0
+    for event, element in _xml_events(path, member):
+        if event == "end" and _local(element.tag) == tag:
+            seen += 1
+            if seen > limit:
+                raise _Refused(
+                    "workbook_too_large", f"表格的「{quote(member)}」条目过多,不像评分表"
+                )
+            if wanted(element):
+                return ElementTree.Element(element.tag, dict(element.attrib))
+    return None
+
+
+# -- .ods -------------------------------------------------------------------------------
+
+
+def scan_ods(path: Path) -> dict[str, Extent]:
+    """Every table of content.xml (calamine reads them all at once), with repeats counted."""
+    cursor = _OdsCursor()
+    for event, element in _xml_events(path, "content.xml"):
+        cursor.handle(event, element)
+        if cursor.extent is not None and cursor.extent.far is not None:
+            break
+    return cursor.tables
+
+
+@dataclass
+class _OdsCursor:
+    """Rows and cells of OpenDocument tables, where one element may stand for many repeats."""
+
+    tables: dict[str, Extent] = field(default_factory=dict)
+    extent: Extent | None = None
+    row: int = 0
+    row_repeat: int = 1
+    column: int = 0
+    text: bool = False
+
+    def handle(self, event: str, element: ElementTree.Element) -> None:
+        tag = _local(element.tag)
+        if event == "start":
+            self._start(tag, element)
+        elif tag in ("table-cell", "covered-table-cell") and self.extent is not None:
+            self._end_cell(element)
+        elif tag == "table-row":
+            self.row += self.row_repeat
+        elif self.extent is not None and (element.text or "").strip():
+            self.text = True  # text:p, text:span … inside a cell
+
+    def _start(self, tag: str, element: ElementTree.Element) -> None:
+        if tag == "table":
+            if len(self.tables) >= MAX_SHEETS:
+                raise _Refused("workbook_too_large", "表格里的工作表过多,不像评分表")
+            self.extent = self.tables.setdefault(_attribute(element, "name") or "", Extent())
+            self.row = 0
+        elif tag == "table-row":
+            self.row_repeat = _number(_attribute(element, "number-rows-repeated"), 1)
+            self.column = 0
+        elif tag in ("table-cell", "covered-table-cell"):
+            self.text = False
+
+    def _end_cell(self, element: ElementTree.Element) -> None:
+        repeat = _number(_attribute(element, "number-columns-repeated"), 1)
+        typed = _attribute(element, "value-type") is not None
+        formula = _attribute(element, "formula") is not None
+        if typed or self.text or formula:
+            self.extent.reach(self.row + self.row_repeat, self.column + repeat - 1)
+        if formula and not typed and not self.text:
+            self.extent.missing_result(self.row + 1, self.column)
+        self.column += repeat

@@ -159,6 +159,8 @@ def _generate(
         try:
             run_pelican(settings_file.resolve(), overrides)
         except PelicanFailed as error:
+            if isinstance(error.__cause__, OSError):  # a full disk, say: said as the others are
+                raise error.__cause__ from error
             raise BuildFailed(f"网站生成失败:{error}") from error
     return data.summary()
 
@@ -469,7 +471,7 @@ def _io_problem(error: OSError, out: Path) -> str:
     reason = (
         _REASONS.get(error.errno) or f"系统错误 {errno.errorcode.get(error.errno, error.errno)}"
     )
-    where = f" {error.filename}" if error.filename else ""
+    where = f" {error.filename} " if error.filename else ""
     return (
         f"读写文件{where}时出错：{reason}。输出文件夹 {out} 保持原样；"
         "请检查磁盘空间和权限，或换一个 --out 文件夹"

@@ -9,14 +9,22 @@ with the functions below. Settings, all optional (plain Pelican builds without t
   FLAGBOARD_OUTCOMES      {period: {"outcome", "later", "note", "affected"}}
   FLAGBOARD_PERIOD_DATES  {period: ISO time of the commit that first published it}
   FLAGBOARD_HISTORY       {"available", "shallow", "note", "version", "commits"} for /history/
+
+Lists are in commit order, never sorted by date: a commit dated before one it follows (a clerk's
+PC with a wrong clock, a rewritten history) keeps its place and carries `clock_note`, so that
+a correction never reads as made before the publication it corrects. Text from git is shown
+without control or format characters (history.py removes them; paths and change lines are
+cleaned here as well).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .changes import clean_text
 from .siteformat import latest, period_label, period_url, year_url
 from .siteview import Page, SiteView
 
@@ -30,6 +38,7 @@ COMMITS_PER_PAGE = 40
 NOT_READ = "本次生成没有读取 Git 修订记录(用 flagboard build 生成网站时才会读取)。"
 STATUS_NAMES = {"added": "新增", "modified": "修改", "deleted": "删除", "renamed": "改名"}
 FILE_NAMES = {"town.toml": "评比设置", "villages.csv": "村名单"}
+CLOCK_NOTE = "提交时间早于此前的提交，可能是电脑时钟有误；此处按提交顺序排列。"
 
 
 # -- History → settings (what build.py passes to Pelican) --------------------------------------
@@ -46,7 +55,7 @@ def history_settings(history: History) -> dict:
     return settings | {
         "FLAGBOARD_DATA_VERSION": data_version(history.version),
         "FLAGBOARD_REVISIONS": {
-            p: [revision(r, cut) for r in h.revisions] for p, h in periods.items()
+            p: clock_notes([revision(r, cut) for r in h.revisions]) for p, h in periods.items()
         },
         "FLAGBOARD_OUTCOMES": outcomes(periods),
         "FLAGBOARD_PERIOD_DATES": {
@@ -107,7 +116,7 @@ def revision(rev: PeriodRevision, cut: str | None = None) -> dict:
         "label": revision_label(rev, cut),
         "first": rev.first,
         "changed": rev.changed,
-        "changes": [{"text": line} for line in rev.lines],
+        "changes": [{"text": clean_text(line, lines=False)} for line in rev.lines],
         "cells": [
             {"village_id": c.village_id, "category": c.category, "old": c.old, "new": c.new}
             for c in rev.cells
@@ -115,20 +124,35 @@ def revision(rev: PeriodRevision, cut: str | None = None) -> dict:
     }
 
 
+def clock_notes(items: list[dict]) -> list[dict]:
+    """Commits oldest first: each dated before one listed before it gets `clock_note`."""
+    seen = None
+    for item in items:
+        item["clock_note"] = None
+        if item.get("uncommitted") or not item.get("datetime"):
+            continue
+        when = datetime.fromisoformat(item["datetime"])
+        if seen is not None and when < seen:
+            item["clock_note"] = CLOCK_NOTE
+        seen = when if seen is None else max(seen, when)
+    return items
+
+
 def correction_dates(revisions: dict) -> dict[str, str]:
-    """Per period, the time of its latest committed correction (a change to what it shows)."""
+    """Per period, the time of its last committed correction (a change to what it shows).
+
+    Last in commit order; a correction dated before a revision it follows (a wrong clock)
+    counts at the latest time before it, so it never reads as made before the publication.
+    """
     found = {}
     for period, revs in revisions.items():
-        dates = [
-            r["datetime"]
-            for r in revs
-            if r.get("changed")
-            and not r.get("first")
-            and not r.get("uncommitted")
-            and r.get("datetime")
-        ]
-        if dates:
-            found[period] = latest(dates)
+        seen = None
+        for r in revs:
+            if r.get("uncommitted") or not r.get("datetime"):
+                continue
+            seen = latest([seen, r["datetime"]]) if seen else r["datetime"]
+            if r.get("changed") and not r.get("first"):
+                found[period] = seen
     return found
 
 
@@ -149,11 +173,14 @@ def outcomes(periods: dict[str, PeriodHistory]) -> dict[str, dict]:
     for period, history in periods.items():
         if history.outcome or history.later or history.outcome_note:
             entry = found[period]
-            entry["outcome"] = [c.text for c in history.outcome]
-            entry["later"] = [{"period": c.period, "text": c.text} for c in history.later]
+            entry["outcome"] = [clean_text(c.text, lines=False) for c in history.outcome]
+            entry["later"] = [
+                {"period": c.period, "text": clean_text(c.text, lines=False)} for c in history.later
+            ]
             entry["note"] = history.outcome_note
         for change in history.later:
-            found[change.period]["affected"].append({"period": period, "text": change.text})
+            text = clean_text(change.text, lines=False)
+            found[change.period]["affected"].append({"period": period, "text": text})
     return dict(sorted(found.items()))
 
 
@@ -165,27 +192,27 @@ def history_record(history: History) -> dict:
         for rev in h.revisions
         for f in rev.files
     }
+    oldest_first = [_listed_commit(c, periods) for c in reversed(history.commits)]
     return {
         "available": history.available,
         "shallow": history.shallow,
         "note": history.note,
         "version": data_version(history.version) if history.available else None,
-        "commits": [
-            _commit(c)
-            | {
-                "files": [
-                    {
-                        "status": f.status,
-                        "path": f.path,
-                        "old_path": f.old_path,
-                        "period": periods.get((c.hash, f.path)),
-                    }
-                    for f in c.files
-                ]
-            }
-            for c in history.commits
-        ],
+        "commits": clock_notes(oldest_first)[::-1],  # newest first
     }
+
+
+def _listed_commit(commit: Commit, periods: dict) -> dict:
+    files = [
+        {
+            "status": f.status,
+            "path": f.path,
+            "old_path": f.old_path,
+            "period": periods.get((commit.hash, f.path)),
+        }
+        for f in commit.files
+    ]
+    return _commit(commit) | {"files": files}
 
 
 # -- settings → template contexts (what site.py hands the templates) ---------------------------
@@ -294,8 +321,9 @@ def _file(view: SiteView, file: dict, revisions: dict) -> dict:
         kind = "事件表" if name.endswith(".events.csv") else "评分表"
         label = period_label(period) + ("年度评分表" if len(period) == 4 else kind)
     else:
-        label = FILE_NAMES.get(path, path)
+        label = FILE_NAMES.get(path, clean_text(path, lines=False))
     ref = _ref(view, period) if period else {"url": None}
     url = ref["url"] + "#revisions" if ref["url"] and revisions.get(period) else None
-    old = file.get("old_path")
+    old = clean_text(file["old_path"], lines=False) if file.get("old_path") else None
+    path = clean_text(path, lines=False)
     return {"status": file["status"], "label": label, "path": path, "old_path": old, "url": url}

@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 # One grid of five villages, two monthly categories, one optional; one red and one yellow flag
@@ -115,6 +116,34 @@ class DataRepo:
         self.git("add", "-A")
         self.git("commit", "-q", "-m", message, author=author, when=when)
         return self.git("rev-parse", "HEAD")
+
+    def raw_commit(
+        self, message: bytes, author: bytes, when: str, encoding: str | None = None
+    ) -> str:
+        """Commit the scores folder with a commit object written byte for byte, as an old
+        client or `git commit-tree` can: any bytes in the author and message, any header."""
+        self.git("add", "-A")
+        tree = self.git("write-tree").encode()
+        parent = self.git("rev-parse", "HEAD").encode() if self._has_head() else None
+        stamp = datetime.fromisoformat(when)
+        signature = author + b" <office@example.org> %d %s" % (
+            int(stamp.timestamp()),
+            stamp.strftime("%z").encode(),
+        )
+        lines = [b"tree " + tree, *([b"parent " + parent] if parent else [])]
+        lines += [b"author " + signature, b"committer " + signature]
+        lines += [b"encoding " + encoding.encode()] if encoding else []
+        data = b"\n".join(lines) + b"\n\n" + message
+        sha = self.git("hash-object", "-t", "commit", "-w", "--stdin", input=data)
+        self.git("update-ref", "HEAD", sha)
+        return sha
+
+    def _has_head(self) -> bool:
+        try:
+            self.git("rev-parse", "-q", "--verify", "HEAD")
+        except subprocess.CalledProcessError:
+            return False
+        return True
 
     def town(self, march: dict | None = None) -> DataRepo:
         self.write("town.toml", TOWN_TOML)

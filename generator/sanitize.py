@@ -45,6 +45,10 @@ DROPPED_WITH_CONTENT = {
 SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.\-]{0,79}")
 SAFE_ALIGN = {"left", "right", "center"}
 # Markdown writes a table column's alignment as style="text-align: center;"; nothing else.
+# A URL scheme as browsers read one: after leading controls and spaces (tabs and newlines are
+# removed first); a leading // or backslash names another host.
+C0_OR_SPACE = "".join(map(chr, range(0x21)))
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 SAFE_STYLE = re.compile(r"\s*text-align\s*:\s*(left|right|center)\s*;?\s*", re.I)
 
 
@@ -79,3 +83,10 @@ def clean_html(html: str) -> str:
     if not html:
         return html
     return _CLEANER.clean(html)
+
+
+def is_site_path(url: str) -> bool:
+    """True for a path on this site: no scheme (`javascript:`), no other host (`//host`).
+    Pelican turns `{filename}` links into the linked page's URL, which its metadata can set."""
+    url = re.sub(r"[\t\n\r]", "", url).lstrip(C0_OR_SPACE)
+    return not SCHEME.match(url) and not url.startswith(("//", "\\", "/\\"))

@@ -39,7 +39,7 @@ from pelican.settings import read_settings
 
 from . import forked, labels, publish, sitehtml
 from .contentcheck import check_content
-from .sanitize import clean_html
+from .sanitize import clean_html, is_site_path
 from .siteformat import latest, period_label, points, signed_yuan, yuan
 from .sitehistory import cell_fixes, correction_dates, history_pages, period_history
 from .sitepages import page_units
@@ -58,6 +58,7 @@ EPOCH = "1970-01-01T00:00:00+00:00"
 PAGES_PER_JOB = 30
 # The picture a shared link shows (theme/static/images/share.png, made by theme/share_image.py).
 SHARE_IMAGE = "images/share.png"
+log = logging.getLogger(__name__)
 # Links or other non-regular files in content/ listed by name when refusing to build.
 LISTED_UNSAFE = 20
 FILTERS = {
@@ -260,11 +261,24 @@ def sanitize_content(content) -> None:
     if isinstance(content, Static) or not isinstance(getattr(content, "_content", None), str):
         return
     content._content = clean_html(content._content)
+    _check_own_url(content)
     for key in content.settings["FORMATTED_FIELDS"]:
         value = content.metadata.get(key)
         if isinstance(value, str):
             content.metadata[key] = clean_html(value)
             setattr(content, "_summary" if key == "summary" else key.lower(), content.metadata[key])
+
+
+def _check_own_url(content) -> None:
+    """A page's URL (its `URL` or `Slug` metadata) must stay on this site: `{filename}` links
+    to it become that URL after cleaning. An error fails the build; the URL is defused anyway."""
+    if is_site_path(content.url):
+        return
+    log.error(
+        "%s：页面的地址（URL 或 Slug）不能以「协议:」或「//」开头，请改成本站内的路径，例如 news/abc/",
+        content.relative_source_path,
+    )
+    content.override_url = "#"
 
 
 def register() -> None:
@@ -301,7 +315,9 @@ def run_pelican(settings_file: Path, overrides: dict) -> None:
     try:
         Pelican(settings).run()
     except Exception as error:  # Pelican raises plain exceptions; we give one clear reason
-        raise PelicanFailed(str(error) or type(error).__name__) from error
+        # An error logged (ours in Chinese) raised "Warning or error encountered": show the log.
+        reason = ";".join(counter.messages) or str(error) or type(error).__name__
+        raise PelicanFailed(reason) from error
     finally:
         FatalLogger.fatal_lvl, console.quiet = previous, quiet
         root.removeHandler(counter)

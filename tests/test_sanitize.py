@@ -13,7 +13,8 @@ import pytest
 from _site_helpers import ROOT, build_site
 from towns import Town
 
-from generator.sanitize import ATTRIBUTES, TAGS, clean_html
+from generator.build import BuildFailed
+from generator.sanitize import ATTRIBUTES, TAGS, clean_html, is_site_path
 
 # The OWASP XSS Filter Evasion Cheat Sheet's vectors (cheatsheetseries.owasp.org), plus the
 # mutation-XSS and HTML5 ones that sanitisers are usually tested with.
@@ -358,3 +359,26 @@ def test_a_built_site_publishes_no_script_and_keeps_the_markdown(tmp_path: Path)
         if path.is_file() and path.suffix in {".html", ".xml"}:
             text = path.read_text(encoding="utf-8")
             assert "alert(" not in text and "onerror" not in text, path
+
+
+@pytest.mark.parametrize("setting", ["URL: javascript:alert(1)//", "Slug: JavaScript:alert(1)//"])
+def test_a_page_whose_own_address_is_a_script_fails_the_build(tmp_path: Path, setting: str):
+    """`{filename}` links become the linked page's URL after cleaning; its metadata sets it."""
+    scores = Town().month("2024-01", {"A1": 90, "A2": 80, "A3": 70}).write(tmp_path / "scores")
+    pages = tmp_path / "content" / "pages"
+    pages.mkdir(parents=True)
+    (pages / "evil.md").write_text(f"Title: 坏\n{setting}\nSave_as: evil.html\n\n正文。\n", "utf-8")
+    (pages / "link.md").write_text("Title: 链接\nSlug: link\n\n[去]({filename}evil.md)\n", "utf-8")
+    with pytest.raises(BuildFailed, match="pages/evil.md：页面的地址") as error:
+        build_site(scores, tmp_path / "out", content=tmp_path / "content")
+    assert "alert" not in str(error.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_site_path_check():
+    for url in ["news/a/", "rules/", "/a", "#x", "news/java:x/", "?a=b:c"]:
+        assert is_site_path(url), url
+    for url in ["javascript:x", "java\tscript:x", "\x01 JavaScript:x", "data:x", "//evil"]:
+        assert not is_site_path(url), url
+    for url in ["/\\evil", "\\\\evil", "\x0c//x", "https://example.com/"]:
+        assert not is_site_path(url), url

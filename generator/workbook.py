@@ -21,6 +21,7 @@ from xml.etree import ElementTree
 
 import python_calamine as calamine
 
+from . import biff
 from .cells import MAX_COLUMNS, MAX_DATA_ROWS, excel_column
 from .problems import InvalidData, Problem, quote
 
@@ -108,9 +109,11 @@ def _read_grid(path: Path, sheet: str | None) -> Grid:
     extents: dict[str, Extent] = {}
     if suffix in _ZIP_SUFFIXES:
         check_archive(path)
-    if suffix == ".ods":  # calamine reads every table of an .ods when it opens it
+    if suffix == ".ods":  # calamine reads every table of an .ods or .xls when it opens it
         extents = scan_ods(path)
         _refuse_far(extents)
+    elif suffix == ".xls":
+        _refuse_far({name: Extent(far=far) for name, far in xls_extents(path).items()})
     workbook = calamine.CalamineWorkbook.from_path(str(path))
     name = sheet_name(workbook, sheet, path)
     if suffix in (".xlsx", ".xlsm"):  # …and a sheet of an .xlsx when it is asked for
@@ -118,11 +121,24 @@ def _read_grid(path: Path, sheet: str | None) -> Grid:
         _refuse_far(extents)
     _refuse_uncached(f"{path.name}「{quote(name)}」", extents.get(name, Extent()))
     found = workbook.get_sheet_by_name(name)
-    end = found.end
-    if end is not None and (end[0] >= MAX_ROWS or end[1] >= MAX_COLUMNS):  # .xls, read at open
-        _refuse_far({name: Extent(far=(end[0] + 1, end[1]))})
     values = found.to_python(skip_empty_area=False, nrows=MAX_ROWS)
     return Grid(name, values, tuple(_merged(found)))
+
+
+def xls_extents(path: Path) -> dict[str, tuple[int, int]]:
+    """The sheets of an .xls whose farthest cell lies beyond the bounds, and that cell."""
+    try:
+        extents = biff.sheet_extents(path.read_bytes())
+    except (biff.NotBiff, struct.error, IndexError) as error:
+        raise _Refused(
+            "unreadable_workbook",
+            f"无法读取这个 .xls 表格({quote(str(error))}),请在 Excel/WPS 里另存为 .xlsx 后再导入",
+        ) from error
+    return {
+        name: (row, column)
+        for name, (row, column) in extents.items()
+        if row > MAX_ROWS or column >= MAX_COLUMNS
+    }
 
 
 def _mb(size: int) -> str:

@@ -21,6 +21,7 @@ from test_import import CANONICAL, SHEET, ods_file, third_party_workbook
 
 from generator.importer import import_workbook
 from generator.problems import InvalidData
+from generator.workbook import read_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -290,6 +291,7 @@ import json, resource, sys, time
 from pathlib import Path
 from generator.importer import import_workbook
 from generator.problems import InvalidData
+from generator.workbook import read_grid
 
 def peak_mb():  # VmHWM is this program's own; ru_maxrss keeps the parent's from before exec
     status = Path("/proc/self/status")
@@ -314,8 +316,12 @@ print(json.dumps({"codes": codes, "peak_mb": peak_mb(), "seconds": time.monotoni
         (lambda path: far_cell_workbook(path), "sheet_too_large"),
         (lambda path: zip_bomb(path, 300), "workbook_too_large"),
         (lambda path: lying_workbook(path, 60), "zip_bomb"),
+        (
+            lambda path: xls_file(path.with_suffix(".xls"), [(0, 0, 1), (65535, 255, 2)]),
+            "sheet_too_large",
+        ),
     ],
-    ids=["xfd1048576", "zip-bomb", "lying-header"],
+    ids=["xfd1048576", "zip-bomb", "lying-header", "xls-iv65536"],
 )
 def test_hostile_workbooks_are_refused_within_bounded_memory(tmp_path, scores, make, code):
     pytest.importorskip("resource")
@@ -331,6 +337,69 @@ def test_hostile_workbooks_are_refused_within_bounded_memory(tmp_path, scores, m
     result = json.loads(run.stdout)
     assert result["codes"] == [code]
     assert result["peak_mb"] < PEAK_MB, result
+
+
+def xls_file(path: Path, cells: list[tuple[int, int, float]]) -> Path:
+    """A BIFF8 .xls written byte by byte: one compound-file sector chain holding the Workbook
+    stream, a sheet 二月 with NUMBER records at (row, column), both from 0."""
+
+    def record(kind: int, body: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(body)) + body
+
+    name = "二月".encode("utf-16-le")
+    stream = record(0x0809, struct.pack("<HH12x", 0x0600, 0x0005))
+    sheet_at = len(stream) + 4 + 8 + len(name) + 4  # after BOUNDSHEET and EOF
+    stream += record(0x0085, struct.pack("<IBBBB", sheet_at, 0, 0, 2, 1) + name)
+    stream += record(0x000A, b"") + record(0x0809, struct.pack("<HH12x", 0x0600, 0x0010))
+    for row, column, value in cells:
+        stream += record(0x0203, struct.pack("<HHHd", row, column, 15, value))
+    stream += record(0x000A, b"")
+    stream += record(0x003C, b"\0" * (4096 - len(stream) - 4))  # CONTINUE padding: ≥ 4096
+    sectors = len(stream) // 512 + (len(stream) % 512 > 0)
+    fat = [0xFFFFFFFD, 0xFFFFFFFE, *range(3, 2 + sectors), 0xFFFFFFFE]
+    fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff")
+    header = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(16)
+    header += struct.pack("<HHHHH6xIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, 1, 1, 0, 4096)
+    header = header[:0x3C] + struct.pack("<IIII", 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    header += struct.pack("<I", 0) + b"\xff" * (512 - 0x4C - 4)
+
+    def entry(label: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = (label + "\0").encode("utf-16-le")
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB3I", len(raw), kind, 1, 0xFFFFFFFF, 0xFFFFFFFF, child)
+            + bytes(36)
+            + struct.pack("<II4x", start, size)
+        )
+
+    directory = entry("Root Entry", 5, 1, 0xFFFFFFFE, 0) + entry(
+        "Workbook", 2, 0xFFFFFFFF, 2, len(stream)
+    )
+    path.write_bytes(
+        header + fat_sector + directory.ljust(512, b"\0") + stream.ljust(sectors * 512, b"\0")
+    )
+    return path
+
+
+def test_xls_with_a_far_cell_is_refused_before_reading(tmp_path, scores):
+    """calamine reads an .xls whole when it opens it: A1 and IV65536 would take a gigabyte."""
+    source = xls_file(tmp_path / "远.xls", [(0, 0, 1.0), (65535, 255, 2.0)])
+    assert source.stat().st_size < 6_000
+    problems = refused(source, scores)
+    assert where_of(problems) == [("远.xls", None, None, "sheet_too_large")]
+    assert "工作表「二月」的单元格 IV65536 有内容" in problems[0].message
+
+
+def test_xls_within_the_bounds_is_read(tmp_path):
+    grid = read_grid(xls_file(tmp_path / "小.xls", [(0, 0, 1.0), (3, 2, 92.5)]), None)
+    assert (grid.name, grid.values[0][0], grid.values[3]) == ("二月", 1.0, ["", "", 92.5])
+
+
+def test_unreadable_xls_is_a_problem(tmp_path, scores):
+    (tmp_path / "坏.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600))
+    assert where_of(refused(tmp_path / "坏.xls", scores)) == [
+        ("坏.xls", None, None, "unreadable_workbook")
+    ]
 
 
 # -- a workbook saved by real office software -------------------------------------------

@@ -8,7 +8,12 @@ import io
 import re
 from dataclasses import dataclass
 
-from .problems import Problem
+from .problems import Problem, quote
+
+MAX_CSV_BYTES = 5 * 1024 * 1024  # RULES.md §2.1: larger files are one problem, not read
+MAX_DATA_ROWS = 20_000
+MAX_COLUMNS = 200
+_MAX_DIGITS = 9  # no score or 分值 within the limits has more; longer texts are out of range
 
 # Full-width digits, point, signs (as typed with a Chinese IME) read as ASCII.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋−", "0123456789.-+-")
@@ -28,7 +33,10 @@ class Table:
 
     def column_label(self, index: int) -> str:
         """The header text of a column, or its Excel letter when the header is empty."""
-        return self.header[index] or f"{excel_column(index)}列"
+        header = self.header[index]
+        if len(header) > 40:  # a column is named in every message about its cells
+            header = header[:40] + "…"
+        return header or f"{excel_column(index)}列"
 
 
 def excel_column(index: int) -> str:
@@ -47,6 +55,20 @@ def clean_cell(text: str) -> str:
 
 # Workbooks renamed to .csv: zip (.xlsx, .et, .ods) and OLE2 (.xls) signatures.
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def too_large(data: bytes, name: str, limit: int = MAX_CSV_BYTES) -> Problem | None:
+    """One problem for a file over `limit` bytes, which is then not read at all."""
+    if len(data) <= limit:
+        return None
+    return Problem(
+        name,
+        None,
+        None,
+        "file_too_large",
+        f"文件有 {len(data) / 1024 / 1024:.1f} MB,超过上限 {limit // 1024 // 1024 or 1} MB,"
+        "不予读取:请检查是否误存了别的文件或多余的内容",
+    )
 
 
 def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
@@ -108,27 +130,48 @@ _CSV_ERRORS = {
 
 def _parse_csv(text: str, name: str, strict: bool) -> tuple[list, Problem | None]:
     """Numbered records of cleaned cells; strict makes an unclosed quote an error instead of
-    a cell that swallows the rest of the file."""
+    a cell that swallows the rest of the file. Stops at the first record past the limits."""
     records = []
+    filled = 0  # non-empty records: the header and the data rows
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
         for number, record in enumerate(reader, start=1):
-            records.append((number, [clean_cell(cell) for cell in record]))
+            if len(record) > MAX_COLUMNS and any(c.strip() for c in record[MAX_COLUMNS:]):
+                return [], _over_limit(name, number, f"超过 {MAX_COLUMNS} 列")
+            cells = [clean_cell(cell) for cell in record[:MAX_COLUMNS]]
+            records.append((number, cells))
+            filled += any(cells)
+            if filled > MAX_DATA_ROWS + 1:
+                return [], _over_limit(name, number, f"数据超过 {MAX_DATA_ROWS} 行")
     except csv.Error as error:
         message = str(error)
         if strict and message.startswith(_LENIENT):
             return _parse_csv(text, name, strict=False)
         code, reason = next(
             (v for k, v in _CSV_ERRORS.items() if message.startswith(k)),
-            ("csv", f"CSV 格式有误({message})"),
+            ("csv", f"CSV 格式有误({quote(message)})"),
         )
         fix = ";请用 Excel 或 WPS 打开检查这一行,改好后重新另存为 CSV"
         return [], Problem(name, len(records) + 1, None, code, reason + fix)
     return records, None
 
 
+def _over_limit(name: str, row: int, what: str) -> Problem:
+    return Problem(
+        name,
+        row,
+        None,
+        "too_many_cells",
+        f"文件{what},超过上限(最多 {MAX_DATA_ROWS} 行数据、{MAX_COLUMNS} 列),不再往下读:"
+        "请检查是否误存了别的表格或多余的内容",
+    )
+
+
 def read_table(data: bytes, name: str) -> tuple[Table | None, list[Problem]]:
     """Decode and parse a CSV file; wholly empty rows and columns are dropped."""
+    problem = too_large(data, name)
+    if problem:
+        return None, [problem]
     text, problem = decode(data, name)
     if problem:
         return None, [problem]
@@ -168,7 +211,7 @@ class Number:
     """A parsed cell: hundredths of a point, or why it is not a number we accept."""
 
     hundredths: int | None
-    error: str | None = None  # "not_a_number" | "too_many_decimals"
+    error: str | None = None  # "not_a_number" | "too_many_decimals" | "too_large"
 
 
 @functools.lru_cache(maxsize=8192)  # a month's scores repeat a few hundred distinct texts
@@ -181,6 +224,9 @@ def parse_number(text: str) -> Number:
     fraction = fraction.rstrip("0")
     if len(fraction) > 2:
         return Number(None, "too_many_decimals")
+    whole = whole.lstrip("0") or "0"
+    if len(whole) > _MAX_DIGITS:  # int() of a long digit string is slow, and never in range
+        return Number(None, "too_large")
     value = int(whole) * 100 + int(fraction.ljust(2, "0"))
     return Number(-value if sign == "-" else value)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .model import RuleVersion, Town, Village
+from .problems import Problem
 
 SCORE_COLUMNS = ("village_id", "category", "cell")
 EVENT_COLUMNS = ("period", "village_id", "event", "category", "value", "note", "file", "row")
@@ -35,6 +36,7 @@ class Dataset:
     scores: pd.DataFrame  # period, village_id, category, cell (Int64 hundredths, <NA> = 未参评)
     events: pd.DataFrame  # period, village_id, event, category, value, note, file, row
     annual: pd.DataFrame  # year, village_id, category, cell
+    warnings: tuple[Problem, ...] = ()  # doubtful but valid input, shown to the office
 
     def village(self, village_id: str) -> Village:
         return next(v for v in self.villages if v.id == village_id)

@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 
 from . import labels
 from .cells import Table, parse_number, read_table
-from .model import Category, Town, Village
-from .problems import Problem
+from .model import Category, Town, Village, name_key
+from .problems import PER_FILE, Problem, more_problems, quote
+
+
+def unsafe_message(codes: list[str]) -> str:
+    return f"含有控制字符或看不见的字符({' '.join(codes[:5])}),请删除后重新输入"
 
 
 @dataclass
@@ -30,15 +34,37 @@ class FileChecker:
         self.town: Town | None = None
         self.villages: list[Village] = []
         self.by_id: dict[str, Village] = {}
-        self.by_name: dict[str, Village] = {}
+        self.by_name: dict[str, Village] = {}  # by name_key()
+        self.bad_keys: set[str] = set()  # ids and name keys of villages.csv rows with problems
+        self.listed: dict[str, int] = {}  # problems recorded, by file
+        self.unlisted: dict[str, int] = {}  # problems past PER_FILE, counted by file
 
     def name(self, relative: str) -> str:
         return f"{self.prefix}/{relative}"
 
     def problem(
-        self, relative: str, row: int | None, column: str | None, code: str, message: str
+        self,
+        relative: str,
+        row: int | None,
+        column: str | None,
+        code: str,
+        message: str,
+        severity: str = "error",
     ) -> None:
-        self.problems.append(Problem(self.name(relative), row, column, code, message))
+        """Record a problem; past PER_FILE of one file they are only counted (bounded memory)."""
+        name = self.name(relative)
+        listed = self.listed.get(name, 0)
+        if listed >= PER_FILE:
+            self.unlisted[name] = self.unlisted.get(name, 0) + 1
+            return
+        self.listed[name] = listed + 1
+        self.problems.append(Problem(name, row, column, code, message, severity))
+
+    def has_problems(self, relative: str) -> bool:
+        return self.name(relative) in self.listed
+
+    def all_problems(self) -> list[Problem]:
+        return self.problems + [more_problems(f, n) for f, n in sorted(self.unlisted.items())]
 
     # -- shared table reading ------------------------------------------------------
 
@@ -100,16 +126,19 @@ class FileChecker:
     def _find_village(
         self, relative: str, row: int, key: str, value: str, seen: dict[str, int]
     ) -> Village | None:
-        village = (self.by_name if key == labels.NAME_COLUMN else self.by_id).get(value)
+        lookup = name_key(value) if key == labels.NAME_COLUMN else value
+        village = (self.by_name if key == labels.NAME_COLUMN else self.by_id).get(lookup)
         if not value:
             self.problem(relative, row, key, "missing_village", f"{key}为空,请填写")
+        elif village is None and lookup in self.bad_keys:
+            pass  # its villages.csv row has a problem of its own
         elif village is None:
             self.problem(
                 relative,
                 row,
                 key,
                 "unknown_village",
-                f"「{value}」不在 villages.csv 中,请检查{key}是否写错,新村请先加入 villages.csv",
+                f"「{quote(value)}」不在 villages.csv 中,请检查{key}是否写错,新村请先加入 villages.csv",
             )
         elif village.id in seen:
             self.problem(
@@ -117,7 +146,7 @@ class FileChecker:
                 row,
                 key,
                 "duplicate_village",
-                f"「{value}」重复出现(第{seen[village.id]}行已有),请删除多余的一行",
+                f"「{quote(value)}」重复出现(第{seen[village.id]}行已有),请删除多余的一行",
             )
             return None
         else:
@@ -139,7 +168,7 @@ class FileChecker:
             elif header in labels.VILLAGE_COLUMNS[:3] and header != key:
                 pass  # an extra 编号/村名/网格 column helps the clerk; checked row by row
             elif category is None:
-                names = "、".join(c.name for c in self.town.categories)
+                names = "、".join(c.name for c in self.town.categories[:20])
                 what = "没有表头" if not header else "不是评比项目"
                 self.problem(
                     relative,
@@ -172,15 +201,15 @@ class FileChecker:
                         row,
                         header,
                         "grid_mismatch",
-                        f"「{value}」与 villages.csv 中该村的网格不一致,请核对",
+                        f"「{quote(value)}」与 villages.csv 中该村的网格不一致,请核对",
                     )
-            elif value != expected[header]:
+            elif _key(header, value) != _key(header, expected[header]):
                 self.problem(
                     relative,
                     row,
                     header,
                     "id_name_mismatch",
-                    f"「{value}」与 villages.csv 中该村的{header}「{expected[header]}」不一致,请核对",
+                    f"「{quote(value)}」与 villages.csv 中该村的{header}「{expected[header]}」不一致,请核对",
                 )
 
     def _score_cells(
@@ -209,18 +238,19 @@ class FileChecker:
         if number.error is None and 0 <= number.hundredths <= category.full_hundredths:
             return number.hundredths
         fix = f"请填写0到{_points(category.full_marks)}之间的分数"
+        shown = quote(text)
         if number.error == "not_a_number":
-            self.problem(relative, row, column, "not_a_number", f'"{text}" 不是数字,{fix}')
+            self.problem(relative, row, column, "not_a_number", f'"{shown}" 不是数字,{fix}')
         elif number.error == "too_many_decimals":
             self.problem(
                 relative,
                 row,
                 column,
                 "too_many_decimals",
-                f'"{text}" 超过两位小数,请四舍五入到两位小数',
+                f'"{shown}" 超过两位小数,请四舍五入到两位小数',
             )
         else:
-            self.problem(relative, row, column, "out_of_range", f'"{text}" 超出范围,{fix}')
+            self.problem(relative, row, column, "out_of_range", f'"{shown}" 超出范围,{fix}')
         return None
 
     def _missing_villages(self, relative: str, key: str, seen: dict, active, when: str) -> None:
@@ -234,6 +264,10 @@ class FileChecker:
                     "missing_village",
                     f"缺少「{label}」这一行:该村在 {when} 参加评比,请补上(未参评的项目留空)",
                 )
+
+
+def _key(header: str, value: str) -> str:
+    return name_key(value) if header == labels.NAME_COLUMN else value
 
 
 def _points(value: float) -> str:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from . import labels
-from .cells import Table, read_rows  # noqa: F401  (read_rows is part of the loading API)
+from .cells import MAX_CSV_BYTES, Table, read_rows  # noqa: F401  (read_rows: loading API)
 from .dataset import Dataset, PeriodFile, event_frame, score_frame
 from .eventfile import EventFileChecks
-from .filecheck import Layout
-from .model import MONTH_RE, VILLAGE_ID_RE, Village
-from .problems import InvalidData, Problem
+from .filecheck import Layout, unsafe_message
+from .model import MONTH_RE, VILLAGE_ID_RE, YEAR_RE, Village, name_key
+from .problems import InvalidData, Problem, errors_of, quote, unsafe_characters
 from .scorefile import ScoreFileChecks
 from .townfile import parse_town
+
+MAX_ID_CHARS = 64  # 编号 goes into URLs; the 12-digit division code fits with room
+MAX_NAME_CHARS = 100
 
 __all__ = ["Dataset", "PeriodFile", "load", "load_files", "read_rows"]
 
@@ -39,17 +44,62 @@ def load(scores_dir: Path) -> Dataset:
                 )
             ]
         )
-    files = {
-        path.relative_to(scores_dir).as_posix(): path.read_bytes()
-        for path in sorted(scores_dir.rglob("*"))
-        if path.is_file()
-    }
-    return load_files(files, prefix)
+    files, problems = read_folder(scores_dir, prefix)
+    return load_files(files, prefix, problems)
 
 
-def load_files(files: dict[str, bytes], prefix: str = "scores") -> Dataset:
+def read_folder(folder: Path, prefix: str) -> tuple[dict[str, bytes], list[Problem]]:
+    """The regular files of a folder by relative path, and a problem for anything else.
+
+    Symbolic links and other non-regular files are never opened (RULES.md §2.1); hidden
+    folders (a nested `.git`) are not entered; files the loader ignores are not read.
+    """
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for relative, entry in _walk(folder, ""):
+        mode = entry.stat(follow_symlinks=False).st_mode
+        if not stat.S_ISREG(mode):
+            problems.append(not_regular_file(f"{prefix}/{relative}", stat.S_ISLNK(mode)))
+        elif not _IGNORED_RE.search(relative):
+            files[relative] = _read_capped(entry.path)
+    return files, problems
+
+
+def _walk(folder: Path, relative: str):
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            path = f"{relative}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    yield from _walk(Path(entry.path), f"{path}/")
+            else:
+                yield path, entry
+
+
+def _read_capped(path: str) -> bytes:
+    """At most one byte past the CSV size limit: enough to refuse a huge file without reading it."""
+    with open(path, "rb") as handle:
+        return handle.read(MAX_CSV_BYTES + 1)
+
+
+def not_regular_file(name: str, link: bool) -> Problem:
+    what = "符号链接(快捷方式)" if link else "不是普通文件"
+    return Problem(
+        name,
+        None,
+        None,
+        "not_regular_file",
+        f"这是{what},为安全起见不予读取:请换成普通文件,或把它移出文件夹",
+    )
+
+
+def load_files(
+    files: dict[str, bytes], prefix: str = "scores", problems: list[Problem] | None = None
+) -> Dataset:
     """Validate in-memory files keyed by their path inside the scores folder."""
-    return _Loader(files, prefix).run()
+    loader = _Loader(files, prefix)
+    loader.problems += problems or []
+    return loader.run()
 
 
 class _Loader(ScoreFileChecks, EventFileChecks):
@@ -57,13 +107,17 @@ class _Loader(ScoreFileChecks, EventFileChecks):
         layout = self._layout()
         self._town()
         self._villages()
-        if self.town is None or self.problems:
-            raise InvalidData(self.problems)
+        if self.town is None:
+            raise InvalidData(self.all_problems())
+        # A bad villages.csv row does not hide the scores files' problems: they are checked
+        # against the good rows, and the bad rows' names are known (no "unknown village").
         scores, period_files = self._periods(layout)
+        self._same_as_before(scores, period_files)
         events = self._events(layout, scores, period_files)
         annual, annual_files = self._annuals(layout)
-        if self.problems:
-            raise InvalidData(self.problems)
+        problems = self.all_problems()
+        if errors_of(problems):
+            raise InvalidData(problems)
         return Dataset(
             prefix=self.prefix,
             town=self.town,
@@ -74,6 +128,7 @@ class _Loader(ScoreFileChecks, EventFileChecks):
             scores=score_frame(scores, "period"),
             events=event_frame(events),
             annual=score_frame(annual, "year"),
+            warnings=tuple(problems),
         )
 
     # -- layout ----------------------------------------------------------------
@@ -105,13 +160,15 @@ class _Loader(ScoreFileChecks, EventFileChecks):
             if not match:
                 continue
             key = "-".join(match.groups())
-            if pattern is not _ANNUAL_RE and not MONTH_RE.match(key):
+            if not (YEAR_RE if pattern is _ANNUAL_RE else MONTH_RE).match(key):
+                what = "年份" if pattern is _ANNUAL_RE else "月份"
                 self.problem(
                     relative,
                     None,
                     None,
                     "bad_file_name",
-                    f"文件名中的月份 {key} 不是有效月份,请命名为 YYYY-MM.csv,例如 2024-03.csv",
+                    f"文件名中的{what} {key} 不是 2000 至 2099 年间的有效{what},"
+                    "请命名为 YYYY-MM.csv,例如 2024-03.csv",
                 )
             elif folder != match.group(1):
                 self.problem(
@@ -170,7 +227,9 @@ class _Loader(ScoreFileChecks, EventFileChecks):
             if village:
                 self.villages.append(village)
                 self.by_id[village.id] = village
-                self.by_name[village.name] = village
+                self.by_name[name_key(village.name)] = village
+            else:  # the scores files may name it: not "unknown", only unchecked
+                self.bad_keys |= {values["编号"], name_key(values["村名"])} - {""}
 
     def _village(self, relative: str, row: int, values: dict[str, str]) -> Village | None:
         ok = True
@@ -181,26 +240,44 @@ class _Loader(ScoreFileChecks, EventFileChecks):
             self.problem(relative, row, column, code, message)
 
         village_id, name, grid_key = values["编号"], values["村名"], values["网格"]
-        if not VILLAGE_ID_RE.match(village_id):
+        if not VILLAGE_ID_RE.match(village_id) or len(village_id) > MAX_ID_CHARS:
             bad(
                 "编号",
                 "bad_id",
-                f"编号「{village_id}」无效,只能用英文字母、数字和 -(例如 330110101201)",
+                f"编号「{quote(village_id)}」无效,只能用英文字母、数字和 -,"
+                f"最多 {MAX_ID_CHARS} 个字符(例如 330110101201)",
             )
         elif village_id in self.by_id:
             bad("编号", "duplicate_id", f"编号 {village_id} 重复,每个村的编号必须不同")
         if not name:
             bad("村名", "missing_name", "村名不能为空")
-        elif name in self.by_name:
-            bad("村名", "duplicate_name", f"村名「{name}」重复,每个村的名称必须不同")
+        elif unsafe := unsafe_characters(name):
+            bad("村名", "unsafe_characters", unsafe_message(unsafe))
+        elif len(name) > MAX_NAME_CHARS:
+            bad("村名", "name_too_long", f"村名太长(最多 {MAX_NAME_CHARS} 个字),请检查")
+        elif name_key(name) in self.by_name:
+            other = self.by_name[name_key(name)].name
+            same = (
+                "" if other == name else f"(与「{quote(other)}」只差空格或全角/半角,算同一个名称)"
+            )
+            bad("村名", "duplicate_name", f"村名「{quote(name)}」重复{same},每个村的名称必须不同")
         grid = self.town.grid_by_key(grid_key) if self.town else None
         if self.town and grid is None:
-            known = "、".join(g.name for g in self.town.grids)
-            bad("网格", "unknown_grid", f"网格「{grid_key}」不在 town.toml 中,请填写:{known}")
+            known = "、".join(g.name for g in self.town.grids[:20])
+            more = " 等" if len(self.town.grids) > 20 else ""
+            bad(
+                "网格",
+                "unknown_grid",
+                f"网格「{quote(grid_key)}」不在 town.toml 中,请填写:{known}{more}",
+            )
         start, end = values.get("起始月份", ""), values.get("终止月份", "")
         for column, month in (("起始月份", start), ("终止月份", end)):
             if month and not MONTH_RE.match(month):
-                bad(column, "bad_month", f"「{month}」不是有效月份,请写成 YYYY-MM,例如 2024-03")
+                bad(
+                    column,
+                    "bad_month",
+                    f"「{quote(month)}」不是有效月份,请写成 YYYY-MM(2000-01 至 2099-12),例如 2024-03",
+                )
         if ok and start and end and start > end:
             bad("终止月份", "bad_month", f"终止月份 {end} 早于起始月份 {start},请检查")
         if not ok:

@@ -3,18 +3,45 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+import unicodedata
+from collections import Counter
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+from .problems import unsafe_characters
+
+# Periods run from 2000-01 to 2099-12 (RULES.md §2.1).
+MONTH_RE = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")
+YEAR_RE = re.compile(r"^20\d{2}$")
 VILLAGE_ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
+MAX_FULL_MARKS = 1000
+MAX_AMOUNT = 10_000_000  # 元, one tier
+MAX_FLAG_COUNT = 20_000  # red_count / yellow_count: no grid has more villages than a file rows
+MAX_GRIDS, MAX_CATEGORIES, MAX_RULES, MAX_TIERS = 500, 50, 100, 50
 
 Kind = Literal["monthly", "optional", "annual"]
+Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
 
 
 def is_month(text: str) -> bool:
     return bool(MONTH_RE.match(text))
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same name: equal after NFKC and without white space."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def check_clean(value: str) -> str:
+    """A validator: names may hold no control or invisible characters (RULES.md §2.1)."""
+    bad = unsafe_characters(value)
+    if bad:
+        raise ValueError(f"unsafe characters: {' '.join(bad)}")
+    return value
+
+
+CleanName = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class _Strict(BaseModel):
@@ -22,17 +49,28 @@ class _Strict(BaseModel):
 
 
 class Grid(_Strict):
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
-    name: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    name: CleanName
+
+    _clean = field_validator("name")(check_clean)
 
 
 class Category(_Strict):
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
-    name: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    name: CleanName
     kind: Kind = "monthly"
-    full_marks: float = Field(default=100, gt=0)
+    full_marks: float = Field(default=100, ge=1, le=MAX_FULL_MARKS, allow_inf_nan=False)
     from_: str | None = Field(default=None, alias="from")
     until: str | None = None
+
+    _clean = field_validator("name")(check_clean)
+
+    @field_validator("full_marks")
+    @classmethod
+    def _two_decimals(cls, value: float) -> float:
+        if round(value * 100) != value * 100:
+            raise ValueError("full_marks decimals")
+        return value
 
     @field_validator("from_", "until")
     @classmethod
@@ -59,10 +97,14 @@ class Category(_Strict):
 
 class RuleVersion(_Strict):
     from_: str = Field(alias="from")
-    red_count: int = Field(default=3, ge=0)
-    yellow_count: int = Field(default=3, ge=0)
-    reward_tiers: tuple[int, ...] = Field(default=(1000, 3000, 5000), min_length=1)
-    penalty_tiers: tuple[int, ...] = Field(default=(1000, 3000, 5000), min_length=1)
+    red_count: int = Field(default=3, ge=0, le=MAX_FLAG_COUNT)
+    yellow_count: int = Field(default=3, ge=0, le=MAX_FLAG_COUNT)
+    reward_tiers: tuple[Amount, ...] = Field(
+        default=(1000, 3000, 5000), min_length=1, max_length=MAX_TIERS
+    )
+    penalty_tiers: tuple[Amount, ...] = Field(
+        default=(1000, 3000, 5000), min_length=1, max_length=MAX_TIERS
+    )
 
     @field_validator("from_")
     @classmethod
@@ -88,31 +130,51 @@ DEFAULT_CATEGORIES = (
 class Town(_Strict):
     """town.toml, validated."""
 
-    town: str = Field(min_length=1)
-    grids: tuple[Grid, ...] = Field(min_length=1)
-    categories: tuple[Category, ...] = DEFAULT_CATEGORIES
-    rules: tuple[RuleVersion, ...] = Field(min_length=1)
+    town: CleanName
+    grids: tuple[Grid, ...] = Field(min_length=1, max_length=MAX_GRIDS)
+    categories: tuple[Category, ...] = Field(
+        default=DEFAULT_CATEGORIES, min_length=1, max_length=MAX_CATEGORIES
+    )
+    rules: tuple[RuleVersion, ...] = Field(min_length=1, max_length=MAX_RULES)
+
+    _clean = field_validator("town")(check_clean)
 
     @model_validator(mode="after")
     def _unique(self) -> Town:
         for label, values in (
             ("grids.id", [g.id for g in self.grids]),
-            ("grids.name", [g.name for g in self.grids]),
+            ("grids.name", [name_key(g.name) for g in self.grids]),
             ("categories.id", [c.id for c in self.categories]),
-            ("categories.name", [c.name for c in self.categories]),
+            ("categories.name", [name_key(c.name) for c in self.categories]),
             ("rules.from", [r.from_ for r in self.rules]),
         ):
-            dupes = sorted({v for v in values if values.count(v) > 1})
+            dupes = sorted(v for v, n in Counter(values).items() if n > 1)
             if dupes:
                 raise ValueError(f"duplicate {label}: {'、'.join(dupes)}")
         return self
 
     def grid_by_key(self, key: str) -> Grid | None:
         """A grid by its id or its name, as villages.csv may use either."""
-        return next((g for g in self.grids if key in (g.id, g.name)), None)
+        return self._grid_keys.get(key) or self._grid_keys.get(name_key(key))
 
     def category_by_name(self, name: str) -> Category | None:
-        return next((c for c in self.categories if c.name == name), None)
+        return self._category_keys.get(name_key(name))
+
+    @property
+    def _grid_keys(self) -> dict[str, Grid]:
+        found = self.__dict__.get("_grid_index")
+        if found is None:
+            found = {name_key(g.name): g for g in self.grids} | {g.id: g for g in self.grids}
+            self.__dict__["_grid_index"] = found
+        return found
+
+    @property
+    def _category_keys(self) -> dict[str, Category]:
+        found = self.__dict__.get("_category_index")
+        if found is None:
+            found = {name_key(c.name): c for c in self.categories}
+            self.__dict__["_category_index"] = found
+        return found
 
     def rule_for(self, month: str) -> RuleVersion | None:
         """The newest rule version whose `from` is not after `month`."""

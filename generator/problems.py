@@ -1,9 +1,20 @@
-"""The Problem record (one thing wrong in the office's files) and its renderings."""
+"""The Problem record (one thing wrong in the office's files) and its renderings.
+
+Data from the office's files reaches a terminal, a GitHub log and web pages through these
+records, so rendering makes invisible and control characters visible (`U+001B`), keeps what a
+message quotes short, and lists at most `PER_FILE` problems of one file.
+"""
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
+
+PER_FILE = 200  # problems listed per file; the rest are counted (RULES.md §2.1)
+QUOTE_CHARS = 40  # characters of a cell that a message quotes
+# Control, format (zero-width, bidi), private-use, surrogate, line and paragraph separators.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
 
 
 @dataclass(frozen=True, order=True)
@@ -15,53 +26,145 @@ class Problem:
     column: str | None
     code: str
     message: str
+    severity: str = "error"  # "error" refuses the data; "warning" is shown, exit status 0
+    count: int = 1  # how many problems the record stands for (more than 1: "N more not listed")
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def location(self) -> str:
-        where = self.file
+        where = visible(self.file)
         if self.row is not None:
             where += f" 第{self.row}行"
         if self.column:
-            where += f"「{self.column}」列"
+            where += f"「{visible(self.column)}」列"
         return where
 
     def text(self) -> str:
-        return f"{self.location()}: {self.message}"
+        label = "(提醒)" if self.is_warning else ""
+        return f"{self.location()}: {label}{visible(self.message)}"
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the file."""
-        props = f"file={_escape_property(self.file)}"
+        props = f"file={_escape_property(visible(self.file))}"
         if self.row is not None:
             props += f",line={self.row}"
-        title = "评比数据有误" + (f"「{self.column}」列" if self.column else "")
+        kind = "评比数据提醒" if self.is_warning else "评比数据有误"
+        title = kind + (f"「{visible(self.column)}」列" if self.column else "")
         props += f",title={_escape_property(title)}"
-        return f"::error {props}::{_escape_data(self.text())}"
+        command = "warning" if self.is_warning else "error"
+        return f"::{command} {props}::{_escape_data(self.text())}"
 
 
 class InvalidData(Exception):
-    """Raised by library code when the office's files have problems."""
+    """Raised by library code when the office's files have problems (errors, maybe warnings)."""
 
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problems")
         self.problems = sorted(problems, key=sort_key)
 
 
+def visible(text: str) -> str:
+    """`text` with control and invisible characters written as their codes (ESC → U+001B)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        f"<U+{ord(c):04X}>" if unicodedata.category(c) in UNSAFE_CATEGORIES else c for c in text
+    )
+
+
+def unsafe_characters(text: str) -> list[str]:
+    """The codes (`U+200B`) of characters that a name or note may not contain, in order."""
+    if text.isprintable():
+        return []
+    found = dict.fromkeys(
+        f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in UNSAFE_CATEGORIES
+    )
+    return list(found)
+
+
+def quote(text: str) -> str:
+    """A cell as a message quotes it: at most QUOTE_CHARS characters, invisible ones made visible."""
+    if len(text) > QUOTE_CHARS:
+        text = text[:QUOTE_CHARS] + f"…(共{len(text)}个字符)"
+    return visible(text)
+
+
 def sort_key(problem: Problem) -> tuple:
     return (problem.file, problem.row or 0, problem.column or "", problem.code)
 
 
+def errors_of(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.is_warning]
+
+
+def total(problems: list[Problem]) -> int:
+    return sum(p.count for p in problems)
+
+
+def limited(problems: list[Problem]) -> list[Problem]:
+    """At most PER_FILE problems of each file, then one that says how many more there are."""
+    kept: list[Problem] = []
+    counts: dict[str, int] = {}
+    for problem in sorted(problems, key=sort_key):
+        if problem.code == "more_problems":  # already counted where the problems were found
+            kept.append(problem)
+            continue
+        counts[problem.file] = counts.get(problem.file, 0) + 1
+        if counts[problem.file] <= PER_FILE:
+            kept.append(problem)
+    for file, count in counts.items():
+        if count > PER_FILE:
+            kept.append(more_problems(file, count - PER_FILE))
+    return sorted(kept, key=sort_key)
+
+
+def more_problems(file: str, count: int) -> Problem:
+    return Problem(
+        file,
+        None,
+        None,
+        "more_problems",
+        f"这个文件还有 {count} 个问题未列出(每个文件最多列出 {PER_FILE} 个),请先改正以上问题",
+        count=count,
+    )
+
+
 def render_text(problems: list[Problem]) -> str:
-    lines = [p.text() for p in sorted(problems, key=sort_key)]
-    lines.append(f"共发现 {len(problems)} 个问题,请改正后重新提交。")
+    shown = limited(problems)
+    lines = [p.text() for p in shown]
+    errors = total(errors_of(problems))
+    warnings = total(problems) - errors
+    if errors:
+        extra = f"(另有 {warnings} 条提醒)" if warnings else ""
+        lines.append(f"共发现 {errors} 个问题{extra},请改正后重新提交。")
+    elif warnings:
+        lines.append(f"共有 {warnings} 条提醒,请核对;数据可以使用。")
     return "\n".join(lines)
 
 
 def render_github(problems: list[Problem]) -> str:
-    return "\n".join(p.github() for p in sorted(problems, key=sort_key))
+    return "\n".join(p.github() for p in limited(problems))
 
 
 def render_json(problems: list[Problem]) -> str:
-    rows = [asdict(p) for p in sorted(problems, key=sort_key)]
-    return json.dumps({"ok": not rows, "problems": rows}, ensure_ascii=False, indent=2)
+    rows = [asdict(p) for p in limited(problems)]
+    ok = not errors_of(problems)
+    return json.dumps({"ok": ok, "problems": rows}, ensure_ascii=False, indent=2)
+
+
+def github_safe(text: str) -> str:
+    """Plain text for a GitHub Actions log: no line of it can be read as a workflow command."""
+    return "\n".join(_defuse(line) for line in text.split("\n"))
+
+
+def _defuse(line: str) -> str:
+    # The runner treats a line whose first non-blank characters are "::" as a command.
+    stripped = line.lstrip()
+    if stripped.startswith("::"):
+        return line[: len(line) - len(stripped)] + ":" + " " + stripped[1:]
+    return line
 
 
 def _escape_data(text: str) -> str:

@@ -8,6 +8,7 @@ from .cells import Table
 from .dataset import SCORE_COLUMNS, PeriodFile
 from .filecheck import FileChecker, Layout
 from .model import Category, Village
+from .problems import quote
 
 
 class ScoreFileChecks(FileChecker):
@@ -68,7 +69,7 @@ class ScoreFileChecks(FileChecker):
                     "missing_column",
                     f"缺少「{category.name}」列,每月必评项目都要有一列(未参评的村留空)",
                 )
-        seen = self._score_rows(
+        seen, scored = self._score_rows(
             relative,
             table,
             key,
@@ -79,7 +80,23 @@ class ScoreFileChecks(FileChecker):
             inactive=f"在 {month} 不在评比范围内(见 villages.csv 的起始/终止月份)",
         )
         self._missing_villages(relative, key, seen, lambda v: v.active_in(month), month)
+        self._blank(relative, table, scored, "error")
         return [c for _, c in columns]
+
+    def _blank(self, relative: str, table: Table, scored: int, severity: str) -> None:
+        """A file without a single score is a blank template committed by mistake: an error for
+        a month (it would publish a month without flags), a warning for a year's annual file."""
+        if scored or self.has_problems(relative):
+            return
+        self.problem(
+            relative,
+            table.header_row,
+            None,
+            "blank_period",
+            "这个文件里没有任何分数(像是误提交的空白表):请填好分数再提交;"
+            "如果本期确实不评比,请删除这个文件",
+            severity=severity,
+        )
 
     # -- annual -----------------------------------------------------------------------
 
@@ -124,7 +141,7 @@ class ScoreFileChecks(FileChecker):
                 "missing_column",
                 "年度评分文件至少要有一个年度评比项目列",
             )
-        self._score_rows(
+        _, scored = self._score_rows(
             relative,
             table,
             key,
@@ -134,6 +151,7 @@ class ScoreFileChecks(FileChecker):
             active=lambda v: v.active_in_year(year),
             inactive=f"在 {year} 年不在评比范围内",
         )
+        self._blank(relative, table, scored, "warning")
         return [c for _, c in columns]
 
     def _score_rows(
@@ -146,8 +164,9 @@ class ScoreFileChecks(FileChecker):
         when: str,
         active: Callable[[Village], bool],
         inactive: str,
-    ) -> dict[str, int]:
-        """Check each village row and append its cells to `frames`; return the villages seen."""
+    ) -> tuple[dict[str, int], int]:
+        """Check each village row and append its cells to `frames`; return the villages seen
+        and how many cells hold a score."""
         rows = {k: [] for k in SCORE_COLUMNS}
         seen: dict[str, int] = {}
         for row, cells in table.rows:
@@ -156,7 +175,11 @@ class ScoreFileChecks(FileChecker):
                 continue
             if not active(village):
                 self.problem(
-                    relative, row, key, "inactive_village", f"「{cells[0]}」{inactive},请删除这一行"
+                    relative,
+                    row,
+                    key,
+                    "inactive_village",
+                    f"「{quote(cells[0])}」{inactive},请删除这一行",
                 )
             self._check_identity(relative, table, row, cells, village)
             self._score_cells(relative, table, row, cells, columns, village, rows)
@@ -164,4 +187,32 @@ class ScoreFileChecks(FileChecker):
         frames[when_column] += [when] * len(rows["village_id"])
         for k in SCORE_COLUMNS:
             frames[k] += rows[k]
-        return seen
+        return seen, sum(cell is not None for cell in rows["cell"])
+
+    # -- across periods --------------------------------------------------------------------
+
+    def _same_as_before(self, frames: dict, period_files: dict[str, PeriodFile]) -> None:
+        """Warn when a period's scores all equal the previous period's (a copied file)."""
+        cells: dict[str, dict] = {}
+        for period, village, category, cell in zip(
+            frames["period"], frames["village_id"], frames["category"], frames["cell"], strict=True
+        ):
+            cells.setdefault(period, {})[village, category] = cell
+        previous = None
+        for period in sorted(period_files):
+            current = cells.get(period, {})
+            if (
+                previous
+                and current == cells.get(previous)
+                and any(v is not None for v in current.values())
+            ):
+                self.problem(
+                    period_files[period].relative,
+                    None,
+                    None,
+                    "same_as_previous",
+                    f"本期的分数与上一期 {previous} 完全相同:是否复制了上一期的文件却忘了改分数?"
+                    "请核对;如果确实相同,可以不理会这条提醒",
+                    severity="warning",
+                )
+            previous = period

@@ -7,9 +7,11 @@ import tomllib
 
 from pydantic import ValidationError
 
-from .cells import decode
+from .cells import decode, too_large
 from .model import Town
-from .problems import Problem
+from .problems import PER_FILE, Problem, more_problems, quote
+
+MAX_TOWN_BYTES = 1024 * 1024
 
 _FIELD_NAMES = {
     "town": "镇名 town",
@@ -34,8 +36,12 @@ _HINTS = {
     "too_short": "不能为空,至少要有一项",
     "literal_error": "只能是 monthly(每月)、optional(可选)或 annual(年度)",
     "string_pattern_mismatch": "只能用英文字母、数字、- 和 _",
-    "greater_than": "必须大于 0",
-    "greater_than_equal": "不能是负数",
+    "greater_than": "必须大于 {gt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "finite_number": "必须是有限的数字(不能是 inf 或 nan)",
+    "too_long": "太多了:最多 {max_length} 项",
+    "string_too_long": "太长了:最多 {max_length} 个字",
     "int_parsing": "必须是整数",
     "int_from_float": "必须是整数",
     "int_type": "必须是整数",
@@ -48,11 +54,16 @@ _HINTS = {
 
 
 def parse_town(data: bytes, name: str) -> tuple[Town | None, list[Problem]]:
+    problem = too_large(data, name, MAX_TOWN_BYTES)
+    if problem:
+        return None, [problem]
     text, problem = decode(data, name)
     if problem:
         return None, [problem]
     try:
         raw = tomllib.loads(text)
+    except RecursionError:
+        return None, [Problem(name, None, None, "bad_toml", "town.toml 的括号嵌套太深,请检查格式")]
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"line (\d+)", str(error))
         return None, [
@@ -67,15 +78,17 @@ def parse_town(data: bytes, name: str) -> tuple[Town | None, list[Problem]]:
     try:
         return Town.model_validate(raw), []
     except ValidationError as error:
-        items = error.errors()
-        # pydantic also flags a container whose element failed; report the element only.
-        locs = [tuple(item["loc"]) for item in items]
-        specific = [
-            item
-            for item, loc in zip(items, locs, strict=True)
-            if not any(other != loc and other[: len(loc)] == loc for other in locs)
-        ]
-        return None, [_problem(name, text, item) for item in specific]
+        return None, _problems(name, text, error.errors())
+
+
+def _problems(name: str, text: str, items: list[dict]) -> list[Problem]:
+    # pydantic also flags a container whose element failed; report the element only.
+    parents = {tuple(item["loc"])[:i] for item in items for i in range(len(item["loc"]))}
+    specific = [item for item in items if tuple(item["loc"]) not in parents]
+    found = [_problem(name, text, item) for item in specific[:PER_FILE]]
+    if len(specific) > PER_FILE:
+        found.append(more_problems(name, len(specific) - PER_FILE))
+    return found
 
 
 def _problem(name: str, text: str, item: dict) -> Problem:
@@ -87,14 +100,22 @@ def _problem(name: str, text: str, item: dict) -> Problem:
         message = '缺少规则版本 [[rules]](至少一个,写明 from = "YYYY-MM")'
     else:
         field = _FIELD_NAMES.get(str(loc[-1]), where) if loc else "town.toml"
-        hint = _HINTS.get(item["type"], f"不符合要求({item['msg']})")
-        message = f"{where}:{field} {hint}"
+        hint = _HINTS.get(item["type"], f"不符合要求({quote(item['msg'])})")
+        context = {
+            k: f"{v:g}" if isinstance(v, float) else v for k, v in item.get("ctx", {}).items()
+        }
+        message = f"{where}:{field} {hint.format(**context)}"
     return Problem(name, _line_of(text, loc), where, "bad_town", message)
 
 
 def _value_error(msg: str, where: str) -> str:
+    if "unsafe characters" in msg:
+        codes = msg.rsplit(":", 1)[1].strip()
+        return f"{where}:含有控制字符或看不见的字符({codes}),请删除后重新输入"
+    if "full_marks decimals" in msg:
+        return f"{where}:满分最多两位小数"
     if "month" in msg:
-        return f'{where}:月份必须写成 "YYYY-MM",例如 "2024-03"'
+        return f'{where}:月份必须写成 "YYYY-MM"(2000-01 至 2099-12),例如 "2024-03"'
     duplicate = re.search(r"duplicate (\S+): (.*)", msg)
     if duplicate:
         return f"{duplicate.group(1)} 有重复:{duplicate.group(2)},每一项必须不同"

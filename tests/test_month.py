@@ -69,10 +69,13 @@ def test_round_trip_filled_template_validates(tmp_path):
     assert len(data.events) == 1
 
 
-def test_empty_template_is_already_valid(tmp_path):
+def test_an_unfilled_template_is_refused_as_a_blank_month(tmp_path):
     scores = write_town(tmp_path)
     new_month(scores, "2024-03")
-    assert load(scores).periods == ("2024-03",)
+    with pytest.raises(InvalidData) as error:
+        load(scores)
+    # Its layout is right (no other problem); only its missing scores keep it from publishing.
+    assert codes(error) == [(f"{scores.as_posix()}/2024/2024-03.csv", 1, None, "blank_period")]
 
 
 def test_refuses_to_overwrite(tmp_path):

@@ -58,6 +58,8 @@ def towns(draw) -> Town:
         optional = rnd.random() < 0.3
         columns = ["甲项", "乙项", *(["可选项"] if optional else [])]
         scores = {v: [rnd.choice(SCORES) for _ in columns] for v in active}
+        if active and all(cell is None for row in scores.values() for cell in row):
+            scores[active[0]][0] = 50  # a file without any score is refused (RULES.md §2.1)
         town.month(month, scores, columns)
         for v in active:
             _events(town, rnd, month, v, dict(zip(columns, scores[v], strict=True)))

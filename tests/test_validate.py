@@ -324,7 +324,11 @@ def test_duplicate_id_and_name_and_bad_id():
         "编号,村名,网格\nv1,v1村,g1\nv1,v2村,g1\nv3,v1村,g1\nv 4,v4村,g1\n".encode()
     )
     found = problems(files)
+    # The scores file is checked too; its v2 and v4 are in no row of villages.csv. v3, whose
+    # row has a problem of its own, is not reported again as unknown.
     assert found == [
+        (f"scores/{MONTH}", 3, "编号", "unknown_village"),
+        (f"scores/{MONTH}", 5, "编号", "unknown_village"),
         ("scores/villages.csv", 3, "编号", "duplicate_id"),
         ("scores/villages.csv", 4, "村名", "duplicate_name"),
         ("scores/villages.csv", 5, "编号", "bad_id"),
@@ -337,6 +341,8 @@ def test_bad_village_months():
         "编号,村名,网格,起始月份,终止月份\nv1,v1村,g1,2024-3,\nv2,v2村,g1,2024-05,2024-01\n".encode()
     )
     assert problems(files) == [
+        (f"scores/{MONTH}", 4, "编号", "unknown_village"),  # v3 and v4 are not in villages.csv
+        (f"scores/{MONTH}", 5, "编号", "unknown_village"),
         ("scores/villages.csv", 2, "起始月份", "bad_month"),
         ("scores/villages.csv", 3, "终止月份", "bad_month"),
     ]

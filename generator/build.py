@@ -30,8 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import forked, publish
+from .contentcheck import check_content
 from .history import History, collect_history, repo_root_of
 from .load import load
+from .problems import InvalidData
 from .results import results_document
 from .rules import compute
 from .site import PelicanFailed, run_pelican
@@ -106,6 +108,7 @@ def _build(scores, out, settings_file, content, extra_settings, progress, warn) 
     try:
         out = target.resolve()
         settings = _read_settings(settings_file, extra_settings or {})
+        _check_content(settings_file, content, settings)
         _check_paths(out, scores, settings_file, content, settings)
         with _workspace(out) as work:
             site = work / "site"
@@ -139,6 +142,8 @@ def _generate(
         progress("1/3 校验评分数据……")
         data = load(scores)
         progress(f"    {data.summary()}")
+        for problem in data.warnings:
+            warn(f"提醒:{problem.text()}")
         progress("2/3 计算红黄旗、奖罚和处理措施……")
         results = compute(data)
         tables = stack.enter_context(forked.Background(publish.safe_tables, results))
@@ -209,6 +214,21 @@ def _read_settings(settings_file: Path, overrides: dict) -> dict:
             f"网站设置文件 {settings_file} 有错误，无法读取：{type(error).__name__}：{error}"
         ) from error
     return {key: value for key, value in values.items() if key.isupper()} | overrides
+
+
+def _check_content(settings_file: Path, content, settings: dict) -> None:
+    """A link or other non-regular file in the content folder stops the build before Pelican
+    reads anything; the folder is taken as given, so that a content folder which is itself a
+    link is caught too."""
+    folder = content if content is not None else settings.get("PATH")
+    if not isinstance(folder, str | os.PathLike) or not str(folder):
+        return
+    folder = Path(folder)
+    if not folder.is_absolute() and content is None:
+        folder = settings_file.parent / folder
+    problems = check_content(folder)
+    if problems:
+        raise InvalidData(problems)
 
 
 def _setting_folder(settings_file: Path, value) -> Path | None:

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from .problems import InvalidData, render_github, render_json, render_text
+from .problems import InvalidData, github_safe, render_github, render_json, render_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,13 +60,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_problems(problems, fmt: str) -> None:
+    """Errors (or warnings alone) as the format wants; GitHub's log sees no data as a command."""
     if fmt == "github":
         print(render_github(problems))
-        print(render_text(problems), file=sys.stderr)
+        print(github_safe(render_text(problems)), file=sys.stderr)
     elif fmt == "json":
         print(render_json(problems))
     else:
         print(render_text(problems), file=sys.stderr)
+
+
+def _say(args, line: str) -> None:
+    print(github_safe(line) if getattr(args, "format", "text") == "github" else line)
 
 
 def _scores_arg(parser: argparse.ArgumentParser) -> None:
@@ -95,9 +100,11 @@ def _validate(args) -> int:
 
     data = load(args.scores)
     if args.format == "json":
-        print(render_json([]))
-    else:
-        print(f"校验通过:{data.summary()}")
+        print(render_json(list(data.warnings)))
+        return 0
+    if data.warnings:
+        _print_problems(list(data.warnings), args.format)
+    _say(args, f"校验通过:{data.summary()}")
     return 0
 
 
@@ -118,6 +125,8 @@ def _compute(args) -> int:
 
     started = time.perf_counter()
     data = load(args.scores)
+    if data.warnings:
+        _print_problems(list(data.warnings), "text")
     results = compute(data)
     written = write_results(data, results, args.out)
     seconds = time.perf_counter() - started

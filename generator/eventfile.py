@@ -5,7 +5,11 @@ from __future__ import annotations
 from . import labels
 from .cells import parse_number
 from .dataset import PeriodFile
-from .filecheck import FileChecker, Layout
+from .filecheck import FileChecker, Layout, unsafe_message
+from .model import MAX_FULL_MARKS
+from .problems import quote, unsafe_characters
+
+MAX_NOTE_CHARS = 500
 
 
 class EventFileChecks(FileChecker):
@@ -69,7 +73,7 @@ class EventFileChecks(FileChecker):
                 row,
                 key,
                 "inactive_village",
-                f"「{record[key]}」在 {month} 不在评比范围内,不能登记事件",
+                f"「{quote(record[key])}」在 {month} 不在评比范围内,不能登记事件",
             )
         event = labels.EVENT_IDS.get(record["事件"])
         if event is None:
@@ -78,12 +82,11 @@ class EventFileChecks(FileChecker):
                 row,
                 "事件",
                 "bad_event_type",
-                f"「{record['事件']}」不是有效的事件,只能填:{'、'.join(labels.EVENT_IDS)}",
+                f"「{quote(record['事件'])}」不是有效的事件,只能填:{'、'.join(labels.EVENT_IDS)}",
             )
-        if not record["说明"]:
-            self.problem(relative, row, "说明", "missing_note", "说明不能为空,请写明事件的依据")
+        self._note(relative, row, record["说明"])
         category = self._event_category(relative, row, event, record["类别"], period)
-        value = self._event_value(relative, row, event, record["分值"])
+        value = self._event_value(relative, row, event, record["分值"], category)
         if len(self.problems) > problems_before:
             return
         if event in ("bonus", "deduction") and cells.get((month, village.id, category)) is None:
@@ -92,7 +95,7 @@ class EventFileChecks(FileChecker):
                 row,
                 "类别",
                 "adjust_empty_score",
-                f"「{record[key]}」的「{record['类别']}」没有分数(未参评),不能{record['事件']};"
+                f"「{quote(record[key])}」的「{record['类别']}」没有分数(未参评),不能{record['事件']};"
                 "请先填写分数或删除这条事件",
             )
             return
@@ -107,6 +110,20 @@ class EventFileChecks(FileChecker):
             ("row", row),
         ):
             out[name].append(item)
+
+    def _note(self, relative: str, row: int, note: str) -> None:
+        if not note:
+            self.problem(relative, row, "说明", "missing_note", "说明不能为空,请写明事件的依据")
+        elif unsafe := unsafe_characters(note):
+            self.problem(relative, row, "说明", "unsafe_characters", unsafe_message(unsafe))
+        elif len(note) > MAX_NOTE_CHARS:
+            self.problem(
+                relative,
+                row,
+                "说明",
+                "note_too_long",
+                f"说明有 {len(note)} 个字,太长了(最多 {MAX_NOTE_CHARS} 个字),请简写",
+            )
 
     def _event_category(
         self, relative: str, row: int, event: str | None, name: str, period: PeriodFile
@@ -138,13 +155,15 @@ class EventFileChecks(FileChecker):
                 row,
                 "类别",
                 "unknown_category",
-                f"「{name}」不是本月评分文件中的评比项目,请填写:{scored}",
+                f"「{quote(name)}」不是本月评分文件中的评比项目,请填写:{scored}",
             )
         else:
             return category.id
         return None
 
-    def _event_value(self, relative: str, row: int, event: str | None, text: str) -> int | None:
+    def _event_value(
+        self, relative: str, row: int, event: str | None, text: str, category: str | None
+    ) -> int | None:
         if event in ("meeting", "veto"):
             if text:
                 self.problem(
@@ -172,16 +191,34 @@ class EventFileChecks(FileChecker):
                 row,
                 "分值",
                 "too_many_decimals",
-                f'"{text}" 超过两位小数,请四舍五入到两位小数',
+                f'"{quote(text)}" 超过两位小数,请四舍五入到两位小数',
             )
-        elif number.error or number.hundredths <= 0:
+        elif number.error == "not_a_number" or (number.error is None and number.hundredths <= 0):
             self.problem(
                 relative,
                 row,
                 "分值",
                 "bad_value",
-                f'"{text}" 不是大于0的数,请填写要{labels.EVENT_NAMES[event]}的分数(如 2 或 0.5)',
+                f'"{quote(text)}" 不是大于0的数,请填写要{labels.EVENT_NAMES[event]}的分数(如 2 或 0.5)',
+            )
+        elif self._over_full_marks(number, category):
+            full = self.town.category_by_id(category).full_marks
+            self.problem(
+                relative,
+                row,
+                "分值",
+                "value_over_full_marks",
+                f'"{quote(text)}" 超过该项目的满分 {full:g} 分,{labels.EVENT_NAMES[event]}'
+                "不能超过满分,请核对",
             )
         else:
             return number.hundredths
         return None
+
+    def _over_full_marks(self, number, category: str | None) -> bool:
+        """分值 is at most the category's full marks; without a known category, at most 1000."""
+        if number.error == "too_large":
+            return True
+        found = self.town.category_by_id(category) if category else None
+        limit = found.full_hundredths if found else MAX_FULL_MARKS * 100
+        return number.hundredths > limit

@@ -160,6 +160,9 @@ class Town(_Strict):
     def category_by_name(self, name: str) -> Category | None:
         return self._category_keys.get(name_key(name))
 
+    def category_by_id(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
     @property
     def _grid_keys(self) -> dict[str, Grid]:
         found = self.__dict__.get("_grid_index")

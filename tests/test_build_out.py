@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import fcntl
 import os
 import shutil
 import signal
@@ -383,6 +384,21 @@ def start_build_and_wait_for_its_folder(scores: Path, out: Path) -> tuple[subpro
     pytest.fail("the build never showed its temporary folder")
 
 
+def wait_until_unlocked(folder: Path) -> None:
+    """A killed build's forked children share its lock and die a moment after it: wait for them."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        fd = os.open(folder / BUILD_MARK, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            time.sleep(0.01)
+        finally:
+            os.close(fd)
+    pytest.fail(f"{folder} stayed locked after its build was killed")
+
+
 def test_a_killed_builds_folder_is_removed_by_the_next_build_but_a_running_ones_is_not(
     scores, tmp_path
 ):
@@ -393,6 +409,7 @@ def test_a_killed_builds_folder_is_removed_by_the_next_build_but_a_running_ones_
         killed, killed_folder = start_build_and_wait_for_its_folder(scores, out)
         os.killpg(killed.pid, signal.SIGKILL)
         killed.wait(timeout=30)
+        wait_until_unlocked(killed_folder)
         assert killed_folder.is_dir() and running_folder.is_dir()  # killed: nobody cleaned up
         stranger = tmp_path / f".{out.name}-building-mine"
         stranger.mkdir()
@@ -404,6 +421,7 @@ def test_a_killed_builds_folder_is_removed_by_the_next_build_but_a_running_ones_
     finally:
         os.killpg(running.pid, signal.SIGKILL)
         running.wait(timeout=30)
+    wait_until_unlocked(running_folder)
     build_site(scores, out)
     assert temp_folders(out) == [stranger]
     assert (out / "index.html").is_file() and (out / SITE_MARK).is_file()

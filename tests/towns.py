@@ -86,8 +86,9 @@ class Town:
         lines = ['town = "测试镇"']
         for grid in self.grids:
             lines += ["[[grids]]", f'id = "{grid}"', f'name = "{grid}网格"']
-        for cid, name, kind in self.categories:
+        for cid, name, kind, *full_marks in self.categories:
             lines += ["[[categories]]", f'id = "{cid}"', f'name = "{name}"', f'kind = "{kind}"']
+            lines += [f"full_marks = {value}" for value in full_marks]
         for rule in self.rules:
             lines.append("[[rules]]")
             lines += [f"{k} = {_toml(v)}" for k, v in rule.items()]

@@ -4,9 +4,9 @@ publishing from a shallow clone. Real towns, real builds, real processes and rea
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import multiprocessing
-import fcntl
 import os
 import shutil
 import signal

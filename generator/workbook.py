@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 import python_calamine as calamine
 
@@ -28,6 +29,7 @@ from .problems import InvalidData, Problem, quote
 MAX_ROWS = MAX_DATA_ROWS + 100  # data rows, plus a title and header above them
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the workbook file itself
 MAX_UNPACKED = 64 * 1024 * 1024  # all members of an .xlsx/.ods, decompressed
+MAX_PARSED = 16 * 1024 * 1024  # its XML parts: what is parsed, in about 3 s at worst
 MAX_RATIO = 100  # decompressed / compressed, for members over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 2_000
@@ -36,6 +38,7 @@ MAX_LISTED = 200  # formula cells listed one by one; the rest are counted
 _CHUNK = 256 * 1024
 _REF_RE = re.compile(r"([A-Za-z]{1,7})([0-9]{1,9})")
 _ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+_PARSED_SUFFIXES = (".xml", ".rels", "mimetype")
 
 Merged = tuple[int, int, int, int]  # first row, first column, last row, last column (rows 1-based)
 
@@ -229,28 +232,33 @@ def _refuse_uncached(label: str, extent: Extent) -> None:
 
 
 def check_archive(path: Path) -> None:
-    """Refuse a zip whose members would decompress past the bounds, or whose headers lie."""
+    """Refuse a zip whose members would decompress past the bounds, or whose headers lie.
+
+    The parts that calamine and this module parse (XML) are decompressed here once, to check
+    that none holds more than its header says; others (pictures) are never decompressed."""
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise _Refused("workbook_too_large", f"表格里有 {len(members)} 个部件,不像评分表")
-        declared = sum(m.file_size for m in members)
-        if declared > MAX_UNPACKED:
-            raise _Refused("workbook_too_large", _unpacked_message(declared))
-        for member in members:
-            if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(
-                member.compress_size, 1
-            ):
-                raise _Refused("zip_bomb", _bomb_message(member))
-        with path.open("rb") as handle:
-            for member in members:
-                for _ in member_chunks(handle, member):
-                    pass
+    if len(members) > MAX_MEMBERS:
+        raise _Refused("workbook_too_large", f"表格里有 {len(members)} 个部件,不像评分表")
+    parsed = [m for m in members if m.filename.lower().endswith(_PARSED_SUFFIXES)]
+    for chosen, limit in ((members, MAX_UNPACKED), (parsed, MAX_PARSED)):
+        declared = sum(m.file_size for m in chosen)
+        if declared > limit:
+            raise _Refused("workbook_too_large", _unpacked_message(declared, limit))
+    for member in members:
+        if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise _Refused("zip_bomb", _bomb_message(member))
+    with path.open("rb") as handle:
+        for member in parsed:
+            for _ in member_chunks(handle, member):
+                pass
 
 
-def _unpacked_message(size: int) -> str:
+def _unpacked_message(size: int, limit: int) -> str:
     return (
-        f"表格解压后有 {_mb(size)},超过上限 {_mb(MAX_UNPACKED)};"
+        f"表格解压后有 {_mb(size)},超过上限 {_mb(limit)};"
         "评分表用不到这么大,请把评分表复制到一个新表格里再导入"
     )
 
@@ -359,13 +367,8 @@ def scan_xlsx_sheet(path: Path, name: str) -> Extent:
     """Stream the named sheet's XML: its farthest cell with content, formulas without result."""
     member = _xlsx_sheet_member(path, name)
     extent = Extent()
-    if member is None:
-        return extent
-    cursor = _XlsxCursor(extent)
-    for event, element in _xml_events(path, member):
-        cursor.handle(event, element)
-        if extent.far is not None:
-            break
+    if member is not None:
+        _expat_scan(path, member, _XlsxCursor(extent), lambda: extent.far is not None)
     return extent
 
 
@@ -379,35 +382,63 @@ class _XlsxCursor:
     formula: bool = False
     value: str | None = None
     text_type: bool = False
+    in_value: bool = False
 
-    def handle(self, event: str, element: ElementTree.Element) -> None:
-        tag = _local(element.tag)
-        if event == "start":
-            if tag == "row":
-                self.row = _number(element.get("r"), self.row + 1)
-                self.column = -1
-            elif tag == "c":
-                self._start_cell(element)
-        elif tag in ("f", "v", "is"):
-            self.formula |= tag == "f"
-            if tag == "v":
-                self.value = element.text or ""
-            elif tag == "is":
-                self.value = "is"
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = name.rpartition(" ")[2]
+        if tag == "c":
+            reference = attributes.get("r")
+            if reference:
+                self.row, self.column = cell_position(reference)
+            else:
+                self.column += 1
+            self.formula, self.value = False, None
+            self.text_type = attributes.get("t") == "str"  # an empty text is a saved result
+        elif tag == "v":
+            self.in_value, self.value = True, ""
+        elif tag == "f":
+            self.formula = True
+        elif tag == "is":
+            self.value = "is"
+        elif tag == "row":
+            self.row = _number(attributes.get("r"), self.row + 1)
+            self.column = -1
+
+    def text(self, data: str) -> None:
+        if self.in_value and len(self.value) < 100:  # only whether it is empty matters
+            self.value += data.strip()
+
+    def end(self, name: str) -> None:
+        tag = name.rpartition(" ")[2]
+        if tag == "v":
+            self.in_value = False
         elif tag == "c":
             if self.value or self.formula:
                 self.extent.reach(self.row, self.column)
             if self.formula and (self.value is None or not (self.value or self.text_type)):
                 self.extent.missing_result(self.row, self.column)
 
-    def _start_cell(self, element: ElementTree.Element) -> None:
-        reference = element.get("r")
-        if reference:
-            self.row, self.column = cell_position(reference)
-        else:
-            self.column += 1
-        self.formula, self.value = False, None
-        self.text_type = element.get("t") == "str"  # an empty text result is a saved result
+
+def _expat_scan(path: Path, member: str, cursor, done: Callable[[], bool]) -> None:
+    """Feed a member's XML to the cursor's start/end/text callbacks; no tree is built."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler = cursor.start
+    parser.EndElementHandler = cursor.end
+    parser.CharacterDataHandler = cursor.text
+    parser.StartDoctypeDeclHandler = _no_doctype
+    with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
+        for chunk in member_chunks(handle, archive.getinfo(member)):
+            parser.Parse(chunk, False)
+            if done():
+                return
+        parser.Parse(b"", True)
+
+
+def _no_doctype(*_) -> None:
+    raise _Refused(
+        "unreadable_workbook", "表格的 XML 里有文档类型声明(DOCTYPE),不像 Excel/WPS 保存的文件"
+    )
 
 
 def cell_position(reference: str) -> tuple[int, int]:
@@ -479,10 +510,7 @@ def _first(path: Path, member: str, tag: str, wanted: Callable, limit: int):
 def scan_ods(path: Path) -> dict[str, Extent]:
     """Every table of content.xml (calamine reads them all at once), with repeats counted."""
     cursor = _OdsCursor()
-    for event, element in _xml_events(path, "content.xml"):
-        cursor.handle(event, element)
-        if cursor.extent is not None and cursor.extent.far is not None:
-            break
+    _expat_scan(path, "content.xml", cursor, lambda: any(e.far for e in cursor.tables.values()))
     return cursor.tables
 
 
@@ -495,37 +523,42 @@ class _OdsCursor:
     row: int = 0
     row_repeat: int = 1
     column: int = 0
-    text: bool = False
+    cell: dict[str, str] | None = None  # the open cell's attributes, by local name
+    has_text: bool = False
 
-    def handle(self, event: str, element: ElementTree.Element) -> None:
-        tag = _local(element.tag)
-        if event == "start":
-            self._start(tag, element)
-        elif tag in ("table-cell", "covered-table-cell") and self.extent is not None:
-            self._end_cell(element)
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = name.rpartition(" ")[2]
+        if tag in ("table-cell", "covered-table-cell"):
+            self.cell = {k.rpartition(" ")[2]: v for k, v in attributes.items()}
+            self.has_text = False
         elif tag == "table-row":
-            self.row += self.row_repeat
-        elif self.extent is not None and (element.text or "").strip():
-            self.text = True  # text:p, text:span … inside a cell
-
-    def _start(self, tag: str, element: ElementTree.Element) -> None:
-        if tag == "table":
+            local = {k.rpartition(" ")[2]: v for k, v in attributes.items()}
+            self.row_repeat = _number(local.get("number-rows-repeated"), 1)
+            self.column = 0
+        elif tag == "table":
             if len(self.tables) >= MAX_SHEETS:
                 raise _Refused("workbook_too_large", "表格里的工作表过多,不像评分表")
-            self.extent = self.tables.setdefault(_attribute(element, "name") or "", Extent())
+            local = {k.rpartition(" ")[2]: v for k, v in attributes.items()}
+            self.extent = self.tables.setdefault(local.get("name", ""), Extent())
             self.row = 0
-        elif tag == "table-row":
-            self.row_repeat = _number(_attribute(element, "number-rows-repeated"), 1)
-            self.column = 0
-        elif tag in ("table-cell", "covered-table-cell"):
-            self.text = False
 
-    def _end_cell(self, element: ElementTree.Element) -> None:
-        repeat = _number(_attribute(element, "number-columns-repeated"), 1)
-        typed = _attribute(element, "value-type") is not None
-        formula = _attribute(element, "formula") is not None
-        if typed or self.text or formula:
+    def text(self, data: str) -> None:
+        if self.cell is not None and not self.has_text:
+            self.has_text = bool(data.strip())  # text:p, text:span … inside a cell
+
+    def end(self, name: str) -> None:
+        tag = name.rpartition(" ")[2]
+        if tag in ("table-cell", "covered-table-cell") and self.cell is not None:
+            self._end_cell(self.cell)
+            self.cell = None
+        elif tag == "table-row":
+            self.row += self.row_repeat
+
+    def _end_cell(self, cell: dict[str, str]) -> None:
+        repeat = _number(cell.get("number-columns-repeated"), 1)
+        typed, formula = "value-type" in cell, "formula" in cell
+        if self.extent is not None and (typed or self.has_text or formula):
             self.extent.reach(self.row + self.row_repeat, self.column + repeat - 1)
-        if formula and not typed and not self.text:
-            self.extent.missing_result(self.row + 1, self.column)
+            if formula and not typed and not self.has_text:
+                self.extent.missing_result(self.row + 1, self.column)
         self.column += repeat

@@ -231,6 +231,10 @@ def test_zip_bomb_is_refused_from_its_headers(tmp_path, scores):
     problems = refused(source, scores)
     assert where_of(problems) == [("炸.xlsx", None, None, "workbook_too_large")]
     assert "超过上限 64.0 MB" in problems[0].message
+    source = zip_bomb(tmp_path / "炸2.xlsx", 20)  # the XML parts are held to less
+    problems = refused(source, scores)
+    assert where_of(problems) == [("炸2.xlsx", None, None, "workbook_too_large")]
+    assert "表格解压后有 20.0 MB,超过上限 16.0 MB" in problems[0].message
 
 
 def test_compression_ratio_is_bounded(tmp_path, scores):
@@ -400,6 +404,25 @@ def test_unreadable_xls_is_a_problem(tmp_path, scores):
     assert where_of(refused(tmp_path / "坏.xls", scores)) == [
         ("坏.xls", None, None, "unreadable_workbook")
     ]
+
+
+def test_xlsb_is_not_read(tmp_path, scores):
+    """No bounded reader for the binary .xlsb: the clerk saves it as .xlsx instead."""
+    (tmp_path / "评分.xlsb").write_bytes(b"PK\x03\x04")
+    problems = refused(tmp_path / "评分.xlsb", scores)
+    assert where_of(problems) == [("评分.xlsb", None, None, "unsupported_file")]
+    assert "另存为 .xlsx" in problems[0].message
+
+
+def test_doctype_in_workbook_xml_is_refused(tmp_path, scores):
+    """Excel never writes a DOCTYPE; one is how entity-expansion attacks start."""
+    source = third_party_workbook(tmp_path / "实体.xlsx")
+    sheet_xml = read_member(source, SHEET2)
+    bomb = '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    write_member(source, SHEET2, sheet_xml.replace("<worksheet", bomb + "<worksheet", 1))
+    problems = refused(source, scores)
+    assert where_of(problems) == [("实体.xlsx", None, None, "unreadable_workbook")]
+    assert "DOCTYPE" in problems[0].message
 
 
 # -- a workbook saved by real office software -------------------------------------------

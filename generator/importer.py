@@ -1,8 +1,9 @@
 """`flagboard import`: a third party's workbook → one period's canonical scores CSV, validated.
 
-The workbook is read with python-calamine (.xlsx/.xls/.ods) or the core CSV reader; the header
-row is found even below a title, merged cells are read as Excel shows them, and every problem
-is reported against the sheet's own rows and columns.
+The workbook is read by workbook.py (python-calamine, within bounds checked before it reads)
+or the core CSV reader; the header row is found even below a title, merged cells are read as
+Excel shows them, a score shown as a date is refused, and every problem is reported against
+the sheet's own rows and columns.
 """
 
 from __future__ import annotations
@@ -163,8 +164,8 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
                     None,
                     None,
                     "unsupported_file",
-                    "只能导入 .xlsx、.xls、.ods 表格或 .csv 文件;"
-                    "其他格式(如 .xlsb)请在 Excel/WPS 里另存为 .xlsx 后再导入",
+                    "只能导入 .xlsx、.xls、.ods 表格或 .csv 文件；"
+                    "其他格式（如 .xlsb）请在 Excel/WPS 里另存为 .xlsx 后再导入",
                 )
             ]
         )
@@ -358,8 +359,8 @@ def _date_cells(sheet: Sheet, layout: Layout) -> list[Problem]:
             row,
             name,
             "date_cell",
-            f"单元格 {excel_column(column)}{row} 设成了日期格式,显示为 {quote(sheet.dates[row, column])},"
-            "不是分数;请把这一格的格式改为「常规」或「数值」,重新填写后再导入",
+            f"单元格 {excel_column(column)}{row} 设成了日期格式，显示为 {quote(sheet.dates[row, column])}，"
+            "不是分数；请把这一格的格式改为「常规」或「数值」，重新填写后再导入",
         )
         for row in sorted(layout.rows.values())
         for column, name in columns

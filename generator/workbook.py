@@ -26,7 +26,7 @@ from . import biff
 from .cells import MAX_COLUMNS, MAX_DATA_ROWS, excel_column
 from .problems import InvalidData, Problem, quote
 
-MAX_ROWS = MAX_DATA_ROWS + 100  # data rows, plus a title and header above them
+MAX_ROWS = MAX_DATA_ROWS  # rows read from a sheet, title and header included (RULES.md §2.1)
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the workbook file itself
 MAX_UNPACKED = 64 * 1024 * 1024  # all members of an .xlsx/.ods, decompressed
 MAX_PARSED = 16 * 1024 * 1024  # its XML parts: what is parsed, in about 3 s at worst
@@ -97,8 +97,8 @@ def unreadable(path: Path, error: Exception) -> Problem:
         None,
         None,
         "unreadable_workbook",
-        f"无法读取这个表格({type(error).__name__}: {quote(str(error))}),"
-        "请确认它是 Excel/WPS 表格,未加密,并已保存关闭",
+        f"无法读取这个表格（{type(error).__name__}：{quote(str(error))}），"
+        "请确认它是 Excel/WPS 表格，未加密，并已保存关闭",
     )
 
 
@@ -107,7 +107,7 @@ def _read_grid(path: Path, sheet: str | None) -> Grid:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise _Refused(
-            "workbook_too_large", f"表格文件有 {_mb(size)},超过上限 {_mb(MAX_FILE_BYTES)}"
+            "workbook_too_large", f"表格文件有 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}"
         )
     extents: dict[str, Extent] = {}
     if suffix in _ZIP_SUFFIXES:
@@ -135,7 +135,7 @@ def xls_extents(path: Path) -> dict[str, tuple[int, int]]:
     except (biff.NotBiff, struct.error, IndexError) as error:
         raise _Refused(
             "unreadable_workbook",
-            f"无法读取这个 .xls 表格({quote(str(error))}),请在 Excel/WPS 里另存为 .xlsx 后再导入",
+            f"无法读取这个 .xls 表格（{quote(str(error))}），请在 Excel/WPS 里另存为 .xlsx 后再导入",
         ) from error
     return {
         name: (row, column)
@@ -164,7 +164,7 @@ def sheet_name(workbook, sheet: str | None, path: Path) -> str:
         return sheet
     elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
         return names[int(sheet) - 1]
-    listed = "、".join(f"「{quote(n)}」" for n in names[:50]) or "(无)"
+    listed = "、".join(f"「{quote(n)}」" for n in names[:50]) or "（无）"
     raise InvalidData(
         [
             Problem(
@@ -172,7 +172,7 @@ def sheet_name(workbook, sheet: str | None, path: Path) -> str:
                 None,
                 None,
                 "unknown_sheet",
-                f"找不到工作表「{quote(sheet or '')}」,这个文件的工作表有:{listed},"
+                f"找不到工作表「{quote(sheet or '')}」，这个文件的工作表有：{listed}，"
                 "请用 --sheet 指定",
             )
         ]
@@ -193,10 +193,10 @@ def _refuse_far(extents: dict[str, Extent]) -> None:
             row, column = extent.far
             raise _Refused(
                 "sheet_too_large",
-                f"工作表「{quote(name)}」的单元格 {excel_column(column)}{row} 有内容,"
-                f"超出了能导入的范围(最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列,"
-                f"即 A1:{excel_column(MAX_COLUMNS - 1)}{MAX_ROWS});"
-                "请删除评分表以外的内容,或把评分表复制到一个新表格里再导入",
+                f"工作表「{quote(name)}」的单元格 {excel_column(column)}{row} 有内容，"
+                f"超出了能导入的范围（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列，"
+                f"即 A1:{excel_column(MAX_COLUMNS - 1)}{MAX_ROWS}）；"
+                "请删除评分表以外的内容，或把评分表复制到一个新表格里再导入",
             )
 
 
@@ -207,8 +207,8 @@ def _refuse_uncached(label: str, extent: Extent) -> None:
             row,
             excel_column(column),
             "formula_without_result",
-            f"单元格 {excel_column(column)}{row} 是公式,但表格里没有保存它的计算结果"
-            "(表格不是用 Excel/WPS 保存的);请用 Excel 或 WPS 打开这个表格,保存后再导入",
+            f"单元格 {excel_column(column)}{row} 是公式，但表格里没有保存它的计算结果"
+            "（表格不是用 Excel/WPS 保存的）；请用 Excel 或 WPS 打开这个表格，保存后再导入",
         )
         for row, column in extent.uncached
     ]
@@ -220,7 +220,7 @@ def _refuse_uncached(label: str, extent: Extent) -> None:
                 None,
                 None,
                 "formula_without_result",
-                f"另有 {more} 个公式单元格也没有保存计算结果,未一一列出",
+                f"另有 {more} 个公式单元格也没有保存计算结果，未一一列出",
                 count=more,
             )
         )
@@ -239,7 +239,7 @@ def check_archive(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise _Refused("workbook_too_large", f"表格里有 {len(members)} 个部件,不像评分表")
+        raise _Refused("workbook_too_large", f"表格里有 {len(members)} 个部件，不像评分表")
     parsed = [m for m in members if m.filename.lower().endswith(_PARSED_SUFFIXES)]
     for chosen, limit in ((members, MAX_UNPACKED), (parsed, MAX_PARSED)):
         declared = sum(m.file_size for m in chosen)
@@ -258,22 +258,24 @@ def check_archive(path: Path) -> None:
 
 def _unpacked_message(size: int, limit: int) -> str:
     return (
-        f"表格解压后有 {_mb(size)},超过上限 {_mb(limit)};"
-        "评分表用不到这么大,请把评分表复制到一个新表格里再导入"
+        f"表格解压后有 {_mb(size)}，超过上限 {_mb(limit)}；"
+        "评分表用不到这么大，请把评分表复制到一个新表格里再导入"
     )
 
 
 def _bomb_message(member: zipfile.ZipInfo) -> str:
     return (
-        f"表格的部件「{quote(member.filename)}」压缩比异常({_mb(member.compress_size)} "
-        f"解压成 {_mb(member.file_size)}),像是恶意构造的文件,不予读取"
+        f"表格的部件「{quote(member.filename)}」压缩比异常（{_mb(member.compress_size)} "
+        f"解压成 {_mb(member.file_size)}），像是恶意构造的文件，不予读取"
     )
 
 
 def member_chunks(handle, member: zipfile.ZipInfo) -> Iterator[bytes]:
     """A member's bytes, decompressed in bounded chunks; more than its header says is refused."""
     if member.flag_bits & 0x1:
-        raise _Refused("encrypted_workbook", "表格已加密,请在 Excel/WPS 里取消密码保护后另存再导入")
+        raise _Refused(
+            "encrypted_workbook", "表格已加密，请在 Excel/WPS 里取消密码保护后另存再导入"
+        )
     handle.seek(member.header_offset)
     local = handle.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
@@ -299,7 +301,7 @@ def member_chunks(handle, member: zipfile.ZipInfo) -> Iterator[bytes]:
 def _lying_message(member: zipfile.ZipInfo) -> str:
     return (
         f"表格的部件「{quote(member.filename)}」解压后比文件头写的"
-        f"({member.file_size} 字节)更大,像是恶意构造的文件,不予读取"
+        f"（{member.file_size} 字节）更大，像是恶意构造的文件，不予读取"
     )
 
 
@@ -437,7 +439,7 @@ def _expat_scan(path: Path, member: str, cursor, done: Callable[[], bool]) -> No
 
 def _no_doctype(*_) -> None:
     raise _Refused(
-        "unreadable_workbook", "表格的 XML 里有文档类型声明(DOCTYPE),不像 Excel/WPS 保存的文件"
+        "unreadable_workbook", "表格的 XML 里有文档类型声明（DOCTYPE），不像 Excel/WPS 保存的文件"
     )
 
 
@@ -497,7 +499,7 @@ def _first(path: Path, member: str, tag: str, wanted: Callable, limit: int):
             seen += 1
             if seen > limit:
                 raise _Refused(
-                    "workbook_too_large", f"表格的「{quote(member)}」条目过多,不像评分表"
+                    "workbook_too_large", f"表格的「{quote(member)}」条目过多，不像评分表"
                 )
             if wanted(element):
                 return ElementTree.Element(element.tag, dict(element.attrib))
@@ -537,7 +539,7 @@ class _OdsCursor:
             self.column = 0
         elif tag == "table":
             if len(self.tables) >= MAX_SHEETS:
-                raise _Refused("workbook_too_large", "表格里的工作表过多,不像评分表")
+                raise _Refused("workbook_too_large", "表格里的工作表过多，不像评分表")
             local = {k.rpartition(" ")[2]: v for k, v in attributes.items()}
             self.extent = self.tables.setdefault(local.get("name", ""), Extent())
             self.row = 0

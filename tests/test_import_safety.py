@@ -54,8 +54,8 @@ def test_formula_without_saved_result_is_refused(tmp_path, scores):
         (SHEET, 8, "D", "formula_without_result"),
     ]
     assert problems[0].text() == (
-        f"{SHEET} 第7行「E」列: 单元格 E7 是公式,但表格里没有保存它的计算结果"
-        "(表格不是用 Excel/WPS 保存的);请用 Excel 或 WPS 打开这个表格,保存后再导入"
+        f"{SHEET} 第7行「E」列: 单元格 E7 是公式，但表格里没有保存它的计算结果"
+        "（表格不是用 Excel/WPS 保存的）；请用 Excel 或 WPS 打开这个表格，保存后再导入"
     )
 
 
@@ -122,8 +122,8 @@ def test_score_shown_as_a_date_is_refused(tmp_path, scores):
         (SHEET, 6, "创业承诺践行", "date_cell"),
     ]
     assert problems[0].message == (
-        "单元格 E5 设成了日期格式,显示为 1900-03-25,不是分数;"
-        "请把这一格的格式改为「常规」或「数值」,重新填写后再导入"
+        "单元格 E5 设成了日期格式，显示为 1900-03-25，不是分数；"
+        "请把这一格的格式改为「常规」或「数值」，重新填写后再导入"
     )
     assert "显示为 2024-02-29 08:30:00" in problems[1].message
 
@@ -166,8 +166,8 @@ def test_cell_at_xfd1048576_is_refused_before_reading(tmp_path, scores):
     problems = refused(source, scores)
     assert where_of(problems) == [("远.xlsx", None, None, "sheet_too_large")]
     assert problems[0].message.startswith(
-        "工作表「二月」的单元格 XFD1048576 有内容,超出了能导入的范围(最多 20100 行、200 列,"
-        "即 A1:GR20100)"
+        "工作表「二月」的单元格 XFD1048576 有内容，超出了能导入的范围（最多 20000 行、200 列，"
+        "即 A1:GR20000）"
     )
 
 
@@ -234,7 +234,7 @@ def test_zip_bomb_is_refused_from_its_headers(tmp_path, scores):
     source = zip_bomb(tmp_path / "炸2.xlsx", 20)  # the XML parts are held to less
     problems = refused(source, scores)
     assert where_of(problems) == [("炸2.xlsx", None, None, "workbook_too_large")]
-    assert "表格解压后有 20.0 MB,超过上限 16.0 MB" in problems[0].message
+    assert "表格解压后有 20.0 MB，超过上限 16.0 MB" in problems[0].message
 
 
 def test_compression_ratio_is_bounded(tmp_path, scores):
@@ -287,7 +287,7 @@ def test_zip_header_that_lies_about_the_size_is_refused(tmp_path, scores):
         assert len(archive.read(SHEET2)) == 3000  # the CRC holds for what zipfile reads
     problems = refused(source, scores)
     assert where_of(problems) == [("谎.xlsx", None, None, "zip_bomb")]
-    assert "解压后比文件头写的(3000 字节)更大" in problems[0].message
+    assert "解压后比文件头写的（3000 字节）更大" in problems[0].message
 
 
 PEAK_SCRIPT = """

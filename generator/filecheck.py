@@ -203,7 +203,7 @@ class FileChecker:
                         "grid_mismatch",
                         f"「{quote(value)}」与 villages.csv 中该村的网格不一致,请核对",
                     )
-            elif _key(header, value) != _key(header, expected[header]):
+            elif _key(header, value) not in _known(header, expected[header], village):
                 self.problem(
                     relative,
                     row,
@@ -264,6 +264,13 @@ class FileChecker:
                     "missing_village",
                     f"缺少「{label}」这一行:该村在 {when} 参加评比,请补上(未参评的项目留空)",
                 )
+
+
+def _known(header: str, expected: str, village: Village) -> set[str]:
+    """What a 编号 or 村名 cell may say of `village`: its id, or its name or a former name."""
+    if header != labels.NAME_COLUMN:
+        return {expected}
+    return {name_key(n) for n in (village.name, *village.former_names)}
 
 
 def _key(header: str, value: str) -> str:

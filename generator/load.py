@@ -217,10 +217,11 @@ class _Loader(ScoreFileChecks, EventFileChecks):
             table,
             labels.VILLAGE_COLUMNS,
             labels.VILLAGE_COLUMNS[:3],
-            "villages.csv 的表头应为 编号,村名,网格[,起始月份,终止月份]",
+            "villages.csv 的表头应为 编号,村名,网格[,起始月份,终止月份,曾用名]",
         )
         if columns is None:
             return
+        rows = []
         for row, cells in table.rows:
             values = {header: cells[i] for header, i in columns.items()}
             village = self._village(relative, row, values)
@@ -228,8 +229,31 @@ class _Loader(ScoreFileChecks, EventFileChecks):
                 self.villages.append(village)
                 self.by_id[village.id] = village
                 self.by_name[name_key(village.name)] = village
+                rows.append(row)
             else:  # the scores files may name it: not "unknown", only unchecked
                 self.bad_keys |= {values["编号"], name_key(values["村名"])} - {""}
+        self._former_names(relative, rows)
+
+    def _former_names(self, relative: str, rows: list[int]) -> None:
+        """A former name may be no village's name nor another former name; files may use it."""
+        current = dict(self.by_name)
+        for row, village in zip(rows, list(self.villages), strict=True):
+            for former in village.former_names:
+                key = name_key(former)
+                other = current.get(key) or self.by_name.get(key)
+                if other is not None:
+                    what = "现用名" if current.get(key) else "曾用名"
+                    self.problem(
+                        relative,
+                        row,
+                        labels.FORMER_COLUMN,
+                        "duplicate_name",
+                        f"曾用名「{quote(former)}」与「{other.name}」的{what}相同,"
+                        "一个名称只能属于一个村,请核对",
+                    )
+                    self.bad_keys.add(key)
+                else:
+                    self.by_name[key] = village
 
     def _village(self, relative: str, row: int, values: dict[str, str]) -> Village | None:
         ok = True
@@ -278,6 +302,7 @@ class _Loader(ScoreFileChecks, EventFileChecks):
                     "bad_month",
                     f"「{quote(month)}」不是有效月份,请写成 YYYY-MM(2000-01 至 2099-12),例如 2024-03",
                 )
+        former = self._former_list(values.get(labels.FORMER_COLUMN, ""), name, bad)
         if ok and start and end and start > end:
             bad("终止月份", "bad_month", f"终止月份 {end} 早于起始月份 {start},请检查")
         if not ok:
@@ -288,4 +313,17 @@ class _Loader(ScoreFileChecks, EventFileChecks):
             grid=grid.id if grid else grid_key,
             start=start or None,
             end=end or None,
+            former_names=former,
         )
+
+    def _former_list(self, text: str, name: str, bad) -> tuple[str, ...]:
+        names = tuple(dict.fromkeys(n.strip() for n in text.split(labels.FORMER_SEPARATOR)))
+        names = tuple(n for n in names if n and name_key(n) != name_key(name))
+        for former in names:
+            if unsafe := unsafe_characters(former):
+                bad(labels.FORMER_COLUMN, "unsafe_characters", unsafe_message(unsafe))
+            elif len(former) > MAX_NAME_CHARS:
+                bad(
+                    labels.FORMER_COLUMN, "name_too_long", f"曾用名太长(最多 {MAX_NAME_CHARS} 个字)"
+                )
+        return names

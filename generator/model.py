@@ -127,6 +127,17 @@ DEFAULT_CATEGORIES = (
 )
 
 
+class Notice(_Strict):
+    """[notice]: who publishes the 公示, where to ask for 复议 and within how many days."""
+
+    issuer: str = Field(default="", max_length=100)  # 发布单位
+    contact: str = Field(default="", max_length=200)
+    review_days: int = Field(default=5, ge=1, le=365)
+    icp: str = Field(default="", max_length=100)  # ICP备案号
+
+    _clean = field_validator("issuer", "contact", "icp")(check_clean)
+
+
 class Town(_Strict):
     """town.toml, validated."""
 
@@ -136,6 +147,7 @@ class Town(_Strict):
         default=DEFAULT_CATEGORIES, min_length=1, max_length=MAX_CATEGORIES
     )
     rules: tuple[RuleVersion, ...] = Field(min_length=1, max_length=MAX_RULES)
+    notice: Notice = Notice()
 
     _clean = field_validator("town")(check_clean)
 
@@ -191,6 +203,7 @@ class Village(_Strict):
     grid: str
     start: str | None = None
     end: str | None = None
+    former_names: tuple[str, ...] = ()  # 曾用名: a scores or events file may still use them
 
     def active_in(self, month: str) -> bool:
         return (self.start is None or self.start <= month) and (

@@ -92,7 +92,8 @@ def quote(text: str) -> str:
 
 
 def sort_key(problem: Problem) -> tuple:
-    return (problem.file, problem.row or 0, problem.column or "", problem.code)
+    last = problem.code == "more_problems"  # "N more" closes its file's list
+    return (problem.file, last, problem.row or 0, problem.column or "", problem.code)
 
 
 def errors_of(problems: list[Problem]) -> list[Problem]:

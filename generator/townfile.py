@@ -28,6 +28,11 @@ _FIELD_NAMES = {
     "yellow_count": "yellow_count",
     "reward_tiers": "reward_tiers",
     "penalty_tiers": "penalty_tiers",
+    "notice": "公示信息 [notice]",
+    "issuer": "发布单位 issuer",
+    "contact": "联系方式 contact",
+    "review_days": "复议期限 review_days",
+    "icp": "ICP备案号 icp",
 }
 _HINTS = {
     "missing": "缺少必填项,请补上",
@@ -50,6 +55,8 @@ _HINTS = {
     "string_type": "必须是用英文引号括起来的文字",
     "tuple_type": "必须是用方括号括起来的列表",
     "list_type": "必须是用方括号括起来的列表",
+    "model_type": "必须是一个表,例如 [notice]",
+    "dataclass_type": "必须是一个表,例如 [notice]",
 }
 
 

@@ -372,3 +372,51 @@ def test_a_bad_villages_row_does_not_hide_the_scores_files_problems():
         (f"scores/{MONTH}", 3, "甲项", "not_a_number"),
         ("scores/villages.csv", 2, "网格", "unknown_grid"),
     ]
+
+
+# -- 曾用名 and [notice] (RULES.md §2) ------------------------------------------------------
+
+
+def renamed_town() -> dict[str, bytes]:
+    files = base().files()
+    files["villages.csv"] = (
+        "编号,村名,网格,曾用名\nv1,荷花社区,g1,荷花村、老荷花村\nv2,v2村,g1,\nv3,v3村,g1,\nv4,v4村,g1,\n"
+    ).encode()
+    return files
+
+
+def test_a_scores_file_may_use_a_former_name():
+    files = renamed_town()
+    rows = [["村名", "甲项", "乙项"], ["荷花村", "90", "80"], ["v2村", "85", ""]]
+    rows += [["v3村", "70", "60"], ["v4村", "65", "55"]]
+    files[MONTH] = csv_bytes(rows)
+    files[EVENTS] = csv_bytes(
+        [["村名", "事件", "类别", "分值", "说明"], ["老荷花村", "加分", "甲项", "1", "好"]]
+    )
+    data = load_files(files)
+    assert data.village("v1").former_names == ("荷花村", "老荷花村")
+    assert data.village("v1").name == "荷花社区"
+    assert set(data.events["village_id"]) == {"v1"}
+
+
+def test_a_former_name_may_not_be_another_villages_name_or_former_name():
+    files = renamed_town()
+    files["villages.csv"] = (
+        "编号,村名,网格,曾用名\nv1,荷花社区,g1,荷花村\nv2,v2村,g1,v3村\nv3,v3村,g1,\nv4,v4村,g1,荷花村\n"
+    ).encode()
+    assert codes(files) == [
+        ("scores/villages.csv", 3, "曾用名", "duplicate_name"),
+        ("scores/villages.csv", 5, "曾用名", "duplicate_name"),
+    ]
+
+
+def test_the_notice_table_is_read_and_checked():
+    files = base().files()
+    notice = '[notice]\nissuer = "花木镇人民政府"\ncontact = "镇督查室 0571-00000000"\nreview_days = 5\nicp = ""\n'
+    files["town.toml"] += notice.encode()
+    assert load_files(files).town.notice.issuer == "花木镇人民政府"
+    files["town.toml"] += b"[notice.extra]\n"
+    bad = base().files()
+    bad["town.toml"] += '[notice]\nissuer = "镇\u202e政府"\nreview_days = 0\n'.encode()
+    text = messages(bad)
+    assert "U+202E" in text and "复议期限" in text

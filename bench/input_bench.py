@@ -43,7 +43,9 @@ def csv_200mb(folder: Path) -> list[str]:
     """A 200 MB period file of valid-looking rows."""
     row = "东山村,90,90,90,90,90\r\n".encode()
     with open(folder / "2023" / "2023-07.csv", "wb") as handle:
-        handle.write("村名,党建引领发展,和美家园建设,整体协同智治,文明新风培育,美丽经济发展\r\n".encode())
+        handle.write(
+            "村名,党建引领发展,和美家园建设,整体协同智治,文明新风培育,美丽经济发展\r\n".encode()
+        )
         chunk = row * (MB // len(row))
         for _ in range(200):
             handle.write(chunk)

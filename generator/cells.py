@@ -66,8 +66,7 @@ def too_large(data: bytes, name: str, limit: int = MAX_CSV_BYTES) -> Problem | N
         None,
         None,
         "file_too_large",
-        f"文件大于 {limit // 1024 // 1024} MB 的上限,不予读取:"
-        "请检查是否误存了别的文件或多余的内容",
+        f"文件大于 {limit // 1024 // 1024} MB 的上限,不予读取:请检查是否误存了别的文件或多余的内容",
     )
 
 

@@ -9,7 +9,6 @@ whose result was never saved. Imports: problems, python-calamine; never prints.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import struct
 import zipfile
@@ -17,7 +16,6 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 from xml.parsers import expat
 
 import python_calamine as calamine
@@ -34,6 +32,7 @@ MAX_RATIO = 100  # decompressed / compressed, for members over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 2_000
 MAX_SHEETS = 1_000
+MAX_MERGED = 50_000
 MAX_LISTED = 200  # formula cells listed one by one; the rest are counted
 _CHUNK = 256 * 1024
 _REF_RE = re.compile(r"([A-Za-z]{1,7})([0-9]{1,9})")
@@ -125,7 +124,7 @@ def _read_grid(path: Path, sheet: str | None) -> Grid:
     _refuse_uncached(f"{path.name}「{quote(name)}」", extents.get(name, Extent()))
     found = workbook.get_sheet_by_name(name)
     values = found.to_python(skip_empty_area=False, nrows=MAX_ROWS)
-    return Grid(name, values, tuple(_merged(found)))
+    return Grid(name, values, _merged(found))
 
 
 def xls_extents(path: Path) -> dict[str, tuple[int, int]]:
@@ -179,9 +178,24 @@ def sheet_name(workbook, sheet: str | None, path: Path) -> str:
     )
 
 
-def _merged(found) -> list[Merged]:
+def _merged(found) -> tuple[Merged, ...]:
+    """Merged ranges within the bounds; overlapping ones covering more cells than a full sheet
+    (which only a crafted file has) are refused, so that filling them in stays linear."""
     ranges = getattr(found, "merged_cell_ranges", None) or []
-    return [(r0 + 1, c0, r1 + 1, c1) for (r0, c0), (r1, c1) in ranges]
+    if len(ranges) > MAX_MERGED:
+        raise _Refused("workbook_too_large", f"表格里有 {len(ranges)} 处合并单元格，不像评分表")
+    merged, area = [], 0
+    for (first_row, first_column), (last_row, last_column) in ranges:
+        last_row, last_column = min(last_row, MAX_ROWS - 1), min(last_column, MAX_COLUMNS - 1)
+        if first_row > last_row or first_column > last_column:
+            continue
+        area += (last_row - first_row + 1) * (last_column - first_column + 1)
+        if area > MAX_ROWS * MAX_COLUMNS:
+            raise _Refused(
+                "workbook_too_large", "表格里的合并单元格互相重叠，不像 Excel/WPS 保存的文件"
+            )
+        merged.append((first_row + 1, first_column, last_row + 1, last_column))
+    return tuple(merged)
 
 
 # -- refusals ---------------------------------------------------------------------------
@@ -326,50 +340,13 @@ def _inflated(handle, left: int) -> Iterator[bytes]:
         yield inflater.decompress(data, _CHUNK)
 
 
-def _xml_events(path: Path, member_name: str) -> Iterator[tuple[str, ElementTree.Element]]:
-    """Start and end events of one member's XML, each element dropped once it has ended."""
-    with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
-        member = archive.getinfo(member_name)
-        parser = ElementTree.XMLPullParser(events=("start", "end"))
-        stack: list[ElementTree.Element] = []
-        for chunk in member_chunks(handle, member):
-            parser.feed(chunk)
-            yield from _drained(parser, stack)
-        parser.close()
-        yield from _drained(parser, stack)
-
-
-def _drained(parser, stack: list) -> Iterator[tuple[str, ElementTree.Element]]:
-    for event, element in parser.read_events():
-        if event == "start":
-            stack.append(element)
-            yield event, element
-            continue
-        yield event, element
-        stack.pop()
-        if stack:
-            stack[-1].remove(element)  # its only child: earlier ones were removed the same way
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _attribute(element: ElementTree.Element, name: str) -> str | None:
-    for key, value in element.attrib.items():
-        if _local(key) == name:
-            return value
-    return None
-
-
 # -- .xlsx ------------------------------------------------------------------------------
 
 
 def scan_xlsx_sheet(path: Path, name: str) -> Extent:
     """Stream the named sheet's XML: its farthest cell with content, formulas without result."""
-    member = _xlsx_sheet_member(path, name)
     extent = Extent()
-    if member is not None:
+    for member in _xlsx_sheet_members(path, name):
         _expat_scan(path, member, _XlsxCursor(extent), lambda: extent.far is not None)
     return extent
 
@@ -463,47 +440,68 @@ def _number(text: str | None, default: int) -> int:
     return int(text)
 
 
-def _xlsx_sheet_member(path: Path, name: str) -> str | None:
-    """The zip member holding the named sheet, through workbook.xml and its relationships."""
-    book = _relationship(
-        path, "_rels/.rels", lambda r: r.get("Type", "").endswith("/officeDocument")
-    )
-    book = book or "xl/workbook.xml"
-    wanted = _first(path, book, "sheet", lambda e: e.get("name") == name, MAX_SHEETS)
-    if wanted is None:
-        return None
-    rid = _attribute(wanted, "id")
-    folder, base = posixpath.split(book)
-    rels = posixpath.join(folder, "_rels", base + ".rels")
-    return _relationship(path, rels, lambda r: r.get("Id") == rid, folder)
+def _xlsx_sheet_members(path: Path, name: str) -> list[str]:
+    """Every member that calamine might read as the named sheet (it reads xl/workbook.xml and
+    its relationships, ignoring case, and puts xl/ before a relative target). A superset, so
+    that no crafted file can steer calamine to a sheet this module did not check."""
+    names = _case_insensitive(path)
+    ids = {
+        value
+        for member in names.get("xl/workbook.xml", [])
+        for sheet in _elements(path, member, "sheet", MAX_SHEETS)
+        if sheet.get("name") == name
+        for key, value in sheet.items()
+        if key.rpartition(" ")[2] == "id"
+    }
+    targets = {
+        relation.get("Target", "")
+        for member in names.get("xl/_rels/workbook.xml.rels", [])
+        for relation in _elements(path, member, "Relationship", MAX_MEMBERS)
+        if relation.get("Id") in ids
+    }
+    found = [names.get(_calamine_path(target).lower(), []) for target in targets]
+    return sorted({member for members in found for member in members})
 
 
-def _relationship(path: Path, rels: str, wanted: Callable, folder: str = "") -> str | None:
-    found = _first(path, rels, "Relationship", wanted, MAX_MEMBERS)
-    if found is None:
-        return None
-    target = found.get("Target", "")
-    if target.startswith("/"):
+def _calamine_path(target: str) -> str:
+    if target.startswith("/xl/"):
         return target[1:]
-    return posixpath.normpath(posixpath.join(folder, target))
+    return target if target.startswith("xl/") else f"xl/{target}"
 
 
-def _first(path: Path, member: str, tag: str, wanted: Callable, limit: int):
-    """The first `tag` element of a member that `wanted` accepts (a copy of its attributes)."""
+def _case_insensitive(path: Path) -> dict[str, list[str]]:
     with zipfile.ZipFile(path) as archive:
-        if member not in archive.namelist():
-            return None
-    seen = 0
-    for event, element in _xml_events(path, member):
-        if event == "end" and _local(element.tag) == tag:
-            seen += 1
-            if seen > limit:
+        names: dict[str, list[str]] = {}
+        for member in archive.namelist():
+            names.setdefault(member.lower(), []).append(member)
+    return names
+
+
+def _elements(path: Path, member: str, tag: str, limit: int) -> list[dict[str, str]]:
+    """The attributes of every `tag` element of a member; more than `limit` is refused."""
+    found: list[dict[str, str]] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name.rpartition(" ")[2] == tag:
+            if len(found) >= limit:
                 raise _Refused(
                     "workbook_too_large", f"表格的「{quote(member)}」条目过多，不像评分表"
                 )
-            if wanted(element):
-                return ElementTree.Element(element.tag, dict(element.attrib))
-    return None
+            found.append(attributes)
+
+    _expat_scan(path, member, _Callbacks(start), lambda: False)
+    return found
+
+
+@dataclass
+class _Callbacks:
+    start: Callable[[str, dict[str, str]], None]
+
+    def end(self, name: str) -> None:
+        pass
+
+    def text(self, data: str) -> None:
+        pass
 
 
 # -- .ods -------------------------------------------------------------------------------

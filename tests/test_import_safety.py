@@ -183,6 +183,35 @@ def test_declared_dimension_is_not_trusted(tmp_path, scores):
     assert where_of(refused(far, scores)) == [("远.xlsx", None, None, "sheet_too_large")]
 
 
+def test_relationship_given_twice_cannot_hide_a_sheet(tmp_path, scores):
+    """calamine takes the last of two relationships with one Id: both are checked."""
+    source = far_cell_workbook(tmp_path / "远.xlsx")
+    with zipfile.ZipFile(source) as archive:
+        hostile, rels = archive.read(SHEET2), archive.read(RELS).decode()
+    decoy = read_member(third_party_workbook(tmp_path / "好.xlsx"), SHEET2)
+    assert 'Id="rId2"' in rels
+    rels = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rId2" Target="/xl/worksheets/sheet3.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        "</Relationships>",
+    )
+    rewrite(source, {SHEET2: decoy.encode(), RELS: rels.encode()})
+    with zipfile.ZipFile(source, "a") as archive:
+        archive.writestr("xl/worksheets/sheet3.xml", hostile)
+    assert where_of(refused(source, scores)) == [("远.xlsx", None, None, "sheet_too_large")]
+
+
+def test_overlapping_merged_ranges_are_refused(tmp_path, scores):
+    """Each merged range is filled in cell by cell: crafted overlaps would take hours."""
+    source = third_party_workbook(tmp_path / "并.xlsx")
+    merges = '<mergeCell ref="A11:GR20000"/>' * 3
+    patch_sheet(source, {"</mergeCells>": merges + "</mergeCells>"})
+    problems = refused(source, scores)
+    assert where_of(problems) == [("并.xlsx", None, None, "workbook_too_large")]
+    assert "合并单元格互相重叠" in problems[0].message
+
+
 def test_cell_without_reference_past_the_last_column_is_refused(tmp_path, scores):
     """Cells may leave out r="…": the 201st cell of a row is column GS all the same."""
     source = third_party_workbook(tmp_path / "宽.xlsx")
@@ -466,6 +495,7 @@ def test_workbook_saved_by_libreoffice(tmp_path, scores, kind):
 # -- helpers ----------------------------------------------------------------------------
 
 SHEET2 = "xl/worksheets/sheet2.xml"  # the 二月 sheet of third_party_workbook
+RELS = "xl/_rels/workbook.xml.rels"
 
 
 def where_of(problems: list) -> list[tuple]:

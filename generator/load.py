@@ -66,14 +66,21 @@ def read_folder(folder: Path, prefix: str) -> tuple[dict[str, bytes], list[Probl
 
 
 def _walk(folder: Path, relative: str):
-    with os.scandir(folder) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            path = f"{relative}{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith("."):
-                    yield from _walk(Path(entry.path), f"{path}/")
-            else:
+    """(relative path, entry) of every non-folder under `folder`, in name order; iterative, so
+    that no depth of nesting can exhaust the stack."""
+    stack = [(folder, relative)]
+    while stack:
+        here, prefix = stack.pop()
+        with os.scandir(here) as entries:
+            found = sorted(entries, key=lambda e: e.name)
+        folders = []
+        for entry in found:
+            path = f"{prefix}{entry.name}"
+            if not entry.is_dir(follow_symlinks=False):
                 yield path, entry
+            elif not entry.name.startswith("."):
+                folders.append((Path(entry.path), f"{path}/"))
+        stack.extend(reversed(folders))
 
 
 def _read_capped(path: str) -> bytes:

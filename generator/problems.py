@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 
 PER_FILE = 200  # problems listed per file; the rest are counted (RULES.md §2.1)
+MAX_LISTED = 1000  # problems listed in all: a folder of many bad files still prints little
 QUOTE_CHARS = 40  # characters of a cell that a message quotes
 # Control, format (zero-width, bidi), private-use, surrogate, line and paragraph separators.
 UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
@@ -118,7 +119,22 @@ def limited(problems: list[Problem]) -> list[Problem]:
     for file, count in counts.items():
         if count > PER_FILE:
             kept.append(more_problems(file, count - PER_FILE))
-    return sorted(kept, key=sort_key)
+    kept.sort(key=sort_key)
+    if len(kept) > MAX_LISTED:
+        rest = total(kept[MAX_LISTED - 1 :])
+        kept = kept[: MAX_LISTED - 1] + [_more_in_all(rest)]
+    return kept
+
+
+def _more_in_all(count: int) -> Problem:
+    return Problem(
+        "(其余文件)",
+        None,
+        None,
+        "more_problems",
+        f"还有 {count} 个问题未列出(一次最多列出 {MAX_LISTED} 个),请先改正以上问题",
+        count=count,
+    )
 
 
 def more_problems(file: str, count: int) -> Problem:

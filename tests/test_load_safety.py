@@ -420,3 +420,24 @@ def test_the_notice_table_is_read_and_checked():
     bad["town.toml"] += '[notice]\nissuer = "镇\u202e政府"\nreview_days = 0\n'.encode()
     text = messages(bad)
     assert "U+202E" in text and "复议期限" in text
+
+
+def test_a_folder_nested_thousands_deep_is_walked_without_recursion(tmp_path):
+    scores = base().write(tmp_path / "scores")
+    deep = scores
+    for _ in range(1500):  # one by one: os.makedirs itself recurses
+        deep = deep / "a"
+        deep.mkdir()
+    (deep / "x.csv").write_bytes(b"1")
+    found = _codes_of(scores)
+    assert len(found) == 1 and found[0][1] == "unexpected_file"
+
+
+def test_thousands_of_bad_files_print_at_most_1000_lines(tmp_path, capsys):
+    scores = base().write(tmp_path / "scores")
+    for i in range(3000):
+        (scores / f"junk{i}.txt").write_bytes(b"")
+    assert main(["validate", "--scores", str(scores)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1001 and lines[-1].startswith("共发现 3000 个问题")
+    assert "还有 2001 个问题未列出" in lines[-2]

@@ -457,12 +457,18 @@ def test_doctype_in_workbook_xml_is_refused(tmp_path, scores):
 # -- a workbook saved by real office software -------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def office_profile(tmp_path_factory) -> Path:
+    """One LibreOffice user profile for the module: making one takes seconds."""
+    return tmp_path_factory.mktemp("lo-profile")
+
+
 @pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui",
 )
 @pytest.mark.parametrize("kind", ["xlsx", "ods", "xls"])
-def test_workbook_saved_by_libreoffice(tmp_path, scores, kind):
+def test_workbook_saved_by_libreoffice(tmp_path, scores, kind, office_profile):
     """LibreOffice calculates and saves formulas' results: a formula score reads as its value."""
     rows = [["测试镇2024年2月评分"], FEBRUARY[0]]
     rows += [[n, "=90+5" if n == "东山村" else p, h, g] for n, p, h, g in FEBRUARY[1:]]
@@ -472,7 +478,7 @@ def test_workbook_saved_by_libreoffice(tmp_path, scores, kind):
     converted = subprocess.run(
         [
             "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            f"-env:UserInstallation={office_profile.as_uri()}",
             "--headless",
             "--infilter=CSV:44,34,76",
             "--convert-to",

@@ -14,7 +14,7 @@ comparison, since they never stood beside the uncorrected files.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -120,29 +120,51 @@ class Outcomes:
         changes = outcome_changes(before[1], after[1], _names(after[0]))
         later = [c for c in changes if c.period != period]
         if published is not None:
-            later = self._later(period, published)
+            later = self._later(period, first, published, later)
         return PeriodOutcomes(
             outcome=tuple(c for c in changes if c.period == period), later=tuple(later)
         )
 
-    def _later(self, period: str, published: Published) -> list[OutcomeChange]:
-        """Other periods' changes, each against the files it was first published with."""
-        now = {p: d for p, d in self.current.items() if file_role(p)[0] not in published.after}
-        groups: dict[str, tuple[Files, set[str]]] = {}
+    def _later(
+        self, period: str, first: Files, published: Published, changes: list[OutcomeChange]
+    ) -> list[OutcomeChange]:
+        """Other periods' changes, each against the files it was first published with.
+
+        `changes` (against the first published files, all else as now) are reused where they
+        hold: a month's results depend on earlier months only (RULES.md §4), so only a year's
+        are recomputed without the periods published after the correction.
+        """
+        seen: dict[str, list[OutcomeChange]] = {}
+        for change in changes:
+            seen.setdefault(change.period, []).append(change)
+        found: list[OutcomeChange] = []
+        groups: dict[tuple, tuple[Files, bool, set[str]]] = {}
         for other, files in published.before.items():
-            if other != period:
-                groups.setdefault(_files_key(files), (files, set()))[1].add(other)
-        found = []
-        for files, others in groups.values():
-            then = {**_without(now, period), **files}
-            try:
-                after = self._compute(self.window(now, period))
-                before = self._compute(self.window(then, period))
-            except InvalidData:
-                continue  # the note of the whole comparison already says why
-            changes = outcome_changes(before[1], after[1], _names(after[0]))
-            found += [c for c in changes if c.period in others]
+            if other == period or other not in seen:
+                continue  # unchanged since first published (a change undone is not shown)
+            trimmed = len(other) == 4 and bool(published.after)
+            if files == first and not trimmed:
+                found += seen[other]
+                continue
+            key = (_files_key(files), trimmed)
+            groups.setdefault(key, (files, trimmed, set()))[2].add(other)
+        for files, trimmed, others in groups.values():
+            found += self._compared(period, files, published.after if trimmed else (), others)
         return sorted(found, key=_order)
+
+    def _compared(
+        self, period: str, files: Files, without: Collection[str], others: set[str]
+    ) -> list[OutcomeChange]:
+        """`others`' changes from `files` (the period's, then) to now, without some periods."""
+        now = {p: d for p, d in self.current.items() if file_role(p)[0] not in without}
+        then = {**_without(now, period), **files}
+        try:
+            after = self._compute(self.window(now, period))
+            before = self._compute(self.window(then, period))
+        except InvalidData:
+            return []  # the note of the whole comparison already says why
+        changes = outcome_changes(before[1], after[1], _names(after[0]))
+        return [c for c in changes if c.period in others]
 
     def _compute(self, files: Files) -> tuple[Dataset, Results]:
         key = _files_key(files)

@@ -251,3 +251,9 @@ def test_a_path_holding_the_logs_separators_does_not_split_a_commit(tmp_path):
     assert [c.hash for c in history.commits] == [march]
     assert "备注\x1e\x1f.txt" in [f.path for f in history.commits[0].files]
     assert history.commits[0].message == "录入3月"
+
+
+def test_the_history_page_notes_each_commit_dated_before_an_earlier_one(wrong_clock):
+    _, _, out = wrong_clock
+    text = page_text(out / "history" / "index.html")
+    assert text.count(f"※ {CLOCK_NOTE}") == 2  # the correction and May; April and March not

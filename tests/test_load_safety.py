@@ -429,7 +429,13 @@ def test_a_folder_nested_thousands_deep_is_walked_without_recursion(tmp_path):
         deep = deep / "a"
         deep.mkdir()
     (deep / "x.csv").write_bytes(b"1")
-    found = _codes_of(scores)
+    try:
+        found = _codes_of(scores)
+    finally:  # shutil.rmtree (pytest's clean-up too) recurses: take the tree down leaf first
+        (deep / "x.csv").unlink()
+        while deep != scores:
+            deep.rmdir()
+            deep = deep.parent
     assert len(found) == 1 and found[0][1] == "unexpected_file"
 
 

@@ -300,7 +300,7 @@ def test_a_folder_outside_git_builds_and_says_history_is_unavailable(tmp_path, c
     assert "注意:不是 Git 仓库,没有修订记录" in capsys.readouterr().err
     out = tmp_path / "out"
     note = parse(out / "history" / "index.html").find(".//main//p[@class='alert']")
-    assert text_of(note) == "⚠ 不是 Git 仓库,没有修订记录"
+    assert text_of(note) == "※ 不是 Git 仓库,没有修订记录"
     assert "数据版本" not in page_text(out / "index.html")
     assert "修订记录" not in page_text(out / "2024" / "03" / "index.html")
 

@@ -69,6 +69,14 @@ def worst_csv_within_limits(folder: Path) -> list[str]:
     return ["validate", "--scores", str(folder)]
 
 
+def blank_lines_5mb(folder: Path) -> list[str]:
+    """A valid month followed by 5 MB of empty lines (once: 9 s and 970 MB)."""
+    path = folder / "2023" / "2023-06.csv"
+    data = path.read_bytes()
+    path.write_bytes(data + b"\r\n" * ((5 * MB - len(data)) // 2))
+    return ["validate", "--scores", str(folder)]
+
+
 def unknown_villages_20000(folder: Path) -> list[str]:
     """20,000 rows naming villages that do not exist: 20,000 problems, 200 listed."""
     header = "村名,党建引领发展,和美家园建设,整体协同智治,文明新风培育,美丽经济发展"
@@ -130,12 +138,15 @@ CASES = {
     "csv-200mb": csv_200mb,
     "events-1m-rows": events_1m_rows,
     "worst-csv-within-limits": worst_csv_within_limits,
+    "blank-lines-5mb": blank_lines_5mb,
     "unknown-villages-20000": unknown_villages_20000,
     "town-toml-100k-grids": town_toml_100k_grids,
     "town-toml-1mb-of-grids": town_toml_1mb_of_grids,
     "workbook-far-cell": workbook_far_cell,
     "workbook-zip-bomb": workbook_zip_bomb,
 }
+
+VALID_CASES = {"blank-lines-5mb"}  # within the limits: accepted, only the figures count
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
@@ -212,7 +223,8 @@ def main() -> int:
     worst = True
     for name in [args.only] if args.only else CASES:
         row = run_case(name)
-        ok = row["exit"] != 0 and not row["traceback"] and row["seconds"] <= 10
+        refused = row["exit"] != 0 or name in VALID_CASES
+        ok = refused and not row["traceback"] and row["seconds"] <= 10
         ok = ok and row["peak_mb"] <= 500 and row["message_kb"] <= 100
         worst &= ok
         print(

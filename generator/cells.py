@@ -130,17 +130,19 @@ _CSV_ERRORS = {
 def _parse_csv(text: str, name: str, strict: bool) -> tuple[list, Problem | None]:
     """Numbered records of cleaned cells; strict makes an unclosed quote an error instead of
     a cell that swallows the rest of the file. Stops at the first record past the limits."""
-    records = []
-    filled = 0  # non-empty records: the header and the data rows
+    records = []  # only non-empty ones: millions of blank lines must cost neither time nor memory
+    number = 0
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
         for number, record in enumerate(reader, start=1):
+            if not any(record):
+                continue
             if len(record) > MAX_COLUMNS and any(c.strip() for c in record[MAX_COLUMNS:]):
                 return [], _over_limit(name, number, f"超过 {MAX_COLUMNS} 列")
             cells = [clean_cell(cell) for cell in record[:MAX_COLUMNS]]
-            records.append((number, cells))
-            filled += any(cells)
-            if filled > MAX_DATA_ROWS + 1:
+            if any(cells):
+                records.append((number, cells))
+            if len(records) > MAX_DATA_ROWS + 1:
                 return [], _over_limit(name, number, f"数据超过 {MAX_DATA_ROWS} 行")
     except csv.Error as error:
         message = str(error)
@@ -151,7 +153,7 @@ def _parse_csv(text: str, name: str, strict: bool) -> tuple[list, Problem | None
             ("csv", f"CSV 格式有误({quote(message)})"),
         )
         fix = ";请用 Excel 或 WPS 打开检查这一行,改好后重新另存为 CSV"
-        return [], Problem(name, len(records) + 1, None, code, reason + fix)
+        return [], Problem(name, number + 1, None, code, reason + fix)
     return records, None
 
 
@@ -177,7 +179,6 @@ def read_table(data: bytes, name: str) -> tuple[Table | None, list[Problem]]:
     records, problem = _parse_csv(text, name, strict=True)
     if problem:
         return None, [problem]
-    records = [(number, cells) for number, cells in records if any(cells)]
     if records and len(records[0][1]) == 1 and "\t" in records[0][1][0]:
         return None, [
             Problem(

@@ -447,3 +447,11 @@ def test_thousands_of_bad_files_print_at_most_1000_lines(tmp_path, capsys):
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1001 and lines[-1].startswith("共发现 3000 个问题")
     assert "还有 2001 个问题未列出" in lines[-2]
+
+
+@pytest.mark.parametrize("filler", [b"\n", b",\n", b" , \r\n"])
+def test_millions_of_blank_lines_within_5_mb_are_skipped_not_stored(filler):
+    files = base().files()
+    files[MONTH] += filler * ((MAX_CSV_BYTES - len(files[MONTH])) // len(filler))
+    data = load_files(files)  # as valid as without them; bounded memory is the bench's to show
+    assert len(data.scores) == 8

@@ -52,7 +52,7 @@ JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": T
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
-PLUGINS = ["generator.site"]
+PLUGINS = ["generator.site.plugin"]
 FLAGBOARD_RESULTS = "results/results.json"
 FLAGBOARD_SCORES = "scores"
 FLAGBOARD_NAV = [("rules", "规则"), ("about", "关于")]

@@ -36,7 +36,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import towngen  # noqa: E402
 
-from generator.history import collect_history  # noqa: E402
+from generator.history.gitlog import collect_history  # noqa: E402
 
 AUTHORS = ("张会计", "李主任", "王书记", "赵会计", "陈干事")
 START = 1_420_070_400  # 2015-01-01 00:00 UTC; commits are 6 hours apart

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from .problems import InvalidData, github_safe, render_github, render_json, render_text
+from generator.problems import InvalidData, github_safe, render_github, render_json, render_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,7 +96,7 @@ def _add_validate(sub) -> None:
 
 
 def _validate(args) -> int:
-    from .load import load
+    from generator.load.loader import load
 
     data = load(args.scores)
     if args.format == "json":
@@ -119,9 +119,9 @@ def _add_compute(sub) -> None:
 
 
 def _compute(args) -> int:
-    from .load import load
-    from .results import write_results
-    from .rules import compute
+    from generator.load.loader import load
+    from generator.results import write_results
+    from generator.rules import compute
 
     started = time.perf_counter()
     data = load(args.scores)
@@ -173,7 +173,7 @@ def _add_site(sub) -> None:
 
 
 def _build(args) -> int:
-    from .build import BuildFailed, build
+    from generator.site.build import BuildFailed, build
 
     try:
         report = build(
@@ -203,7 +203,7 @@ def _positive(text: str) -> int:
 
 
 def _serve(args) -> int:
-    from .build import make_server
+    from generator.site.build import make_server
 
     code = _build(args)
     if code:
@@ -264,7 +264,7 @@ def _add_office(sub) -> None:
 
 
 def _new_month(args) -> int:
-    from .month import new_month
+    from generator.office.month import new_month
 
     made = new_month(args.scores, args.month, args.optional)
     print(
@@ -278,7 +278,7 @@ def _new_month(args) -> int:
 
 
 def _import(args) -> int:
-    from .importer import import_workbook
+    from generator.office.importer import import_workbook
 
     done = import_workbook(args.file, args.month, args.scores, args.sheet, args.force)
     print(
@@ -295,7 +295,7 @@ def _import(args) -> int:
 
 
 def _preview(args) -> int:
-    from .preview import preview, print_rich, to_markdown
+    from generator.office.preview import preview, print_rich, to_markdown
 
     previews = preview(args.scores, args.months)
     if args.format == "markdown":

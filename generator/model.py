@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .problems import unsafe_characters
+from generator.problems import unsafe_characters
 
 # Periods run from 2000-01 to 2099-12 (RULES.md §2.1).
 MONTH_RE = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")

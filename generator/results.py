@@ -10,8 +10,8 @@ import numpy as np
 import orjson
 import pandas as pd
 
-from .load import Dataset
-from .rules import Results
+from generator.load.loader import Dataset
+from generator.rules import Results
 
 # file → (columns, which of them are points to write without trailing zeros)
 TABLES = {

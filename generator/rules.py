@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .load import Dataset
+from generator.load.loader import Dataset
 
 GROUP = ["period", "grid", "category"]
 

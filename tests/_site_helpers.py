@@ -26,7 +26,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 def build_site(scores: Path, out: Path, content: Path | None = None, **settings):
     """The real `flagboard build` pipeline, run from the repository root."""
-    from generator.build import build
+    from generator.site.build import build
 
     with contextlib.chdir(ROOT):
         return build(scores, out, ROOT / "pelicanconf.py", content, extra_settings=settings)

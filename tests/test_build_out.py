@@ -21,9 +21,9 @@ import pytest
 from _history_helpers import APRIL, DataRepo, csv_bytes, period_rows
 from _site_helpers import ROOT, build_site, small_town
 
-from generator import build as build_module
-from generator.build import BUILD_MARK, SITE_MARK, SITE_NOTE, BuildFailed, build
 from generator.cli import main
+from generator.site import build as build_module
+from generator.site.build import BUILD_MARK, SITE_MARK, SITE_NOTE, BuildFailed, build
 
 LINUX = sys.platform.startswith("linux")
 

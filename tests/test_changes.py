@@ -15,7 +15,7 @@ from _history_helpers import (
     villages_csv,
 )
 
-from generator.changes import (
+from generator.history.changes import (
     Names,
     changed_lines,
     event_changes,

@@ -13,9 +13,9 @@ import pytest
 from _site_helpers import ROOT, build_site
 from towns import Town
 
-from generator.build import BuildFailed
-from generator.contentcheck import NOT_REGULAR, NOT_REGULAR_MESSAGE, check_content
 from generator.problems import InvalidData
+from generator.site.build import BuildFailed
+from generator.site.contentcheck import NOT_REGULAR, NOT_REGULAR_MESSAGE, check_content
 
 SECRET = "SECRET-9f2c-do-not-publish"
 

@@ -22,7 +22,7 @@ from _history_helpers import (
 )
 
 from generator import forked
-from generator.history import History, collect_history, repo_root_of
+from generator.history.gitlog import History, collect_history, repo_root_of
 
 
 @pytest.fixture(scope="module")
@@ -425,7 +425,7 @@ def test_comparing_only_changed_lines_gives_the_same_changes_as_parsing_whole_fi
     """Random edits the way clerks make them; the fast path must agree with full parsing."""
     import random
 
-    from generator import changes as changes_module
+    from generator.history import changes as changes_module
 
     rng = random.Random(4)
     repo = DataRepo(tmp_path).town()
@@ -456,7 +456,7 @@ def test_outcomes_computed_on_the_year_around_a_period_equal_those_on_all_period
     tmp_path, monkeypatch
 ):
     """Chains across a year end: the window (year ± one period) must miss no changed outcome."""
-    from generator import outcomes as outcomes_module
+    from generator.history import outcomes as outcomes_module
 
     repo = DataRepo(tmp_path).town()
     repo.remove("2024/2024-03.csv")

@@ -24,8 +24,8 @@ from _history_helpers import (
 )
 from _site_helpers import build_site
 
-from generator.history import collect_history
-from generator.sitehistory import CLOCK_NOTE, history_record
+from generator.history.gitlog import collect_history
+from generator.site.revisions import CLOCK_NOTE, history_record
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # 东村 lowest in May too: with March as first published, May's warning has another reason.

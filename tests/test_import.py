@@ -11,8 +11,8 @@ import pytest
 from _office_helpers import FEBRUARY, FEBRUARY_EVENTS, JANUARY, csv_bytes, write_town
 
 from generator.cli import main
-from generator.importer import cell_text, import_workbook
 from generator.load import load
+from generator.office.importer import cell_text, import_workbook
 from generator.problems import InvalidData
 
 SHEET = "评分.xlsx「二月」"

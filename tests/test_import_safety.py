@@ -20,9 +20,9 @@ import pytest
 from _office_helpers import FEBRUARY, JANUARY, write_town
 from test_import import CANONICAL, SHEET, ods_file, third_party_workbook
 
-from generator.importer import import_workbook
+from generator.office.importer import import_workbook
+from generator.office.workbook import read_grid
 from generator.problems import InvalidData
-from generator.workbook import read_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -323,9 +323,9 @@ def test_zip_header_that_lies_about_the_size_is_refused(tmp_path, scores):
 PEAK_SCRIPT = """
 import json, resource, sys, time
 from pathlib import Path
-from generator.importer import import_workbook
+from generator.office.importer import import_workbook
 from generator.problems import InvalidData
-from generator.workbook import read_grid
+from generator.office.workbook import read_grid
 
 def peak_mb():  # VmHWM is this program's own; ru_maxrss keeps the parent's from before exec
     status = Path("/proc/self/status")

@@ -9,9 +9,9 @@ import threading
 import pytest
 from towns import Town, csv_bytes
 
-from generator.cells import MAX_COLUMNS, MAX_CSV_BYTES, MAX_DATA_ROWS
 from generator.cli import main
 from generator.load import load, load_files
+from generator.load.cells import MAX_COLUMNS, MAX_CSV_BYTES, MAX_DATA_ROWS
 from generator.problems import PER_FILE, InvalidData
 
 MONTH = "2024/2024-03.csv"

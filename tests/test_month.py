@@ -8,7 +8,7 @@ from _office_helpers import JANUARY, csv_bytes, read_csv, write_month, write_tow
 
 from generator.cli import main
 from generator.load import load
-from generator.month import new_month
+from generator.office.month import new_month
 from generator.problems import InvalidData
 
 

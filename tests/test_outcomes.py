@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from _history_helpers import APRIL, MARCH, TOWN_TOML, csv_bytes, period_rows, villages_csv
 
-from generator.outcomes import Outcomes, PeriodOutcomes, window
+from generator.history.outcomes import Outcomes, PeriodOutcomes, window
 
 MARCH_FILE = "2024/2024-03.csv"
 

@@ -9,7 +9,7 @@ from _office_helpers import FEBRUARY, FEBRUARY_EVENTS, JANUARY, write_town
 from rich.console import Console
 
 from generator.cli import main
-from generator.preview import Preview, Section, preview, print_rich, to_markdown
+from generator.office.preview import Preview, Section, preview, print_rich, to_markdown
 from generator.problems import InvalidData
 
 # Worked by hand from RULES.md (1 red and 1 yellow flag per grid and category; tiers 1000, 3000):

@@ -177,7 +177,7 @@ def test_invariants(town: Town):
 def test_column_number_format_equals_the_single_value_format(hundredths):
     import pandas as pd
 
-    from generator.cells import format_points
+    from generator.load.cells import format_points
     from generator.results import points_text
 
     column = pd.Series([h / 100 for h in hundredths], dtype="Float64")

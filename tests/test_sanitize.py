@@ -13,8 +13,8 @@ import pytest
 from _site_helpers import ROOT, build_site
 from towns import Town
 
-from generator.build import BuildFailed
-from generator.sanitize import ATTRIBUTES, TAGS, clean_html, is_site_path
+from generator.site.build import BuildFailed
+from generator.site.sanitize import ATTRIBUTES, TAGS, clean_html, is_site_path
 
 # The OWASP XSS Filter Evasion Cheat Sheet's vectors (cheatsheetseries.owasp.org), plus the
 # mutation-XSS and HTML5 ones that sanitisers are usually tested with.

@@ -22,13 +22,14 @@ from _site_helpers import (
     small_town,
 )
 
-from generator import site as site_plugin
-from generator import sitehtml, sitepages
-from generator.build import BuildFailed
 from generator.cli import main
 from generator.problems import InvalidData
-from generator.publish import formula_safe_csv
-from generator.sitechart import Series, line_chart
+from generator.site import html as sitehtml
+from generator.site import pages as sitepages
+from generator.site import plugin as site_plugin
+from generator.site.build import BuildFailed
+from generator.site.chart import Series, line_chart
+from generator.site.publish import formula_safe_csv
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -200,9 +201,9 @@ def test_feed_has_one_entry_per_period_with_dates_from_the_data(site: Path, doc:
     updated = [e.findtext(f"{ATOM}updated") for e in entries]
     # published by the commit that first published the period (without one, the first day
     # after its month, Beijing time); updated by its latest correction
-    from generator.build import read_history
-    from generator.siteformat import default_period_date, latest
-    from generator.sitehistory import correction_dates, history_settings
+    from generator.site.build import read_history
+    from generator.site.format import default_period_date, latest
+    from generator.site.revisions import correction_dates, history_settings
 
     settings = history_settings(read_history(ROOT / "scores"))
     dates = settings.get("FLAGBOARD_PERIOD_DATES", {})

@@ -20,7 +20,7 @@ import pytest
 from _site_helpers import ROOT, build_site, demo_site, html_pages
 from conftest import towngen
 
-from generator.build import SITE_MARK
+from generator.site.build import SITE_MARK
 
 FIRST_ROUND_TRIP = 14_600  # bytes, gzipped: what arrives in the first round trip
 LONG_PAGE = 30_000  # period and year pages

@@ -16,17 +16,17 @@ import pytest
 from _history_helpers import APRIL, DataRepo, corrected_town, csv_bytes, period_rows
 from _site_helpers import ROOT, build_site, html_pages
 
-from generator.build import read_history
 from generator.cli import main
-from generator.siteformat import latest
-from generator.sitehistory import (
+from generator.site.build import read_history
+from generator.site.format import latest
+from generator.site.revisions import (
     cell_fixes,
     correction_dates,
     history_pages,
     history_settings,
     paragraphs,
 )
-from generator.siteview import SiteView
+from generator.site.views import SiteView
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -12,8 +12,8 @@ import pytest
 from _site_helpers import build_site
 from conftest import towngen
 
-from generator import sitepages
-from generator.siteformat import signed_yuan
+from generator.site import pages as sitepages
+from generator.site.format import signed_yuan
 
 MONTH_LINK = re.compile(r'<li><p class="mh"><a href="/(\d{4})/(\d{2})/"')
 

@@ -37,13 +37,15 @@ from pelican.generators import Generator
 from pelican.log import FatalLogger, console
 from pelican.settings import read_settings
 
-from . import forked, labels, publish, sitehtml
-from .contentcheck import check_content
-from .sanitize import clean_html, is_site_path
-from .siteformat import latest, period_label, points, signed_yuan, yuan
-from .sitehistory import cell_fixes, correction_dates, history_pages, period_history
-from .sitepages import page_units
-from .siteview import Page, SiteView
+from generator import forked, labels
+from generator.site import html as sitehtml
+from generator.site import publish
+from generator.site.contentcheck import check_content
+from generator.site.format import latest, period_label, points, signed_yuan, yuan
+from generator.site.pages import page_units
+from generator.site.revisions import cell_fixes, correction_dates, history_pages, period_history
+from generator.site.sanitize import clean_html, is_site_path
+from generator.site.views import Page, SiteView
 
 # What the codes in the published CSVs mean, for the data page.
 CODES = [

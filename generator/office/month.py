@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import labels
-from .load import Dataset, load_files
-from .model import Category, Town, Village, is_month
-from .problems import InvalidData, Problem
+from generator import labels
+from generator.load.loader import Dataset, load_files
+from generator.model import Category, Town, Village, is_month
+from generator.problems import InvalidData, Problem
 
 BOM = "\ufeff"
 EVENTS_HEADER = (labels.NAME_COLUMN, *labels.EVENT_COLUMNS)

@@ -7,9 +7,9 @@ import tomllib
 
 from pydantic import ValidationError
 
-from .cells import decode, too_large
-from .model import Town
-from .problems import PER_FILE, Problem, more_problems, quote
+from generator.load.cells import decode, too_large
+from generator.model import Town
+from generator.problems import PER_FILE, Problem, more_problems, quote
 
 MAX_TOWN_BYTES = 1024 * 1024
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .model import RuleVersion, Town, Village
-from .problems import Problem
+from generator.model import RuleVersion, Town, Village
+from generator.problems import Problem
 
 SCORE_COLUMNS = ("village_id", "category", "cell")
 EVENT_COLUMNS = ("period", "village_id", "event", "category", "value", "note", "file", "row")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .cells import Table
-from .dataset import SCORE_COLUMNS, PeriodFile
-from .filecheck import FileChecker, Layout
-from .model import Category, Village
-from .problems import quote
+from generator.load.cells import Table
+from generator.load.dataset import SCORE_COLUMNS, PeriodFile
+from generator.load.filecheck import FileChecker, Layout
+from generator.model import Category, Village
+from generator.problems import quote
 
 
 class ScoreFileChecks(FileChecker):

@@ -20,9 +20,9 @@ from xml.parsers import expat
 
 import python_calamine as calamine
 
-from . import biff
-from .cells import MAX_COLUMNS, MAX_DATA_ROWS, excel_column
-from .problems import InvalidData, Problem, quote
+from generator.load.cells import MAX_COLUMNS, MAX_DATA_ROWS, excel_column
+from generator.office import biff
+from generator.problems import InvalidData, Problem, quote
 
 MAX_ROWS = MAX_DATA_ROWS  # rows read from a sheet, title and header included (RULES.md §2.1)
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the workbook file itself

@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from .problems import Problem, quote
+from generator.problems import Problem, quote
 
 MAX_CSV_BYTES = 5 * 1024 * 1024  # RULES.md §2.1: larger files are one problem, not read
 MAX_DATA_ROWS = 20_000

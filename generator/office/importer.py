@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import labels
-from .cells import clean_cell, excel_column, read_rows
-from .load import Dataset, load_files
-from .model import Town, Village
-from .month import check_month, csv_bytes, period_path
-from .problems import InvalidData, Problem, quote
-from .workbook import read_grid
+from generator import labels
+from generator.load.cells import clean_cell, excel_column, read_rows
+from generator.load.loader import Dataset, load_files
+from generator.model import Town, Village
+from generator.office.month import check_month, csv_bytes, period_path
+from generator.office.workbook import read_grid
+from generator.problems import InvalidData, Problem, quote
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # .xlsb: no bounded reader for it
 KEY_SYNONYMS = {

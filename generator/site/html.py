@@ -13,8 +13,8 @@ import functools
 
 from markupsafe import Markup, escape
 
-from .labels import FLAG_NAMES
-from .siteformat import points, signed_yuan, yuan
+from generator.labels import FLAG_NAMES
+from generator.site.format import points, signed_yuan, yuan
 
 FLAG_BADGES = {
     "red": f'<span class="flag red">★{FLAG_NAMES["red"]}</span>',

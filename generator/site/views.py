@@ -10,8 +10,8 @@ import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from . import labels
-from .siteformat import (
+from generator import labels
+from generator.site.format import (
     cn_number,
     data_path,
     default_period_date,

@@ -29,15 +29,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import forked, publish
-from .contentcheck import check_content
-from .history import History, collect_history, repo_root_of
-from .load import load
-from .problems import InvalidData
-from .results import results_document
-from .rules import compute
-from .site import PelicanFailed, run_pelican
-from .sitehistory import history_settings
+from generator import forked
+from generator.history.gitlog import History, collect_history, repo_root_of
+from generator.load.loader import load
+from generator.problems import InvalidData
+from generator.results import results_document
+from generator.rules import compute
+from generator.site import publish
+from generator.site.contentcheck import check_content
+from generator.site.plugin import PelicanFailed, run_pelican
+from generator.site.revisions import history_settings
 
 try:
     import fcntl
@@ -276,7 +277,7 @@ def _project_folders(scores: Path, settings_file: Path, content, settings: dict)
         ("评分数据文件夹", scores.resolve()),
         ("网站内容文件夹", _setting_folder(settings_file, content_folder)),
         ("主题文件夹", _setting_folder(settings_file, settings.get("THEME"))),
-        ("程序文件夹", Path(__file__).resolve().parent),
+        ("程序文件夹", Path(__file__).resolve().parent.parent),
         ("程序文件夹", here / "generator"),
         ("测试文件夹", here / "tests"),
         ("工作流文件夹", here / ".github"),

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import labels
-from .cells import format_points
-from .load import Dataset, load
-from .month import check_month, period_path
-from .problems import InvalidData, Problem
-from .rules import Results, compute
+from generator import labels
+from generator.load.cells import format_points
+from generator.load.loader import Dataset, load
+from generator.office.month import check_month, period_path
+from generator.problems import InvalidData, Problem
+from generator.rules import Results, compute
 
 NONE = "—"
 YEAR_ACTIONS_SHOWN = ("downgrade", "star_loss")  # the priority list is long; the site has it

@@ -14,9 +14,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import labels
-from .cells import decode, format_points, parse_number, read_rows
-from .townfile import parse_town
+from generator import labels
+from generator.load.cells import decode, format_points, parse_number, read_rows
+from generator.load.townfile import parse_town
 
 _PERIOD_RE = re.compile(r"(?:^|/)(\d{4}-\d{2})\.csv$")
 _EVENTS_RE = re.compile(r"(?:^|/)(\d{4}-\d{2})\.events\.csv$")

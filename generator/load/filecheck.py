@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import labels
-from .cells import Table, parse_number, read_table
-from .model import Category, Town, Village, name_key
-from .problems import PER_FILE, Problem, more_problems, quote
+from generator import labels
+from generator.load.cells import Table, parse_number, read_table
+from generator.model import Category, Town, Village, name_key
+from generator.problems import PER_FILE, Problem, more_problems, quote
 
 
 def unsafe_message(codes: list[str]) -> str:

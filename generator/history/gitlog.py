@@ -35,10 +35,12 @@ from pathlib import Path
 
 import git
 
-from . import changes as change_rules  # looked up at call time: a test swaps changed_lines
-from . import forked
-from . import outcomes as outcome_rules  # likewise: a test widens the window
-from .changes import (
+from generator import forked
+from generator.history import (
+    changes as change_rules,  # looked up at call time: a test swaps changed_lines
+)
+from generator.history import outcomes as outcome_rules  # likewise: a test widens the window
+from generator.history.changes import (
     CellChange,
     ColumnChange,
     EventChange,
@@ -56,7 +58,7 @@ from .changes import (
     read_sheet,
     sheet_changes,
 )
-from .outcomes import OutcomeChange, Outcomes, PeriodOutcomes, Published
+from generator.history.outcomes import OutcomeChange, Outcomes, PeriodOutcomes, Published
 
 __all__ = [
     "UNCOMMITTED",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .problems import Problem
+from generator.problems import Problem
 
 NOT_REGULAR = "not_regular_file"
 NOT_REGULAR_MESSAGE = "这是符号链接（或不是普通文件），为安全起见不予读取，请换成普通文件"

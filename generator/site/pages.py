@@ -8,9 +8,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .sitechart import Series, line_chart
-from .siteformat import data_path, grid_url, period_label, signed_yuan, village_url, year_url
-from .siteview import Page, SiteView, why
+from generator.site.chart import Series, line_chart
+from generator.site.format import (
+    data_path,
+    grid_url,
+    period_label,
+    signed_yuan,
+    village_url,
+    year_url,
+)
+from generator.site.views import Page, SiteView, why
 
 PageUnit = Callable[[], list[Page]]  # builds one or more pages when called
 # A village page shows this many of its latest years in full (at most 36 months: about 10 KB

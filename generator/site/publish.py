@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cells import decode
-from .results import TABLES, neutralise, results_json, table_csv
-from .siteformat import data_path
+from generator.load.cells import decode
+from generator.results import TABLES, neutralise, results_json, table_csv
+from generator.site.format import data_path
 
 if TYPE_CHECKING:
-    from .rules import Results
+    from generator.rules import Results
 
 BOM = "\ufeff"
 # Where a cell could start with = + - @ tab or CR (false alarms only cost a full rewrite). An

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from . import labels
-from .cells import parse_number
-from .dataset import PeriodFile
-from .filecheck import FileChecker, Layout, unsafe_message
-from .model import MAX_FULL_MARKS
-from .problems import quote, unsafe_characters
+from generator import labels
+from generator.load.cells import parse_number
+from generator.load.dataset import PeriodFile
+from generator.load.filecheck import FileChecker, Layout, unsafe_message
+from generator.model import MAX_FULL_MARKS
+from generator.problems import quote, unsafe_characters
 
 MAX_NOTE_CHARS = 500
 

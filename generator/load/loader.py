@@ -7,15 +7,15 @@ import re
 import stat
 from pathlib import Path
 
-from . import labels
-from .cells import MAX_CSV_BYTES, Table, read_rows  # noqa: F401  (read_rows: loading API)
-from .dataset import Dataset, PeriodFile, event_frame, score_frame
-from .eventfile import EventFileChecks
-from .filecheck import Layout, unsafe_message
-from .model import MONTH_RE, VILLAGE_ID_RE, YEAR_RE, Village, name_key
-from .problems import InvalidData, Problem, errors_of, quote, unsafe_characters
-from .scorefile import ScoreFileChecks
-from .townfile import parse_town
+from generator import labels
+from generator.load.cells import MAX_CSV_BYTES, Table, read_rows  # noqa: F401  (read_rows: loading API)
+from generator.load.dataset import Dataset, PeriodFile, event_frame, score_frame
+from generator.load.eventfile import EventFileChecks
+from generator.load.filecheck import Layout, unsafe_message
+from generator.load.scorefile import ScoreFileChecks
+from generator.load.townfile import parse_town
+from generator.model import MONTH_RE, VILLAGE_ID_RE, YEAR_RE, Village, name_key
+from generator.problems import InvalidData, Problem, errors_of, quote, unsafe_characters
 
 MAX_ID_CHARS = 64  # 编号 goes into URLs; the 12-digit division code fits with room
 MAX_NAME_CHARS = 100

@@ -24,12 +24,12 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .changes import clean_text
-from .siteformat import latest, period_label, period_url, year_url
-from .siteview import Page, SiteView
+from generator.history.changes import clean_text
+from generator.site.format import latest, period_label, period_url, year_url
+from generator.site.views import Page, SiteView
 
 if TYPE_CHECKING:
-    from .history import Commit, DataVersion, History, PeriodHistory, PeriodRevision
+    from generator.history.gitlog import Commit, DataVersion, History, PeriodHistory, PeriodRevision
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _ITEM = re.compile(r"[-*•]\s|\d+(\.\s|[、)])")

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import labels
-from .changes import Names, file_kind, file_role
-from .dataset import Dataset
-from .load import load_files
-from .problems import InvalidData
-from .rules import Results, compute
+from generator import labels
+from generator.history.changes import Names, file_kind, file_role
+from generator.load.dataset import Dataset
+from generator.load.loader import load_files
+from generator.problems import InvalidData
+from generator.rules import Results, compute
 
 Files = dict[str, bytes]  # path inside the scores folder → content
 

@@ -9,11 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from generator.periods import is_month
 from generator.problems import unsafe_characters
 
-# Periods run from 2000-01 to 2099-12 (RULES.md §2.1).
-MONTH_RE = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")
-YEAR_RE = re.compile(r"^20\d{2}$")
 VILLAGE_ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
 MAX_FULL_MARKS = 1000
 MAX_AMOUNT = 10_000_000  # 元, one tier
@@ -22,10 +20,6 @@ MAX_GRIDS, MAX_CATEGORIES, MAX_RULES, MAX_TIERS = 500, 50, 100, 50
 
 Kind = Literal["monthly", "optional", "annual"]
 Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
-
-
-def is_month(text: str) -> bool:
-    return bool(MONTH_RE.match(text))
 
 
 def name_key(name: str) -> str:

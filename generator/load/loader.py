@@ -14,7 +14,8 @@ from generator.load.eventfile import EventFileChecks
 from generator.load.filecheck import Layout, unsafe_message
 from generator.load.scorefile import ScoreFileChecks
 from generator.load.townfile import parse_town
-from generator.model import MONTH_RE, VILLAGE_ID_RE, YEAR_RE, Village, name_key
+from generator.model import VILLAGE_ID_RE, Village, name_key
+from generator.periods import MONTH_RE, YEAR_RE
 from generator.problems import InvalidData, Problem, errors_of, quote, unsafe_characters
 
 MAX_ID_CHARS = 64  # 编号 goes into URLs; the 12-digit division code fits with room

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from generator import labels
 from generator.load.loader import Dataset, load_files
-from generator.model import Category, Town, Village, is_month
+from generator.model import Category, Town, Village
+from generator.periods import is_month
 from generator.problems import InvalidData, Problem
 
 BOM = "\ufeff"

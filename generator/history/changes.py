@@ -14,13 +14,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from generator import labels
+from generator import labels, layout
 from generator.load.cells import decode, format_points, parse_number, read_rows
 from generator.load.townfile import parse_town
 
-_PERIOD_RE = re.compile(r"(?:^|/)(\d{4}-\d{2})\.csv$")
-_EVENTS_RE = re.compile(r"(?:^|/)(\d{4}-\d{2})\.events\.csv$")
-_ANNUAL_RE = re.compile(r"(?:^|/)(\d{4})-annual\.csv$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the csv module reads them
 _ROLES = {"period": "scores", "annual": "scores", "events": "events"}
 _HIDDEN = {"Cc", "Cf", "Cs"}  # control, format (bidi overrides, zero-width), lone surrogates
@@ -31,15 +28,14 @@ _HIDDEN = {"Cc", "Cf", "Cs"}  # control, format (bidi overrides, zero-width), lo
 
 def file_kind(path: str) -> tuple[str, str | None]:
     """("town" | "villages" | "period" | "events" | "annual" | "other", its period or year)."""
-    if path == "town.toml":
+    if path == layout.TOWN_FILE:
         return "town", None
-    if path == "villages.csv":
+    if path == layout.VILLAGES_FILE:
         return "villages", None
-    for kind, pattern in (("period", _PERIOD_RE), ("events", _EVENTS_RE), ("annual", _ANNUAL_RE)):
-        match = pattern.search(path)
-        if match:
-            return kind, match.group(1)
-    return "other", None
+    placed = layout.place(path)
+    if placed is None:
+        return "other", None
+    return ("period" if placed.kind == "scores" else placed.kind), placed.key
 
 
 def file_role(path: str) -> tuple[str | None, str | None]:

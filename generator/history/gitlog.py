@@ -59,6 +59,8 @@ from generator.history.changes import (
     sheet_changes,
 )
 from generator.history.outcomes import OutcomeChange, Outcomes, PeriodOutcomes, Published
+from generator.layout import events_of
+from generator.periods import is_year, year_of
 
 __all__ = [
     "UNCOMMITTED",
@@ -618,7 +620,7 @@ class _Periods:
         return {period: self._period(period, touched[period]) for period in sorted(touched)}
 
     def _period(self, period: str, touched: list[tuple[_Entry, list[_Change]]]) -> PeriodHistory:
-        annual = len(period) == 4
+        annual = is_year(period)
         kind = "annual" if annual else "period"
         last: dict[str, str | None] = {}  # kind → last known blob, through deletions
         revisions: list[PeriodRevision] = []
@@ -729,7 +731,7 @@ def _with_outcomes(
     seen = {key: timeline.published(store, periods[key], firsts[key], current) for key in firsts}
     years: dict[str, list[str]] = {}
     for key in firsts:
-        years.setdefault(periods[key].period[:4], []).append(key)
+        years.setdefault(year_of(periods[key].period), []).append(key)
     outcomes = Outcomes(current, window=outcome_rules.window)
 
     def compare(groups: list[list[str]]) -> list[list]:
@@ -761,7 +763,7 @@ class _Timeline:
         self.position = {e.commit.hash: i for i, e in enumerate(entries)}
         self.first = {k: h.revisions[0].commit for k, h in periods.items() if h.revisions}
         for key, commit in sorted(self.first.items(), key=lambda i: self.at(i[1]), reverse=True):
-            self.first[key[:4]] = commit  # the earliest one of the year is written last
+            self.first[year_of(key)] = commit  # the earliest one of the year is written last
 
     def at(self, commit: Commit) -> int:
         return self.position[commit.hash]
@@ -773,10 +775,14 @@ class _Timeline:
         fixes = [self.at(r.commit) for r in history.revisions[1:] if r.changed]
         last = max(fixes, default=len(self.position))
         now = {p: d for p, d in current.items() if file_role(p)[0] == history.period}
-        year = int(history.period[:4])
+        year = int(year_of(history.period))
         before = {}
         for key, commit in self.first.items():
-            if key == history.period or abs(int(key[:4]) - year) > 1 or self.at(commit) >= last:
+            if (
+                key == history.period
+                or abs(int(year_of(key)) - year) > 1
+                or self.at(commit) >= last
+            ):
                 continue
             files = _files_at(store, history, commit) or first
             if files != now:
@@ -824,11 +830,7 @@ def _first_files(store: _Store, history: PeriodHistory) -> dict[str, bytes] | No
 def _read_files(store: _Store, history: PeriodHistory, rev: str, path: str) -> dict[str, bytes]:
     """A period's scores file at `path` in `rev` and its events file, under their current names."""
     files = {history.path: store.blob(store.at(rev, path))}
-    events_blob = store.at(rev, _events_path(path))
+    events_blob = store.at(rev, events_of(path))
     if events_blob:
-        files[_events_path(history.path)] = store.blob(events_blob)
+        files[events_of(history.path)] = store.blob(events_blob)
     return files
-
-
-def _events_path(scores_path: str) -> str:
-    return scores_path[: -len(".csv")] + ".events.csv"

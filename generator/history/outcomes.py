@@ -23,6 +23,7 @@ from generator import labels
 from generator.history.changes import Names, file_kind, file_role
 from generator.load.dataset import Dataset
 from generator.load.loader import load_files
+from generator.periods import december, is_year, year_of
 from generator.problems import InvalidData
 from generator.rules import Results, compute
 
@@ -58,16 +59,16 @@ def window(files: Files, period: str) -> Files:
 
     The rules reach one calendar year and the periods next to it (RULES.md §4).
     """
-    year = period[:4]
+    year = year_of(period)
     months = sorted({k[1] for k in map(file_kind, files) if k[0] == "period"})
     before = [m for m in months if m < f"{year}-01"][-1:]
-    after = [m for m in months if m > f"{year}-12"][:1]
+    after = [m for m in months if m > december(year)][:1]
     keep = set(before + after)
 
     def wanted(path: str) -> bool:
         kind, key = file_kind(path)
         if kind in ("period", "events"):
-            return key[:4] == year or key in keep
+            return year_of(key) == year or key in keep
         return kind != "annual" or key == year
 
     return {p: d for p, d in files.items() if wanted(p)}
@@ -142,7 +143,7 @@ class Outcomes:
         for other, files in published.before.items():
             if other == period or other not in seen:
                 continue  # unchanged since first published (a change undone is not shown)
-            trimmed = len(other) == 4 and bool(published.after)
+            trimmed = is_year(other) and bool(published.after)
             if files == first and not trimmed:
                 found += seen[other]
                 continue

@@ -1,16 +1,25 @@
-"""The results tables of RULES.md §5 as CSV files and results.json; formula-safe copies."""
+"""The results tables of RULES.md §5 as CSV files and results.json, written column by column.
+
+Scores arrive as integer hundredths and become text here, through the one number formatter
+(`format_points`), applied to each column's distinct values only: a county's 365,000 flag rows
+have a few thousand distinct scores. No Python object is made per row until the text of a row
+is joined; results.json is written in slices without building its document.
+`results_document()` still gives the whole document as Python values, for the site.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import orjson
 import pandas as pd
 
-from generator.load.loader import Dataset
+from generator.load import Dataset
+from generator.load.cells import format_points
+from generator.periods import year_of
 from generator.rules import Results
 
 # file → (columns, which of them are points to write without trailing zeros)
@@ -23,7 +32,10 @@ TABLES = {
     "actions": (["period", "village_id", "action", "reason"], set()),
     "grid_averages": (["period", "grid", "category", "average", "count"], {"average"}),
 }
+POINTS = {"score", "cell", "adjustment", "average", "total", "value"}  # hundredths in the frames
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SLICE = 50_000  # rows joined into text at a time
+_QUOTE_RE = re.compile(r'[,"\r\n]')
 
 
 def write_results(data: Dataset, results: Results, out_dir: Path) -> list[Path]:
@@ -33,54 +45,89 @@ def write_results(data: Dataset, results: Results, out_dir: Path) -> list[Path]:
     written = []
     for name in TABLES:
         path = out_dir / f"{name}.csv"
-        path.write_bytes(table_csv(results, name).encode("utf-8"))
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.writelines(table_lines(results, name))
         written.append(path)
     path = out_dir / "results.json"
-    path.write_bytes(results_json(results_document(data, results)))
+    with path.open("wb") as handle:
+        handle.writelines(results_json_parts(data, results))
     written.append(path)
     return written
 
 
 def results_json(document: dict) -> bytes:
-    """results.json's bytes: compact UTF-8 (orjson: a county's 80 MB in a fraction of a second)."""
+    """results.json's bytes from `results_document()`: compact UTF-8, as `write_results` writes."""
     return orjson.dumps(document) + b"\n"
+
+
+# -- CSV ----------------------------------------------------------------------------------
 
 
 def table_csv(results: Results, name: str, formula_safe: bool = False) -> str:
     """One results table as CSV text with the contract's columns and number format."""
+    return "".join(table_lines(results, name, formula_safe))
+
+
+def table_lines(results: Results, name: str, formula_safe: bool = False) -> Iterator[str]:
+    """The CSV text of a table in slices: header, then rows, each line ending in \\n."""
     columns, points = TABLES[name]
     frame: pd.DataFrame = getattr(results, name)
-    cells = [_cell(frame[c], c in points) if len(frame) else [] for c in columns]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for record in zip(*cells, strict=True):
-        writer.writerow([neutralise(v) for v in record] if formula_safe else record)
-    return buffer.getvalue()
+    yield ",".join(columns) + "\n"
+
+    def field(texts: list[str]) -> list[str]:
+        return _csv_fields(texts, formula_safe)
+
+    cells = [Column(frame[c], c in points, field, "") for c in columns]
+    for start in range(0, len(frame), _SLICE):
+        parts = [column.slice(start, start + _SLICE) for column in cells]
+        yield "\n".join(map(",".join, zip(*parts, strict=True))) + "\n"
 
 
-def _cell(series: pd.Series, is_points: bool) -> list[str]:
-    """A column as CSV text, converted whole: '' for missing, points without trailing zeros."""
-    missing = series.isna()
+def _csv_fields(texts: list[str], formula_safe: bool) -> list[str]:
+    """Text as csv.writer writes it (minimal quoting); made formula-safe if asked."""
+    if formula_safe:
+        texts = [neutralise(t) for t in texts]
+    return [_quoted(t) if _QUOTE_RE.search(t) else t for t in texts]
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+class Column:
+    """A column's text made once per distinct value: `render(texts)` of the values as plain text
+    (missing ones as `missing`); `slice()` gives the rows' text."""
+
+    def __init__(self, series: pd.Series, is_points: bool, render, missing: str) -> None:
+        values, self.codes = _distinct(series)
+        self.text = np.array([*render(_plain(values, is_points)), missing], dtype=object)
+
+    def slice(self, start: int, stop: int) -> list[str]:
+        return self.text[self.codes[start:stop]].tolist()
+
+
+def _distinct(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The distinct values, and each row's position among them (missing: one past the last)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes = np.where(codes < 0, len(uniques), codes)
+    return pd.Series(uniques, dtype=series.dtype), codes
+
+
+def _plain(values: pd.Series, is_points: bool) -> list[str]:
+    """Distinct values as plain text: points by `format_points`, booleans as true/false."""
     if is_points:
-        text = points_text(series.astype("Float64").fillna(0))
-    elif pd.api.types.is_bool_dtype(series.dtype):
-        text = series.map({True: "true", False: "false"})
-    elif pd.api.types.is_integer_dtype(series.dtype):
-        text = series.fillna(0).astype("int64").astype(str)
-    else:
-        text = series.astype("object").where(~missing, "").astype(str)
-    return text.where(~missing, "").tolist()
+        return [format_points(int(v)) for v in values]
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return ["true" if v else "false" for v in values]
+    return [str(v) for v in values]
 
 
 def points_text(points: pd.Series) -> pd.Series:
-    """92.5 → '92.5', 90.0 → '90', -0.25 → '-0.25': format_points for a whole column."""
+    """Points as floats (92.5, 90.0) → '92.5', '90': `format_points` over a whole column."""
     hundredths = (points * 100).round().astype("int64")
-    magnitude = hundredths.abs()
-    whole = (magnitude // 100).astype(str)
-    fraction = (magnitude % 100).astype(str).str.zfill(2).str.rstrip("0")
-    text = whole.where(fraction == "", whole + "." + fraction)
-    return text.where(hundredths >= 0, "-" + text)
+    values, codes = _distinct(hundredths)
+    texts = np.array([format_points(int(v)) for v in values] + [""], dtype=object)
+    return pd.Series(texts[codes], index=points.index)
 
 
 def neutralise(text: str) -> str:
@@ -98,10 +145,54 @@ def _is_number(text: str) -> bool:
     return True
 
 
+# -- results.json ----------------------------------------------------------------------------
+
+
+def results_json_parts(data: Dataset, results: Results) -> Iterator[bytes]:
+    """results.json's bytes in slices, equal to `results_json(results_document(...))`."""
+    head, tables = _document_parts(data, results)
+    yield orjson.dumps(head)[:-1]  # the small parts, without the closing brace
+    for key, frame in tables.items():
+        yield b"," + orjson.dumps(key) + b":["
+        yield from _json_records(frame)
+        yield b"]"
+    yield b"}\n"
+
+
+def _json_records(frame: pd.DataFrame) -> Iterator[bytes]:
+    """The rows of a table as JSON objects, comma-separated, in slices."""
+    if frame.empty:
+        return
+    last = len(frame.columns) - 1
+    fragments = []
+    for i, name in enumerate(frame.columns):
+        key = ("{" if i == 0 else ",") + orjson.dumps(name).decode() + ":"
+        end = "}" if i == last else ""
+        render = _json_texts(frame[name].dtype, name in POINTS, key, end)
+        fragments.append(Column(frame[name], name in POINTS, render, key + "null" + end))
+    for start in range(0, len(frame), _SLICE):
+        parts = [column.slice(start, start + _SLICE) for column in fragments]
+        text = ",".join(map("".join, zip(*parts, strict=True)))
+        yield (text if start == 0 else "," + text).encode("utf-8")
+
+
+def _json_texts(dtype, is_points: bool, key: str, end: str):
+    """Plain texts → '"key":value' as orjson writes the value `_json_column` gives."""
+    if is_points or pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+        return lambda texts: [key + t + end for t in texts]  # numbers and booleans as they are
+    return lambda texts: [key + (orjson.dumps(t).decode() if t else "null") + end for t in texts]
+
+
 def results_document(data: Dataset, results: Results) -> dict:
     """Everything the site needs, as plain JSON-ready values."""
+    head, tables = _document_parts(data, results)
+    return head | {key: _records(frame) for key, frame in tables.items()}
+
+
+def _document_parts(data: Dataset, results: Results) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """The document's small parts as values, and its tables as frames, in the document's order."""
     town = data.town
-    return {
+    head = {
         "schema": 1,
         "town": {"name": town.town},
         "grids": [g.model_dump() for g in town.grids],
@@ -114,24 +205,24 @@ def results_document(data: Dataset, results: Results) -> dict:
         ],
         "periods": [_period(data, p) for p in data.periods],
         "years": [_year(data, y) for y in data.years],
-        "flags": _records(results.flags),
-        "rewards": _records(results.rewards),
-        "actions": _records(results.actions),
-        "grid_averages": _records(results.grid_averages),
-        "grid_year_totals": _records(results.grid_year_totals),
-        "events": _records(
-            data.events.drop(columns=["file", "row"]).assign(
-                value=data.events["value"].astype("Float64") / 100
-            )
-        ),
     }
+    tables = {
+        "flags": results.flags,
+        "rewards": results.rewards,
+        "actions": results.actions,
+        "grid_averages": results.grid_averages,
+        "grid_year_totals": results.grid_year_totals,
+        "events": data.events.drop(columns=["file", "row"]),
+        "village_years": results.village_years,
+    }
+    return head, tables
 
 
 def _period(data: Dataset, period: str) -> dict:
     info = data.period_files[period]
     return {
         "period": period,
-        "year": period[:4],
+        "year": year_of(period),
         "rules_from": data.rule_for(period).from_,
         "categories": list(info.categories),
         "file": _published_path(info.relative),
@@ -143,9 +234,10 @@ def _year(data: Dataset, year: str) -> dict:
     annual = data.annual_files.get(year)
     return {
         "year": year,
-        "periods": [p for p in data.periods if p.startswith(year)],
+        "periods": [p for p in data.periods if year_of(p) == year],
         "annual_categories": list(annual.categories) if annual else [],
         "annual_file": _published_path(annual.relative) if annual else None,
+        "rules_from": data.rule_for(year).from_,  # December's (RULES.md §4)
     }
 
 
@@ -156,27 +248,26 @@ def _published_path(relative: str | None) -> str | None:
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts of plain JSON values, converted column by column (fast on large towns)."""
-    columns = {name: _json_column(frame[name]) for name in frame.columns}
+    columns = {name: _json_column(frame[name], name in POINTS) for name in frame.columns}
     keys = list(columns)
     return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def _json_column(series: pd.Series) -> list:
+def _json_column(series: pd.Series, is_points: bool) -> list:
     """None for missing and empty text; points as 90 or 92.5; numpy scalars as Python ones."""
-    missing = series.isna().to_numpy()
-    if pd.api.types.is_float_dtype(series.dtype):
-        hundredths = (series.astype("Float64") * 100).round().fillna(0).astype("int64").to_numpy()
-        whole = hundredths % 100 == 0
-        values = np.where(whole, hundredths // 100, 0).tolist()
-        fractions = (hundredths / 100).tolist()
-        return [
-            None if m else (v if w else f)
-            for m, w, v, f in zip(missing, whole, values, fractions, strict=True)
-        ]
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype(bool).tolist()
-    if pd.api.types.is_integer_dtype(series.dtype):
-        values = series.fillna(0).astype("int64").tolist()
-        return [None if m else v for m, v in zip(missing, values, strict=True)]
-    values = series.astype("object").tolist()
-    return [None if m or v == "" else v for m, v in zip(missing, values, strict=True)]
+    values, codes = _distinct(series)
+    if is_points:
+        plain = [_points_value(int(v)) for v in values]
+    elif pd.api.types.is_bool_dtype(series.dtype):
+        plain = [bool(v) for v in values]
+    elif pd.api.types.is_integer_dtype(series.dtype):
+        plain = [int(v) for v in values]
+    else:
+        plain = [v if v != "" else None for v in values]
+    return np.array([*plain, None], dtype=object)[codes].tolist()
+
+
+def _points_value(hundredths: int) -> int | float:
+    """9000 → 90, 9250 → 92.5: whole points as integers, as results.json has them."""
+    whole, fraction = divmod(hundredths, 100)
+    return whole if fraction == 0 else hundredths / 100

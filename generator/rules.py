@@ -1,6 +1,9 @@
-"""RULES.md §3–§4 as pure functions over DataFrames: scores → flags → money → actions → averages.
+"""RULES.md §3–§4 over whole columns: scores → flags → money → actions → averages.
 
-Scores are integer hundredths of a point throughout, so ties and sums are exact.
+Scores are integer hundredths of a point from the loader to the results files, so ties and sums
+are exact; only results.py turns them into text. While the rules run, periods, grids, villages
+and categories are integer codes (`Codes`): every group-by, rank and merge is numpy over whole
+columns, and text (ids, reasons) is made once per column at the end — no Python per row.
 
 Where RULES.md leaves a choice (also explained to villagers in content/pages/rules.md):
 - several 加分/扣分 on one cell add up; a repeated 现场会 gives one flag;
@@ -11,6 +14,11 @@ Where RULES.md leaves a choice (also explained to villagers in content/pages/rul
 - a grid with no scored village in a category has no grid_averages row;
 - yearly grid totals add the rounded monthly averages; equal best totals all lead;
 - priority counts red flags of monthly and optional categories only, ranked over the town.
+
+Facts the site shows are computed here once, so that it only arranges them: `moved_up` (递补:
+a red flag by rank below `red_count`, because a vetoed or meeting village above was skipped),
+`village_years` (a village's flags and money in a year, and its 优先评优 rank) and
+`period_rules` (the rule version of each month, and of each year: its December's).
 """
 
 from __future__ import annotations
@@ -20,404 +28,683 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generator.load.loader import Dataset
+from generator.load import Dataset
+from generator.periods import year_of
 
-GROUP = ["period", "grid", "category"]
+NONE, RED, YELLOW = 0, 1, 2
+FLAG_TEXT = np.array(["", "red", "yellow"], dtype=object)
+BASIS_TEXT = np.array(["", "rank", "meeting"], dtype=object)  # 0 none, 1 rank, 2 meeting
 
 
 @dataclass(frozen=True)
 class Results:
-    flags: pd.DataFrame  # period, grid, village_id, category, score, rank, flag, basis, + extras
+    # period, grid, village_id, category, score, rank, flag, basis, cell, adjustment, vetoed,
+    # tied, moved_up — score, cell and adjustment in integer hundredths of a point
+    flags: pd.DataFrame
     rewards: pd.DataFrame  # period, village_id, red, yellow, reward, penalty, net
     actions: pd.DataFrame  # period, village_id, action, reason
-    grid_averages: pd.DataFrame  # period, grid, category, average, count
-    grid_year_totals: pd.DataFrame  # year, grid, category, total, leader
+    grid_averages: pd.DataFrame  # period, grid, category, average (hundredths), count
+    grid_year_totals: pd.DataFrame  # year, grid, category, total (hundredths), leader
+    # year, village_id, red, yellow, reward, penalty, net, priority_rank (<NA>: not chosen)
+    village_years: pd.DataFrame
+    period_rules: pd.DataFrame  # period (month or year), rules_from, red_count, yellow_count
 
 
 def compute(data: Dataset) -> Results:
-    grids = pd.Series({v.id: v.grid for v in data.villages}, dtype="string")
-    vetoes = vetoed_villages(data.events)
-    monthly = final_scores(data.scores, data.events, grids)
-    monthly = monthly.merge(rule_table(data, data.periods), on="period")
-    monthly = mark_events(monthly, data.events, vetoes)
-    monthly_flags = flags(monthly)
-    rewards = money(monthly_flags, data)
-    averages = grid_averages(monthly_flags)
-    history = yellow_history(rewards, data.periods)
-    actions = pd.concat(
-        [monthly_actions(history, monthly_flags, data), yearly_actions(history, rewards, vetoes)],
-        ignore_index=True,
-    )
-    annual = annual_flags(data, grids, vetoes)
-    all_flags = pd.concat([monthly_flags, annual], ignore_index=True)
+    codes = Codes.of(data)
+    rules = RuleTable.of(data, codes)
+    events = event_codes(data.events, codes)
+    cells = monthly_cells(data.scores, events, codes)
+    monthly = flags(cells, rules, rules.months)
+    rewards = money(monthly, active_pairs(cells, codes), codes, rules)
+    history = yellow_history(rewards, codes)
+    years = village_years(rewards, events, codes)
+    annual = flags(annual_cells(data.annual, events, codes), rules, rules.years)
+    averages = grid_averages(monthly, codes)
     return Results(
-        flags=_sorted(_published_flags(all_flags), ["period", "grid", "village_id", "category"]),
-        rewards=_sorted(rewards, ["period", "village_id"]),
-        actions=_sorted(actions, ["period", "village_id", "action"]),
-        grid_averages=_sorted(_in_points(averages, "average"), GROUP),
-        grid_year_totals=_sorted(
-            _in_points(grid_year_totals(averages), "total"), ["year", "grid", "category"]
+        flags=flag_table(monthly, annual, codes),
+        rewards=reward_table(rewards, codes),
+        actions=action_table(
+            [
+                *monthly_actions(history, monthly, codes, data),
+                *yearly_actions(history, years, codes),
+            ],
+            codes,
         ),
+        grid_averages=average_table(averages, codes),
+        grid_year_totals=year_total_table(averages, codes),
+        village_years=village_year_table(years, codes),
+        period_rules=rules.table(codes),
     )
 
 
-# -- §3.1 final score and rank -------------------------------------------------------
+# -- codes: each key column as integers ------------------------------------------------------
 
 
-def final_scores(scores: pd.DataFrame, events: pd.DataFrame, grids: pd.Series) -> pd.DataFrame:
-    """Cell + 加分 − 扣分 (not clamped); the village's grid attached."""
-    adjustments = events[events["event"].isin(["bonus", "deduction"])]
-    signed = adjustments["value"].where(adjustments["event"] == "bonus", -adjustments["value"])
-    totals = (
-        adjustments.assign(adjustment=signed)
-        .groupby(["period", "village_id", "category"], as_index=False)["adjustment"]
-        .sum()
-    )
-    frame = scores.merge(totals, on=["period", "village_id", "category"], how="left")
-    frame["adjustment"] = frame["adjustment"].fillna(0).astype("Int64")
-    frame["final"] = frame["cell"] + frame["adjustment"]
-    frame["grid"] = frame["village_id"].map(grids).astype("string")
-    return frame
+@dataclass(frozen=True)
+class Codes:
+    """The sorted values of each key; a row's code is its value's position among them."""
+
+    months: np.ndarray  # the periods, oldest first
+    years: np.ndarray
+    grids: np.ndarray
+    villages: np.ndarray
+    categories: np.ndarray
+    grid_of: np.ndarray  # village code → grid code
+    year_of_month: np.ndarray  # month code → year code
+    category_bits: np.ndarray  # category code → its bit in town.toml's order of categories
+    category_names: tuple[str, ...]  # in town.toml's order
+
+    @classmethod
+    def of(cls, data: Dataset) -> Codes:
+        months = _vocabulary(data.periods)
+        years = _vocabulary(data.years)
+        grids = _vocabulary(g.id for g in data.town.grids)
+        villages = _vocabulary(v.id for v in data.villages)
+        categories = _vocabulary(c.id for c in data.town.categories)
+        grid_by_id = {v.id: v.grid for v in data.villages}
+        order = {c.id: i for i, c in enumerate(data.town.categories)}
+        return cls(
+            months=months,
+            years=years,
+            grids=grids,
+            villages=villages,
+            categories=categories,
+            grid_of=code(pd.Series([grid_by_id[v] for v in villages], dtype=object), grids),
+            year_of_month=code(pd.Series([year_of(m) for m in months], dtype=object), years),
+            category_bits=np.array([1 << order[c] for c in categories], dtype=np.int64),
+            category_names=tuple(c.name for c in data.town.categories),
+        )
+
+    def periods(self) -> np.ndarray:
+        """Months and years together in text order ('2024' before '2024-01'): flags' periods."""
+        return _vocabulary([*self.months, *self.years])
 
 
-def competition_rank(frame: pd.DataFrame, values: pd.Series, ascending: bool) -> pd.Series:
-    """1 + the number of strictly better values in the same group ("1224"); NA stays NA."""
-    keyed = frame[GROUP].assign(_value=values.astype("float64"))
-    return keyed.groupby(GROUP, sort=False)["_value"].rank(method="min", ascending=ascending)
+def _vocabulary(values) -> np.ndarray:
+    return np.array(sorted(set(values)), dtype=object)
 
 
-# -- §3.3 / §3.4 events ---------------------------------------------------------------
+def code(values, vocabulary: np.ndarray) -> np.ndarray:
+    """Positions of `values` in the sorted `vocabulary`; -1 for missing or unknown values."""
+    return pd.Categorical(values, categories=vocabulary).codes.astype(np.int64)
 
 
-def vetoed_villages(events: pd.DataFrame) -> pd.DataFrame:
-    """(period, village_id) pairs with a 一票否决 in that period."""
-    vetoes = events.loc[events["event"] == "veto", ["period", "village_id"]]
-    return vetoes.drop_duplicates().reset_index(drop=True)
+def pack(*columns: tuple[np.ndarray, int]) -> np.ndarray:
+    """Several codes (each with its number of values) as one int64 key, in the same order."""
+    key = np.zeros(len(columns[0][0]), dtype=np.int64)
+    for values, size in columns:
+        key = key * size + np.asarray(values, dtype=np.int64)
+    return key
 
 
-def mark_events(frame: pd.DataFrame, events: pd.DataFrame, vetoes: pd.DataFrame) -> pd.DataFrame:
-    """Add `vetoed` (any veto that period) and `meeting` (hosted a meeting in this category)."""
-    meetings = events.loc[events["event"] == "meeting", ["period", "village_id", "category"]]
-    frame = _flag_join(frame, vetoes, "vetoed")
-    return _flag_join(frame, meetings.drop_duplicates(), "meeting")
+def text(vocabulary: np.ndarray, codes: np.ndarray) -> pd.Series:
+    """Codes back to their text, as one string column."""
+    return pd.Series(vocabulary[codes], dtype="string")
 
 
-def _flag_join(frame: pd.DataFrame, keys: pd.DataFrame, column: str) -> pd.DataFrame:
-    marked = keys.assign(**{column: True})
-    frame = frame.merge(marked, on=list(keys.columns), how="left")
-    frame[column] = frame[column].fillna(False).astype(bool)
-    return frame
+# -- rule versions --------------------------------------------------------------------------------
 
 
-# -- §3.2 red and yellow flags ------------------------------------------------------------
+@dataclass(frozen=True)
+class RuleTable:
+    """The rule version in force for each month and each year (December's), as arrays."""
 
+    versions: tuple  # RuleVersion, in town.toml's order
+    months: np.ndarray  # month code → version index
+    years: np.ndarray  # year code → version index
 
-def flags(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rank, red and yellow flags for every group of (period, grid, category)."""
-    scored = frame["final"].notna().to_numpy(dtype=bool)
-    frame = frame.assign(scored=scored)
-    frame["rank"] = competition_rank(frame, frame["final"], ascending=False).astype("Int64")
-    meeting_red = frame["meeting"] & ~frame["vetoed"]
-    red_eligible = frame["scored"] & ~frame["vetoed"] & ~frame["meeting"]
-    red_rank = competition_rank(frame, frame["final"].where(red_eligible), ascending=False)
-    red_by_rank = (red_rank <= frame["red_count"]).fillna(False).astype(bool)
-    yellow_eligible = frame["scored"] & ~red_by_rank & ~meeting_red
-    yellow_rank = competition_rank(frame, frame["final"].where(yellow_eligible), ascending=True)
-    yellow = (yellow_rank <= frame["yellow_count"]).fillna(False).astype(bool)
-    red = red_by_rank | meeting_red
-    frame["flag"] = pd.Series(np.select([red, yellow], ["red", "yellow"], ""), index=frame.index)
-    frame["basis"] = pd.Series(
-        np.select([meeting_red, red_by_rank | yellow], ["meeting", "rank"], ""), index=frame.index
-    )
-    frame["tied"] = frame["scored"] & (
-        frame.groupby([*GROUP, "final"], dropna=False)["village_id"].transform("size") > 1
-    )
-    return frame[frame["scored"] | red]
+    @classmethod
+    def of(cls, data: Dataset, codes: Codes) -> RuleTable:
+        versions = tuple(data.town.rules)
+        index = {r.from_: i for i, r in enumerate(versions)}
+        return cls(
+            versions,
+            np.array([index[data.rule_for(p).from_] for p in codes.months], dtype=np.int64),
+            np.array([index[data.rule_for(y).from_] for y in codes.years], dtype=np.int64),
+        )
 
+    def counts(self, version: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        red = np.array([r.red_count for r in self.versions], dtype=np.int64)
+        yellow = np.array([r.yellow_count for r in self.versions], dtype=np.int64)
+        return red[version], yellow[version]
 
-# -- rule versions ------------------------------------------------------------------------
+    def amounts(self, version: np.ndarray, flags: np.ndarray, reward: bool) -> np.ndarray:
+        """Tier amounts: for 1, 2, 3… flags; more flags than a list is long take its last."""
+        tiers = [r.reward_tiers if reward else r.penalty_tiers for r in self.versions]
+        width = max(len(t) for t in tiers)
+        table = np.array([(0, *t) + (t[-1],) * (width - len(t)) for t in tiers], dtype=np.int64)
+        return table[version, np.minimum(flags, width)]
 
-
-def rule_table(data: Dataset, periods) -> pd.DataFrame:
-    """One row per period (or year) with the parameters of the rule version in force."""
-    rows = []
-    for period in periods:
-        rule = data.rule_for(period)
-        rows.append(
+    def table(self, codes: Codes) -> pd.DataFrame:
+        periods = np.concatenate([codes.months, codes.years])
+        version = np.concatenate([self.months, self.years])
+        red, yellow = self.counts(version)
+        frame = pd.DataFrame(
             {
-                "period": period,
-                "rules_from": rule.from_,
-                "red_count": rule.red_count,
-                "yellow_count": rule.yellow_count,
+                "period": pd.Series(periods, dtype="string"),
+                "rules_from": pd.Series([self.versions[i].from_ for i in version], dtype="string"),
+                "red_count": red,
+                "yellow_count": yellow,
             }
         )
-    return pd.DataFrame(rows, columns=["period", "rules_from", "red_count", "yellow_count"]).astype(
-        {"period": "string", "rules_from": "string"}
-    )
+        return frame.sort_values("period", kind="stable").reset_index(drop=True)
 
 
-def tier_amount(flag_counts: pd.Series, tiers: tuple[int, ...]) -> pd.Series:
-    """Amount for 1, 2, 3… flags; more flags than the list is long take its last amount."""
-    table = np.array((0, *tiers), dtype="int64")
-    return pd.Series(table[np.minimum(flag_counts.to_numpy(), len(tiers))], index=flag_counts.index)
+# -- the cells to judge: monthly scores with their events, annual scores --------------------------
 
 
-# -- §3.5 rewards and penalties --------------------------------------------------------------
-
-
-def money(frame: pd.DataFrame, data: Dataset) -> pd.DataFrame:
-    """Red and yellow flag counts per active village and period, and their money."""
-    active = data.scores[["period", "village_id"]].drop_duplicates()
-    counts = (
-        frame.assign(red=frame["flag"] == "red", yellow=frame["flag"] == "yellow")
-        .groupby(["period", "village_id"], as_index=False)[["red", "yellow"]]
-        .sum()
-    )
-    rewards = active.merge(counts, on=["period", "village_id"], how="left")
-    rewards[["red", "yellow"]] = rewards[["red", "yellow"]].fillna(0).astype("int64")
-    rewards["reward"] = 0
-    rewards["penalty"] = 0
-    rules_from = rewards["period"].map(
-        rule_table(data, data.periods).set_index("period")["rules_from"]
-    )
-    for rule in data.town.rules:
-        in_force = (rules_from == rule.from_).to_numpy(dtype=bool)
-        rewards.loc[in_force, "reward"] = tier_amount(
-            rewards.loc[in_force, "red"], rule.reward_tiers
-        )
-        rewards.loc[in_force, "penalty"] = tier_amount(
-            rewards.loc[in_force, "yellow"], rule.penalty_tiers
-        )
-    rewards["net"] = rewards["reward"] - rewards["penalty"]
-    return rewards.reset_index(drop=True)
-
-
-# -- §4 consequences ---------------------------------------------------------------------------
-
-
-def yellow_history(rewards: pd.DataFrame, periods: tuple[str, ...]) -> pd.DataFrame:
-    """Per village and period: yellow now, in the previous period (Q), and the year's running total."""
-    order = {p: i for i, p in enumerate(periods)}
-    history = rewards[["period", "village_id", "yellow"]].copy()
-    history["index"] = history["period"].map(order).astype("int64")
-    history["year"] = history["period"].str[:4]
-    previous = history[["village_id", "index", "period", "yellow"]].rename(
-        columns={"period": "previous_period", "yellow": "previous_yellow"}
-    )
-    previous["index"] += 1
-    history = history.merge(previous, on=["village_id", "index"], how="left")
-    history["previous_yellow"] = history["previous_yellow"].fillna(0).astype("int64")
-    history = history.sort_values(["village_id", "index"])
-    history["year_total"] = history.groupby(["village_id", "year"])["yellow"].cumsum()
-    return history
-
-
-def monthly_actions(history: pd.DataFrame, frame: pd.DataFrame, data: Dataset) -> pd.DataFrame:
-    """约谈, 警告 and 停职 for each period, with every trigger named in the reason."""
-    # every monthly action needs a yellow flag in P; the year's running total is already summed
-    history = history[history["yellow"] >= 1].merge(
-        _yellow_categories(frame, data), on=["period", "village_id"], how="left"
-    )
-    now = history["yellow"].astype(str)
-    before = history["previous_yellow"].astype(str)
-    pair = (
-        history["previous_period"].fillna("")
-        + "黄旗"
-        + before
-        + "面、"
-        + history["period"]
-        + "黄旗"
-        + now
-        + "面"
-    )
-    streak = (history["yellow"] >= 1) & (history["previous_yellow"] >= 1)
-    reached = (history["year_total"] >= 3) & (history["year_total"] - history["yellow"] < 3)
-    heavy = (history["yellow"] >= 3) & (history["previous_yellow"] >= 3)
-    interview_reason = "本期获黄旗" + now + "面(" + history["categories"].fillna("") + ")"
-    streak_reason = "连续两期获黄旗(" + pair + ")"
-    reached_reason = (
-        history["period"].str[:4]
-        + "年累计黄旗达到3面(截至"
-        + history["period"]
-        + "共"
-        + history["year_total"].astype(str)
-        + "面)"
-    )
-    warning_reason = _join_reasons([(streak, streak_reason), (reached, reached_reason)])
-    heavy_reason = "连续两期各获3面及以上黄旗(" + pair + ")"
-    return pd.concat(
-        [
-            _actions(history, history["yellow"] >= 1, "interview", interview_reason),
-            _actions(history, streak | reached, "warning", warning_reason),
-            _actions(history, heavy, "suspension", heavy_reason),
-        ],
-        ignore_index=True,
-    )
-
-
-def _yellow_categories(frame: pd.DataFrame, data: Dataset) -> pd.DataFrame:
-    names = {c.id: c.name for c in data.town.categories}
-    order = {c.id: i for i, c in enumerate(data.town.categories)}
-    yellow = frame.loc[frame["flag"] == "yellow", ["period", "village_id", "category"]]
-    yellow = yellow.assign(order=yellow["category"].map(order)).sort_values("order")
-    yellow["name"] = yellow["category"].map(names)
-    return (
-        yellow.groupby(["period", "village_id"], as_index=False)["name"]
-        .agg("、".join)
-        .rename(columns={"name": "categories"})
-    )
-
-
-def _join_reasons(parts: list[tuple[pd.Series, pd.Series]]) -> pd.Series:
-    reason = pd.Series("", index=parts[0][0].index, dtype="object")
-    for mask, text in parts:
-        separator = np.where(reason == "", "", ";")
-        reason = reason.where(~mask, reason + separator + text)
-    return reason
-
-
-def _actions(
-    frame: pd.DataFrame, mask: pd.Series, action: str, reason: pd.Series, period: str = "period"
-) -> pd.DataFrame:
-    chosen = frame.loc[mask]
+def event_codes(events: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    """Events with integer codes: p (month), y (its year), v, c (-1: no category), value."""
+    p = code(events["period"], codes.months)
     return pd.DataFrame(
         {
-            "period": chosen[period].astype("string").to_numpy(),
-            "village_id": chosen["village_id"].astype("string").to_numpy(),
-            "action": action,
-            "reason": reason[mask].astype("string").to_numpy(),
+            "p": p,
+            "y": codes.year_of_month[p],
+            "v": code(events["village_id"], codes.villages),
+            "c": code(events["category"], codes.categories),
+            "event": events["event"].to_numpy(dtype=object),
+            "value": events["value"].fillna(0).to_numpy(dtype=np.int64),
         }
     )
 
 
-def yearly_actions(
-    history: pd.DataFrame, rewards: pd.DataFrame, vetoes: pd.DataFrame
+def monthly_cells(scores: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    """§3.1: final = cell + 加分 − 扣分 (not clamped); vetoes (§3.4) and meetings (§3.3) marked."""
+    cells = _cells(scores, codes, "period", codes.months)
+    sizes = (len(codes.months), len(codes.villages), len(codes.categories))
+    cell_key = pack(*zip((cells["p"], cells["v"], cells["c"]), sizes, strict=True))
+    adjusting = events[events["event"].isin(["bonus", "deduction"])]
+    signed = np.where(adjusting["event"] == "bonus", 1, -1) * adjusting["value"].to_numpy()
+    keys = pack(*zip((adjusting["p"], adjusting["v"], adjusting["c"]), sizes, strict=True))
+    cells["adjustment"] = sums_at(keys, signed, cell_key)
+    cells["final"] = cells["cell"] + cells["adjustment"]
+    vetoes = events[events["event"] == "veto"]
+    village_month = pack((cells["p"], sizes[0]), (cells["v"], sizes[1]))
+    cells["vetoed"] = np.isin(village_month, pack((vetoes["p"], sizes[0]), (vetoes["v"], sizes[1])))
+    meetings = events[events["event"] == "meeting"]
+    meeting_keys = pack(*zip((meetings["p"], meetings["v"], meetings["c"]), sizes, strict=True))
+    cells["meeting"] = np.isin(cell_key, meeting_keys)
+    return cells
+
+
+def annual_cells(annual: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    """The annual categories' cells: no events of their own; a veto in the year bars red (§4)."""
+    cells = _cells(annual, codes, "year", codes.years)
+    cells["adjustment"] = np.zeros(len(cells), dtype=np.int64)
+    cells["final"] = cells["cell"]
+    vetoes = events[events["event"] == "veto"]
+    sizes = (len(codes.years), len(codes.villages))
+    year_village = pack((cells["p"], sizes[0]), (cells["v"], sizes[1]))
+    cells["vetoed"] = np.isin(year_village, pack((vetoes["y"], sizes[0]), (vetoes["v"], sizes[1])))
+    cells["meeting"] = np.zeros(len(cells), dtype=bool)
+    return cells
+
+
+def _cells(scores: pd.DataFrame, codes: Codes, period: str, periods: np.ndarray) -> pd.DataFrame:
+    village = code(scores["village_id"], codes.villages)
+    cell = scores["cell"]
+    return pd.DataFrame(
+        {
+            "p": code(scores[period], periods),
+            "v": village,
+            "c": code(scores["category"], codes.categories),
+            "g": codes.grid_of[village],
+            "scored": cell.notna().to_numpy(dtype=bool),
+            "cell": cell.fillna(0).to_numpy(dtype=np.int64),
+        }
+    )
+
+
+# -- §3.1 rank, §3.2 red and yellow flags ------------------------------------------------------------
+
+
+def flags(cells: pd.DataFrame, rules: RuleTable, by_period: np.ndarray) -> pd.DataFrame:
+    """Rank, red and yellow flags in every group of (period, grid, category); the rows to publish.
+
+    `by_period`: the rule version of each period code (`rules.months` or `rules.years`)."""
+    red_count, yellow_count = rules.counts(by_period[cells["p"].to_numpy()])
+    # at most 2**20 grids and 2**10 categories: far above RULES.md §2.1's limits
+    group = pack((cells["p"], len(by_period)), (cells["g"], 1 << 20), (cells["c"], 1 << 10))
+    final, scored = cells["final"].to_numpy(), cells["scored"].to_numpy()
+    vetoed, meeting = cells["vetoed"].to_numpy(), cells["meeting"].to_numpy()
+    rank = competition_rank(group, final, scored)
+    meeting_red = meeting & ~vetoed
+    red_rank = competition_rank(group, final, scored & ~vetoed & ~meeting)
+    red_by_rank = (red_rank > 0) & (red_rank <= red_count)
+    yellow_rank = competition_rank(
+        group, final, scored & ~red_by_rank & ~meeting_red, ascending=True
+    )
+    yellow = (yellow_rank > 0) & (yellow_rank <= yellow_count)
+    red = red_by_rank | meeting_red
+    cells = cells.assign(
+        rank=rank,
+        flag=np.select([red, yellow], [RED, YELLOW], NONE),
+        basis=np.select([meeting_red, red_by_rank | yellow], [2, 1], 0),
+        tied=tied(group, final, scored),
+        moved_up=red_by_rank & (rank > red_count),
+    )
+    return cells[scored | red].reset_index(drop=True)
+
+
+def competition_rank(
+    group: np.ndarray, values: np.ndarray, mask: np.ndarray, ascending: bool = False
+) -> np.ndarray:
+    """1 + the number of strictly better values of the same group ("1224"); 0 outside `mask`."""
+    chosen = np.flatnonzero(mask)
+    order = chosen[np.lexsort((values[chosen] if ascending else -values[chosen], group[chosen]))]
+    new_group, new_value = _run_starts(group[order], values[order])
+    position = np.arange(len(order))
+    group_start = np.maximum.accumulate(np.where(new_group, position, 0))
+    value_start = np.maximum.accumulate(np.where(new_value, position, 0))
+    rank = np.zeros(len(group), dtype=np.int64)
+    rank[order] = value_start - group_start + 1
+    return rank
+
+
+def tied(group: np.ndarray, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Within `mask`: another row of the same group has the same value."""
+    chosen = np.flatnonzero(mask)
+    order = chosen[np.lexsort((values[chosen], group[chosen]))]
+    _, new_value = _run_starts(group[order], values[order])
+    run = np.cumsum(new_value) - 1
+    sizes = np.bincount(run) if len(run) else np.zeros(0, dtype=np.int64)
+    result = np.zeros(len(group), dtype=bool)
+    result[order] = sizes[run] > 1
+    return result
+
+
+def _run_starts(group: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted rows: where a new group starts, and where a new (group, value) run starts."""
+    new_group = np.ones(len(group), dtype=bool)
+    new_group[1:] = group[1:] != group[:-1]
+    new_value = new_group.copy()
+    new_value[1:] |= values[1:] != values[:-1]
+    return new_group, new_value
+
+
+def sums_at(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each of `wanted`: the sum of the `values` whose key equals it (0 if none)."""
+    unique, inverse = np.unique(keys, return_inverse=True)
+    sums = group_sums(inverse, values, len(unique))
+    position, found = find(unique, wanted)
+    return np.where(found, sums[np.minimum(position, len(unique) - 1)] if len(unique) else 0, 0)
+
+
+def group_sums(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """Integer sums of `values` per group number (0 … groups − 1), exact."""
+    sums = np.zeros(groups, dtype=np.int64)
+    np.add.at(sums, group, np.asarray(values, dtype=np.int64))
+    return sums
+
+
+def find(sorted_keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `wanted` is in `sorted_keys`, and whether it is there at all."""
+    position = np.searchsorted(sorted_keys, wanted)
+    found = position < len(sorted_keys)
+    found[found] = sorted_keys[position[found]] == wanted[found]
+    return position, found
+
+
+# -- §3.5 rewards and penalties ---------------------------------------------------------------------
+
+
+def active_pairs(cells: pd.DataFrame, codes: Codes) -> np.ndarray:
+    """(month, village) keys of every village in a month's scores file, sorted."""
+    return np.unique(pack((cells["p"], len(codes.months)), (cells["v"], len(codes.villages))))
+
+
+def money(
+    flagged: pd.DataFrame, active: np.ndarray, codes: Codes, rules: RuleTable
 ) -> pd.DataFrame:
+    """Per active village and month (p, v, sorted): red and yellow flags and their money."""
+    villages = len(codes.villages)
+    frame = pd.DataFrame({"p": active // villages, "v": active % villages})
+    pair = np.searchsorted(
+        active, pack((flagged["p"], len(codes.months)), (flagged["v"], villages))
+    )
+    flag = flagged["flag"].to_numpy()
+    frame["red"] = np.bincount(pair[flag == RED], minlength=len(active))
+    frame["yellow"] = np.bincount(pair[flag == YELLOW], minlength=len(active))
+    version = rules.months[frame["p"].to_numpy()]
+    frame["reward"] = rules.amounts(version, frame["red"].to_numpy(), reward=True)
+    frame["penalty"] = rules.amounts(version, frame["yellow"].to_numpy(), reward=False)
+    frame["net"] = frame["reward"] - frame["penalty"]
+    return frame
+
+
+# -- §4 consequences ---------------------------------------------------------------------------------
+
+
+def yellow_history(rewards: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    """Per village and month: yellow now, in the period before (Q), and the year's running total."""
+    months = len(codes.months)
+    frame = rewards[["p", "v", "yellow"]].copy()
+    frame["y"] = codes.year_of_month[frame["p"].to_numpy()]
+    frame = frame.sort_values(["v", "p"], kind="stable").reset_index(drop=True)
+    key = pack((frame["v"], len(codes.villages)), (frame["p"], months))
+    position, found = find(key, key - 1)
+    found &= frame["p"].to_numpy() > 0
+    yellow = frame["yellow"].to_numpy()
+    frame["previous"] = found
+    frame["previous_yellow"] = np.where(found, yellow[np.minimum(position, len(key) - 1)], 0)
+    run = pack((frame["v"], len(codes.villages)), (frame["y"], len(codes.years)))
+    frame["year_total"] = cumsum_in_runs(run, yellow)
+    return frame
+
+
+def cumsum_in_runs(run: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Running totals of `values` restarting wherever the (sorted) `run` key changes."""
+    total = np.cumsum(values)
+    new_run = np.ones(len(run), dtype=bool)
+    new_run[1:] = run[1:] != run[:-1]
+    start = np.maximum.accumulate(np.where(new_run, np.arange(len(run)), 0))
+    return total - (total - values)[start]
+
+
+def monthly_actions(
+    history: pd.DataFrame, flagged: pd.DataFrame, codes: Codes, data: Dataset
+) -> list[pd.DataFrame]:
+    """约谈, 警告 and 停职 for each period, with every trigger named in the reason."""
+    # every monthly action needs a yellow flag in P; the year's running total is already summed
+    rows = history[history["yellow"] >= 1].reset_index(drop=True)
+    p = rows["p"].to_numpy()
+    period = pd.Series(codes.months[p], dtype=object)
+    previous = pd.Series(codes.months[np.maximum(p - 1, 0)], dtype=object)
+    now, before = rows["yellow"].astype(str), rows["previous_yellow"].astype(str)
+    pair = previous + "黄旗" + before + "面、" + period + "黄旗" + now + "面"
+    streak = (rows["yellow"] >= 1) & (rows["previous_yellow"] >= 1)
+    reached = (rows["year_total"] >= 3) & (rows["year_total"] - rows["yellow"] < 3)
+    heavy = (rows["yellow"] >= 3) & (rows["previous_yellow"] >= 3)
+    categories = yellow_categories(rows, flagged, codes)
+    interview_reason = "本期获黄旗" + now + "面(" + categories + ")"
+    streak_reason = "连续两期获黄旗(" + pair + ")"
+    year = pd.Series(codes.years[rows["y"].to_numpy()], dtype=object)
+    reached_reason = (
+        year + "年累计黄旗达到3面(截至" + period + "共" + rows["year_total"].astype(str) + "面)"
+    )
+    warning_reason = _join_reasons([(streak, streak_reason), (reached, reached_reason)])
+    heavy_reason = "连续两期各获3面及以上黄旗(" + pair + ")"
+    return [
+        _actions(period, rows["v"], rows["yellow"] >= 1, "interview", interview_reason),
+        _actions(period, rows["v"], streak | reached, "warning", warning_reason),
+        _actions(period, rows["v"], heavy, "suspension", heavy_reason),
+    ]
+
+
+def yellow_categories(rows: pd.DataFrame, flagged: pd.DataFrame, codes: Codes) -> pd.Series:
+    """For each row (p, v): the names of its yellow categories, in town.toml's order, joined."""
+    size = (len(codes.months), len(codes.villages))
+    keys = pack((rows["p"], size[0]), (rows["v"], size[1]))
+    yellow = flagged[flagged["flag"] == YELLOW]
+    order = np.argsort(keys, kind="stable")
+    found = order[
+        np.searchsorted(keys[order], pack((yellow["p"], size[0]), (yellow["v"], size[1])))
+    ]
+    masks = np.zeros(len(rows), dtype=np.int64)
+    np.bitwise_or.at(masks, found, codes.category_bits[yellow["c"].to_numpy()])
+    unique, inverse = np.unique(masks, return_inverse=True)
+    names = np.array(
+        ["、".join(n for i, n in enumerate(codes.category_names) if m >> i & 1) for m in unique],
+        dtype=object,
+    )
+    return pd.Series(names[inverse], dtype=object)
+
+
+def _join_reasons(parts: list[tuple[pd.Series, pd.Series]]) -> pd.Series:
+    reason = pd.Series("", index=parts[0][0].index, dtype=object)
+    for mask, more in parts:
+        separator = np.where(reason == "", "", ";")
+        reason = reason.where(~mask, reason + separator + more)
+    return reason
+
+
+def _actions(
+    period: pd.Series, village: pd.Series, mask: pd.Series, action: str, reason: pd.Series
+) -> pd.DataFrame:
+    chosen = np.asarray(mask, dtype=bool)
+    return pd.DataFrame(
+        {
+            "period": np.asarray(period, dtype=object)[chosen],
+            "v": np.asarray(village, dtype=np.int64)[chosen],
+            "action": action,
+            "reason": np.asarray(reason, dtype=object)[chosen],
+        }
+    )
+
+
+def yearly_actions(history: pd.DataFrame, years: pd.DataFrame, codes: Codes) -> list[pd.DataFrame]:
     """降档, 降星 and 优先评优 per calendar year."""
-    return pd.concat(
-        [_downgrades(history), _star_losses(history), _priorities(rewards, vetoes)],
-        ignore_index=True,
-    )
+    return [_downgrades(history, codes), _star_losses(history, codes), _priorities(years, codes)]
 
 
-def _downgrades(history: pd.DataFrame) -> pd.DataFrame:
-    same_year = history["previous_period"].fillna("").str[:4] == history["year"]
-    pairs = history[(history["yellow"] >= 1) & (history["previous_yellow"] >= 1) & same_year]
-    pairs = pairs.assign(pair=pairs["previous_period"] + "与" + pairs["period"])
-    per_year = pairs.groupby(["year", "village_id"], as_index=False)["pair"].agg("、".join)
-    reason = "同一年内连续两期获黄旗(" + per_year["pair"] + ")"
-    return _actions(per_year, per_year["pair"].notna(), "downgrade", reason, period="year")
+def _downgrades(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    p = history["p"].to_numpy()
+    same_year = codes.year_of_month[np.maximum(p - 1, 0)] == history["y"].to_numpy()
+    pairs = history[
+        (history["yellow"] >= 1)
+        & (history["previous_yellow"] >= 1)
+        & history["previous"]
+        & same_year
+    ]
+    p = pairs["p"].to_numpy()
+    text_ = pd.Series(codes.months[p - 1], dtype=object) + "与" + codes.months[p]
+    first, _, joined = join_runs(_village_year(pairs, codes), text_.to_numpy(), "、")
+    chosen = pairs.iloc[first]
+    reason = "同一年内连续两期获黄旗(" + pd.Series(joined, dtype=object) + ")"
+    year = codes.years[chosen["y"].to_numpy()]
+    return _actions(year, chosen["v"], np.ones(len(chosen), bool), "downgrade", reason)
 
 
-def _star_losses(history: pd.DataFrame) -> pd.DataFrame:
+def _star_losses(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     yellow = history[history["yellow"] >= 1]
-    per_year = yellow.groupby(["year", "village_id"], as_index=False).agg(
-        periods=("period", "、".join), count=("period", "size")
+    first, count, joined = join_runs(
+        _village_year(yellow, codes), codes.months[yellow["p"].to_numpy()], "、"
     )
-    reason = (
-        per_year["year"]
-        + "年有"
-        + per_year["count"].astype(str)
-        + "期获黄旗("
-        + per_year["periods"]
-        + ")"
-    )
-    return _actions(per_year, per_year["count"] >= 3, "star_loss", reason, period="year")
+    chosen = yellow.iloc[first]
+    year = pd.Series(codes.years[chosen["y"].to_numpy()], dtype=object)
+    reason = year + "年有" + pd.Series(count).astype(str) + "期获黄旗(" + joined + ")"
+    return _actions(year, chosen["v"], count >= 3, "star_loss", reason)
 
 
-def _priorities(rewards: pd.DataFrame, vetoes: pd.DataFrame) -> pd.DataFrame:
-    reds = rewards.assign(year=rewards["period"].str[:4])
-    totals = reds.groupby(["year", "village_id"], as_index=False)["red"].sum()
-    vetoed_years = vetoes.assign(year=vetoes["period"].str[:4])[["year", "village_id"]]
-    totals = _flag_join(totals, vetoed_years.drop_duplicates(), "vetoed")
-    eligible = totals[(totals["red"] >= 1) & ~totals["vetoed"]].copy()
-    eligible["rank"] = eligible.groupby("year")["red"].rank(method="min", ascending=False)
+def _priorities(years: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    chosen = years[years["priority_rank"] > 0]
     reason = (
-        eligible["red"].astype(str)
+        chosen["red"].astype(str)
         + "面红旗,全镇第"
-        + eligible["rank"].astype("int64").astype(str)
+        + chosen["priority_rank"].astype(str)
         + "名(本年无一票否决)"
     )
-    return _actions(eligible, eligible["red"] >= 1, "priority", reason, period="year")
+    year = codes.years[chosen["y"].to_numpy()]
+    return _actions(year, chosen["v"], np.ones(len(chosen), bool), "priority", reason)
 
 
-# -- annual categories (§4, last paragraph) -----------------------------------------------------
+def _village_year(history: pd.DataFrame, codes: Codes) -> np.ndarray:
+    return pack((history["v"], len(codes.villages)), (history["y"], len(codes.years)))
 
 
-def annual_flags(data: Dataset, grids: pd.Series, vetoes: pd.DataFrame) -> pd.DataFrame:
-    """Flags of the annual categories: §3.2 with December's rules; a veto in the year bars red."""
-    if data.annual.empty:
-        return pd.DataFrame()
-    frame = data.annual.rename(columns={"year": "period"}).assign(adjustment=0)
-    frame["adjustment"] = frame["adjustment"].astype("Int64")
-    frame["final"] = frame["cell"]
-    frame["grid"] = frame["village_id"].map(grids).astype("string")
-    frame = frame.merge(rule_table(data, sorted(data.annual_files)), on="period")
-    vetoed_years = vetoes.assign(period=vetoes["period"].str[:4]).drop_duplicates()
-    frame = _flag_join(frame, vetoed_years, "vetoed").assign(meeting=False)
-    return flags(frame)
+def join_runs(
+    run: np.ndarray, texts: np.ndarray, separator: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows sorted by `run`: each run's first row, its size and its texts joined in order."""
+    if len(run) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, object)
+    starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]])
+    sizes = np.diff(np.r_[starts, len(run)])
+    prefixed = (separator + pd.Series(texts, dtype=object)).to_numpy()
+    joined = pd.Series(np.add.reduceat(prefixed, starts), dtype=object).str[len(separator) :]
+    return starts, sizes, joined.to_numpy()
 
 
-# -- §3.6 grid averages ---------------------------------------------------------------------------
+# -- a village's year: flags, money and 优先评优 (§4) -------------------------------------------------
 
 
-def grid_averages(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mean final score of the scored villages per grid, category and period, half-up to 0.01."""
-    scored = frame[frame["scored"]]
-    sums = scored.groupby(GROUP, as_index=False).agg(
-        total=("final", "sum"), count=("final", "size")
+def village_years(rewards: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    """Per village active in a year (y, v, sorted): its flags and money summed, and its rank for
+    优先评优 by red flags among the villages with one and no veto that year (0: not chosen)."""
+    sizes = (len(codes.years), len(codes.villages))
+    y = codes.year_of_month[rewards["p"].to_numpy()]
+    keys, inverse = np.unique(pack((y, sizes[0]), (rewards["v"], sizes[1])), return_inverse=True)
+    frame = pd.DataFrame({"y": keys // sizes[1], "v": keys % sizes[1]})
+    for column in ("red", "yellow", "reward", "penalty"):
+        frame[column] = group_sums(inverse, rewards[column].to_numpy(), len(keys))
+    frame["net"] = frame["reward"] - frame["penalty"]
+    vetoes = events[events["event"] == "veto"]
+    vetoed = np.isin(keys, pack((vetoes["y"], sizes[0]), (vetoes["v"], sizes[1])))
+    eligible = (frame["red"].to_numpy() >= 1) & ~vetoed
+    frame["priority_rank"] = competition_rank(
+        frame["y"].to_numpy(), frame["red"].to_numpy(), eligible
     )
-    sums["average"] = round_half_up(sums["total"].astype("int64"), sums["count"])
-    return sums[[*GROUP, "average", "count"]]
+    return frame
 
 
-def round_half_up(total: pd.Series, count: pd.Series) -> pd.Series:
+# -- §3.6 grid averages ------------------------------------------------------------------------------
+
+
+def grid_averages(flagged: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    """Mean final score of the scored villages per month, grid and category, half-up to 0.01."""
+    scored = flagged[flagged["scored"]]
+    sizes = (len(codes.months), len(codes.grids), len(codes.categories))
+    keys = pack(*zip((scored["p"], scored["g"], scored["c"]), sizes, strict=True))
+    unique, inverse = np.unique(keys, return_inverse=True)
+    total = group_sums(inverse, scored["final"].to_numpy(), len(unique))
+    count = np.bincount(inverse, minlength=len(unique))
+    return pd.DataFrame(
+        {
+            "p": unique // (sizes[1] * sizes[2]),
+            "g": unique // sizes[2] % sizes[1],
+            "c": unique % sizes[2],
+            "average": round_half_up(total, count),
+            "count": count,
+        }
+    )
+
+
+def round_half_up(total: np.ndarray, count: np.ndarray) -> np.ndarray:
     """total / count (both hundredths-exact integers) rounded half away from zero, in hundredths."""
-    magnitude = (2 * total.abs() + count) // (2 * count)
-    return (np.sign(total) * magnitude).astype("int64")
+    total, count = np.asarray(total, dtype=np.int64), np.asarray(count, dtype=np.int64)
+    magnitude = (2 * np.abs(total) + count) // (2 * count)
+    return np.sign(total) * magnitude
 
 
-def grid_year_totals(averages: pd.DataFrame) -> pd.DataFrame:
-    """Per year, grid and category: the sum of monthly averages; the highest total leads."""
-    yearly = averages.assign(year=averages["period"].str[:4])
-    totals = yearly.groupby(["year", "grid", "category"], as_index=False)["average"].sum()
-    best = totals.groupby(["year", "category"])["average"].transform("max")
-    totals["leader"] = totals["average"] == best
-    return totals.rename(columns={"average": "total"})
+def grid_year_totals(averages: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    """Per year, grid and category: the sum of the monthly averages; the highest total leads."""
+    sizes = (len(codes.years), len(codes.categories), len(codes.grids))
+    y = codes.year_of_month[averages["p"].to_numpy()]
+    keys = pack((y, sizes[0]), (averages["c"], sizes[1]), (averages["g"], sizes[2]))
+    unique, inverse = np.unique(keys, return_inverse=True)
+    total = group_sums(inverse, averages["average"].to_numpy(), len(unique))
+    year_category = unique // sizes[2]
+    best = np.full(year_category.max() + 1 if len(unique) else 0, np.iinfo(np.int64).min)
+    np.maximum.at(best, year_category, total)
+    return pd.DataFrame(
+        {
+            "y": year_category // sizes[1],
+            "g": unique % sizes[2],
+            "c": year_category % sizes[1],
+            "total": total,
+            "leader": total == best[year_category],
+        }
+    )
 
 
-# -- output shape --------------------------------------------------------------------------------
+# -- the results tables: codes back to text, sorted by their first columns ---------------------------
 
 
-def _published_flags(frame: pd.DataFrame) -> pd.DataFrame:
-    columns = [
-        "period",
-        "grid",
-        "village_id",
-        "category",
-        "final",
-        "rank",
-        "flag",
-        "basis",
-        "cell",
-        "adjustment",
-        "vetoed",
-        "tied",
-    ]
-    frame = frame[columns].rename(columns={"final": "score"})
-    return frame.assign(**{c: to_points(frame[c]) for c in ("score", "cell", "adjustment")})
+def flag_table(monthly: pd.DataFrame, annual: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    periods = codes.periods()
+    period = np.concatenate(
+        [
+            np.searchsorted(periods, codes.months)[monthly["p"].to_numpy()],
+            np.searchsorted(periods, codes.years)[annual["p"].to_numpy()],
+        ]
+    ).astype(np.int64)
+    both = pd.concat([monthly, annual], ignore_index=True)
+    order = np.lexsort((both["c"], both["v"], both["g"], period))
+    both, period = both.iloc[order].reset_index(drop=True), period[order]
+    scored = both["scored"].to_numpy()
+    return pd.DataFrame(
+        {
+            "period": text(periods, period),
+            "grid": text(codes.grids, both["g"].to_numpy()),
+            "village_id": text(codes.villages, both["v"].to_numpy()),
+            "category": text(codes.categories, both["c"].to_numpy()),
+            "score": pd.arrays.IntegerArray(both["final"].to_numpy(), ~scored),
+            "rank": _int_or_na(both["rank"].to_numpy()),
+            "flag": pd.Series(FLAG_TEXT[both["flag"].to_numpy()], dtype="str"),
+            "basis": pd.Series(BASIS_TEXT[both["basis"].to_numpy()], dtype="str"),
+            "cell": pd.arrays.IntegerArray(both["cell"].to_numpy(), ~scored),
+            "adjustment": pd.array(both["adjustment"].to_numpy(), dtype="Int64"),
+            "vetoed": both["vetoed"].to_numpy(dtype=bool),
+            "tied": both["tied"].to_numpy(dtype=bool),
+            "moved_up": both["moved_up"].to_numpy(dtype=bool),
+        }
+    )
 
 
-def _in_points(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    return frame.assign(**{column: to_points(frame[column])})
+def _int_or_na(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Ranks as Int64, 0 (not ranked) as <NA>."""
+    return pd.arrays.IntegerArray(values.astype(np.int64), values == 0)
 
 
-def to_points(hundredths: pd.Series) -> pd.Series:
-    """Integer hundredths → points as floats (exact for two decimals once formatted)."""
-    return hundredths.astype("Float64") / 100
+def reward_table(rewards: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period": text(codes.months, rewards["p"].to_numpy()),
+            "village_id": text(codes.villages, rewards["v"].to_numpy()),
+            **{c: rewards[c].to_numpy() for c in ("red", "yellow", "reward", "penalty", "net")},
+        }
+    )
 
 
-def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    if frame.empty:
-        return frame.reset_index(drop=True)
-    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+def action_table(parts: list[pd.DataFrame], codes: Codes) -> pd.DataFrame:
+    actions = pd.concat(parts, ignore_index=True)
+    period = code(actions["period"], codes.periods())
+    order = np.lexsort((actions["action"].to_numpy(dtype=object), actions["v"], period))
+    actions = actions.iloc[order]
+    return pd.DataFrame(
+        {
+            "period": pd.Series(actions["period"].to_numpy(), dtype="str"),
+            "village_id": pd.Series(codes.villages[actions["v"].to_numpy()], dtype="str"),
+            "action": pd.Series(actions["action"].to_numpy(), dtype="str"),
+            "reason": pd.Series(actions["reason"].to_numpy(), dtype="str"),
+        }
+    )
+
+
+def average_table(averages: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period": text(codes.months, averages["p"].to_numpy()),
+            "grid": text(codes.grids, averages["g"].to_numpy()),
+            "category": text(codes.categories, averages["c"].to_numpy()),
+            "average": pd.array(averages["average"].to_numpy(), dtype="Int64"),
+            "count": pd.array(averages["count"].to_numpy(), dtype="Int64"),
+        }
+    )
+
+
+def year_total_table(averages: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    totals = grid_year_totals(averages, codes)
+    totals = totals.iloc[np.lexsort((totals["c"], totals["g"], totals["y"]))]
+    return pd.DataFrame(
+        {
+            "year": text(codes.years, totals["y"].to_numpy()),
+            "grid": text(codes.grids, totals["g"].to_numpy()),
+            "category": text(codes.categories, totals["c"].to_numpy()),
+            "total": pd.array(totals["total"].to_numpy(), dtype="Int64"),
+            "leader": totals["leader"].to_numpy(dtype=bool),
+        }
+    )
+
+
+def village_year_table(years: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    years = years.iloc[np.lexsort((years["v"], years["y"]))]
+    return pd.DataFrame(
+        {
+            "year": text(codes.years, years["y"].to_numpy()),
+            "village_id": text(codes.villages, years["v"].to_numpy()),
+            **{c: years[c].to_numpy() for c in ("red", "yellow", "reward", "penalty", "net")},
+            "priority_rank": _int_or_na(years["priority_rank"].to_numpy()),
+        }
+    )

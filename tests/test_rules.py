@@ -1,4 +1,7 @@
-"""Every rule of RULES.md §3 and §4 on small hand-made towns."""
+"""Every rule of RULES.md §3 and §4 on small hand-made towns.
+
+Results hold scores, averages and totals in integer hundredths of a point (9250 is 92.5).
+"""
 
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ def test_empty_cell_has_no_rank_no_flag_no_average():
     assert flag_of(results, "2024-03", "v2") is None
     averages = results.grid_averages
     row = averages[averages["category"] == "a"].iloc[0]
-    assert (row["average"], row["count"]) == (80, 3)
+    assert (row["average"], row["count"]) == (8000, 3)
 
 
 def test_bonus_and_deduction_change_the_order():
@@ -41,7 +44,7 @@ def test_bonus_and_deduction_change_the_order():
     flags = flags_by_village(results, "2024-03")
     assert flags == {"v7": R, "v2": R, "v3": R, "v1": Y, "v5": Y, "v6": Y, "v4": N}
     scores = results.flags.set_index("village_id")["score"]
-    assert scores["v7"] == 94 and scores["v1"] == 82.5
+    assert scores["v7"] == 9400 and scores["v1"] == 8250
 
 
 def test_adjusted_scores_are_not_clamped():
@@ -49,7 +52,7 @@ def test_adjusted_scores_are_not_clamped():
     town.event("2024-03", "v1", "加分", "甲项", "5", "表彰")
     town.event("2024-03", "v3", "扣分", "甲项", "3", "通报")
     scores = town.compute().flags.set_index("village_id")["score"]
-    assert scores["v1"] == 104 and scores["v3"] == -2
+    assert scores["v1"] == 10400 and scores["v3"] == -200
 
 
 # -- §3.2 red and yellow -----------------------------------------------------------
@@ -417,7 +420,7 @@ def test_veto_in_the_year_bars_annual_red():
 def test_grid_average_rounds_half_up():
     results = Town().month("2024-03", {"v1": 80.01, "v2": 80, "v3": 80, "v4": 80.02}).compute()
     row = results.grid_averages[results.grid_averages["category"] == "a"].iloc[0]
-    assert row["average"] == 80.01  # 320.03 / 4 = 80.0075 → 80.01
+    assert row["average"] == 8001  # 320.03 / 4 = 80.0075 → 80.01
 
 
 def test_grid_year_total_and_leader():
@@ -426,5 +429,6 @@ def test_grid_year_total_and_leader():
     town.month("2024-01", {"e1": 90, "e2": 80, "w1": 70, "w2": 70})
     town.month("2024-02", {"e1": 60, "e2": 60, "w1": 80, "w2": 80})
     totals = town.compute().grid_year_totals.set_index(["grid", "category"])
-    assert totals.loc[("g1", "a"), "total"] == 145 and totals.loc[("g2", "a"), "total"] == 150
+    assert totals.loc[("g1", "a"), "total"] == 14500
+    assert totals.loc[("g2", "a"), "total"] == 15000
     assert not totals.loc[("g1", "a"), "leader"] and totals.loc[("g2", "a"), "leader"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -30,6 +31,7 @@ from generator.site import plugin as site_plugin
 from generator.site.build import BuildFailed
 from generator.site.chart import Series, line_chart
 from generator.site.publish import formula_safe_csv
+from generator.site.revisions import SiteHistory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -203,11 +205,11 @@ def test_feed_has_one_entry_per_period_with_dates_from_the_data(site: Path, doc:
     # after its month, Beijing time); updated by its latest correction
     from generator.site.build import read_history
     from generator.site.format import default_period_date, latest
-    from generator.site.revisions import correction_dates, history_settings
+    from generator.site.revisions import correction_dates, site_history
 
-    settings = history_settings(read_history(ROOT / "scores"))
-    dates = settings.get("FLAGBOARD_PERIOD_DATES", {})
-    corrected = correction_dates(settings.get("FLAGBOARD_REVISIONS", {}))
+    history = site_history(read_history(ROOT / "scores"))
+    dates = history.period_dates
+    corrected = correction_dates(history.revisions)
     assert published == [dates.get(p) or default_period_date(p) for p in periods]
     assert updated == [corrected.get(p, first) for p, first in zip(periods, published, strict=True)]
     assert all(default_period_date(p).endswith("-01T00:00:00+08:00") for p in periods)
@@ -363,6 +365,36 @@ def test_pelican_errors_are_fatal_and_keep_the_last_good_site(town, tmp_path: Pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
 
 
+def test_content_written_reaches_this_process_for_every_page_written_by_any_process(
+    town, tmp_path: Path, monkeypatch
+):
+    from pelican import signals
+
+    scores, _ = town
+    seen: list[tuple[str, str | None, int]] = []
+
+    def receiver(path, context):
+        seen.append(
+            (Path(path).as_posix().split("/site/", 1)[1], context.get("page_url"), os.getpid())
+        )
+
+    monkeypatch.setattr(site_plugin, "PAGES_PER_JOB", 1)  # fork even for a small town
+    signals.content_written.connect(receiver)
+    try:
+        build_site(scores, tmp_path / "out", FLAGBOARD_JOBS=3)
+    finally:
+        signals.content_written.disconnect(receiver)
+    site = tmp_path / "out"
+    written = {
+        p.relative_to(site).as_posix() for p in site.rglob("*") if p.suffix in (".html", ".xml")
+    }
+    names = [name for name, _, _ in seen]
+    assert sorted(names) == sorted(written)  # each page once, the children's included
+    assert {pid for _, _, pid in seen} == {os.getpid()}
+    urls = {name: url for name, url, _ in seen}
+    assert urls["2024/02/index.html"] == "2024/02/" and urls["index.html"] == ""
+
+
 def test_a_page_failing_in_another_process_fails_the_build_and_keeps_the_site(
     town, tmp_path: Path, monkeypatch
 ):
@@ -370,14 +402,14 @@ def test_a_page_failing_in_another_process_fails_the_build_and_keeps_the_site(
     out = tmp_path / "out"
     build_site(scores, out)
     before = (out / "index.html").read_bytes()
-    parent, grid_page = os.getpid(), sitepages.grid_page
+    parent, kind = os.getpid(), sitepages.KINDS["grid"]
 
-    def broken_in_a_child(view, grid_id):
+    def broken_in_a_child(site, grid_id):
         if os.getpid() != parent:
             raise ValueError(f"网格 {grid_id} 无法生成")
-        return grid_page(view, grid_id)
+        return kind.make(site, grid_id)
 
-    monkeypatch.setattr(sitepages, "grid_page", broken_in_a_child)
+    monkeypatch.setitem(sitepages.KINDS, "grid", dataclasses.replace(kind, make=broken_in_a_child))
     monkeypatch.setattr(site_plugin, "PAGES_PER_JOB", 1)  # fork even for a small town
     with pytest.raises(BuildFailed, match="网站生成失败:网格 .* 无法生成"):
         build_site(scores, out, FLAGBOARD_JOBS=2)
@@ -417,10 +449,12 @@ def test_history_slots_render_only_when_filled(town, tmp_path: Path):
     build_site(
         scores,
         out,
-        FLAGBOARD_DATA_VERSION=version,
-        FLAGBOARD_REVISIONS=revisions,
+        FLAGBOARD_HISTORY=SiteHistory(
+            data_version=version,
+            revisions=revisions,
+            period_dates={"2024-02": "2024-03-05T10:00:00+08:00"},
+        ),
         FLAGBOARD_REPO_URL="https://example.org/town/data",
-        FLAGBOARD_PERIOD_DATES={"2024-02": "2024-03-05T10:00:00+08:00"},
     )
     assert "数据版本 aaaaaaa(2024-03-02)" in " ".join(text_of(out / "index.html").split())
     period = text_of(out / "2024" / "02" / "index.html")
@@ -448,14 +482,14 @@ def test_cli_build_jobs_sets_how_many_processes_write_pages(
 ):
     scores, _ = town
     monkeypatch.chdir(ROOT)
-    parent, grid_page = os.getpid(), sitepages.grid_page
+    parent, kind = os.getpid(), sitepages.KINDS["grid"]
 
-    def only_here(view, grid_id):
+    def only_here(site, grid_id):
         if os.getpid() != parent:
             raise ValueError("在子进程中生成")
-        return grid_page(view, grid_id)
+        return kind.make(site, grid_id)
 
-    monkeypatch.setattr(sitepages, "grid_page", only_here)
+    monkeypatch.setitem(sitepages.KINDS, "grid", dataclasses.replace(kind, make=only_here))
     monkeypatch.setattr(site_plugin, "PAGES_PER_JOB", 1)
     out = ["--scores", str(scores), "--out", str(tmp_path / "site")]
     assert main(["build", *out, "--jobs", "1"]) == 0

@@ -6,6 +6,7 @@ Checked on the demo town and on a town six years on (72 months: village pages sp
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import struct
 import subprocess
@@ -18,8 +19,8 @@ from urllib.parse import urljoin, urlsplit
 import html5lib
 import pytest
 from _site_helpers import ROOT, build_site, demo_site, html_pages
-from conftest import towngen
 
+from generator import demo as towngen
 from generator.site.build import SITE_MARK
 
 FIRST_ROUND_TRIP = 14_600  # bytes, gzipped: what arrives in the first round trip
@@ -228,6 +229,54 @@ def test_every_page_has_title_description_and_open_graph(trees: dict):
         own = "" if name == "index.html" else name.removesuffix("index.html")
         if name != "404.html":
             assert meta["og:url"] == "/" + own, name
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory) -> Path:
+    """600 villages in 20 grids over two years: periods and years get a page per grid."""
+    root = tmp_path_factory.mktemp("county")
+    files = towngen.county_files(villages=600, periods=24, grids=20, seed=1)
+    towngen.write_files(files, root / "s")
+    build_site(root / "s", root / "out")
+    return root / "out"
+
+
+def test_a_county_of_600_villages_in_20_grids_keeps_every_page_within_budget(county: Path):
+    doc = json.loads((county / "data" / "results.json").read_text("utf-8"))
+    month, year = doc["periods"][-1]["period"], doc["years"][-1]["year"]
+    pages = html_pages(county)
+    for grid in doc["grids"]:  # a page per grid for every period and year
+        assert f"{month[:4]}/{month[5:]}/{grid['id']}/index.html" in pages
+        assert f"{year}/grid/{grid['id']}/index.html" in pages
+    over = {}
+    for name, path in pages.items():
+        size = len(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+        budget = LONG_PAGE if LONG_PAGE_RE.match(name) else FIRST_ROUND_TRIP
+        if size > budget:
+            over[name] = (size, budget)
+    assert over == {}
+
+
+def test_a_county_s_split_pages_are_valid_and_every_village_is_reachable(county: Path):
+    doc = json.loads((county / "data" / "results.json").read_text("utf-8"))
+    month, year = doc["periods"][-1]["period"], doc["years"][-1]["year"]
+    grid = doc["grids"][3]["id"]
+    names = ["index.html", f"{month[:4]}/{month[5:]}/index.html", f"{year}/index.html"]
+    names += [f"{month[:4]}/{month[5:]}/{grid}/index.html", f"{year}/grid/{grid}/index.html"]
+    linked = set()
+    for name in names:
+        html5lib.HTMLParser(strict=True).parse((county / name).read_bytes())
+        tree = html5lib.parse((county / name).read_bytes(), namespaceHTMLElements=False)
+        for _, value in links(tree):
+            target = resolve(county, urljoin(page_url(name), value))
+            assert target is not None and target.is_file(), (name, value)
+            linked.add(target.relative_to(county).as_posix())
+    members = {v["id"] for v in doc["villages"] if v["grid"] == grid}
+    period_grid = (county / names[3]).read_text("utf-8")
+    assert all(f'href="/village/{v}/"' in period_grid for v in members)
+    assert names[3] in linked and names[4] in linked  # the short pages link their grids' pages
+    home = (county / "index.html").read_text("utf-8")
+    assert f'href="/{month[:4]}/{month[5:]}/{grid}/"' in home
 
 
 def test_red_and_yellow_never_rely_on_colour_alone(trees: dict):

@@ -4,9 +4,11 @@ built with the real `flagboard build` from real temporary git repositories."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import filecmp
 import gzip
 import json
+import pickle
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -19,14 +21,15 @@ from _site_helpers import ROOT, build_site, html_pages
 from generator.cli import main
 from generator.site.build import read_history
 from generator.site.format import latest
+from generator.site.views import SiteIndex
 from generator.site.revisions import (
+    SiteHistory,
     cell_fixes,
     correction_dates,
     history_pages,
-    history_settings,
     paragraphs,
+    site_history,
 )
-from generator.site.views import SiteView
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -347,11 +350,14 @@ def test_uncommitted_changes_are_built_and_marked_uncommitted(tmp_path, capsys):
 # -- the pure parts: History → settings → contexts --------------------------------------------
 
 
-def test_settings_hold_only_plain_data(town):
+def test_the_site_history_holds_only_plain_data(town):
     repo, commits, _ = town
-    settings = history_settings(read_history(repo.scores))
+    history = site_history(read_history(repo.scores))
+    assert isinstance(history, SiteHistory)
+    settings = dataclasses.asdict(history)
     assert json.loads(json.dumps(settings, ensure_ascii=False)) == settings
-    assert settings["FLAGBOARD_DATA_VERSION"] == {
+    assert pickle.loads(pickle.dumps(history)) == history  # passed between processes
+    assert history.data_version == {
         "commit": commits["annual_fix"],
         "short": commits["annual_fix"][:7],
         "date": "2025-01-20",
@@ -359,12 +365,12 @@ def test_settings_hold_only_plain_data(town):
         "uncommitted": False,
         "label": f"{commits['annual_fix'][:7]} · 2025-01-20",
     }
-    assert settings["FLAGBOARD_PERIOD_DATES"] == {
+    assert history.period_dates == {
         "2024": "2025-01-10T10:00:00+08:00",
         "2024-03": "2024-04-05T10:00:00+08:00",
         "2024-04": "2024-05-06T16:30:00+08:00",
     }
-    assert [r["label"] for r in settings["FLAGBOARD_REVISIONS"]["2024-03"]] == [
+    assert [r["label"] for r in history.revisions["2024-03"]] == [
         "首次公布",
         "更正",
         "修订",
@@ -385,10 +391,10 @@ def test_a_cell_corrected_twice_shows_its_whole_chain():
 
 def test_a_long_history_is_split_into_pages(town):
     _, _, out = town
-    view = SiteView(json.loads((out / "data" / "results.json").read_text("utf-8")))
+    index = SiteIndex(json.loads((out / "data" / "results.json").read_text("utf-8")))
     commit = {"commit": "c" * 40, "short": "ccccccc", "date": "2024-05-10", "files": []}
     record = {"available": True, "shallow": False, "note": None, "commits": [commit] * 85}
-    pages = history_pages(view, record, {})
+    pages = history_pages(index, SiteHistory(record=record))
     assert [p.url for p in pages] == ["history/", "history/2/", "history/3/"]
     assert [len(p.context["commits"]) for p in pages] == [40, 40, 5]
     assert (pages[0].context["previous"], pages[0].context["next"]) == (None, "history/2/")

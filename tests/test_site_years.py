@@ -10,9 +10,9 @@ from pathlib import Path
 import html5lib
 import pytest
 from _site_helpers import build_site
-from conftest import towngen
 
-from generator.site import pages as sitepages
+from generator import demo as towngen
+from generator.site import villages as sitevillages
 from generator.site.format import signed_yuan
 
 MONTH_LINK = re.compile(r'<li><p class="mh"><a href="/(\d{4})/(\d{2})/"')
@@ -63,7 +63,7 @@ def test_the_village_page_shows_its_latest_three_years_month_by_month(town):
     village = full_time_village(doc)
     shown = months_on(site / "village" / village / "index.html")
     assert sorted({m[:4] for m in shown}) == ["2018", "2019", "2020"]
-    assert len(shown) == 36 == sitepages.VILLAGE_YEARS_SHOWN * 12
+    assert len(shown) == 36 == sitevillages.VILLAGE_YEARS_SHOWN * 12
 
 
 def test_every_month_of_a_village_is_on_exactly_one_of_its_pages(town):
@@ -74,7 +74,7 @@ def test_every_month_of_a_village_is_on_exactly_one_of_its_pages(town):
         expected = village_periods(doc, village["id"])
         assert sorted(found) == sorted(expected), village["id"]
         years = sorted(p.parent.name for p in folder.glob("*/index.html"))
-        assert years == sorted({p[:4] for p in expected})[: -sitepages.VILLAGE_YEARS_SHOWN]
+        assert years == sorted({p[:4] for p in expected})[: -sitevillages.VILLAGE_YEARS_SHOWN]
 
 
 def test_the_yearly_summary_links_older_years_and_adds_up(town):
@@ -116,4 +116,4 @@ def test_an_older_year_page_shows_that_year_and_the_running_total_goes_on(town):
 def test_the_grid_chart_keeps_the_latest_periods_and_says_where_the_rest_are(town):
     site, _ = town
     text = text_of(site / "grid" / "g01" / "index.html")
-    assert f"图中是最近{sitepages.GRID_CHART_PERIODS}期;更早36期的平均分见各月页面" in text
+    assert f"图中是最近{sitevillages.GRID_CHART_PERIODS}期;更早36期的平均分见各月页面" in text

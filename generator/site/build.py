@@ -38,7 +38,7 @@ from generator.rules import compute
 from generator.site import publish
 from generator.site.contentcheck import check_content
 from generator.site.plugin import PelicanFailed, run_pelican
-from generator.site.revisions import history_settings
+from generator.site.revisions import SiteHistory, site_history
 
 try:
     import fcntl
@@ -139,7 +139,7 @@ def _generate(
     # Work that needs only the scores folder or the results runs in a second process (where
     # the machine has one to spare) while this one goes on: see forked.py.
     with contextlib.ExitStack() as stack:
-        history = stack.enter_context(forked.Background(_read_history_settings, scores))
+        history = stack.enter_context(forked.Background(_read_site_history, scores))
         progress("1/3 校验评分数据……")
         data = load(scores)
         progress(f"    {data.summary()}")
@@ -157,7 +157,7 @@ def _generate(
             "FLAGBOARD_RESULT_FILES": lambda: publish.computed_files(tables.result(), document),
             "FLAGBOARD_SCORES": str(scores.resolve()),
             "DELETE_OUTPUT_DIRECTORY": False,
-            **_history_settings(history.result(), for_publishing, progress, warn),
+            "FLAGBOARD_HISTORY": _site_history(history.result(), for_publishing, progress, warn),
             **(extra_settings or {}),
         }
         if content is not None:
@@ -171,22 +171,23 @@ def _generate(
     return data.summary()
 
 
-def _read_history_settings(scores: Path) -> tuple[dict, str | None, int, str | None, bool]:
-    """The history as plain settings, with what to tell the user: cheap to pass between processes."""
+def _read_site_history(scores: Path) -> tuple[SiteHistory, str | None, int, str | None, bool]:
+    """The history as the site's record, with what to tell the user: cheap to pass between
+    processes."""
     history = read_history(scores)
     label = history.version.label if history.available else None
-    return history_settings(history), history.note, len(history.commits), label, history.shallow
+    return site_history(history), history.note, len(history.commits), label, history.shallow
 
 
-def _history_settings(found: tuple, for_publishing: bool, progress, warn) -> dict:
-    settings, note, commits, label, shallow = found
+def _site_history(found: tuple, for_publishing: bool, progress, warn) -> SiteHistory:
+    record, note, commits, label, shallow = found
     if shallow and for_publishing:  # a published site would show the clone's start as the beginning
         raise BuildFailed(SHALLOW)
     if note:
         warn(f"注意:{note}")
     if label is not None:
         progress(f"    修订记录:{commits} 次数据提交,数据版本 {label}")
-    return settings
+    return record
 
 
 def read_history(scores: Path) -> History:

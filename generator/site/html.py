@@ -16,11 +16,22 @@ from markupsafe import Markup, escape
 from generator.labels import FLAG_NAMES
 from generator.site.format import points, signed_yuan, yuan
 
-FLAG_BADGES = {
-    "red": f'<span class="flag red">★{FLAG_NAMES["red"]}</span>',
-    "yellow": f'<span class="flag yellow">▼{FLAG_NAMES["yellow"]}</span>',
-}
-SCORE_MARKS = {"red": ("n red", "★"), "yellow": ("n yellow", "▼")}
+# The one source of the red/yellow badge: a mark that does not rely on colour, and a class.
+FLAG_MARKS = {"red": "★", "yellow": "▼"}
+
+
+def flag_badge(kind: str, text: str | None = None) -> Markup:
+    """`<span class="flag red">★红旗</span>`, or with `text` (a village's name) instead."""
+    label = FLAG_NAMES[kind] if text is None else text
+    return Markup(f'<span class="flag {kind}">{FLAG_MARKS[kind]}{escape(label)}</span>')
+
+
+def flag_mark(kind: str) -> str:
+    return FLAG_MARKS[kind]
+
+
+FLAG_BADGES = {kind: str(flag_badge(kind)) for kind in FLAG_MARKS}
+SCORE_MARKS = {kind: (f"n {kind}", mark) for kind, mark in FLAG_MARKS.items()}
 NO_SCORE = '<td class="n">—</td>'
 ROW_CLASSES = {"red": ' class="red"', "yellow": ' class="yellow"'}
 
@@ -188,6 +199,8 @@ def chart_svg(c: dict, label: str) -> Markup:
 
 
 FILTERS = {
+    "flag_badge": flag_badge,
+    "flag_mark": flag_mark,
     "chart_svg": chart_svg,
     "action_items": action_items,
     "ranking_rows": ranking_rows,

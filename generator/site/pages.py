@@ -1,395 +1,468 @@
-"""The pages of a village (and its older years), a grid and a year, built from a SiteView's
-indexes; no I/O."""
+"""Every page of the site, built one way: a table of page kinds (KINDS), each naming its
+template, the keys it has pages for and the small function that makes a key's pages.
+
+A context function takes the `Site` (the index of the results, the git history, the build's
+settings) and one key, and returns Page records: where the page goes, its title and
+description, and what its template shows, arranged from blocks.py and villages.py. No I/O and
+no Pelican: plugin.py writes the pages. Kinds marked `last` are built after every other page
+has been written (the data page lists the published files, the sitemap the written pages).
+
+A town with more than SPLIT_VILLAGES villages in several grids gets a page per grid for each
+period (/YYYY/MM/<grid>/) and year (/YYYY/grid/<grid>/); its period, year and home pages then
+list the grids with their flags instead of every village, so that each page stays within the
+size that arrives in the first round trips however many villages the town has.
+"""
 
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from generator.site.chart import Series, line_chart
+from generator import labels
+from generator.periods import year_of
+from generator.site import blocks, villages
 from generator.site.format import (
     data_path,
+    default_period_date,
     grid_url,
+    latest,
     period_label,
+    period_url,
     signed_yuan,
-    village_url,
     year_url,
 )
-from generator.site.views import Page, SiteView, why
+from generator.site.views import Page, SiteIndex
+from generator.site.revisions import SiteHistory, correction_dates, history_pages, period_history
 
-PageUnit = Callable[[], list[Page]]  # builds one or more pages when called
-# A village page shows this many of its latest years in full (at most 36 months: about 10 KB
-# gzipped); each older year has a page of its own.
-VILLAGE_YEARS_SHOWN = 3
-# A grid page charts its monthly averages over this many latest periods (older ones are on
-# their period pages and in grid_averages.csv): the page stays small as the years go by.
-GRID_CHART_PERIODS = 36
-
-
-def page_units(view: SiteView) -> list[PageUnit]:
-    """Every results page, built only when its unit is called, so units can run in parallel."""
-    units: list[PageUnit] = [_one(view.home), _one(view.not_found)]
-    units += [_one(view.period_page, p) for p in view.periods]
-    units += [_one(year_page, view, y) for y in view.years]
-    units += [functools.partial(village_pages, view, v["id"]) for v in view.villages]
-    units += [_one(grid_page, view, g["id"]) for g in view.grids]
-    units.append(view.screen_pages)
-    return units
-
-
-def _one(make: Callable[..., Page], *args) -> PageUnit:
-    return lambda: [make(*args)]
-
-
-def year_page(view: SiteView, year: str) -> Page:
-    info = view.year_info[year]
-    annual = info["annual_categories"]
-    context = {
-        "year": view.period_ref(year),
-        "periods": [view.period_ref(p) for p in info["periods"]],
-        "priority": priority(view, year),
-        "downgrades": yearly(view, year, "downgrade"),
-        "star_losses": yearly(view, year, "star_loss"),
-        "sections": view.rankings(year, annual) if annual else [],
-        "grid_totals": grid_totals(view, year),
-        "money": money_totals(view, info["periods"]),
-        "annual_file": data_path(info["annual_file"]) if info["annual_file"] else None,
-    }
-    description = (
-        f"{view.town}{year}年度汇总:优先评优{len(context['priority'])}个村,"
-        f"年度考核降档{len(context['downgrades'])}个村,"
-        f"五星评定降星{len(context['star_losses'])}个村。"
-    )
-    return Page(
-        "year",
-        year_url(year) + "index.html",
-        year_url(year),
-        f"{year}年度汇总 · {view.town}",
-        description,
-        context,
-    )
-
-
-def priority(view: SiteView, year: str) -> list[dict]:
-    chosen = [a["village_id"] for a in view.actions.get(year, []) if a["action"] == "priority"]
-    reds = defaultdict(int)
-    for period in view.year_info[year]["periods"]:
-        for row in view.rewards.get(period, []):
-            reds[row["village_id"]] += row["red"]
-    rows = sorted(chosen, key=lambda v: (-reds[v], view.village_order[v]))
-    result = []
-    for village_id in rows:
-        rank = 1 + sum(reds[other] > reds[village_id] for other in chosen)
-        result.append({"rank": rank, "village": view.refs[village_id], "red": reds[village_id]})
-    return result
-
-
-def yearly(view: SiteView, year: str, action: str) -> list[dict]:
-    return [r for r in view.action_rows(view.actions.get(year, [])) if r["action"] == action]
-
-
-def grid_totals(view: SiteView, year: str) -> dict:
-    totals = view.year_totals.get(year, [])
-    by_key = {(t["grid"], t["category"]): t for t in totals}
-    categories = view.categories_in(sorted({t["category"] for t in totals}))
-    rows = [
-        {
-            "category": c,
-            "cells": [
-                by_key.get((g["id"], c["id"]), {"total": None, "leader": False}) for g in view.grids
-            ],
-        }
-        for c in categories
-    ]
-    return {"grids": [view.grid_ref(g["id"]) for g in view.grids], "rows": rows}
-
-
-def money_totals(view: SiteView, periods: list[str]) -> list[dict]:
-    sums: dict[str, dict] = {}
-    for period in periods:
-        for row in view.rewards.get(period, []):
-            total = sums.setdefault(
-                row["village_id"], {"red": 0, "yellow": 0, "reward": 0, "penalty": 0, "net": 0}
-            )
-            for key in total:
-                total[key] += row[key]
-    rows = [{"village": view.refs[v], **t} for v, t in sums.items()]
-    return sorted(rows, key=lambda r: (-r["net"], view.village_order[r["village"]["id"]]))
-
-
-def village_pages(view: SiteView, village_id: str) -> list[Page]:
-    """The village's page and, once it has more years than that page shows, a page per older
-    year, so that no page outgrows the first round trip however long the town publishes."""
-    data = VillageData.of(view, village_id)
-    shown, older = data.years[-VILLAGE_YEARS_SHOWN:], data.years[:-VILLAGE_YEARS_SHOWN]
-    return [village_page(view, data, shown, older)] + [
-        village_year_page(view, data, year) for year in older
-    ]
+# Above this many villages (in more than one grid) a period or year gets a page per grid.
+SPLIT_VILLAGES = 200
+# The feed's date when there is no period at all (Atom requires one).
+EPOCH = "1970-01-01T00:00:00+00:00"
+# What the codes in the published CSVs mean, for the data page.
+CODES = [
+    ("flag", labels.FLAG_NAMES),
+    ("basis", labels.BASIS_NAMES),
+    ("action", labels.ACTION_LONG_NAMES),
+    ("event", labels.EVENT_NAMES),
+]
 
 
 @dataclass
-class VillageData:
-    """One village's rows, its months and score cells split by year once for all its pages."""
+class Site:
+    """What the pages are made from: the results' index, git's history, a few settings, and
+    (for the kinds built last) what has been written and published."""
 
-    id: str
-    months: list[dict]  # every month, oldest first, running totals counted from the first
-    months_in: dict[str, list[dict]]  # year → its months
-    cells_in: dict[str, dict]  # year → {(period, category): flags row}
-    years: list[str]  # every year with anything to show, oldest first
+    index: SiteIndex
+    history: SiteHistory = field(default_factory=SiteHistory)
+    screen_seconds: int = 20
+    site_url: str = ""
+    written: list[tuple[str, str]] = field(default_factory=list)  # (kind, url) of each page
+    data_files: list = field(default_factory=list)  # publish.DataFile of the data page
+    extra_urls: list[str] = field(default_factory=list)  # Pelican's pages, for the sitemap
 
-    @classmethod
-    def of(cls, view: SiteView, village_id: str) -> VillageData:
-        months = village_months(view, village_id)
-        months_in: dict[str, list[dict]] = defaultdict(list)
-        for month in months:
-            months_in[month["period"]["period"][:4]].append(month)
-        cells_in: dict[str, dict] = defaultdict(dict)
-        for key, row in _village_cells(view, village_id).items():
-            cells_in[key[0][:4]][key] = row
-        years = {r["period"][:4] for r in view.village_flags.get(village_id, [])}
-        years |= {a["period"][:4] for a in view.village_actions.get(village_id, [])}
-        years |= {e["period"][:4] for e in view.village_events.get(village_id, [])}
-        return cls(village_id, months, months_in, cells_in, sorted(years | set(months_in)))
+    @property
+    def split(self) -> bool:
+        """Whether periods and years get a page per grid (see the module's docstring)."""
+        index = self.index
+        return len(index.villages) > SPLIT_VILLAGES and len(index.grids) > 1
 
 
-def village_page(view: SiteView, data: VillageData, shown: list[str], older: list[str]) -> Page:
-    village, ref = view.village[data.id], view.refs[data.id]
-    context = village_context(view, data, shown)
-    context["totals"] = money_sums(data.months)
-    context["years"] = village_year_rows(view, data, set(older))
-    context["older"] = older
+@dataclass(frozen=True)
+class PageKind:
+    template: str  # the theme's template file
+    keys: Callable[[Site], Iterable]  # the keys this kind has pages for
+    make: Callable[[Site, object], list[Page]]  # a key's pages
+    last: bool = False  # built after every other kind has been written
+
+
+def one(make: Callable[[Site, object], Page]) -> Callable[[Site, object], list[Page]]:
+    return lambda site, key: [make(site, key)]
+
+
+# -- home, 404 and screen ---------------------------------------------------------------------
+
+
+def home(site: Site, _) -> Page:
+    index = site.index
+    latest_period = index.latest
+    context = {"archive": blocks.archive(index), "directory": blocks.directory(index)}
+    description = f"{index.town}各村红黄旗评比结果、奖罚和处理措施。"
+    if latest_period:
+        context |= _home_period(site, latest_period)
+        description = blocks.period_description(index, latest_period)
+    return Page("home", "index.html", "", f"{index.town}红黄旗评比", description, context)
+
+
+def _home_period(site: Site, period: str) -> dict:
+    index = site.index
+    context = {
+        "period": index.period_ref(period),
+        "action_counts": blocks.action_counts(index, period),
+        "totals": blocks.flag_totals(index, period),
+    }
+    if site.split:
+        return context | {"grid_summaries": blocks.grid_summaries(index, period, grid_period_url)}
+    money = [r for r in blocks.ledger(index, period) if r["reward"] or r["penalty"]]
+    return context | {"glance": blocks.glance(index, period), "ledger": money}
+
+
+def not_found(site: Site, _) -> Page:
+    return Page("404", "404.html", "404.html", "找不到这个页面", "页面不存在或已移动。")
+
+
+def screen_keys(site: Site) -> list[int]:
+    return list(range(len(site.index.grids))) if site.index.latest else []
+
+
+def screen(site: Site, number: int) -> Page:
+    """One slide per grid of the latest period, each pointing to the next (a loop)."""
+    index = site.index
+    period = index.latest
+    count = len(index.grids)
+    slide = blocks.glance(index, period)[number]  # cheap: one period's flags
+    context = {
+        "period": index.period_ref(period),
+        "slide": slide,
+        "position": f"{number + 1}/{count}",
+        "next_url": screen_url((number + 1) % count),
+        "refresh": site.screen_seconds,
+    }
+    title = f"{slide['grid']['name']} {period_label(period)} · {index.town}"
+    url = screen_url(number)
+    description = blocks.period_description(index, period)
+    return Page("screen", url + "index.html", url, title, description, context)
+
+
+def screen_url(number: int) -> str:
+    return "screen/" if number == 0 else f"screen/{number + 1}/"
+
+
+# -- periods and years ------------------------------------------------------------------------
+
+
+def period(site: Site, key: str) -> Page:
+    index = site.index
+    info = index.period_info[key]
+    position = index.periods.index(key)
+    neighbours = index.periods[position - 1 : position] if position else []
+    following = index.periods[position + 1 : position + 2]
+    context = {
+        "period": index.period_ref(key),
+        "previous": index.period_ref(neighbours[0]) if neighbours else None,
+        "next": index.period_ref(following[0]) if following else None,
+        "year": index.period_ref(year_of(key)),
+        "rule": index.rule(key),
+        "totals": blocks.flag_totals(index, key),
+        "events": blocks.event_rows(index, index.rows("events", key)),
+        "actions": blocks.action_rows(index, index.rows("actions", key)),
+        "averages": blocks.average_table(index, key, info["categories"]),
+        "downloads": blocks.downloads(info),
+        **_period_grids(site, key, info["categories"]),
+        **period_history(index, key, site.history),
+    }
+    title = f"{period_label(key)}评比结果 · {index.town}"
+    description = blocks.period_description(index, key)
+    return Page(
+        "period", period_url(key) + "index.html", period_url(key), title, description, context
+    )
+
+
+def _period_grids(site: Site, key: str, categories: list[str]) -> dict:
+    """The rankings and the money of every village, or (split) a line per grid."""
+    index = site.index
+    if site.split:
+        return {
+            "sections": [],
+            "grid_summaries": blocks.grid_summaries(index, key, grid_period_url),
+        }
+    return {
+        "sections": blocks.rankings(index, key, categories),
+        "ledger": blocks.ledger(index, key),
+    }
+
+
+def grid_period_url(key: str, grid_id: str) -> str:
+    return f"{period_url(key)}{grid_id}/"
+
+
+def grid_period_keys(site: Site) -> list[tuple[str, str]]:
+    if not site.split:
+        return []
+    return [(p, g["id"]) for p in site.index.periods for g in site.index.grids]
+
+
+def grid_period(site: Site, key: tuple[str, str]) -> Page:
+    """One grid's rankings and money in a period, for towns too large for one period page."""
+    index = site.index
+    month, grid_id = key
+    grid = index.grid_ref(grid_id)
+    categories = index.period_info[month]["categories"]
+    context = {
+        "period": index.period_ref(month),
+        "year": index.period_ref(year_of(month)),
+        "grid": grid,
+        "rule": index.rule(month),
+        "totals": blocks.flag_totals(index, month, grid_id),
+        "sections": blocks.rankings(index, month, categories, grid_id),
+        "ledger": blocks.ledger(index, month, grid_id),
+    }
+    url = grid_period_url(month, grid_id)
+    title = f"{grid['name']} {period_label(month)}评比结果 · {index.town}"
     totals = context["totals"]
     description = (
-        f"{village['name']}({ref['grid']})历次评比得分、红黄旗和奖罚:"
+        f"{index.town}{grid['name']}{period_label(month)}红黄旗评比结果:"
+        f"{totals['villages']}个村参评,红旗{totals['red']}面、黄旗{totals['yellow']}面。"
+    )
+    return Page("period_grid", url + "index.html", url, title, description, context)
+
+
+def year(site: Site, key: str) -> Page:
+    index = site.index
+    info = index.year_info[key]
+    annual = info["annual_categories"]
+    context = {
+        "year": index.period_ref(key),
+        "periods": [index.period_ref(p) for p in info["periods"]],
+        "priority": blocks.priority(index, key),
+        "downgrades": blocks.yearly(index, key, "downgrade"),
+        "star_losses": blocks.yearly(index, key, "star_loss"),
+        "grid_totals": blocks.grid_totals(index, key),
+        "annual_file": data_path(info["annual_file"]) if info["annual_file"] else None,
+        **_year_grids(site, key, annual, info["periods"]),
+        **period_history(index, key, site.history),
+    }
+    description = (
+        f"{index.town}{key}年度汇总:优先评优{len(context['priority'])}个村,"
+        f"年度考核降档{len(context['downgrades'])}个村,"
+        f"五星评定降星{len(context['star_losses'])}个村。"
+    )
+    title = f"{key}年度汇总 · {index.town}"
+    return Page("year", year_url(key) + "index.html", year_url(key), title, description, context)
+
+
+def _year_grids(site: Site, key: str, annual: list[str], periods: list[str]) -> dict:
+    index = site.index
+    if site.split:
+        grids = [
+            {"grid": index.grid_ref(g["id"]), "url": grid_year_url(key, g["id"])}
+            for g in index.grids
+        ]
+        return {"sections": [], "money": [], "year_grids": grids}
+    return {
+        "sections": blocks.rankings(index, key, annual) if annual else [],
+        "money": blocks.money_totals(index, periods),
+    }
+
+
+def grid_year_url(key: str, grid_id: str) -> str:
+    return f"{year_url(key)}grid/{grid_id}/"
+
+
+def grid_year_keys(site: Site) -> list[tuple[str, str]]:
+    if not site.split:
+        return []
+    return [(y, g["id"]) for y in site.index.years for g in site.index.grids]
+
+
+def grid_year(site: Site, key: tuple[str, str]) -> Page:
+    """One grid's annual rankings and money over a year, for towns too large for one page."""
+    index = site.index
+    year_key, grid_id = key
+    info = index.year_info[year_key]
+    annual = info["annual_categories"]
+    grid = index.grid_ref(grid_id)
+    context = {
+        "year": index.period_ref(year_key),
+        "grid": grid,
+        "sections": blocks.rankings(index, year_key, annual, grid_id) if annual else [],
+        "money": blocks.money_totals(index, info["periods"], grid_id),
+    }
+    url = grid_year_url(year_key, grid_id)
+    title = f"{grid['name']} {year_key}年度汇总 · {index.town}"
+    description = f"{index.town}{grid['name']}{year_key}年度项目评比结果和全年奖罚合计。"
+    return Page("year_grid", url + "index.html", url, title, description, context)
+
+
+# -- villages and grids -----------------------------------------------------------------------
+
+
+def village_pages(site: Site, village_id: str) -> list[Page]:
+    """The village's page and, once it has more years than that page shows, a page per older
+    year, so that no page outgrows the first round trip however long the town publishes."""
+    data = villages.VillageData.of(site.index, village_id)
+    shown = data.years[-villages.VILLAGE_YEARS_SHOWN :]
+    older = data.years[: -villages.VILLAGE_YEARS_SHOWN]
+    pages = [village(site.index, data, shown, older)]
+    return pages + [village_year(site.index, data, y) for y in older]
+
+
+def village(index: SiteIndex, data: villages.VillageData, shown: list, older: list) -> Page:
+    name, ref = index.village[data.id]["name"], index.refs[data.id]
+    context = villages.village_context(index, data, shown)
+    context["totals"] = totals = villages.money_sums(data.months)
+    context["years"] = villages.village_year_rows(index, data, set(older))
+    context["older"] = older
+    description = (
+        f"{name}({ref['grid']})历次评比得分、红黄旗和奖罚:"
         f"累计红旗{totals['red']}面、黄旗{totals['yellow']}面,"
         f"奖罚合计{signed_yuan(totals['net'])}元。"
     )
-    return Page(
-        "village",
-        village_url(data.id) + "index.html",
-        village_url(data.id),
-        f"{village['name']} · {view.town}",
-        description,
-        context,
-    )
+    url = data.url
+    return Page("village", url + "index.html", url, f"{name} · {index.town}", description, context)
 
 
-def village_year_page(view: SiteView, data: VillageData, year: str) -> Page:
+def village_year(index: SiteIndex, data: villages.VillageData, key: str) -> Page:
     """One older year of a village, in the village page's layout."""
-    village = view.village[data.id]
-    context = village_context(view, data, [year])
-    context["totals"] = money_sums(context["months"])
-    context["year"] = view.period_ref(year)
-    totals = context["totals"]
+    name = index.village[data.id]["name"]
+    context = villages.village_context(index, data, [key])
+    context["totals"] = totals = villages.money_sums(context["months"])
+    context["year"] = index.period_ref(key)
     description = (
-        f"{village['name']}{year}年各月得分、红黄旗和奖罚:"
+        f"{name}{key}年各月得分、红黄旗和奖罚:"
         f"红旗{totals['red']}面、黄旗{totals['yellow']}面,奖罚合计{signed_yuan(totals['net'])}元。"
     )
-    url = f"{village_url(data.id)}{year}/"
-    return Page(
-        "village",
-        url + "index.html",
-        url,
-        f"{village['name']} {year}年 · {view.town}",
-        description,
-        context,
-    )
+    url = data.year_url(key)
+    title = f"{name} {key}年 · {index.town}"
+    return Page("village", url + "index.html", url, title, description, context)
 
 
-def village_context(view: SiteView, data: VillageData, years: list[str]) -> dict:
-    """What the village template shows for the periods of `years` (oldest first)."""
-    village_id, chosen = data.id, set(years)
-    village = view.village[village_id]
-    months = [m for y in years for m in data.months_in.get(y, [])]
-    cells = {k: r for y in years for k, r in data.cells_in.get(y, {}).items()}
-    periods = [m["period"]["period"] for m in months]
-    actions = [a for a in view.village_actions.get(village_id, []) if a["period"][:4] in chosen]
-    events = [e for e in view.village_events.get(village_id, []) if e["period"][:4] in chosen]
-    return {
-        "village": view.refs[village_id],
-        "grid": view.grid_ref(village["grid"]),
-        "months": months,
-        "scores": village_scores(view, village_id, cells, periods),
-        "charts": village_charts(view, village["grid"], cells, periods),
-        "actions": view.action_rows(actions, by_period=True),
-        "events": view.event_rows(events, by_period=True),
-        "annual": [a for a in village_annual(view, village_id) if a["year"]["period"] in chosen],
-    }
-
-
-def money_sums(months: list[dict]) -> dict:
-    totals = {k: sum(m[k] for m in months) for k in ("red", "yellow", "reward", "penalty")}
-    totals["net"] = totals["reward"] - totals["penalty"]
-    return totals
-
-
-def village_year_rows(view: SiteView, data: VillageData, older: set[str]) -> list[dict]:
-    """Per year, newest first: flags and money; older years link to their own page."""
-    return [
-        {
-            "year": view.period_ref(year),
-            **money_sums(data.months_in.get(year, [])),
-            "url": f"{village_url(data.id)}{year}/" if year in older else None,
-        }
-        for year in reversed(data.years)
-    ]
-
-
-def village_months(view: SiteView, village_id: str) -> list[dict]:
-    flags: dict[str, dict[str, list[str]]] = {}
-    for row in view.village_flags.get(village_id, []):
-        if row["flag"] and len(row["period"]) == 7:
-            named = flags.setdefault(row["period"], {"red": [], "yellow": []})
-            named[row["flag"]].append(view.category[row["category"]]["name"])
-    months, running, no_flags = [], 0, {"red": [], "yellow": []}
-    for row in view.village_rewards.get(village_id, []):
-        running += row["net"]
-        named = flags.get(row["period"], no_flags)
-        months.append(
-            {
-                **row,
-                "period": view.period_ref(row["period"]),
-                "reds": named["red"],
-                "yellows": named["yellow"],
-                "running": running,
-            }
-        )
-    return months
-
-
-def _village_cells(view: SiteView, village_id: str) -> dict:
-    """(period, category id) → the village's flags row, for its monthly categories."""
-    return {
-        (r["period"], r["category"]): r
-        for r in view.village_flags.get(village_id, [])
-        if len(r["period"]) == 7
-    }
-
-
-def village_scores(view: SiteView, village_id: str, cells: dict, periods: list[str]) -> dict:
-    """The score table: a row per period, newest first; `fixes` marks cells corrected since."""
-    used = {c for _, c in cells}
-    categories = [c for c in view.categories if c["id"] in used and c["kind"] != "annual"]
-    ids = [c["id"] for c in categories]
-    rows = [
-        {
-            "period": view.period_ref(p),
-            "cells": [cells.get((p, c)) for c in ids],
-            "fixes": [view.fixes.get((p, village_id, c)) for c in ids] if view.fixes else None,
-        }
-        for p in reversed(periods)
-    ]
-    corrected = any(r["fixes"] and any(r["fixes"]) for r in rows)
-    return {"categories": categories, "rows": rows, "corrected": corrected}
-
-
-def village_charts(view: SiteView, grid_id: str, cells: dict, periods: list[str]) -> list[dict]:
-    """Per monthly category the village was scored in: its scores against its grid's average."""
-    shown = set(periods)
-    used = {c for p, c in cells if p in shown}
-    labels_ = [period_label(p) for p in periods]
-    charts = []
-    for category in view.categories:
-        if category["kind"] == "annual" or category["id"] not in used:
-            continue
-        rows = [cells.get((p, category["id"])) for p in periods]
-        mine = Series(
-            "mine",
-            [r["score"] if r else None for r in rows],
-            [r["flag"] if r else None for r in rows],
-        )
-        average = Series("avg", [view.averages.get((p, grid_id, category["id"])) for p in periods])
-        chart = line_chart(labels_, [average, mine])
-        if chart:
-            charts.append({"category": category, "chart": chart})
-    return charts
-
-
-def village_annual(view: SiteView, village_id: str) -> list[dict]:
-    rows = [r for r in view.village_flags.get(village_id, []) if len(r["period"]) == 4]
-    return [
-        {
-            "year": view.period_ref(r["period"]),
-            "category": view.category[r["category"]],
-            "score": r["score"],
-            "rank": r["rank"],
-            "flag": r["flag"],
-            "why": why(r, view.rule(r["period"])),
-        }
-        for r in sorted(rows, key=lambda r: (r["period"], r["category"]), reverse=True)
-    ]
-
-
-def grid_page(view: SiteView, grid_id: str) -> Page:
-    grid = view.grid_ref(grid_id)
-    members = [view.refs[v["id"]] for v in view.villages if v["grid"] == grid_id]
+def grid(site: Site, grid_id: str) -> Page:
+    index = site.index
+    ref = index.grid_ref(grid_id)
+    members = index.members(grid_id)
+    shown = villages.GRID_CHART_PERIODS
     context = {
-        "grid": grid,
+        "grid": ref,
         "members": members,
-        "charts": grid_charts(view, grid_id),
-        "charted": min(len(view.periods), GRID_CHART_PERIODS),
-        "uncharted": max(len(view.periods) - GRID_CHART_PERIODS, 0),
+        "charts": villages.grid_charts(index, grid_id),
+        "charted": min(len(index.periods), shown),
+        "uncharted": max(len(index.periods) - shown, 0),
         "years": [
-            {"year": view.period_ref(y), "rows": grid_year_rows(view, y, grid_id)}
-            for y in reversed(view.years)
-            if view.year_totals.get(y)
+            {"year": index.period_ref(y), "rows": villages.grid_year_rows(index, y, grid_id)}
+            for y in reversed(index.years)
+            if index.year_totals.get(y)
         ],
     }
     description = (
-        f"{view.town}{grid['name']}:{len(members)}个村的名单、各项目月度平均分和年度总分。"
+        f"{index.town}{ref['name']}:{len(members)}个村的名单、各项目月度平均分和年度总分。"
     )
+    url = grid_url(grid_id)
     return Page(
-        "grid",
-        grid_url(grid_id) + "index.html",
-        grid_url(grid_id),
-        f"{grid['name']} · {view.town}",
-        description,
-        context,
+        "grid", url + "index.html", url, f"{ref['name']} · {index.town}", description, context
     )
 
 
-def grid_year_rows(view: SiteView, year: str, grid_id: str) -> list[dict]:
-    totals = view.year_totals.get(year, [])
-    rows = []
-    for category in view.categories_in(sorted({t["category"] for t in totals})):
-        mine = next(
-            (t for t in totals if t["grid"] == grid_id and t["category"] == category["id"]),
-            None,
-        )
-        leaders = [
-            view.grid[t["grid"]]["name"]
-            for t in totals
-            if t["category"] == category["id"] and t["leader"]
+# -- history, data, feed, sitemap -------------------------------------------------------------
+
+
+def history(site: Site, _) -> list[Page]:
+    return history_pages(site.index, site.history)
+
+
+def data(site: Site, _) -> Page:
+    files = site.data_files
+    town = site.index.town
+    context = {
+        "results": [f for f in files if not f.path.startswith("data/scores/")],
+        "raw": [f for f in files if f.path.startswith("data/scores/")],
+        "codes": CODES,
+    }
+    description = f"{town}红黄旗评比的全部结果和原始评分表,CSV 和 JSON 格式,可用 Excel 打开。"
+    return Page("data", "data/index.html", "data/", f"数据下载 · {town}", description, context)
+
+
+def feed(site: Site, _) -> Page:
+    """Atom ids: the pages' addresses once SITEURL is absolute, else stable URNs."""
+    root = site.site_url
+    absolute = root.startswith(("http://", "https://"))
+    entries = feed_entries(
+        site.index, site.history.period_dates, correction_dates(site.history.revisions)
+    )
+    for entry in entries:
+        ref = entry["period"]
+        entry["id"] = f"{root}/{ref['url']}" if absolute else f"urn:flagboard:{ref['period']}"
+    context = {
+        "entries": entries,
+        "feed_id": f"{root}/" if absolute else "urn:flagboard:feed",
+        "feed_updated": latest([e["updated"] for e in entries] or [EPOCH]),
+    }
+    return Page("feed", "feed.xml", "feed.xml", "", "", context)
+
+
+def feed_entries(index: SiteIndex, period_dates: dict, corrected: dict) -> list[dict]:
+    """One Atom entry per period, newest first; dates from the data, never the clock.
+
+    `published` is when the period was first published, `updated` its latest correction.
+    """
+    entries = []
+    for key in reversed(index.periods):
+        published = period_dates.get(key) or default_period_date(key)
+        reds = [
+            index.refs[r["village_id"]]["name"]
+            for r in index.rows("flags", key)
+            if r["flag"] == "red"
         ]
-        rows.append(
+        entries.append(
             {
-                "category": category,
-                "total": mine["total"] if mine else None,
-                "leader": bool(mine and mine["leader"]),
-                "leaders": leaders,
+                "period": index.period_ref(key),
+                "title": f"{index.town}{period_label(key)}红黄旗评比结果",
+                "published": published,
+                "updated": latest([published, corrected.get(key, published)]),
+                "corrected": corrected.get(key, "")[:10],
+                "summary": blocks.period_summary(index, key),
+                "red_villages": sorted(set(reds), key=reds.index),
             }
         )
-    return rows
+    return entries
 
 
-def grid_charts(view: SiteView, grid_id: str) -> list[dict]:
-    periods = view.periods[-GRID_CHART_PERIODS:]
-    labels_ = [period_label(p) for p in periods]
-    charts = []
-    for category in view.categories:
-        if category["kind"] == "annual":
-            continue
-        others = [
-            Series("other", [view.averages.get((p, g["id"], category["id"])) for p in periods])
-            for g in view.grids
-            if g["id"] != grid_id
-        ]
-        mine = Series("mine", [view.averages.get((p, grid_id, category["id"])) for p in periods])
-        if all(v is None for v in mine.values):
-            continue
-        chart = line_chart(labels_, [*others, mine])
-        if chart:
-            charts.append({"category": category, "chart": chart})
-    return charts
+def sitemap(site: Site, _) -> Page:
+    urls = [url for kind, url in site.written if kind != "404"] + ["data/"]
+    return Page("sitemap", "sitemap.xml", "sitemap.xml", "", "", {"urls": urls + site.extra_urls})
+
+
+ONCE = lambda site: [None]  # noqa: E731 - a kind with a single page
+
+KINDS: dict[str, PageKind] = {
+    "home": PageKind("home.html", ONCE, one(home)),
+    "404": PageKind("404.html", ONCE, one(not_found)),
+    "period": PageKind("period.html", lambda s: s.index.periods, one(period)),
+    "period_grid": PageKind("period_grid.html", grid_period_keys, one(grid_period)),
+    "year": PageKind("year.html", lambda s: s.index.years, one(year)),
+    "year_grid": PageKind("year_grid.html", grid_year_keys, one(grid_year)),
+    "village": PageKind(
+        "village.html", lambda s: [v["id"] for v in s.index.villages], village_pages
+    ),
+    "grid": PageKind("grid.html", lambda s: [g["id"] for g in s.index.grids], one(grid)),
+    "screen": PageKind("screen.html", screen_keys, one(screen)),
+    "history": PageKind("history.html", ONCE, history),
+    "feed": PageKind("feed.xml", ONCE, one(feed), last=True),
+    "sitemap": PageKind("sitemap.xml", ONCE, one(sitemap), last=True),
+    "data": PageKind("data.html", ONCE, one(data), last=True),
+}
+# Pages written without the site's address made relative (their links must work from any path).
+ABSOLUTE = {"404", "feed", "sitemap"}
+
+
+def units(site: Site, last: bool = False) -> list[tuple[str, object]]:
+    """(kind, key) of every page to build, in the order they are written."""
+    return [
+        (name, key) for name, kind in KINDS.items() if kind.last == last for key in kind.keys(site)
+    ]
+
+
+def build(site: Site, unit: tuple[str, object]) -> list[Page]:
+    name, key = unit
+    return KINDS[name].make(site, key)
+
+
+def shared(index: SiteIndex) -> dict:
+    """Context every page gets: the town, the latest period, navigation."""
+    newest = index.latest
+    return {
+        "town": index.town,
+        "site_title": f"{index.town}红黄旗评比",
+        "latest": index.period_ref(newest) if newest else None,
+        "flag_names": labels.FLAG_NAMES,
+        "action_names": labels.ACTION_LONG_NAMES,
+    }

@@ -14,19 +14,22 @@ Settings it reads (see pelicanconf.py):
   FLAGBOARD_SCORES        the scores folder whose raw files are published under /data/scores/
   FLAGBOARD_NAV           header links to Pelican pages: [(slug, label), ...]
   FLAGBOARD_SCREEN_SECONDS  seconds per slide of /screen/
-  FLAGBOARD_JOBS          processes that write the pages (default: the machine's cores); set 1
-                          when adding a plugin that collects pages from `content_written`,
-                          which would then see only the pages written in this process
+  FLAGBOARD_JOBS          processes that write the pages (default: the machine's cores)
   FLAGBOARD_REPO_URL      the data repository's web address, for commit links
-  FLAGBOARD_DATA_VERSION, FLAGBOARD_REVISIONS, FLAGBOARD_OUTCOMES, FLAGBOARD_PERIOD_DATES,
-  FLAGBOARD_HISTORY       provenance from git, filled by `flagboard build` (see sitehistory.py)
+  FLAGBOARD_HISTORY       provenance from git: a revisions.SiteHistory, filled by `flagboard
+                          build` (plain Pelican builds without it)
+
+Pages are written by several forked processes (forked.py). Pelican's `content_written` signal
+still reaches every receiver in the main process for every page this plugin writes: once all
+are written, in the order written, with the path and a context of the shared context plus
+`page_kind`, `page_url` and `title` (a page's own tables stay in the process that wrote it).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -36,26 +39,19 @@ from pelican.contents import Static
 from pelican.generators import Generator
 from pelican.log import FatalLogger, console
 from pelican.settings import read_settings
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
-from generator import forked, labels
+from generator import forked
+from generator.layout import TOWN_FILE
 from generator.site import html as sitehtml
-from generator.site import publish
+from generator.site import pages, publish
 from generator.site.contentcheck import check_content
-from generator.site.format import latest, period_label, points, signed_yuan, yuan
-from generator.site.pages import page_units
-from generator.site.revisions import cell_fixes, correction_dates, history_pages, period_history
+from generator.site.format import period_label, points, signed_yuan, yuan
+from generator.site.views import Page, SiteIndex
+from generator.site.pages import Site
+from generator.site.revisions import SiteHistory, cell_fixes
 from generator.site.sanitize import clean_html, is_site_path
-from generator.site.views import Page, SiteView
 
-# What the codes in the published CSVs mean, for the data page.
-CODES = [
-    ("flag", labels.FLAG_NAMES),
-    ("basis", labels.BASIS_NAMES),
-    ("action", labels.ACTION_LONG_NAMES),
-    ("event", labels.EVENT_NAMES),
-]
-# The feed's date when there is no period at all (Atom requires one).
-EPOCH = "1970-01-01T00:00:00+00:00"
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_JOB = 30
 # The picture a shared link shows (theme/static/images/share.png, made by theme/share_image.py).
@@ -73,81 +69,85 @@ FILTERS = {
 
 
 class ResultsPages(Generator):
-    """Puts the results into the shared context and writes the data pages."""
+    """Puts the results into the shared context and writes every kind of pages.py's KINDS."""
 
     def generate_context(self) -> None:
         doc = read_document(self.settings["FLAGBOARD_RESULTS"])
-        self.revisions = self.settings.get("FLAGBOARD_REVISIONS") or {}
-        self.outcomes = self.settings.get("FLAGBOARD_OUTCOMES") or {}
-        self.view = SiteView(doc, cell_fixes(self.revisions))
-        history = self.settings.get("FLAGBOARD_HISTORY")
-        history_units = [lambda p=p: [p] for p in history_pages(self.view, history, self.revisions)]
-        self.units = page_units(self.view) + history_units
-        self.written: list[tuple[str, str]] = []  # (template, url) of each page, in order
+        history = self.settings.get("FLAGBOARD_HISTORY") or SiteHistory()
+        index = SiteIndex(doc, cell_fixes(history.revisions))
+        self.site = Site(
+            index,
+            history,
+            screen_seconds=self.settings.get("FLAGBOARD_SCREEN_SECONDS", 20),
+            site_url=self.settings["SITEURL"],
+        )
         self.raw_files = self._raw_files(doc)
-        self.context.update(self.view.shared())
+        self.context.update(pages.shared(index))
         self.context.update(
             flagboard_css=Markup(read_css(Path(self.theme) / "css" / "site.css")),
             nav=self._nav(),
             raw_published=bool(self.raw_files),
-            data_version=self.settings.get("FLAGBOARD_DATA_VERSION"),
+            data_version=history.data_version,
             repo_url=self.settings.get("FLAGBOARD_REPO_URL") or "",
             site_root=self.settings["SITEURL"],
             share_image=SHARE_IMAGE,
         )
 
     def generate_output(self, writer) -> None:
+        """Results pages in several processes, then the data page, feed and sitemap here; the
+        `content_written` signal then fires here for every page, in the order written."""
         jobs = self.settings.get("FLAGBOARD_JOBS") or forked.cores()
-        write = functools.partial(self._write_units, writer)
-        done = forked.map_split(write, self.units, jobs, minimum=PAGES_PER_JOB)
-        self.written = [page for pages in done for page in pages]
-        self._write_xml(writer, "feed.xml", "feed.xml", **self._feed())
-        self._write_xml(writer, "sitemap.xml", "sitemap.xml", urls=self._sitemap_urls())
-        data_files = self._result_files() + self.raw_files
-        self._write(writer, self._data_page(data_files), "data.html")
-        publish.write_files(data_files + self._theme_files(), Path(self.output_path))
+        units = pages.units(self.site)
+        done = forked.map_split(self._write_units, units, jobs, minimum=PAGES_PER_JOB)
+        written = [page for unit in done for page in unit]
+        site = self.site
+        site.written = [(kind, url) for kind, url, _, _ in written]
+        site.data_files = self._result_files() + self.raw_files
+        site.extra_urls = self._pelican_urls()
+        written += [w for unit in self._write_units(pages.units(site, last=True)) for w in unit]
+        publish.write_files(site.data_files + self._theme_files(), Path(self.output_path))
+        for kind, url, path, title in written:
+            context = self.context | {"page_kind": kind, "page_url": url, "title": title}
+            signals.content_written.send(path, context=context)
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _write_units(self, writer, units) -> list[list[tuple[str, str]]]:
-        """Build and write each unit's pages; (template, url) of every page, unit by unit."""
-        return [[self._write_page(writer, page) for page in unit()] for unit in units]
+    def _write_units(self, units) -> list[list[tuple[str, str, str, str]]]:
+        """Build and write each unit's pages; (kind, url, path, title) of each, unit by unit."""
+        return [[self._write(page) for page in pages.build(self.site, unit)] for unit in units]
 
-    def _write_page(self, writer, page: Page) -> tuple[str, str]:
-        extra = {}
-        if page.template in ("period", "year"):
-            key = page.context[page.template]["period"]
-            extra = period_history(self.view, key, self.revisions, self.outcomes)
-        if page.template == "screen":
-            extra["refresh"] = self.settings.get("FLAGBOARD_SCREEN_SECONDS", 20)
-        self._write(writer, page, page.template + ".html", **extra)
-        return page.template, page.url
-
-    def _write(self, writer, page: Page, template: str, **extra) -> None:
-        relative = self.settings["RELATIVE_URLS"] and page.template != "404"
-        writer.write_file(
-            page.save_as,
-            self.env.get_template(template),
-            self.context,
-            relative,
-            override_output=True,
-            page_url=page.url,
-            title=page.title,
-            description=page.description,
-            **page.context,
-            **extra,
-        )
-
-    def _write_xml(self, writer, name: str, template: str, **extra) -> None:
-        writer.write_file(name, self.env.get_template(template), self.context, False, **extra)
+    def _write(self, page: Page) -> tuple[str, str, str, str]:
+        """Render a page with its kind's template and write it (what Pelican's writer does,
+        without firing `content_written` in a child process: see generate_output)."""
+        name = page.save_as
+        context = self.context.copy()
+        if self.settings["RELATIVE_URLS"] and page.template not in pages.ABSOLUTE:
+            context["SITEURL"] = path_to_url(get_relative_path(name))
+        context["output_file"] = name
+        context.update(page_url=page.url, title=page.title, description=page.description)
+        context.update(page.context)
+        output = self.env.get_template(pages.KINDS[page.template].template).render(context)
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(output)
+        return page.template, page.url, path, page.title
 
     def _nav(self) -> list[dict]:
-        pages = {p.slug: p for p in self.context.get("pages", [])}
+        pelican_pages = {p.slug: p for p in self.context.get("pages", [])}
         return [
-            {"label": label, "url": pages[slug].url}
+            {"label": label, "url": pelican_pages[slug].url}
             for slug, label in self.settings.get("FLAGBOARD_NAV", [])
-            if slug in pages
+            if slug in pelican_pages
         ]
+
+    def _pelican_urls(self) -> list[str]:
+        """Pelican's own pages and articles (and the articles' index), for the sitemap."""
+        urls = [p.url for p in self.context.get("pages", [])]
+        urls += [a.url for a in self.context.get("articles", [])]
+        if self.context.get("articles"):
+            urls.append(self.settings["INDEX_URL"])
+        return urls
 
     def _theme_files(self) -> list[publish.DataFile]:
         """The theme's static/ files (the share image), published from the site's root."""
@@ -160,7 +160,7 @@ class ResultsPages(Generator):
 
     def _raw_files(self, doc: dict) -> list[publish.DataFile]:
         scores = self.settings.get("FLAGBOARD_SCORES")
-        if scores and Path(scores, "town.toml").is_file():
+        if scores and Path(scores, TOWN_FILE).is_file():
             return publish.scores_files(doc, Path(scores))
         return []
 
@@ -176,45 +176,6 @@ class ResultsPages(Generator):
         if not results_dir and not isinstance(source, dict):
             results_dir = Path(source).parent
         return publish.result_files(Path(results_dir)) if results_dir else []
-
-    def _data_page(self, data_files: list[publish.DataFile]) -> Page:
-        results = [f for f in data_files if not f.path.startswith("data/scores/")]
-        raw = [f for f in data_files if f.path.startswith("data/scores/")]
-        town = self.view.town
-        return Page(
-            "data",
-            "data/index.html",
-            "data/",
-            f"数据下载 · {town}",
-            f"{town}红黄旗评比的全部结果和原始评分表,CSV 和 JSON 格式,可用 Excel 打开。",
-            {"results": results, "raw": raw, "codes": CODES},
-        )
-
-    def _feed(self) -> dict:
-        """Atom ids: the pages' addresses once SITEURL is absolute, else stable URNs."""
-        entries = self.view.feed_entries(
-            self.settings.get("FLAGBOARD_PERIOD_DATES") or {}, correction_dates(self.revisions)
-        )
-        root = self.settings["SITEURL"]
-        absolute = root.startswith(("http://", "https://"))
-        for entry in entries:
-            period = entry["period"]
-            entry["id"] = (
-                f"{root}/{period['url']}" if absolute else f"urn:flagboard:{period['period']}"
-            )
-        return {
-            "entries": entries,
-            "feed_id": f"{root}/" if absolute else "urn:flagboard:feed",
-            "feed_updated": latest([e["updated"] for e in entries] or [EPOCH]),
-        }
-
-    def _sitemap_urls(self) -> list[str]:
-        urls = [url for template, url in self.written if template != "404"] + ["data/"]
-        urls += [p.url for p in self.context.get("pages", [])]
-        urls += [a.url for a in self.context.get("articles", [])]
-        if self.context.get("articles"):
-            urls.append(self.settings["INDEX_URL"])
-        return urls
 
 
 def read_document(source) -> dict:

@@ -1,14 +1,9 @@
-"""Provenance on the site: a `History` → plain settings dicts → page contexts; no I/O.
+"""Provenance on the site: a `History` → one `SiteHistory` record → page contexts; no I/O.
 
-build.py reads the history (history.py, the only module that imports git) and passes
-`history_settings(history)` to Pelican; site.py turns those settings into template contexts
-with the functions below. Settings, all optional (plain Pelican builds without them):
-
-  FLAGBOARD_DATA_VERSION  {"commit", "short", "date", "datetime", "uncommitted", "label"}
-  FLAGBOARD_REVISIONS     {period: [revision, ...]} oldest first; period "YYYY-MM" or "YYYY"
-  FLAGBOARD_OUTCOMES      {period: {"outcome", "later", "note", "affected"}}
-  FLAGBOARD_PERIOD_DATES  {period: ISO time of the commit that first published it}
-  FLAGBOARD_HISTORY       {"available", "shallow", "note", "version", "commits"} for /history/
+build.py reads the history (history/gitlog.py, the only module that imports git) and passes
+`site_history(history)` to Pelican as the one setting FLAGBOARD_HISTORY; pages.py turns it
+into template contexts with the functions below. Plain Pelican builds without it (an empty
+SiteHistory: no data version, no revisions, /history/ says the history was not read).
 
 Lists are in commit order, never sorted by date: a commit dated before one it follows (a clerk's
 PC with a wrong clock, a rewritten history) keeps its place and carries `clock_note`, so that
@@ -21,12 +16,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from generator.history.changes import clean_text
+from generator.periods import is_year
 from generator.site.format import latest, period_label, period_url, year_url
-from generator.site.views import Page, SiteView
+from generator.site.views import Page, SiteIndex
 
 if TYPE_CHECKING:
     from generator.history.gitlog import Commit, DataVersion, History, PeriodHistory, PeriodRevision
@@ -41,29 +38,50 @@ FILE_NAMES = {"town.toml": "评比设置", "villages.csv": "村名单"}
 CLOCK_NOTE = "提交时间早于此前的提交，可能是电脑时钟有误；此处按提交顺序排列。"
 
 
-# -- History → settings (what build.py passes to Pelican) --------------------------------------
+# -- History → SiteHistory (what build.py passes to Pelican) ----------------------------------
 
 
-def history_settings(history: History) -> dict:
+@dataclass(frozen=True)
+class SiteHistory:
+    """Everything the site shows of the scores folder's git history, as plain data (it is
+    pickled from the process that read it).
+
+    data_version  {"commit", "short", "date", "datetime", "uncommitted", "label"} or None
+    revisions     {period: [revision, ...]} oldest first; period "YYYY-MM" or "YYYY"
+    outcomes      {period: {"outcome", "later", "note", "affected"}}
+    period_dates  {period: ISO time of the commit that first published it}
+    record        {"available", "shallow", "note", "version", "commits"} for /history/,
+                  or None when the history was not read
+    """
+
+    data_version: dict | None = None
+    revisions: dict = field(default_factory=dict)
+    outcomes: dict = field(default_factory=dict)
+    period_dates: dict = field(default_factory=dict)
+    record: dict | None = None
+
+
+def site_history(history: History) -> SiteHistory:
     """Every provenance slot the theme has, filled from one history read."""
-    settings: dict = {"FLAGBOARD_HISTORY": history_record(history)}
+    record = history_record(history)
     if not history.available:
-        return settings
+        return SiteHistory(record=record)
     periods = history.periods
     # In a shallow clone the oldest commit read is only where the clone begins.
     cut = history.commits[-1].hash if history.shallow and history.commits else None
-    return settings | {
-        "FLAGBOARD_DATA_VERSION": data_version(history.version),
-        "FLAGBOARD_REVISIONS": {
+    return SiteHistory(
+        data_version=data_version(history.version),
+        revisions={
             p: clock_notes([revision(r, cut) for r in h.revisions]) for p, h in periods.items()
         },
-        "FLAGBOARD_OUTCOMES": outcomes(periods),
-        "FLAGBOARD_PERIOD_DATES": {
+        outcomes=outcomes(periods),
+        period_dates={
             p: h.revisions[0].commit.date
             for p, h in periods.items()
             if h.revisions and h.revisions[0].commit.date and h.revisions[0].commit.hash != cut
         },
-    }
+        record=record,
+    )
 
 
 def data_version(version: DataVersion | None) -> dict | None:
@@ -242,10 +260,10 @@ def _blank(value: str | None) -> str:
     return "空" if value is None else value
 
 
-def period_history(view: SiteView, period: str, revisions: dict, found: dict) -> dict:
+def period_history(view: SiteIndex, period: str, history: SiteHistory) -> dict:
     """A period or year page's 修订记录: its revisions, changed outcomes, related periods."""
-    revs = revisions.get(period, [])
-    entry = found.get(period) or {}
+    revs = history.revisions.get(period, [])
+    entry = history.outcomes.get(period) or {}
     fixes = [r for r in revs if not r.get("first") and (r.get("changed") or "changed" not in r)]
     later = [{"period": _ref(view, c["period"]), "text": c["text"]} for c in entry.get("later", [])]
     affected = [
@@ -262,7 +280,7 @@ def period_history(view: SiteView, period: str, revisions: dict, found: dict) ->
     }
 
 
-def _ref(view: SiteView, period: str) -> dict:
+def _ref(view: SiteIndex, period: str) -> dict:
     """A period or year with a link when the site has its page."""
     ref = {"period": period, "label": period_label(period), "url": None}
     if period in view.period_info:
@@ -272,8 +290,9 @@ def _ref(view: SiteView, period: str) -> dict:
     return ref
 
 
-def history_pages(view: SiteView, record: dict | None, revisions: dict) -> list[Page]:
+def history_pages(view: SiteIndex, history: SiteHistory) -> list[Page]:
     """/history/ (and /history/2/, … for long histories): every data commit, newest first."""
+    record, revisions = history.record, history.revisions
     record = record or {"available": False, "shallow": False, "note": NOT_READ, "commits": []}
     commits = [_listed(view, c, revisions) for c in record["commits"]]
     chunks = [commits[i : i + COMMITS_PER_PAGE] for i in range(0, len(commits), COMMITS_PER_PAGE)]
@@ -303,7 +322,7 @@ def history_pages(view: SiteView, record: dict | None, revisions: dict) -> list[
     return pages
 
 
-def _listed(view: SiteView, commit: dict, revisions: dict) -> dict:
+def _listed(view: SiteIndex, commit: dict, revisions: dict) -> dict:
     files = [_file(view, f, revisions) for f in commit["files"]]
     groups: dict[str, list[dict]] = {}
     for f in files:
@@ -313,13 +332,13 @@ def _listed(view: SiteView, commit: dict, revisions: dict) -> dict:
     }
 
 
-def _file(view: SiteView, file: dict, revisions: dict) -> dict:
+def _file(view: SiteIndex, file: dict, revisions: dict) -> dict:
     """A touched file by what it is (2024年3月评分表, 村名单), linked to its period's record."""
     period, path = file.get("period"), file["path"]
     name = path.rsplit("/", 1)[-1]
     if period:
         kind = "事件表" if name.endswith(".events.csv") else "评分表"
-        label = period_label(period) + ("年度评分表" if len(period) == 4 else kind)
+        label = period_label(period) + ("年度评分表" if is_year(period) else kind)
     else:
         label = FILE_NAMES.get(path, clean_text(path, lines=False))
     ref = _ref(view, period) if period else {"url": None}

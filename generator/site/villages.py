@@ -1,0 +1,229 @@
+"""The blocks of a village's pages (its months, scores, charts) and of a grid's page, from a
+SiteIndex's rows; no I/O. pages.py puts them together into page contexts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from generator.periods import is_month, is_year, year_of
+from generator.site.blocks import action_rows, event_rows, why
+from generator.site.chart import Series, line_chart
+from generator.site.format import period_label, village_url
+from generator.site.views import SiteIndex
+
+# A village page shows this many of its latest years in full (at most 36 months: about 10 KB
+# gzipped); each older year has a page of its own.
+VILLAGE_YEARS_SHOWN = 3
+# A grid page charts its monthly averages over this many latest periods (older ones are on
+# their period pages and in grid_averages.csv): the page stays small as the years go by.
+GRID_CHART_PERIODS = 36
+
+
+@dataclass
+class VillageData:
+    """One village's rows, its months and score cells split by year once for all its pages."""
+
+    id: str
+    months: list[dict]  # every month, oldest first, running totals counted from the first
+    months_in: dict[str, list[dict]]  # year → its months
+    cells_in: dict[str, dict]  # year → {(period, category): flags row}
+    years: list[str]  # every year with anything to show, oldest first
+
+    @classmethod
+    def of(cls, index: SiteIndex, village_id: str) -> VillageData:
+        months = village_months(index, village_id)
+        months_in: dict[str, list[dict]] = defaultdict(list)
+        for month in months:
+            months_in[year_of(month["period"]["period"])].append(month)
+        cells_in: dict[str, dict] = defaultdict(dict)
+        for key, row in _village_cells(index, village_id).items():
+            cells_in[year_of(key[0])][key] = row
+        years = {
+            year_of(r["period"])
+            for table in ("flags", "actions", "events")
+            for r in index.village_rows(table, village_id)
+        }
+        return cls(village_id, months, months_in, cells_in, sorted(years | set(months_in)))
+
+    @property
+    def url(self) -> str:
+        return village_url(self.id)
+
+    def year_url(self, year: str) -> str:
+        return f"{village_url(self.id)}{year}/"
+
+
+def village_context(index: SiteIndex, data: VillageData, years: list[str]) -> dict:
+    """What the village template shows for the periods of `years` (oldest first)."""
+    village_id, chosen = data.id, set(years)
+    village = index.village[village_id]
+    months = [m for y in years for m in data.months_in.get(y, [])]
+    cells = {k: r for y in years for k, r in data.cells_in.get(y, {}).items()}
+    periods = [m["period"]["period"] for m in months]
+    actions = [
+        a for a in index.village_rows("actions", village_id) if year_of(a["period"]) in chosen
+    ]
+    events = [e for e in index.village_rows("events", village_id) if year_of(e["period"]) in chosen]
+    return {
+        "village": index.refs[village_id],
+        "grid": index.grid_ref(village["grid"]),
+        "months": months,
+        "scores": village_scores(index, village_id, cells, periods),
+        "charts": village_charts(index, village["grid"], cells, periods),
+        "actions": action_rows(index, actions, by_period=True),
+        "events": event_rows(index, events, by_period=True),
+        "annual": [a for a in village_annual(index, village_id) if a["year"]["period"] in chosen],
+    }
+
+
+def money_sums(months: list[dict]) -> dict:
+    totals = {k: sum(m[k] for m in months) for k in ("red", "yellow", "reward", "penalty")}
+    totals["net"] = totals["reward"] - totals["penalty"]
+    return totals
+
+
+def village_year_rows(index: SiteIndex, data: VillageData, older: set[str]) -> list[dict]:
+    """Per year, newest first: flags and money; older years link to their own page."""
+    return [
+        {
+            "year": index.period_ref(year),
+            **money_sums(data.months_in.get(year, [])),
+            "url": data.year_url(year) if year in older else None,
+        }
+        for year in reversed(data.years)
+    ]
+
+
+def village_months(index: SiteIndex, village_id: str) -> list[dict]:
+    flags: dict[str, dict[str, list[str]]] = {}
+    for row in index.village_rows("flags", village_id):
+        if row["flag"] and is_month(row["period"]):
+            named = flags.setdefault(row["period"], {"red": [], "yellow": []})
+            named[row["flag"]].append(index.category[row["category"]]["name"])
+    months, running, no_flags = [], 0, {"red": [], "yellow": []}
+    for row in index.village_rows("rewards", village_id):
+        running += row["net"]
+        named = flags.get(row["period"], no_flags)
+        months.append(
+            {
+                **row,
+                "period": index.period_ref(row["period"]),
+                "reds": named["red"],
+                "yellows": named["yellow"],
+                "running": running,
+            }
+        )
+    return months
+
+
+def _village_cells(index: SiteIndex, village_id: str) -> dict:
+    """(period, category id) → the village's flags row, for its monthly categories."""
+    return {
+        (r["period"], r["category"]): r
+        for r in index.village_rows("flags", village_id)
+        if is_month(r["period"])
+    }
+
+
+def village_scores(index: SiteIndex, village_id: str, cells: dict, periods: list[str]) -> dict:
+    """The score table: a row per period, newest first; `fixes` marks cells corrected since."""
+    used = {c for _, c in cells}
+    categories = [c for c in index.categories if c["id"] in used and c["kind"] != "annual"]
+    ids = [c["id"] for c in categories]
+    fixes = index.fixes
+    rows = [
+        {
+            "period": index.period_ref(p),
+            "cells": [cells.get((p, c)) for c in ids],
+            "fixes": [fixes.get((p, village_id, c)) for c in ids] if fixes else None,
+        }
+        for p in reversed(periods)
+    ]
+    corrected = any(r["fixes"] and any(r["fixes"]) for r in rows)
+    return {"categories": categories, "rows": rows, "corrected": corrected}
+
+
+def village_charts(index: SiteIndex, grid_id: str, cells: dict, periods: list[str]) -> list[dict]:
+    """Per monthly category the village was scored in: its scores against its grid's average."""
+    shown = set(periods)
+    used = {c for p, c in cells if p in shown}
+    labels_ = [period_label(p) for p in periods]
+    charts = []
+    for category in index.categories:
+        if category["kind"] == "annual" or category["id"] not in used:
+            continue
+        rows = [cells.get((p, category["id"])) for p in periods]
+        mine = Series(
+            "mine",
+            [r["score"] if r else None for r in rows],
+            [r["flag"] if r else None for r in rows],
+        )
+        average = Series("avg", [index.averages.get((p, grid_id, category["id"])) for p in periods])
+        chart = line_chart(labels_, [average, mine])
+        if chart:
+            charts.append({"category": category, "chart": chart})
+    return charts
+
+
+def village_annual(index: SiteIndex, village_id: str) -> list[dict]:
+    rows = [r for r in index.village_rows("flags", village_id) if is_year(r["period"])]
+    return [
+        {
+            "year": index.period_ref(r["period"]),
+            "category": index.category[r["category"]],
+            "score": r["score"],
+            "rank": r["rank"],
+            "flag": r["flag"],
+            "why": why(r, index.rule(r["period"])),
+        }
+        for r in sorted(rows, key=lambda r: (r["period"], r["category"]), reverse=True)
+    ]
+
+
+# -- a grid's page ----------------------------------------------------------------------------
+
+
+def grid_year_rows(index: SiteIndex, year: str, grid_id: str) -> list[dict]:
+    totals = index.year_totals.get(year, [])
+    rows = []
+    for category in index.categories_in(sorted({t["category"] for t in totals})):
+        mine = next(
+            (t for t in totals if t["grid"] == grid_id and t["category"] == category["id"]),
+            None,
+        )
+        leaders = [
+            index.grid[t["grid"]]["name"]
+            for t in totals
+            if t["category"] == category["id"] and t["leader"]
+        ]
+        rows.append(
+            {
+                "category": category,
+                "total": mine["total"] if mine else None,
+                "leader": bool(mine and mine["leader"]),
+                "leaders": leaders,
+            }
+        )
+    return rows
+
+
+def grid_charts(index: SiteIndex, grid_id: str) -> list[dict]:
+    periods = index.periods[-GRID_CHART_PERIODS:]
+    labels_ = [period_label(p) for p in periods]
+    charts = []
+    for category in index.categories:
+        if category["kind"] == "annual":
+            continue
+        others = [
+            Series("other", [index.averages.get((p, g["id"], category["id"])) for p in periods])
+            for g in index.grids
+            if g["id"] != grid_id
+        ]
+        mine = Series("mine", [index.averages.get((p, grid_id, category["id"])) for p in periods])
+        if all(v is None for v in mine.values):
+            continue
+        chart = line_chart(labels_, [*others, mine])
+        if chart:
+            charts.append({"category": category, "chart": chart})
+    return charts

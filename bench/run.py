@@ -4,6 +4,8 @@ Generates bench/work/county/ (gitignored) when missing, then times each benchmar
 fresh child process: wall seconds (best of N) and peak memory of the measured command.
 A benchmark is a function returning `Figure`s; add new ones to BENCHMARKS. `history` times
 reading provenance from a git repo of 1,000 commits instead (bench/history_bench.py).
+`compute` runs, side by side, the loop-based yardstick (bench/naive.py), the parts of
+`flagboard compute` (load, rules, write) each timed in one child, and the command as a whole.
 """
 
 from __future__ import annotations
@@ -21,11 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-import towngen  # noqa: E402
+from generator import demo as towngen  # noqa: E402
 
 WORK = ROOT / "bench" / "work" / "county"
 SCORES = WORK / "scores"
 RESULTS = WORK / "results"
+NAIVE_RESULTS = WORK / "naive-results"
+PARTS_RESULTS = WORK / "parts-results"
+COMPUTE_RATIO = 0.12  # compute's time at most this share of the naive implementation's
+COMPUTE_MB = 300
 COUNTY = {"villages": 600, "periods": 120, "grids": 20, "seed": 1}
 STAMP = WORK / "county.json"  # the parameters the county was generated with
 
@@ -41,16 +47,36 @@ print(json.dumps({"seconds": seconds, "peak_kb": peak_kb, "returncode": done.ret
 """
 
 
+# The parts of `flagboard compute`, each timed in one child: load, rules, write.
+_PARTS = """
+import json, resource, sys, time
+from generator.load import load
+from generator.results import write_results
+from generator.rules import compute
+started = time.perf_counter()
+data = load(sys.argv[1])
+loaded = time.perf_counter()
+results = compute(data)
+computed = time.perf_counter()
+write_results(data, results, sys.argv[2])
+written = time.perf_counter()
+print(json.dumps({"load": loaded - started, "rules": computed - loaded, "write": written - computed,
+                  "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
 @dataclass(frozen=True)
 class Figure:
     name: str
     seconds: float
     peak_mb: float
     budget_seconds: float | None  # None: measured for the record, no target yet
+    budget_mb: float | None = None
 
     @property
     def ok(self) -> bool:
-        return self.budget_seconds is None or self.seconds < self.budget_seconds
+        fast = self.budget_seconds is None or self.seconds < self.budget_seconds
+        return fast and (self.budget_mb is None or self.peak_mb <= self.budget_mb)
 
 
 class CommandFailed(Exception):
@@ -105,8 +131,49 @@ def bench_validate(repeat: int) -> list[Figure]:
 
 
 def bench_compute(repeat: int) -> list[Figure]:
+    """The naive implementation, compute's parts and compute itself, in one run."""
+    naive_command = [sys.executable, str(ROOT / "bench" / "naive.py"), str(SCORES)]
+    naive = measure("朴素实现(bench/naive.py)", [*naive_command, str(NAIVE_RESULTS)], None, repeat)
+    parts = compute_parts(repeat)
     command = flagboard("compute", "--scores", str(SCORES), "--out", str(RESULTS))
-    return [measure("flagboard compute", command, 10, repeat)]
+    budget = COMPUTE_RATIO * naive.seconds
+    total = measure("flagboard compute(合计)", command, budget, repeat)
+    total = Figure(total.name, total.seconds, total.peak_mb, budget, COMPUTE_MB)
+    same_files(NAIVE_RESULTS, RESULTS)
+    RATIOS.append(("compute ÷ 朴素实现", total.seconds / naive.seconds, COMPUTE_RATIO))
+    return [naive, *parts, total]
+
+
+RATIOS: list[tuple[str, float, float]] = []  # (what, ratio, target), printed under the table
+
+
+def compute_parts(repeat: int) -> list[Figure]:
+    """Load, rules and write of compute, best of `repeat` each, from one child per run."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", _PARTS, str(SCORES), str(PARTS_RESULTS)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise CommandFailed(f"compute 分段计时失败:\n{done.stderr[-3000:]}")
+        runs.append(json.loads(done.stdout.splitlines()[-1]))
+    peak = min(run["peak_kb"] for run in runs) / 1024
+    names = {
+        "load": "  其中 读取校验(load)",
+        "rules": "  其中 规则(rules)",
+        "write": "  其中 写结果(write)",
+    }
+    return [Figure(names[k], min(run[k] for run in runs), peak, None) for k in names]
+
+
+def same_files(naive: Path, computed: Path) -> None:
+    """The naive implementation and compute must have written the same contract files."""
+    for name in ("flags", "rewards", "actions", "grid_averages"):
+        if (naive / f"{name}.csv").read_bytes() != (computed / f"{name}.csv").read_bytes():
+            raise CommandFailed(f"朴素实现与 flagboard compute 的 {name}.csv 不一致")
 
 
 def bench_history(repeat: int) -> list[Figure]:
@@ -157,14 +224,19 @@ def result_files() -> list[str]:
 
 
 def table(figures: list[Figure]) -> str:
-    rows = [("项目", "用时(秒)", "峰值内存(MB)", "预算(秒)", "结论")]
+    rows = [("项目", "用时(秒)", "峰值内存(MB)", "预算(秒)", "预算(MB)", "结论")]
     rows += [
         (
             f.name,
             f"{f.seconds:.2f}",
             f"{f.peak_mb:.0f}",
-            "—" if f.budget_seconds is None else f"{f.budget_seconds:.0f}",
-            "未设预算" if f.budget_seconds is None else "达标" if f.ok else "超出预算",
+            "—" if f.budget_seconds is None else f"{f.budget_seconds:.2f}",
+            "—" if f.budget_mb is None else f"{f.budget_mb:.0f}",
+            "未设预算"
+            if f.budget_seconds is None and f.budget_mb is None
+            else "达标"
+            if f.ok
+            else "超出预算",
         )
         for f in figures
     ]
@@ -212,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     print(table(figures))
+    for what, ratio, target in RATIOS:
+        print(f"{what}:{ratio:.3f}×(目标 ≤ {target}×)")
     if RESULTS.exists():
         print("结果文件:", *result_files(), sep="\n")
     return 0 if all(f.ok for f in figures) else 1

@@ -619,25 +619,28 @@ def flag_table(monthly: pd.DataFrame, annual: pd.DataFrame, codes: Codes) -> pd.
             np.searchsorted(periods, codes.years)[annual["p"].to_numpy()],
         ]
     ).astype(np.int64)
-    both = pd.concat([monthly, annual], ignore_index=True)
-    order = np.lexsort((both["c"], both["v"], both["g"], period))
-    both, period = both.iloc[order].reset_index(drop=True), period[order]
-    scored = both["scored"].to_numpy()
+
+    def both(name: str) -> np.ndarray:  # one column at a time: a county's rows are many
+        return np.concatenate([monthly[name].to_numpy(), annual[name].to_numpy()])
+
+    order = np.lexsort((both("c"), both("v"), both("g"), period))
+
+    def column(name: str) -> np.ndarray:
+        return both(name)[order]
+
     return pd.DataFrame(
         {
-            "period": text(periods, period),
-            "grid": text(codes.grids, both["g"].to_numpy()),
-            "village_id": text(codes.villages, both["v"].to_numpy()),
-            "category": text(codes.categories, both["c"].to_numpy()),
-            "score": pd.arrays.IntegerArray(both["final"].to_numpy(), ~scored),
-            "rank": _int_or_na(both["rank"].to_numpy()),
-            "flag": pd.Series(FLAG_TEXT[both["flag"].to_numpy()], dtype="str"),
-            "basis": pd.Series(BASIS_TEXT[both["basis"].to_numpy()], dtype="str"),
-            "cell": pd.arrays.IntegerArray(both["cell"].to_numpy(), ~scored),
-            "adjustment": pd.array(both["adjustment"].to_numpy(), dtype="Int64"),
-            "vetoed": both["vetoed"].to_numpy(dtype=bool),
-            "tied": both["tied"].to_numpy(dtype=bool),
-            "moved_up": both["moved_up"].to_numpy(dtype=bool),
+            "period": text(periods, period[order]),
+            "grid": text(codes.grids, column("g")),
+            "village_id": text(codes.villages, column("v")),
+            "category": text(codes.categories, column("c")),
+            "score": pd.arrays.IntegerArray(column("final"), ~column("scored")),
+            "rank": _int_or_na(column("rank")),
+            "flag": pd.Series(FLAG_TEXT[column("flag")], dtype="str"),
+            "basis": pd.Series(BASIS_TEXT[column("basis")], dtype="str"),
+            "cell": pd.arrays.IntegerArray(column("cell"), ~column("scored")),
+            "adjustment": pd.array(column("adjustment"), dtype="Int64"),
+            **{name: column(name).astype(bool) for name in ("vetoed", "tied", "moved_up")},
         }
     )
 

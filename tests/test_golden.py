@@ -41,3 +41,15 @@ def test_demo_exercises_every_rule(computed):
     assert ",red,meeting" in flags and ",yellow,rank" in flags
     for action in ("interview", "warning", "suspension", "downgrade", "star_loss", "priority"):
         assert f",{action}," in actions
+
+
+def test_results_json_written_column_wise_equals_the_sites_document(computed, demo_town):
+    """compute writes results.json in slices; the site serialises results_document(): the same
+    bytes, so the published file does not depend on which of the two made it."""
+    from generator.load import load
+    from generator.results import results_document, results_json
+    from generator.rules import compute
+
+    data = load(demo_town)
+    document = results_document(data, compute(data))
+    assert (computed / "results.json").read_bytes() == results_json(document)

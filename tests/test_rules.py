@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from towns import Town, actions_of, flag_of, flags_by_village
 
+from generator.rules import compute
+
 R, Y, N = "red", "yellow", ""
 
 
@@ -432,3 +434,111 @@ def test_grid_year_total_and_leader():
     assert totals.loc[("g1", "a"), "total"] == 14500
     assert totals.loc[("g2", "a"), "total"] == 15000
     assert not totals.loc[("g1", "a"), "leader"] and totals.loc[("g2", "a"), "leader"]
+
+
+# -- facts the site shows, computed once: 递补, a village's year, a year's rule version ------------
+
+
+def _moved_up(results, period: str = "2024-03") -> set[str]:
+    rows = results.flags[(results.flags["period"] == period) & results.flags["moved_up"]]
+    return set(rows["village_id"])
+
+
+def test_red_flag_passed_on_by_a_veto_is_moved_up():
+    town = one_month({"v1": 99, "v2": 90, "v3": 80, "v4": 70, "v5": 60, "v6": 50, "v7": 40})
+    town.event("2024-03", "v1", "一票否决", "", "", "安全生产事故")
+    results = town.compute()
+    assert flags_by_village(results, "2024-03")["v4"] == R
+    assert _moved_up(results) == {"v4"}  # ranked 4th, red because v1 was skipped
+
+
+def test_red_flag_passed_on_by_a_meeting_is_moved_up_and_the_meeting_flag_is_not():
+    town = one_month({"v1": 99, "v2": 90, "v3": 80, "v4": 70, "v5": 60, "v6": 50, "v7": 40})
+    town.event("2024-03", "v2", "现场会", "甲项", "", "区级现场会")
+    assert _moved_up(town.compute()) == {"v4"}
+
+
+def test_ties_at_the_boundary_are_not_moved_up():
+    results = one_month({"v1": 95, "v2": 90, "v3": 90, "v4": 90, "v5": 80, "v6": 70}).compute()
+    assert _moved_up(results) == set()  # four red flags, each ranked within the first three
+
+
+def _village_years(results) -> dict:
+    frame = results.village_years.set_index(["year", "village_id"])
+    return {key: row.to_dict() for key, row in frame.iterrows()}
+
+
+def test_a_villages_year_sums_its_flags_and_money():
+    town = Town(rules=[{"from": "2020-01", "red_count": 1, "yellow_count": 1}])
+    town.month("2024-01", {"v1": 90, "v2": 80, "v3": 70})
+    town.month("2024-02", {"v1": 90, "v2": 80, "v3": 70})
+    town.month("2025-01", {"v1": 70, "v2": 80, "v3": 90})
+    years = _village_years(town.compute())
+    assert {k: years[("2024", "v1")][k] for k in ("red", "yellow", "reward", "penalty")} == {
+        "red": 2,
+        "yellow": 0,
+        "reward": 2000,
+        "penalty": 0,
+    }
+    assert years[("2024", "v3")]["net"] == -2000 and years[("2025", "v3")]["net"] == 1000
+    assert len(years) == 6  # every village active in each year, flagged or not
+
+
+def test_priority_rank_is_a_competition_rank_over_the_eligible_villages():
+    town = Town(rules=[{"from": "2020-01", "red_count": 1, "yellow_count": 1}])
+    town.villages = [("v1", "g1"), ("v2", "g1"), ("v3", "g2"), ("v4", "g2"), ("v5", "g2")]
+    town.month("2024-01", {"v1": 90, "v2": 80, "v3": 90, "v4": 80, "v5": 70})
+    town.month("2024-02", {"v1": 90, "v2": 80, "v3": 70, "v4": 90, "v5": 80})
+    town.month("2024-03", {"v1": 70, "v2": 90, "v3": 90, "v4": 80, "v5": 70})
+    town.event("2024-03", "v3", "一票否决", "", "", "安全事故")
+    results = town.compute()
+    ranks = results.village_years.set_index("village_id")["priority_rank"]
+    # v4's second red flag is v3's, passed on by the veto; v3 (vetoed) and v5 (no red) are out
+    reds = results.village_years.set_index("village_id")["red"].to_dict()
+    assert reds == {"v1": 2, "v2": 1, "v3": 1, "v4": 2, "v5": 0}
+    assert ranks.isna().tolist() == [False, False, True, False, True]
+    assert ranks.dropna().astype(int).to_dict() == {"v1": 1, "v2": 3, "v4": 1}
+    reasons = results.actions[results.actions["action"] == "priority"].set_index("village_id")
+    assert reasons.loc["v2", "reason"].startswith("1面红旗,全镇第3名")
+
+
+def test_the_rule_version_of_a_year_is_its_decembers():
+    town = Town(rules=[{"from": "2020-01"}, {"from": "2024-07", "red_count": 1}])
+    town.month("2024-03", {"v1": 50, "v2": 60})
+    town.month("2024-09", {"v1": 50, "v2": 60})
+    rules = town.compute().period_rules.set_index("period")
+    assert rules.loc["2024-03", "rules_from"] == "2020-01"
+    assert rules.loc["2024-09", "rules_from"] == "2024-07"
+    assert rules.loc["2024", "rules_from"] == "2024-07"
+    assert rules.loc["2024", "red_count"] == 1
+
+
+def test_results_document_carries_the_new_facts_beside_the_old_ones():
+    from generator.results import results_document
+
+    town = one_month({"v1": 99, "v2": 90, "v3": 80, "v4": 70, "v5": 60})
+    town.event("2024-03", "v1", "一票否决", "", "", "安全生产事故")
+    data = town.load()
+    document = results_document(data, compute(data))
+    assert document["years"] == [
+        {
+            "year": "2024",
+            "periods": ["2024-03"],
+            "annual_categories": [],
+            "annual_file": None,
+            "rules_from": "2020-01",
+        }
+    ]
+    moved = [f["village_id"] for f in document["flags"] if f["moved_up"]]
+    assert moved == ["v4"]
+    first = document["village_years"][0]
+    assert first == {
+        "year": "2024",
+        "village_id": "v1",
+        "red": 0,
+        "yellow": 1,  # vetoed, so yellow-eligible: the grid has 2 such villages for 3 slots
+        "reward": 0,
+        "penalty": 1000,
+        "net": -1000,
+        "priority_rank": None,
+    }

@@ -44,7 +44,7 @@ bench: $(STAMP)
 # Regenerate the demo town's golden results; review the diff before committing.
 golden: $(STAMP)
 	rm -rf .golden-scores
-	$(BIN)/python bench/towngen.py demo .golden-scores
+	$(BIN)/python -m generator.demo demo .golden-scores
 	$(BIN)/flagboard compute --scores .golden-scores --out tests/golden/demo
 	rm -rf .golden-scores
 

@@ -34,8 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-import towngen  # noqa: E402
-
+from generator import demo as towngen  # noqa: E402
 from generator.history.gitlog import collect_history  # noqa: E402
 
 AUTHORS = ("张会计", "李主任", "王书记", "赵会计", "陈干事")

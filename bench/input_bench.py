@@ -26,7 +26,7 @@ WORK = ROOT / "bench" / "work" / "input"
 FLAGBOARD = Path(sys.executable).parent / "flagboard"
 sys.path.insert(0, str(ROOT / "bench"))
 
-import towngen  # noqa: E402
+from generator import demo as towngen  # noqa: E402
 
 MB = 1024 * 1024
 

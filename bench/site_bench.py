@@ -21,8 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import towngen  # noqa: E402
 from run import ROOT, Figure, ensure_county, flagboard, measure, table  # noqa: E402
+
+from generator import demo as towngen  # noqa: E402
 
 WORK = ROOT / "bench" / "work" / "site"
 BUDGETS = {"tiny": 10.0, "demo": 10.0, "county": 60.0}

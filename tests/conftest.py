@@ -1,27 +1,34 @@
-"""Shared fixtures: the repository root and the demo town."""
+"""Shared fixtures: the repository root and the demo town; the hypothesis profiles.
+
+HYPOTHESIS_PROFILE picks how hard the property tests look: `dev` (the default: a quick run
+while working) or `ci` (thorough: what `.ci/run` uses, and what a change must pass). A property
+test states its `ci` number of examples with `examples(n)`; `dev` runs at most DEV_EXAMPLES.
+"""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+from generator import demo
 
 ROOT = Path(__file__).resolve().parent.parent
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
+DEV_EXAMPLES = 25
+
+# Towns take a while to compute, so no per-example deadline and no complaint about slow draws.
+_TOLERANT = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("ci", print_blob=True, **_TOLERANT)
+settings.register_profile("dev", max_examples=DEV_EXAMPLES, **_TOLERANT)
+settings.load_profile(PROFILE)
 
 
-def _towngen():
-    """bench/towngen.py, the generator of the demo town (bench/ is not a package)."""
-    if "towngen" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("towngen", ROOT / "bench" / "towngen.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["towngen"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["towngen"]
-
-
-towngen = _towngen()
+def examples(ci: int) -> int:
+    """How many examples a property test runs: `ci` in the ci profile, fewer in dev."""
+    return ci if PROFILE == "ci" else min(ci, DEV_EXAMPLES)
 
 
 @pytest.fixture(scope="session")
@@ -39,5 +46,5 @@ def demo_town(tmp_path_factory) -> Path:
     """The generated demo town, frozen by its seed: golden tests use it, not the live scores/,
     which the office keeps adding months to."""
     root = tmp_path_factory.mktemp("demo") / "scores"
-    towngen.write_files(towngen.demo_files(), root)
+    demo.write_files(demo.demo_files(), root)
     return root

@@ -18,7 +18,8 @@ from _site_helpers import (
     launch_chromium,
     serve,
 )
-from conftest import towngen
+
+from generator import demo as towngen
 
 VIEWPORTS = [(360, 640), (1280, 800)]
 PAGES = {"home": "/", "period": None, "village": None, "year": None, "screen": "/screen/"}

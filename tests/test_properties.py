@@ -1,19 +1,27 @@
-"""Property tests: flagboard's rules against tests/reference.py on random towns, and invariants."""
+"""Property tests: flagboard's rules against tests/reference.py on random towns, and invariants.
+
+How many towns each test draws depends on the hypothesis profile (tests/conftest.py): `ci` runs
+the counts written here, `dev` a quick few.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import random
+from collections import defaultdict
 
-from hypothesis import HealthCheck, given, settings
+import pandas as pd
+from conftest import examples
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import reference
 from towns import Town
 
-from generator.load import load_files
+from generator.load import Dataset, load_files
+from generator.periods import is_year, year_of
 from generator.results import table_csv
-from generator.rules import compute
+from generator.rules import Results, compute
 
 SCORES = [None, 40, 55.5, 60, 60, 70, 75.25, 80, 80, 90, 99]
 MONTHS = [f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13)]
@@ -63,12 +71,12 @@ def towns(draw) -> Town:
         town.month(month, scores, columns)
         for v in active:
             _events(town, rnd, month, v, dict(zip(columns, scores[v], strict=True)))
-    for year in {m[:4] for m in months}:
+    for year in {year_of(m) for m in months}:
         if rnd.random() < 0.5:
             town.annual[year] = {
                 v[0]: [rnd.choice(SCORES)]
                 for v in town.villages
-                if any(_active(v, m) for m in MONTHS if m[:4] == year)
+                if any(_active(v, m) for m in MONTHS if year_of(m) == year)
             }
     return town
 
@@ -98,7 +106,8 @@ def published(results) -> dict[str, list[list[str]]]:
     }
 
 
-def check_against_reference(town: Town) -> None:
+def check_against_reference(town: Town) -> tuple[Dataset, Results]:
+    """The published tables equal the reference's; the data and results, for more checks."""
     data = town.load()
     results = compute(data)
     mine = published(results)
@@ -109,18 +118,16 @@ def check_against_reference(town: Town) -> None:
     for year, village, action, reason in mine["actions"]:
         if action == "priority":
             assert reason.startswith(expected["priority_reasons"][(year, village)])
+    return data, results
 
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@FAST
+@settings(max_examples=examples(150))
 @given(towns())
 def test_rules_match_the_reference_implementation(town: Town):
     check_against_reference(town)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40))
 @given(towns(), st.randoms(use_true_random=False))
 def test_shuffling_rows_changes_nothing(town: Town, rnd: random.Random):
     files = town.files()
@@ -136,7 +143,7 @@ def test_shuffling_rows_changes_nothing(town: Town, rnd: random.Random):
     assert published(compute(load_files(shuffled))) == original
 
 
-@FAST
+@settings(max_examples=examples(150))
 @given(towns())
 def test_invariants(town: Town):
     data = town.load()
@@ -147,30 +154,38 @@ def test_invariants(town: Town):
     rewards = results.rewards
     assert (rewards["net"] == rewards["reward"] - rewards["penalty"]).all()
     # every group with at least red_count red-eligible villages has at least red_count red flags
-    events = data.events
-    for (period, _grid, category), group in flags.groupby(["period", "grid", "category"]):
+    vetoes, meetings = event_villages(data.events)
+    for (period, _grid, category), group in flag_groups(flags).items():
         rule = data.rule_for(period)
-        vetoed = set(
-            events[(events["event"] == "veto") & (events["period"] == period)]["village_id"]
-        )
-        if len(period) == 4:
-            vetoed = set(
-                events[(events["event"] == "veto") & events["period"].str.startswith(period)][
-                    "village_id"
-                ]
-            )
-        meeting = set(
-            events[
-                (events["event"] == "meeting")
-                & (events["period"] == period)
-                & (events["category"] == category)
-            ]["village_id"]
-        )
-        eligible = group[group["score"].notna() & ~group["village_id"].isin(vetoed | meeting)]
-        by_rank = group[(group["flag"] == "red") & (group["basis"] == "rank")]
+        if is_year(period):  # a veto in any month of the year
+            vetoed = set().union(*(v for m, v in vetoes.items() if year_of(m) == period))
+        else:
+            vetoed = vetoes[period]
+        meeting = meetings[period, category]
+        eligible = [r for r in group if pd.notna(r.score) and r.village_id not in vetoed | meeting]
+        by_rank = [r for r in group if r.flag == "red" and r.basis == "rank"]
         if len(eligible) >= rule.red_count:
             assert len(by_rank) >= rule.red_count
-        assert not group[group["village_id"].isin(vetoed)]["flag"].eq("red").any()
+        assert not any(r.flag == "red" for r in group if r.village_id in vetoed)
+
+
+def flag_groups(flags: pd.DataFrame) -> dict[tuple[str, str, str], list]:
+    """Flag rows by (period, grid, category), as plain tuples: cheap to test one by one."""
+    groups = defaultdict(list)
+    for row in flags.itertuples(index=False):
+        groups[row.period, row.grid, row.category].append(row)
+    return groups
+
+
+def event_villages(events: pd.DataFrame) -> tuple[defaultdict, defaultdict]:
+    """Villages vetoed by month, and villages hosting a meeting by (month, category)."""
+    vetoes, meetings = defaultdict(set), defaultdict(set)
+    for row in events.itertuples(index=False):
+        if row.event == "veto":
+            vetoes[row.period].add(row.village_id)
+        elif row.event == "meeting":
+            meetings[row.period, row.category].add(row.village_id)
+    return vetoes, meetings
 
 
 @given(st.lists(st.integers(-(10**9), 10**9), min_size=1, max_size=50))

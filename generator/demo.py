@@ -1,13 +1,15 @@
-"""Synthetic towns: a complete `scores/` folder (RULES.md §2) from a seed.
+"""The demo town and synthetic counties: a complete `scores/` folder (RULES.md §2) from a seed.
 
-Two presets:
+Two presets, as a library (`demo_files()`, `county_files(...)`: {path inside scores/: bytes},
+what `generator.load.load_files` takes) or from the command line:
 
-    python bench/towngen.py demo OUT_DIR       # the demo town 花木镇 committed in scores/
-    python bench/towngen.py county OUT_DIR [--villages 600 --periods 120 --grids 20 --seed N]
+    python -m generator.demo demo OUT_DIR     # the demo town 花木镇 committed in scores/
+    python -m generator.demo county OUT_DIR [--villages 600 --periods 120 --grids 20 --seed N]
 
 Everything comes from `random.Random(seed)`, never the clock: the same arguments give
 byte-identical files. Files are written as Excel on Chinese Windows saves them: CRLF line
-ends, UTF-8 with BOM, and every third period in GBK.
+ends, UTF-8 with BOM, and every third period in GBK. Tests and benchmarks build their towns
+with it; the command line is a developer's tool, so it prints its one line itself.
 """
 
 from __future__ import annotations
@@ -16,10 +18,20 @@ import argparse
 import csv
 import io
 import random
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.layout import (
+    SETTINGS_FILES,
+    TOWN_FILE,
+    VILLAGES_FILE,
+    annual_path,
+    events_path,
+    place,
+    scores_path,
+)
+from generator.periods import december, is_year, year_of
 
 MONTHLY = ("党建引领发展", "和美家园建设", "整体协同智治", "文明新风培育", "美丽经济发展")
 OPTIONAL = ("创业承诺践行", "重点工程攻坚")
@@ -43,10 +55,14 @@ CATEGORY_IDS = dict(
 )
 
 DEMO_SEED = 2023
-# Files that belong to a scores folder; `write_files` removes stale ones of these only.
-SCORES_FILE_RE = re.compile(
-    r"^(town\.toml|villages\.csv|\d{4}/\d{4}-(\d{2}(\.events)?|annual)\.csv)$"
-)
+
+
+def is_scores_file(relative: str) -> bool:
+    """A file of a scores folder, in its place; `write_files` removes stale ones of these only."""
+    if relative in SETTINGS_FILES:
+        return True
+    placed = place(relative)
+    return placed is not None and placed.folder == placed.folder_year
 
 
 # --- the plan of a town -------------------------------------------------------
@@ -66,7 +82,7 @@ class VillageSpec:
         )
 
     def active_in_year(self, year: str) -> bool:
-        return (self.start is None or self.start <= f"{year}-12") and (
+        return (self.start is None or self.start <= december(year)) and (
             self.end is None or f"{year}-01" <= self.end
         )
 
@@ -215,18 +231,17 @@ def render(plan: TownPlan, seed: int) -> dict[str, bytes]:
     """All files of the town, keyed by path relative to the scores folder."""
     rng = random.Random(seed)
     levels = Levels(random.Random(rng.getrandbits(64)))
-    files = {"town.toml": town_toml(plan).encode("utf-8"), "villages.csv": villages_csv(plan)}
+    files = {TOWN_FILE: town_toml(plan).encode("utf-8"), VILLAGES_FILE: villages_csv(plan)}
     for step, period in enumerate(plan.periods):
         encoding = "gbk" if step % plan.gbk_every == plan.gbk_every - 1 else "utf-8-sig"
         files.update(_period_files(rng, plan, levels, step, period, encoding))
     for index, year in enumerate(plan.annual_years):
         encoding = "gbk" if index % 2 else "utf-8-sig"
-        files[f"{year}/{year}-annual.csv"] = _annual_file(plan, levels, year, encoding)
+        files[annual_path(year)] = _annual_file(plan, levels, year, encoding)
     return files
 
 
 def _period_files(rng, plan, levels, step, period, encoding) -> dict[str, bytes]:
-    year = period[:4]
     categories = MONTHLY + plan.optional.get(period, ())
     villages = [v for v in plan.villages if v.active_in(period)]
     cells = {(v.name, c): levels.score(v.id, c, step) for v in villages for c in categories}
@@ -238,11 +253,11 @@ def _period_files(rng, plan, levels, step, period, encoding) -> dict[str, bytes]
         [v.id if by_id else v.name, *(points(cells[v.name, c]) for c in categories)]
         for v in villages
     ]
-    files = {f"{year}/{period}.csv": excel_csv(table, encoding)}
+    files = {scores_path(period): excel_csv(table, encoding)}
     events = _events(rng, plan, cells, rng.choice(plan.events_per_period))
     if events:
         rows = [[ids[name] if by_id else name, *rest] for name, *rest in events]
-        files[f"{year}/{period}.events.csv"] = excel_csv(
+        files[events_path(period)] = excel_csv(
             [[first, "事件", "类别", "分值", "说明"], *rows], encoding
         )
     return files
@@ -300,14 +315,14 @@ def write_files(files: dict[str, bytes], out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for path in sorted(out_dir.rglob("*")):
         relative = path.relative_to(out_dir).as_posix()
-        if path.is_file() and SCORES_FILE_RE.match(relative) and relative not in files:
+        if path.is_file() and is_scores_file(relative) and relative not in files:
             path.unlink()
     for relative, data in sorted(files.items()):
         target = out_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     for folder in sorted(out_dir.iterdir()):
-        if folder.is_dir() and re.fullmatch(r"\d{4}", folder.name) and not any(folder.iterdir()):
+        if folder.is_dir() and is_year(folder.name) and not any(folder.iterdir()):
             folder.rmdir()
 
 
@@ -402,6 +417,8 @@ def demo_plan() -> TownPlan:
     return TownPlan(
         town="花木镇",
         grids=DEMO_GRIDS,
+        # The committed scores/town.toml carries this line, so it keeps the generator's old
+        # path: changing it would add a commit to scores/ that the demo site shows.
         comment="示范镇（合成数据，由 python bench/towngen.py demo scores 生成，请勿手工修改）",
         villages=tuple(villages),
         periods=periods,
@@ -425,8 +442,8 @@ NAME_TAILS = "山湖溪桥塘坞岭林园庄湾坑埠畈港头口家田里洋墩
 
 def county_plan(rng: random.Random, villages: int, periods: int, grids: int) -> TownPlan:
     names = [h + t + "村" for h in NAME_HEADS for t in NAME_TAILS]
-    if villages > len(names):
-        raise ValueError(f"at most {len(names)} villages")
+    if not (1 <= grids <= villages <= len(names) and periods >= 1):
+        raise ValueError(f"村数应在 1 到 {len(names)} 之间，网格数在 1 到村数之间，期数至少为 1。")
     rng.shuffle(names)
     grid_list = tuple((f"g{i + 1:02d}", f"第{i + 1:02d}网格") for i in range(grids))
     month_list = months("2015-01", periods)
@@ -440,18 +457,18 @@ def county_plan(rng: random.Random, villages: int, periods: int, grids: int) -> 
         middle = month_list[len(month_list) // 2]
         specs[0] = VillageSpec(specs[0].id, specs[0].name, specs[0].grid, end=middle)
         specs[-1] = VillageSpec(specs[-1].id, specs[-1].name, specs[-1].grid, start=middle)
-    years = sorted({m[:4] for m in month_list})
+    years = sorted({year_of(m) for m in month_list})
     rules = (RuleSpec(month_list[0]),)
     if periods > 60:
         rules += (RuleSpec(month_list[60], reward_tiers=(2000, 4000, 6000)),)
     return TownPlan(
         town="青溪县",
         grids=grid_list,
-        comment="基准测试用的县级规模合成数据（由 bench/towngen.py county 生成）",
+        comment="基准测试用的县级规模合成数据（由 python -m generator.demo county 生成）",
         villages=tuple(specs),
         periods=month_list,
         rules=rules,
-        annual_years=tuple(y for y in years if f"{y}-12" in month_list),
+        annual_years=tuple(y for y in years if december(y) in month_list),
         by_id_periods=frozenset(month_list[5::12]),
         events_per_period=tuple(range(villages // 100, villages // 25 + 1)),
     )
@@ -466,9 +483,11 @@ def county_files(villages: int = 600, periods: int = 120, grids: int = 20, seed:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="生成合成的评分数据文件夹(scores/)。")
+    parser = argparse.ArgumentParser(
+        prog="python -m generator.demo", description="生成合成的评分数据文件夹（scores/）。"
+    )
     sub = parser.add_subparsers(dest="preset", required=True)
-    demo = sub.add_parser("demo", help="示范镇 花木镇(提交在 scores/ 中的那一份)")
+    demo = sub.add_parser("demo", help="示范镇花木镇（提交在 scores/ 中的那一份）")
     demo.add_argument("out", type=Path)
     demo.add_argument("--seed", type=int, default=DEMO_SEED)
     county = sub.add_parser("county", help="县级规模的基准测试数据")
@@ -481,7 +500,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.preset == "demo":
         files = demo_files(args.seed)
     else:
-        files = county_files(args.villages, args.periods, args.grids, args.seed)
+        try:
+            files = county_files(args.villages, args.periods, args.grids, args.seed)
+        except ValueError as error:
+            parser.error(str(error))
     write_files(files, args.out)
     print(f"已写入 {args.out}/ 共 {len(files)} 个文件")
     return 0

@@ -1,4 +1,4 @@
-"""bench/towngen.py: deterministic synthetic towns, and the demo town committed in scores/."""
+"""generator.demo: deterministic synthetic towns, and the demo town committed in scores/."""
 
 from __future__ import annotations
 
@@ -11,20 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from generator.demo import county_files, demo_files, is_scores_file, months
+from generator.layout import annual_path, place, scores_path
+from generator.periods import year_of
+
 ROOT = Path(__file__).resolve().parents[1]
 SCORES = ROOT / "scores"
-
-from conftest import towngen  # noqa: E402
-
 SMALL_COUNTY = {"villages": 60, "periods": 26, "grids": 3}
 
 
 def committed() -> dict[str, bytes]:
-    """The scores files of the committed demo town, keyed like towngen's output."""
+    """The scores files of the committed demo town, keyed like generator.demo's output."""
     return {
         path.relative_to(SCORES).as_posix(): path.read_bytes()
         for path in sorted(SCORES.rglob("*"))
-        if path.is_file() and towngen.SCORES_FILE_RE.match(path.relative_to(SCORES).as_posix())
+        if path.is_file() and is_scores_file(path.relative_to(SCORES).as_posix())
     }
 
 
@@ -48,14 +49,12 @@ def records(data: bytes) -> list[dict[str, str]]:
 
 
 def test_same_seed_gives_the_same_bytes():
-    assert towngen.demo_files() == towngen.demo_files()
-    assert towngen.county_files(**SMALL_COUNTY, seed=7) == towngen.county_files(
-        **SMALL_COUNTY, seed=7
-    )
+    assert demo_files() == demo_files()
+    assert county_files(**SMALL_COUNTY, seed=7) == county_files(**SMALL_COUNTY, seed=7)
 
 
 def test_another_seed_gives_other_scores():
-    one, other = towngen.demo_files(1), towngen.demo_files(2)
+    one, other = demo_files(1), demo_files(2)
     assert one["town.toml"] == other["town.toml"]
     assert one["2023/2023-05.csv"] != other["2023/2023-05.csv"]
 
@@ -66,7 +65,7 @@ def test_cli_writes_the_demo_and_removes_stale_files(tmp_path):
     (out / "2019" / "2019-01.csv").write_text("村名\n")
     (out / "README.md").write_text("kept")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "towngen.py"), "demo", str(out)],
+        [sys.executable, "-m", "generator.demo", "demo", str(out)],
         capture_output=True,
         text=True,
         check=True,
@@ -74,9 +73,25 @@ def test_cli_writes_the_demo_and_removes_stale_files(tmp_path):
     assert "已写入" in done.stdout
     written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.csv")}
     written["town.toml"] = (out / "town.toml").read_bytes()
-    assert written == towngen.demo_files()
+    assert written == demo_files()
     assert not (out / "2019").exists()
     assert (out / "README.md").read_text() == "kept"
+
+
+def test_the_committed_demo_town_is_the_generators_with_the_offices_corrections():
+    """scores/ is what `python -m generator.demo demo scores` writes; the office may add months
+    and correct a few cells in later commits (the demo site shows those corrections)."""
+    mine, theirs = demo_files(), committed()
+    assert set(mine) <= set(theirs)
+    for path, data in mine.items():
+        if data == theirs[path]:
+            continue
+        assert path.endswith(".csv") and not path.endswith("villages.csv"), path
+        generated, kept = rows(data), rows(theirs[path])
+        assert [r[0] for r in generated] == [r[0] for r in kept], path
+        cells = zip(sum(generated, []), sum(kept, []), strict=True)
+        changed = sum(a != b for a, b in cells)
+        assert changed <= 2, path
 
 
 # --- the demo town's properties -----------------------------------------------------
@@ -84,7 +99,7 @@ def test_cli_writes_the_demo_and_removes_stale_files(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo() -> dict[str, bytes]:
-    return towngen.demo_files()
+    return demo_files()
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +108,8 @@ def town(demo) -> dict:
 
 
 def periods(files: dict[str, bytes]) -> list[str]:
-    return sorted(k[5:12] for k in files if len(k) == len("2024/2024-03.csv"))
+    placed = (place(path) for path in files)
+    return sorted(p.key for p in placed if p is not None and p.kind == "scores")
 
 
 def test_demo_has_three_grids_and_a_plausible_number_of_villages(demo, town):
@@ -108,7 +124,7 @@ def test_demo_has_three_grids_and_a_plausible_number_of_villages(demo, town):
 def test_demo_spans_two_calendar_years_and_skips_spring_festival(demo):
     months = periods(demo)
     assert len(months) >= 20
-    assert {"2023", "2024"} <= {m[:4] for m in months}
+    assert {"2023", "2024"} <= {year_of(m) for m in months}
     assert "2024-01" in months and "2024-03" in months and "2024-02" not in months
     assert not any(name.startswith("2024/2024-02") for name in demo)
 
@@ -119,14 +135,14 @@ def test_demo_has_merged_and_new_villages(demo):
     started = [v for v in villages if v["起始月份"]]
     assert len(ended) == 2 and ended[0]["终止月份"] == ended[1]["终止月份"]
     assert len(started) == 2
-    merge_month = towngen.months(ended[0]["终止月份"], 2)[1]
+    merge_month = months(ended[0]["终止月份"], 2)[1]
     assert merge_month in {v["起始月份"] for v in started}
 
 
 def test_every_active_village_appears_once_per_period(demo):
     villages = records(demo["villages.csv"])
     for month in periods(demo):
-        header, *body = rows(demo[f"{month[:4]}/{month}.csv"])
+        header, *body = rows(demo[scores_path(month)])
         active = [
             v[header[0]]
             for v in villages
@@ -139,17 +155,17 @@ def test_demo_categories_and_annual_files(demo, town):
     names = {c["kind"]: [] for c in town["categories"]}
     for c in town["categories"]:
         names[c["kind"]].append(c["name"])
-    headers = {m: rows(demo[f"{m[:4]}/{m}.csv"])[0] for m in periods(demo)}
+    headers = {m: rows(demo[scores_path(m)])[0] for m in periods(demo)}
     assert all(set(names["monthly"]) <= set(h) for h in headers.values())
     for optional in names["optional"]:
         having = [m for m, h in headers.items() if optional in h]
         assert 0 < len(having) < len(headers), optional
     for year in ("2023", "2024"):
-        assert rows(demo[f"{year}/{year}-annual.csv"])[0][1:] == names["annual"]
+        assert rows(demo[annual_path(year)])[0][1:] == names["annual"]
 
 
 def test_demo_has_files_keyed_by_name_and_by_id(demo):
-    first = {rows(demo[f"{m[:4]}/{m}.csv"])[0][0] for m in periods(demo)}
+    first = {rows(demo[scores_path(m)])[0][0] for m in periods(demo)}
     assert first == {"村名", "编号"}
 
 
@@ -157,7 +173,7 @@ def test_demo_scores_are_valid_numbers_with_ties_and_gaps(demo):
     cells = [
         cell
         for month in periods(demo)
-        for row in rows(demo[f"{month[:4]}/{month}.csv"])[1:]
+        for row in rows(demo[scores_path(month)])[1:]
         for cell in row[1:]
     ]
     numbers = [float(c) for c in cells if c]
@@ -229,7 +245,7 @@ def test_demo_town_loads(demo_town):
     load = pytest.importorskip("generator.load")
     data = load.load(demo_town)
     assert data.town.town == "花木镇"
-    assert len(data.periods) == len(periods(towngen.demo_files()))
+    assert len(data.periods) == len(periods(demo_files()))
     assert set(data.events["event"]) == {"meeting", "veto", "bonus", "deduction"}
     assert sorted(data.annual["year"].unique()) == ["2023", "2024"]
 
@@ -253,7 +269,7 @@ def test_demo_town_gives_every_kind_of_action(demo_town):
 
 def test_small_county_loads():
     load = pytest.importorskip("generator.load")
-    files = towngen.county_files(**SMALL_COUNTY, seed=3)
+    files = county_files(**SMALL_COUNTY, seed=3)
     data = load.load_files(files, "county")
     assert len(data.villages) == 60 and len(data.town.grids) == 3
     assert len(data.periods) == 26

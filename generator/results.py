@@ -35,6 +35,7 @@ TABLES = {
 POINTS = {"score", "cell", "adjustment", "average", "total", "value"}  # hundredths in the frames
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SLICE = 50_000  # rows joined into text at a time
+Seen = dict[tuple[int, str], tuple[pd.Series, np.ndarray]]  # (frame id, column) → distinct
 _QUOTE_RE = re.compile(r'[,"\r\n]')
 
 
@@ -43,14 +44,15 @@ def write_results(data: Dataset, results: Results, out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
+    seen: Seen = {}  # each column's distinct values, found once for its CSV and its JSON
     for name in TABLES:
         path = out_dir / f"{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.writelines(table_lines(results, name))
+            handle.writelines(table_lines(results, name, seen=seen))
         written.append(path)
     path = out_dir / "results.json"
     with path.open("wb") as handle:
-        handle.writelines(results_json_parts(data, results))
+        handle.writelines(results_json_parts(data, results, seen))
     written.append(path)
     return written
 
@@ -68,7 +70,9 @@ def table_csv(results: Results, name: str, formula_safe: bool = False) -> str:
     return "".join(table_lines(results, name, formula_safe))
 
 
-def table_lines(results: Results, name: str, formula_safe: bool = False) -> Iterator[str]:
+def table_lines(
+    results: Results, name: str, formula_safe: bool = False, seen: Seen | None = None
+) -> Iterator[str]:
     """The CSV text of a table in slices: header, then rows, each line ending in \\n."""
     columns, points = TABLES[name]
     frame: pd.DataFrame = getattr(results, name)
@@ -77,7 +81,7 @@ def table_lines(results: Results, name: str, formula_safe: bool = False) -> Iter
     def field(texts: list[str]) -> list[str]:
         return _csv_fields(texts, formula_safe)
 
-    cells = [Column(frame[c], c in points, field, "") for c in columns]
+    cells = [Column(frame, c, c in points, field, "", seen) for c in columns]
     for start in range(0, len(frame), _SLICE):
         parts = [column.slice(start, start + _SLICE) for column in cells]
         yield "\n".join(map(",".join, zip(*parts, strict=True))) + "\n"
@@ -98,8 +102,14 @@ class Column:
     """A column's text made once per distinct value: `render(texts)` of the values as plain text
     (missing ones as `missing`); `slice()` gives the rows' text."""
 
-    def __init__(self, series: pd.Series, is_points: bool, render, missing: str) -> None:
-        values, self.codes = _distinct(series)
+    def __init__(
+        self, frame: pd.DataFrame, name: str, is_points: bool, render, missing: str, seen
+    ) -> None:
+        key = (id(frame), name)
+        found = seen.get(key) if seen is not None else None
+        values, self.codes = found if found is not None else _distinct(frame[name])
+        if seen is not None:
+            seen[key] = (values, self.codes)
         self.text = np.array([*render(_plain(values, is_points)), missing], dtype=object)
 
     def slice(self, start: int, stop: int) -> list[str]:
@@ -148,18 +158,20 @@ def _is_number(text: str) -> bool:
 # -- results.json ----------------------------------------------------------------------------
 
 
-def results_json_parts(data: Dataset, results: Results) -> Iterator[bytes]:
+def results_json_parts(
+    data: Dataset, results: Results, seen: Seen | None = None
+) -> Iterator[bytes]:
     """results.json's bytes in slices, equal to `results_json(results_document(...))`."""
     head, tables = _document_parts(data, results)
     yield orjson.dumps(head)[:-1]  # the small parts, without the closing brace
     for key, frame in tables.items():
         yield b"," + orjson.dumps(key) + b":["
-        yield from _json_records(frame)
+        yield from _json_records(frame, seen)
         yield b"]"
     yield b"}\n"
 
 
-def _json_records(frame: pd.DataFrame) -> Iterator[bytes]:
+def _json_records(frame: pd.DataFrame, seen: Seen | None) -> Iterator[bytes]:
     """The rows of a table as JSON objects, comma-separated, in slices."""
     if frame.empty:
         return
@@ -169,7 +181,7 @@ def _json_records(frame: pd.DataFrame) -> Iterator[bytes]:
         key = ("{" if i == 0 else ",") + orjson.dumps(name).decode() + ":"
         end = "}" if i == last else ""
         render = _json_texts(frame[name].dtype, name in POINTS, key, end)
-        fragments.append(Column(frame[name], name in POINTS, render, key + "null" + end))
+        fragments.append(Column(frame, name, name in POINTS, render, key + "null" + end, seen))
     for start in range(0, len(frame), _SLICE):
         parts = [column.slice(start, start + _SLICE) for column in fragments]
         text = ",".join(map("".join, zip(*parts, strict=True)))

@@ -1,5 +1,7 @@
-"""The Problem record (one thing wrong in the office's files) and its renderings.
+"""The Problem record (one thing wrong in the office's files), its type, and its renderings.
 
+Every kind of problem is a `ProblemType` (code, title, message template, fix hint, severity),
+all listed in generator/catalogue.py; problems are made by `TYPE.at(file, row, column, ...)`.
 Data from the office's files reaches a terminal, a GitHub log and web pages through these
 records, so rendering makes invisible and control characters visible (`U+001B`), keeps what a
 message quotes short, and lists at most `PER_FILE` problems of one file.
@@ -56,6 +58,35 @@ class Problem:
         props += f",title={_escape_property(title)}"
         command = "warning" if self.is_warning else "error"
         return f"::{command} {props}::{_escape_data(self.text())}"
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """A kind of problem: its code, what it means (说明), how to fix it (怎么改), its message."""
+
+    code: str
+    title: str
+    fix: str
+    template: str  # str.format template of the message, filled by at()'s keyword fields
+    severity: str = "error"
+
+    def at(
+        self,
+        file: str,
+        row: int | None = None,
+        column: str | None = None,
+        *,
+        count: int = 1,
+        **fields,
+    ) -> Problem:
+        message = self.template.format(count=count, **fields)
+        return Problem(file, row, column, self.code, message, self.severity, count)
+
+    def variant(self, template: str | None = None, severity: str | None = None) -> ProblemType:
+        """The same code with another wording or severity (e.g. a file's other column)."""
+        return ProblemType(
+            self.code, self.title, self.fix, template or self.template, severity or self.severity
+        )
 
 
 class InvalidData(Exception):
@@ -126,26 +157,24 @@ def limited(problems: list[Problem]) -> list[Problem]:
     return kept
 
 
+# The one kind of problem that rendering itself makes; listed in the catalogue with the others.
+MORE_PROBLEMS = ProblemType(
+    "more_problems",
+    "问题太多，未全部列出",
+    "先改正已列出的问题，再重新校验，其余问题会接着列出",
+    "这个文件还有 {count} 个问题未列出(每个文件最多列出 {limit} 个),请先改正以上问题",
+)
+MORE_IN_ALL = MORE_PROBLEMS.variant(
+    "还有 {count} 个问题未列出(一次最多列出 {limit} 个),请先改正以上问题"
+)
+
+
 def _more_in_all(count: int) -> Problem:
-    return Problem(
-        "(其余文件)",
-        None,
-        None,
-        "more_problems",
-        f"还有 {count} 个问题未列出(一次最多列出 {MAX_LISTED} 个),请先改正以上问题",
-        count=count,
-    )
+    return MORE_IN_ALL.at("(其余文件)", count=count, limit=MAX_LISTED)
 
 
 def more_problems(file: str, count: int) -> Problem:
-    return Problem(
-        file,
-        None,
-        None,
-        "more_problems",
-        f"这个文件还有 {count} 个问题未列出(每个文件最多列出 {PER_FILE} 个),请先改正以上问题",
-        count=count,
-    )
+    return MORE_PROBLEMS.at(file, count=count, limit=PER_FILE)
 
 
 def render_text(problems: list[Problem]) -> str:

@@ -8,6 +8,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from generator import catalogue
 from generator.problems import Problem, quote
 
 MAX_CSV_BYTES = 5 * 1024 * 1024  # RULES.md §2.1: larger files are one problem, not read
@@ -53,6 +54,14 @@ def clean_cell(text: str) -> str:
     return text.strip().strip(_INVISIBLE).strip().translate(_FULL_WIDTH)
 
 
+class _Cleaned(dict):
+    """clean_cell of each distinct text once: a file's cells repeat a few hundred texts."""
+
+    def __missing__(self, text: str) -> str:
+        cleaned = self[text] = clean_cell(text)
+        return cleaned
+
+
 # Workbooks renamed to .csv: zip (.xlsx, .et, .ods) and OLE2 (.xls) signatures.
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
@@ -61,34 +70,15 @@ def too_large(data: bytes, name: str, limit: int = MAX_CSV_BYTES) -> Problem | N
     """One problem for a file over `limit` bytes, which is then not read at all."""
     if len(data) <= limit:
         return None
-    return Problem(
-        name,
-        None,
-        None,
-        "file_too_large",
-        f"文件大于 {limit // 1024 // 1024} MB 的上限,不予读取:请检查是否误存了别的文件或多余的内容",
-    )
+    return catalogue.FILE_TOO_LARGE.at(name, limit=limit // 1024 // 1024)
 
 
 def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
     """Text of a file saved as UTF-8 (with or without BOM) or GB18030/GBK."""
     if data.startswith(_WORKBOOK_MAGIC):
-        return None, Problem(
-            name,
-            None,
-            None,
-            "workbook",
-            "这是 Excel/WPS 工作簿,不是 CSV 文件:请在 Excel 或 WPS 中「另存为」CSV UTF-8(逗号分隔),"
-            "或用 flagboard import 导入",
-        )
+        return None, catalogue.WORKBOOK.at(name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, Problem(
-            name,
-            None,
-            None,
-            "encoding",
-            "文件是 UTF-16(Unicode 文本)编码,请在 Excel 中另存为「CSV UTF-8(逗号分隔)」",
-        )
+        return None, catalogue.ENCODING_UTF16.at(name)
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
@@ -97,33 +87,18 @@ def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
         text = data.decode("gb18030")
     except UnicodeDecodeError as error:
         row = data[: error.start].count(b"\n") + 1
-        return None, Problem(
-            name,
-            row,
-            None,
-            "encoding",
-            "文件编码无法识别(既不是 UTF-8 也不是 GBK/GB18030),"
-            "请在 Excel 或 WPS 中另存为「CSV UTF-8(逗号分隔)」",
-        )
+        return None, catalogue.ENCODING.at(name, row)
     if "\x00" in text:
-        return None, Problem(
-            name, None, None, "encoding", "文件含有空字符,不是文本文件,请另存为 CSV 文件"
-        )
+        return None, catalogue.ENCODING_NUL.at(name)
     return text, None
 
 
 # A quoted cell followed by more text (`"85" ,` typed by hand): read as typed, not an error.
 _LENIENT = "',' expected after '\"'"
-# csv's messages → (problem code, what went wrong in Chinese)
+# csv's messages → what went wrong, in Chinese
 _CSV_ERRORS = {
-    "unexpected end of data": (
-        "csv_unclosed_quote",
-        '引号没有配对:从这一行起有一个以英文双引号 " 开头的单元格一直没有结束',
-    ),
-    "field larger than field limit": (
-        "csv_unclosed_quote",
-        "有一个单元格超过 13 万个字符,多半是引号没有配对",
-    ),
+    "unexpected end of data": '引号没有配对:从这一行起有一个以英文双引号 " 开头的单元格一直没有结束',
+    "field larger than field limit": "有一个单元格超过 13 万个字符,多半是引号没有配对",
 }
 
 
@@ -132,6 +107,7 @@ def _parse_csv(text: str, name: str, strict: bool) -> tuple[list, Problem | None
     a cell that swallows the rest of the file. Stops at the first record past the limits."""
     records = []  # only non-empty ones: millions of blank lines must cost neither time nor memory
     number = 0
+    cleaned = _Cleaned()
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
         for number, record in enumerate(reader, start=1):
@@ -139,7 +115,7 @@ def _parse_csv(text: str, name: str, strict: bool) -> tuple[list, Problem | None
                 continue
             if len(record) > MAX_COLUMNS and any(c.strip() for c in record[MAX_COLUMNS:]):
                 return [], _over_limit(name, number, f"超过 {MAX_COLUMNS} 列")
-            cells = [clean_cell(cell) for cell in record[:MAX_COLUMNS]]
+            cells = list(map(cleaned.__getitem__, record[:MAX_COLUMNS]))
             if any(cells):
                 records.append((number, cells))
             if len(records) > MAX_DATA_ROWS + 1:
@@ -148,23 +124,16 @@ def _parse_csv(text: str, name: str, strict: bool) -> tuple[list, Problem | None
         message = str(error)
         if strict and message.startswith(_LENIENT):
             return _parse_csv(text, name, strict=False)
-        code, reason = next(
-            (v for k, v in _CSV_ERRORS.items() if message.startswith(k)),
-            ("csv", f"CSV 格式有误({quote(message)})"),
-        )
-        fix = ";请用 Excel 或 WPS 打开检查这一行,改好后重新另存为 CSV"
-        return [], Problem(name, number + 1, None, code, reason + fix)
+        reason = next((v for k, v in _CSV_ERRORS.items() if message.startswith(k)), None)
+        if reason is None:
+            return [], catalogue.CSV.at(name, number + 1, error=quote(message))
+        return [], catalogue.CSV_UNCLOSED_QUOTE.at(name, number + 1, reason=reason)
     return records, None
 
 
 def _over_limit(name: str, row: int, what: str) -> Problem:
-    return Problem(
-        name,
-        row,
-        None,
-        "too_many_cells",
-        f"文件{what},超过上限(最多 {MAX_DATA_ROWS} 行数据、{MAX_COLUMNS} 列),不再往下读:"
-        "请检查是否误存了别的表格或多余的内容",
+    return catalogue.TOO_MANY_CELLS.at(
+        name, row, what=what, rows=MAX_DATA_ROWS, columns=MAX_COLUMNS
     )
 
 
@@ -180,22 +149,24 @@ def read_table(data: bytes, name: str) -> tuple[Table | None, list[Problem]]:
     if problem:
         return None, [problem]
     if records and len(records[0][1]) == 1 and "\t" in records[0][1][0]:
-        return None, [
-            Problem(
-                name,
-                records[0][0],
-                None,
-                "not_csv",
-                "文件是用制表符分隔的文本,不是逗号分隔的 CSV:请另存为「CSV UTF-8(逗号分隔)」",
-            )
-        ]
+        return None, [catalogue.NOT_CSV.at(name, records[0][0])]
     if not records:
-        return None, [Problem(name, None, None, "empty_file", "文件是空的,请填写表头和数据")]
-    width = max(len(cells) for _, cells in records)
-    padded = [(number, cells + [""] * (width - len(cells))) for number, cells in records]
-    keep = [i for i in range(width) if any(cells[i] for _, cells in padded)]
-    rows = [(number, [cells[i] for i in keep]) for number, cells in padded]
+        return None, [catalogue.EMPTY_FILE.at(name)]
+    rows = _without_empty_columns(records)
     return Table(name, rows[0][0], rows[0][1], rows[1:]), []
+
+
+def _without_empty_columns(records: list) -> list[tuple[int, list[str]]]:
+    """Rows padded to one width, wholly empty columns dropped."""
+    width = max(len(cells) for _, cells in records)
+    for _, cells in records:
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+    filled = [any(column) for column in zip(*(cells for _, cells in records), strict=True)]
+    if all(filled):
+        return records
+    keep = [i for i, full in enumerate(filled) if full]
+    return [(number, [cells[i] for i in keep]) for number, cells in records]
 
 
 def read_rows(data: bytes, name: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:

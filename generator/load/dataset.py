@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from generator.model import RuleVersion, Town, Village
+from generator.periods import rule_month, year_of
 from generator.problems import Problem
 
-SCORE_COLUMNS = ("village_id", "category", "cell")
 EVENT_COLUMNS = ("period", "village_id", "event", "category", "value", "note", "file", "row")
 
 
@@ -42,13 +43,13 @@ class Dataset:
         return next(v for v in self.villages if v.id == village_id)
 
     def rule_for(self, period: str) -> RuleVersion:
-        rule = self.town.rule_for(period if len(period) == 7 else f"{period}-12")
+        rule = self.town.rule_for(rule_month(period))
         assert rule is not None, "validated by load()"
         return rule
 
     @property
     def years(self) -> tuple[str, ...]:
-        return tuple(sorted({p[:4] for p in self.periods} | set(self.annual_files)))
+        return tuple(sorted({year_of(p) for p in self.periods} | set(self.annual_files)))
 
     def summary(self) -> str:
         span = f"({self.periods[0]} 至 {self.periods[-1]})" if self.periods else ""
@@ -59,26 +60,36 @@ class Dataset:
         )
 
 
-def score_frame(frames: dict, period_column: str) -> pd.DataFrame:
-    frame = pd.DataFrame(
+def score_frame(parts: list, period_column: str) -> pd.DataFrame:
+    """The cells of several files (scorefile.FileScores), one row per village and category."""
+    sizes = [len(part.hundredths) for part in parts]
+    keys = np.repeat(np.array([part.key for part in parts], dtype=object), sizes)
+
+    def joined(field: str, dtype) -> np.ndarray:
+        arrays = [getattr(part, field) for part in parts]
+        return np.concatenate(arrays) if arrays else np.array([], dtype=dtype)
+
+    cells = pd.arrays.IntegerArray(joined("hundredths", np.int64), joined("missing", bool))
+    return pd.DataFrame(
         {
-            period_column: pd.Series(frames[period_column], dtype="string"),
-            "village_id": pd.Series(frames["village_id"], dtype="string"),
-            "category": pd.Series(frames["category"], dtype="string"),
-            "cell": pd.array(frames["cell"], dtype="Int64"),
+            period_column: pd.Series(keys, dtype="string"),
+            "village_id": pd.Series(joined("village_ids", object), dtype="string"),
+            "category": pd.Series(joined("category_ids", object), dtype="string"),
+            "cell": pd.Series(cells, dtype="Int64"),
         }
     )
-    return frame
 
 
-def event_frame(frames: dict) -> pd.DataFrame:
+def event_frame(events: list) -> pd.DataFrame:
+    """Events (eventfile.Event) as a table, in file and row order."""
+    column = {k: [getattr(e, k) for e in events] for k in EVENT_COLUMNS}
     return pd.DataFrame(
         {
             **{
-                k: pd.Series(frames[k], dtype="string")
+                k: pd.Series(column[k], dtype="string")
                 for k in ("period", "village_id", "event", "category", "note", "file")
             },
-            "value": pd.array(frames["value"], dtype="Int64"),
-            "row": pd.array(frames["row"], dtype="Int64"),
+            "value": pd.array(column["value"], dtype="Int64"),
+            "row": pd.array(column["row"], dtype="Int64"),
         }
     )

@@ -1,218 +1,246 @@
-"""Checks of the period and annual score files; they fill the score frames."""
+"""Checks of a period's scores file and a year's annual file (RULES.md §2, §2.1).
+
+Rows are matched to villages one by one (a few hundred per file); the score cells are parsed
+and checked as one block (scores.py), and a file's problems come row by row, in the order
+the clerk reads them, made only as far as they can be listed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+import numpy as np
+
+from generator import catalogue, labels
+from generator.load import scores
 from generator.load.cells import Table
-from generator.load.dataset import SCORE_COLUMNS, PeriodFile
-from generator.load.filecheck import FileChecker, Layout
-from generator.model import Category, Village
-from generator.problems import quote
+from generator.load.report import Check, Unlisted, collect, tallied
+from generator.load.tablecheck import (
+    Context,
+    category_columns,
+    check_identity,
+    find_village,
+    identity_columns,
+    key_column,
+    missing_villages,
+    read,
+)
+from generator.model import Category, Village, name_key
+from generator.periods import december, year_of
+from generator.problems import PER_FILE, Problem, ProblemType, quote
 
 
-class ScoreFileChecks(FileChecker):
-    def _periods(self, layout: Layout) -> tuple[dict, dict[str, PeriodFile]]:
-        frames = {"period": [], **{k: [] for k in SCORE_COLUMNS}}
-        period_files: dict[str, PeriodFile] = {}
-        for month, relative in sorted(layout.periods.items()):
-            columns = self._period(month, relative, frames)
-            if columns is not None:
-                events = layout.events.get(month)
-                period_files[month] = PeriodFile(
-                    month,
-                    self.name(relative),
-                    tuple(c.id for c in columns),
-                    self.name(events) if events else None,
-                    relative,
-                    events,
-                )
-        return frames, period_files
+@dataclass(frozen=True)
+class FileScores:
+    """One file's cells, village by village and column by column; `missing`: 未参评 or bad."""
 
-    def _period(self, month: str, relative: str, frames: dict) -> list[Category] | None:
-        if self.town.rule_for(month) is None:
-            first = min(r.from_ for r in self.town.rules)
-            self.problem(
-                relative,
-                None,
-                None,
-                "no_rule_version",
-                f"{month} 早于所有规则版本(最早从 {first} 起),请在 town.toml 中添加适用的 [[rules]]",
-            )
-        table = self._table(relative)
-        key = self._key_column(relative, table) if table else None
-        if key is None:
-            return None
+    key: str  # the period (YYYY-MM), or the year of an annual file
+    categories: tuple[str, ...]  # its category columns' ids, in order
+    village_ids: np.ndarray  # object, one per cell
+    category_ids: np.ndarray  # object, one per cell
+    hundredths: np.ndarray  # int64
+    missing: np.ndarray  # bool
 
-        def allowed(category: Category) -> str | None:
-            if category.kind == "annual":
-                return f"「{category.name}」是年度评比项目,请填在 {month[:4]}-annual.csv 中"
-            if not category.in_force(month):
-                return (
-                    f"「{category.name}」在 {month} 不评比(见 town.toml 的 from/until),请删除这一列"
-                )
-            return None
+    @property
+    def scored(self) -> int:
+        return int((~self.missing).sum())
 
-        columns = self._category_columns(relative, table, key, allowed)
-        present = {c.id for _, c in columns}
-        for category in self.town.categories:
-            if (
-                category.kind == "monthly"
-                and category.in_force(month)
-                and category.id not in present
-                and category.name not in table.header
-            ):
-                self.problem(
-                    relative,
-                    table.header_row,
-                    category.name,
-                    "missing_column",
-                    f"缺少「{category.name}」列,每月必评项目都要有一列(未参评的村留空)",
-                )
-        seen, scored = self._score_rows(
-            relative,
-            table,
-            key,
-            columns,
-            frames,
-            month,
-            active=lambda v: v.active_in(month),
-            inactive=f"在 {month} 不在评比范围内(见 villages.csv 的起始/终止月份)",
+
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between a period's file and a year's annual file."""
+
+    key: str
+    active: Callable[[Village], bool]
+    inactive: str  # what a row of an inactive village is told
+    allowed: Callable[[Category], str | None]  # why a category may not have a column, or None
+    before: list[Problem]  # the file's problems found before it is read
+    more_columns: Callable  # (context, name, table, kind, columns, count) → problems
+    all_villages: bool  # every active village must have a row
+    blank: ProblemType
+
+
+def check_period(context: Context, month: str, relative: str, data: bytes) -> Check:
+    """A month's scores file → its FileScores (None when it cannot be read at all)."""
+    name = context.name(relative)
+    before = []
+    if context.town.rule_for(month) is None:
+        first = min(r.from_ for r in context.town.rules)
+        before.append(catalogue.NO_RULE_VERSION.at(name, month=month, first=first))
+
+    def allowed(category: Category) -> str | None:
+        if category.kind == "annual":
+            return f"「{category.name}」是年度评比项目,请填在 {year_of(month)}-annual.csv 中"
+        if not category.in_force(month):
+            return f"「{category.name}」在 {month} 不评比(见 town.toml 的 from/until),请删除这一列"
+        return None
+
+    inactive = f"在 {month} 不在评比范围内(见 villages.csv 的起始/终止月份)"
+    kind = _Kind(
+        month,
+        lambda v: v.active_in(month),
+        inactive,
+        allowed,
+        before,
+        _missing_monthly,
+        True,
+        catalogue.BLANK_PERIOD,
+    )
+    return (yield from _scores_file(context, name, data, kind))
+
+
+def check_annual(context: Context, year: str, relative: str, data: bytes) -> Check:
+    """A year's annual file → its FileScores; a blank one is only a warning."""
+    name = context.name(relative)
+    before = []
+    if context.town.rule_for(december(year)) is None:
+        before.append(catalogue.NO_RULE_VERSION_YEAR.at(name, year=year))
+
+    def allowed(category: Category) -> str | None:
+        if category.kind != "annual":
+            return f"「{category.name}」是每月评比项目,请填在当月的评分文件中"
+        if not category.in_force_in_year(year):
+            return f"「{category.name}」在 {year} 年不评比(见 town.toml 的 from/until),请删除这一列"
+        return None
+
+    kind = _Kind(
+        year,
+        lambda v: v.active_in_year(year),
+        f"在 {year} 年不在评比范围内",
+        allowed,
+        before,
+        _no_annual_column,
+        False,
+        catalogue.BLANK_ANNUAL,
+    )
+    return (yield from _scores_file(context, name, data, kind))
+
+
+def _missing_monthly(context: Context, name: str, table: Table, kind: _Kind, columns, count):
+    present = {c.id for _, c in columns}
+    return [
+        catalogue.MISSING_MONTHLY_COLUMN.at(name, table.header_row, c.name, name=c.name)
+        for c in context.town.categories
+        if c.kind == "monthly"
+        and c.in_force(kind.key)
+        and c.id not in present
+        and c.name not in table.header
+    ]
+
+
+def _no_annual_column(context: Context, name: str, table: Table, kind: _Kind, columns, count):
+    if columns or count:
+        return []
+    return [catalogue.MISSING_ANNUAL_COLUMN.at(name, table.header_row)]
+
+
+def _scores_file(context: Context, name: str, data: bytes, kind: _Kind) -> Check:
+    yield from kind.before
+    table = yield from read(data, name)
+    key = (yield from key_column(name, table)) if table else None
+    if key is None:
+        return None
+    head, columns = collect(category_columns(name, table, context.town, key, kind.allowed))
+    head += kind.more_columns(context, name, table, kind, columns, len(kind.before) + len(head))
+    yield from head
+    count = len(kind.before) + len(head)  # listed before the rows: the rows get what is left
+    rows = _rows(context, name, table, key, columns, kind, PER_FILE - count)
+    (seen, found), in_rows = yield from tallied(rows)
+    count += in_rows
+    if kind.all_villages:
+        villages = context.index.villages
+        _, missing = yield from tallied(
+            missing_villages(name, key, seen, villages, kind.active, kind.key)
         )
-        self._missing_villages(relative, key, seen, lambda v: v.active_in(month), month)
-        self._blank(relative, table, scored, "error")
-        return [c for _, c in columns]
+        count += missing
+    if found.scored == 0 and count == 0:
+        yield kind.blank.at(name, table.header_row)
+    return found
 
-    def _blank(self, relative: str, table: Table, scored: int, severity: str) -> None:
-        """A file without a single score is a blank template committed by mistake: an error for
-        a month (it would publish a month without flags), a warning for a year's annual file."""
-        if scored or self.has_problems(relative):
-            return
-        self.problem(
-            relative,
-            table.header_row,
-            None,
-            "blank_period",
-            "这个文件里没有任何分数(像是误提交的空白表):请填好分数再提交;"
-            "如果本期确实不评比,请删除这个文件",
-            severity=severity,
-        )
 
-    # -- annual -----------------------------------------------------------------------
-
-    def _annuals(self, layout: Layout) -> tuple[dict, dict[str, PeriodFile]]:
-        frames = {"year": [], **{k: [] for k in SCORE_COLUMNS}}
-        annual_files: dict[str, PeriodFile] = {}
-        for year, relative in sorted(layout.annual.items()):
-            columns = self._annual(year, relative, frames)
-            if columns is not None:
-                annual_files[year] = PeriodFile(
-                    year, self.name(relative), tuple(c.id for c in columns), relative=relative
+def _rows(context: Context, name: str, table: Table, key: str, columns, kind: _Kind, budget: int):
+    """Match each row to its village and check its cells; return (villages seen, FileScores)."""
+    seen: dict[str, int] = {}
+    row_problems: dict[int, list] = {}
+    kept: list[int] = []
+    kept_ids: list[str] = []
+    id_columns = identity_columns(table)
+    index = context.index
+    by_name = key == labels.NAME_COLUMN
+    known = index.by_name if by_name else index.by_id
+    active = {v.id for v in index.villages if kind.active(v)}
+    for position, (row, cells) in enumerate(table.rows):
+        value = cells[0]
+        village = known.get(name_key(value) if by_name else value) if value else None
+        if village is None or village.id in seen:  # find_village says what is wrong
+            found, village = collect(find_village(name, row, key, value, seen, index))
+        else:
+            found = []
+            seen[village.id] = row
+        if village is not None:
+            if village.id not in active:
+                found.append(
+                    catalogue.INACTIVE_VILLAGE.at(
+                        name, row, key, value=quote(cells[0]), inactive=kind.inactive
+                    )
                 )
-        return frames, annual_files
+            if id_columns:
+                found += collect(check_identity(name, table, row, cells, village, context.town))[0]
+            kept.append(position)
+            kept_ids.append(village.id)
+        if found:
+            row_problems[position] = found
+    block = _block(table, kept, columns)
+    yield from _in_order(name, table, row_problems, kept, block, columns, budget)
+    return seen, _file_scores(kind.key, columns, kept_ids, block)
 
-    def _annual(self, year: str, relative: str, frames: dict) -> list[Category] | None:
-        if self.town.rule_for(f"{year}-12") is None:
-            self.problem(
-                relative,
-                None,
-                None,
-                "no_rule_version",
-                f"{year} 年12月没有适用的规则版本,请在 town.toml 中添加 [[rules]]",
-            )
-        table = self._table(relative)
-        key = self._key_column(relative, table) if table else None
-        if key is None:
-            return None
 
-        def allowed(category: Category) -> str | None:
-            if category.kind != "annual":
-                return f"「{category.name}」是每月评比项目,请填在当月的评分文件中"
-            if not category.in_force_in_year(year):
-                return f"「{category.name}」在 {year} 年不评比(见 town.toml 的 from/until),请删除这一列"
-            return None
+def _block(table: Table, kept: list[int], columns) -> scores.Block:
+    width = len(table.header)
+    grid = np.array([cells for _, cells in table.rows], dtype=object).reshape(-1, width)
+    texts = grid[np.ix_(np.asarray(kept, dtype=np.intp), [i for i, _ in columns])]
+    full = np.array([c.full_hundredths for _, c in columns], dtype=np.int64)
+    return scores.parse_block(texts, full)
 
-        columns = self._category_columns(relative, table, key, allowed)
-        if not columns and not any(p.file == self.name(relative) for p in self.problems):
-            self.problem(
-                relative,
-                table.header_row,
-                None,
-                "missing_column",
-                "年度评分文件至少要有一个年度评比项目列",
-            )
-        _, scored = self._score_rows(
-            relative,
-            table,
-            key,
-            columns,
-            frames,
-            year,
-            active=lambda v: v.active_in_year(year),
-            inactive=f"在 {year} 年不在评比范围内",
-        )
-        self._blank(relative, table, scored, "warning")
-        return [c for _, c in columns]
 
-    def _score_rows(
-        self,
-        relative: str,
-        table: Table,
-        key: str,
-        columns: list[tuple[int, Category]],
-        frames: dict,
-        when: str,
-        active: Callable[[Village], bool],
-        inactive: str,
-    ) -> tuple[dict[str, int], int]:
-        """Check each village row and append its cells to `frames`; return the villages seen
-        and how many cells hold a score."""
-        rows = {k: [] for k in SCORE_COLUMNS}
-        seen: dict[str, int] = {}
-        for row, cells in table.rows:
-            village = self._find_village(relative, row, key, cells[0], seen)
-            if village is None:
-                continue
-            if not active(village):
-                self.problem(
-                    relative,
-                    row,
-                    key,
-                    "inactive_village",
-                    f"「{quote(cells[0])}」{inactive},请删除这一行",
-                )
-            self._check_identity(relative, table, row, cells, village)
-            self._score_cells(relative, table, row, cells, columns, village, rows)
-        when_column = "period" if "period" in frames else "year"
-        frames[when_column] += [when] * len(rows["village_id"])
-        for k in SCORE_COLUMNS:
-            frames[k] += rows[k]
-        return seen, sum(cell is not None for cell in rows["cell"])
+def _in_order(name, table: Table, row_problems: dict, kept: list[int], block, columns, budget):
+    """Each row's own problems, then its cells', row by row; past `budget`, only counted."""
+    fail_rows, fail_columns = scores.failures(block)
+    starts = np.searchsorted(fail_rows, np.arange(len(kept) + 1))
+    kept_of = {position: k for k, position in enumerate(kept)}
+    failing = {kept[k] for k in np.unique(fail_rows).tolist()}
+    labels = [table.column_label(i) for i, _ in columns]
+    total = sum(map(len, row_problems.values())) + len(fail_rows)
+    made = 0
+    for position in sorted(failing | set(row_problems)):
+        row = table.rows[position][0]
+        k = kept_of.get(position)
+        cells = range(starts[k], starts[k + 1]) if k is not None else range(0)
+        for problem in row_problems.get(position, []):
+            if made >= budget:
+                yield Unlisted(name, total - made)
+                return
+            made += 1
+            yield problem
+        for j in cells:
+            if made >= budget:
+                yield Unlisted(name, total - made)
+                return
+            made += 1
+            r, c = fail_rows[j], fail_columns[j]
+            status, text = int(block.status[r, c]), block.texts[r, c]
+            yield scores.cell_problem(name, row, labels[c], text, status, columns[c][1].full_marks)
 
-    # -- across periods --------------------------------------------------------------------
 
-    def _same_as_before(self, frames: dict, period_files: dict[str, PeriodFile]) -> None:
-        """Warn when a period's scores all equal the previous period's (a copied file)."""
-        cells: dict[str, dict] = {}
-        for period, village, category, cell in zip(
-            frames["period"], frames["village_id"], frames["category"], frames["cell"], strict=True
-        ):
-            cells.setdefault(period, {})[village, category] = cell
-        previous = None
-        for period in sorted(period_files):
-            current = cells.get(period, {})
-            if (
-                previous
-                and current == cells.get(previous)
-                and any(v is not None for v in current.values())
-            ):
-                self.problem(
-                    period_files[period].relative,
-                    None,
-                    None,
-                    "same_as_previous",
-                    f"本期的分数与上一期 {previous} 完全相同:是否复制了上一期的文件却忘了改分数?"
-                    "请核对;如果确实相同,可以不理会这条提醒",
-                    severity="warning",
-                )
-            previous = period
+def _file_scores(key: str, columns, kept_ids: list[str], block: scores.Block) -> FileScores:
+    categories = tuple(c.id for _, c in columns)
+    ids = np.array(kept_ids, dtype=object)
+    return FileScores(
+        key=key,
+        categories=categories,
+        village_ids=np.repeat(ids, len(categories)),
+        category_ids=np.tile(np.array(categories, dtype=object), len(kept_ids)),
+        hundredths=block.hundredths.ravel(),
+        missing=~block.scored.ravel(),
+    )

@@ -7,6 +7,7 @@ import tomllib
 
 from pydantic import ValidationError
 
+from generator import catalogue
 from generator.load.cells import decode, too_large
 from generator.model import Town
 from generator.problems import PER_FILE, Problem, more_problems, quote
@@ -70,17 +71,11 @@ def parse_town(data: bytes, name: str) -> tuple[Town | None, list[Problem]]:
     try:
         raw = tomllib.loads(text)
     except RecursionError:
-        return None, [Problem(name, None, None, "bad_toml", "town.toml 的括号嵌套太深,请检查格式")]
+        return None, [catalogue.BAD_TOML_NESTING.at(name)]
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"line (\d+)", str(error))
         return None, [
-            Problem(
-                name,
-                int(line.group(1)) if line else None,
-                None,
-                "bad_toml",
-                f"town.toml 格式有误({error}),请检查引号、方括号和等号",
-            )
+            catalogue.BAD_TOML.at(name, int(line.group(1)) if line else None, error=error)
         ]
     try:
         return Town.model_validate(raw), []
@@ -112,7 +107,7 @@ def _problem(name: str, text: str, item: dict) -> Problem:
             k: f"{v:g}" if isinstance(v, float) else v for k, v in item.get("ctx", {}).items()
         }
         message = f"{where}:{field} {hint.format(**context)}"
-    return Problem(name, _line_of(text, loc), where, "bad_town", message)
+    return catalogue.BAD_TOWN.at(name, _line_of(text, loc), where, message=message)
 
 
 def _value_error(msg: str, where: str) -> str:

@@ -8,13 +8,16 @@ the sheet's own rows and columns.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import labels
+from generator import catalogue, labels
+from generator.layout import SETTINGS_FILES, scores_path
 from generator.load.cells import clean_cell, excel_column, read_rows
+from generator.load.folder import prefix_of, read_folder
 from generator.load.loader import Dataset, load_files
 from generator.model import Town, Village
 from generator.office.month import check_month, csv_bytes, period_path
@@ -83,22 +86,12 @@ def import_workbook(
     scores_dir = Path(scores_dir)
     target = period_path(scores_dir, month)
     if target.exists() and not force:
-        raise InvalidData(
-            [
-                Problem(
-                    target.as_posix(),
-                    None,
-                    None,
-                    "file_exists",
-                    "文件已存在,不会覆盖。如确要用表格替换它(例如复议后更正),请加 --force",
-                )
-            ]
-        )
+        raise InvalidData([catalogue.FILE_EXISTS_IMPORT.at(target.as_posix())])
     files = scores_files(scores_dir)
     town = _town_of(files, scores_dir)
     table = read_sheet(Path(source), sheet)
     layout, canonical, problems = canonical_rows(table, town.town, town.villages)
-    relative = f"{month[:4]}/{month}.csv"
+    relative = scores_path(month)
     files[relative] = csv_bytes(canonical[0], canonical[1:])
     data = _validate(files, scores_dir, relative, table, layout, problems)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -116,21 +109,17 @@ def import_workbook(
 
 
 def scores_files(scores_dir: Path) -> dict[str, bytes]:
-    """Every file of the scores folder, keyed by its path inside it (as load() reads them)."""
-    return {
-        path.relative_to(scores_dir).as_posix(): path.read_bytes()
-        for path in sorted(Path(scores_dir).rglob("*"))
-        if path.is_file()
-    }
+    """Every file of the scores folder, keyed by its path inside it (read as load() reads them:
+    a link or other non-regular file is a problem, never opened)."""
+    folder = read_folder(Path(scores_dir))
+    if folder.problems:
+        raise InvalidData(folder.problems)
+    return folder.files
 
 
 def _town_of(files: dict[str, bytes], scores_dir: Path) -> Dataset:
-    essentials = {k: v for k, v in files.items() if k in ("town.toml", "villages.csv")}
-    return load_files(essentials, _prefix(scores_dir))
-
-
-def _prefix(scores_dir: Path) -> str:
-    return Path(scores_dir).as_posix().rstrip("/") or "."
+    essentials = {k: v for k, v in files.items() if k in SETTINGS_FILES}
+    return load_files(essentials, prefix_of(scores_dir))
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -139,17 +128,7 @@ def _prefix(scores_dir: Path) -> str:
 def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
     """The chosen sheet (default: the first visible one) of a workbook, or a CSV file."""
     if not path.is_file():
-        raise InvalidData(
-            [
-                Problem(
-                    path.as_posix(),
-                    None,
-                    None,
-                    "missing_file",
-                    "找不到这个文件,请检查文件名和所在文件夹",
-                )
-            ]
-        )
+        raise InvalidData([catalogue.MISSING_SOURCE_FILE.at(path.as_posix())])
     suffix = path.suffix.lower()
     if suffix == ".csv":
         rows, problems = read_rows(path.read_bytes(), path.name)
@@ -157,18 +136,7 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
             raise InvalidData(problems)
         return Sheet(path.name, rows, letters=False)
     if suffix not in WORKBOOK_SUFFIXES:
-        raise InvalidData(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    "unsupported_file",
-                    "只能导入 .xlsx、.xls、.ods 表格或 .csv 文件；"
-                    "其他格式（如 .xlsb）请在 Excel/WPS 里另存为 .xlsx 后再导入",
-                )
-            ]
-        )
+        raise InvalidData([catalogue.UNSUPPORTED_FILE.at(path.name)])
     return _read_workbook(path, sheet)
 
 
@@ -235,18 +203,7 @@ def find_header(rows: list[tuple[int, list[str]]], town: Town, label: str) -> in
         if has_key and any(town.category_by_name(n) for n in names):
             return index
     examples = "、".join(c.name for c in town.categories[:3])
-    raise InvalidData(
-        [
-            Problem(
-                label,
-                None,
-                None,
-                "no_header",
-                "找不到表头行:表头要有「村名」(或「编号」)列和评比项目列,"
-                f"例如 {examples};请检查是否选对了工作表(--sheet)",
-            )
-        ]
-    )
+    raise InvalidData([catalogue.NO_HEADER.at(label, examples=examples)])
 
 
 def canonical_rows(
@@ -289,14 +246,10 @@ def _layout(
         if town.category_by_name(name) is None:
             layout.ignored.append((column, text))
         elif name in found:
+            first, second = _letters(sheet, found[name]), _letters(sheet, column)
             problems.append(
-                Problem(
-                    sheet.label,
-                    header_row,
-                    name,
-                    "duplicate_column",
-                    f"「{name}」有两列({_letters(sheet, found[name])}和{_letters(sheet, column)}),"
-                    "请删除多余的一列",
+                catalogue.DUPLICATE_SHEET_COLUMN.at(
+                    sheet.label, header_row, name, name=name, first=first, second=second
                 )
             )
         else:
@@ -336,15 +289,7 @@ def _merged_scores(sheet: Sheet, layout: Layout) -> list[Problem]:
         ]
         if len(cells) > 1:
             where = f"{excel_column(first_col)}{first_row}:{excel_column(last_col)}{last_row}"
-            problems.append(
-                Problem(
-                    sheet.label,
-                    first_row,
-                    None,
-                    "merged_cells",
-                    f"{where} 是合并单元格,每个村的每一项要各填一个分数,请取消合并后逐格填写",
-                )
-            )
+            problems.append(catalogue.MERGED_CELLS.at(sheet.label, first_row, where=where))
     return problems
 
 
@@ -354,13 +299,12 @@ def _date_cells(sheet: Sheet, layout: Layout) -> list[Problem]:
         return []
     columns = [(layout.key_column, layout.key), *layout.categories]
     return [
-        Problem(
+        catalogue.DATE_CELL.at(
             sheet.label,
             row,
             name,
-            "date_cell",
-            f"单元格 {excel_column(column)}{row} 设成了日期格式，显示为 {quote(sheet.dates[row, column])}，"
-            "不是分数；请把这一格的格式改为「常规」或「数值」，重新填写后再导入",
+            cell=f"{excel_column(column)}{row}",
+            shown=quote(sheet.dates[row, column]),
         )
         for row in sorted(layout.rows.values())
         for column, name in columns
@@ -379,7 +323,7 @@ def _validate(
     layout: Layout,
     problems: list[Problem],
 ) -> Dataset:
-    prefix = _prefix(scores_dir)
+    prefix = prefix_of(scores_dir)
     try:
         data = load_files(files, prefix)
     except InvalidData as error:
@@ -401,7 +345,7 @@ def _on_sheet(problem: Problem, sheet: Sheet, layout: Layout) -> Problem:
     message = _ROW_RE.sub(lambda m: f"第{_sheet_row(int(m.group(1)), layout)}行", problem.message)
     if sheet.letters and column is not None and problem.row is not None:
         message += f"(单元格 {excel_column(column)}{row})"
-    return Problem(sheet.label, row, problem.column, problem.code, message)
+    return dataclasses.replace(problem, file=sheet.label, row=row, message=message)
 
 
 def _sheet_row(row: int, layout: Layout) -> int:

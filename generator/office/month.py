@@ -8,11 +8,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import labels
+from generator import catalogue, labels, layout
+from generator.load.folder import prefix_of, read_folder
 from generator.load.loader import Dataset, load_files
 from generator.model import Category, Town, Village
 from generator.periods import is_month
-from generator.problems import InvalidData, Problem
+from generator.problems import InvalidData
 
 BOM = "\ufeff"
 EVENTS_HEADER = (labels.NAME_COLUMN, *labels.EVENT_COLUMNS)
@@ -33,20 +34,12 @@ def new_month(scores_dir: Path, month: str, optional: Sequence[str] = ()) -> New
     town_data = load_town(scores_dir)
     town = town_data.town
     scores_file = period_path(scores_dir, month)
-    events_file = scores_file.with_name(f"{month}.events.csv")
+    events_file = Path(scores_dir) / layout.events_path(month)
     _refuse_existing([scores_file, events_file])
     if town.rule_for(month) is None:
         first = min(r.from_ for r in town.rules)
-        raise InvalidData(
-            [
-                _problem(
-                    scores_dir / "town.toml",
-                    "no_rule_version",
-                    f"{month} 早于所有规则版本(最早从 {first} 起),"
-                    "请先在 town.toml 中添加适用的 [[rules]]",
-                )
-            ]
-        )
+        town_file = (scores_dir / layout.TOWN_FILE).as_posix()
+        raise InvalidData([catalogue.NO_RULE_VERSION_NEW.at(town_file, month=month, first=first)])
     categories = template_categories(town, month, optional, scores_dir)
     villages = active_villages(town, town_data.villages, month)
     header = [labels.NAME_COLUMN, *(c.name for c in categories)]
@@ -59,23 +52,19 @@ def new_month(scores_dir: Path, month: str, optional: Sequence[str] = ()) -> New
 
 def check_month(month: str) -> None:
     if not is_month(month):
-        raise InvalidData(
-            [Problem(month, None, None, "bad_month", "月份要写成 YYYY-MM,例如 2024-03")]
-        )
+        raise InvalidData([catalogue.BAD_MONTH_ARGUMENT.at(month)])
 
 
 def period_path(scores_dir: Path, month: str) -> Path:
-    return Path(scores_dir) / month[:4] / f"{month}.csv"
+    return Path(scores_dir) / layout.scores_path(month)
 
 
 def load_town(scores_dir: Path) -> Dataset:
     """town.toml and villages.csv only, validated: other months' problems do not block."""
-    files = {
-        name: (Path(scores_dir) / name).read_bytes()
-        for name in ("town.toml", "villages.csv")
-        if (Path(scores_dir) / name).is_file()
-    }
-    return load_files(files, Path(scores_dir).as_posix().rstrip("/") or ".")
+    folder = read_folder(
+        Path(scores_dir), wanted=lambda relative: relative in layout.SETTINGS_FILES
+    )
+    return load_files(folder.files, prefix_of(scores_dir), folder.problems)
 
 
 def active_villages(town: Town, villages: Iterable[Village], month: str) -> list[Village]:
@@ -97,13 +86,8 @@ def template_categories(
             or "(无)"
         )
         if category is None or category.kind != "optional" or not category.in_force(month):
-            problems.append(
-                _problem(
-                    scores_dir / "town.toml",
-                    "not_optional",
-                    f"「{key}」不是 {month} 可选的评比项目,--with 只能用:{names}",
-                )
-            )
+            town_file = (scores_dir / layout.TOWN_FILE).as_posix()
+            problems.append(catalogue.NOT_OPTIONAL.at(town_file, key=key, month=month, names=names))
         else:
             wanted.add(category.id)
     if problems:
@@ -125,19 +109,4 @@ def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
 def _refuse_existing(paths: list[Path]) -> None:
     existing = [p for p in paths if p.exists()]
     if existing:
-        raise InvalidData(
-            [
-                Problem(
-                    p.as_posix(),
-                    None,
-                    None,
-                    "file_exists",
-                    "文件已存在,不会覆盖。如要重新生成,请先删除或改名这个文件",
-                )
-                for p in existing
-            ]
-        )
-
-
-def _problem(path: Path, code: str, message: str) -> Problem:
-    return Problem(path.as_posix(), None, None, code, message)
+        raise InvalidData([catalogue.FILE_EXISTS.at(p.as_posix()) for p in existing])

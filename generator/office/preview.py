@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import labels
+from generator import catalogue, labels
 from generator.load.cells import format_points
 from generator.load.loader import Dataset, load
 from generator.office.month import check_month, period_path
-from generator.problems import InvalidData, Problem
+from generator.problems import InvalidData
 from generator.rules import Results, compute
 
 NONE = "—"
@@ -50,13 +50,7 @@ def preview(scores_dir: Path, months: Sequence[str] = ()) -> list[Preview]:
     if missing:
         raise InvalidData(
             [
-                Problem(
-                    period_path(Path(scores_dir), m).as_posix(),
-                    None,
-                    None,
-                    "no_period",
-                    f"没有 {m} 的评分文件,请先用 flagboard new-month 或 flagboard import 生成",
-                )
+                catalogue.NO_PERIOD.at(period_path(Path(scores_dir), m).as_posix(), month=m)
                 for m in missing
             ]
         )

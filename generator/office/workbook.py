@@ -20,9 +20,10 @@ from xml.parsers import expat
 
 import python_calamine as calamine
 
+from generator import catalogue
 from generator.load.cells import MAX_COLUMNS, MAX_DATA_ROWS, excel_column
 from generator.office import biff
-from generator.problems import InvalidData, Problem, quote
+from generator.problems import InvalidData, Problem, ProblemType, quote
 
 MAX_ROWS = MAX_DATA_ROWS  # rows read from a sheet, title and header included (RULES.md §2.1)
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the workbook file itself
@@ -43,11 +44,11 @@ Merged = tuple[int, int, int, int]  # first row, first column, last row, last co
 
 
 class _Refused(Exception):
-    """A bound was crossed; carries the Chinese reason."""
+    """A bound was crossed; carries the kind of problem and the Chinese reason."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+    def __init__(self, kind: ProblemType, reason: str = "", **fields):
+        super().__init__(reason or kind.code)
+        self.kind, self.fields = kind, {"reason": reason, **fields}
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def read_grid(path: Path, sheet: str | None) -> Grid:
     try:
         return _read_grid(path, sheet)
     except _Refused as refused:
-        raise InvalidData([Problem(path.name, None, None, refused.code, refused.message)]) from None
+        raise InvalidData([refused.kind.at(path.name, **refused.fields)]) from None
     except InvalidData:
         raise
     except Exception as error:  # calamine and zipfile raise several unrelated types
@@ -91,12 +92,9 @@ def read_grid(path: Path, sheet: str | None) -> Grid:
 
 
 def unreadable(path: Path, error: Exception) -> Problem:
-    return Problem(
+    return catalogue.UNREADABLE_WORKBOOK.at(
         path.name,
-        None,
-        None,
-        "unreadable_workbook",
-        f"无法读取这个表格（{type(error).__name__}：{quote(str(error))}），"
+        reason=f"无法读取这个表格（{type(error).__name__}：{quote(str(error))}），"
         "请确认它是 Excel/WPS 表格，未加密，并已保存关闭",
     )
 
@@ -106,7 +104,7 @@ def _read_grid(path: Path, sheet: str | None) -> Grid:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise _Refused(
-            "workbook_too_large", f"表格文件有 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}"
+            catalogue.WORKBOOK_TOO_LARGE, f"表格文件有 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}"
         )
     extents: dict[str, Extent] = {}
     if suffix in _ZIP_SUFFIXES:
@@ -133,7 +131,7 @@ def xls_extents(path: Path) -> dict[str, tuple[int, int]]:
         extents = biff.sheet_extents(path.read_bytes())
     except (biff.NotBiff, struct.error, IndexError) as error:
         raise _Refused(
-            "unreadable_workbook",
+            catalogue.UNREADABLE_WORKBOOK,
             f"无法读取这个 .xls 表格（{quote(str(error))}），请在 Excel/WPS 里另存为 .xlsx 后再导入",
         ) from error
     return {
@@ -165,16 +163,7 @@ def sheet_name(workbook, sheet: str | None, path: Path) -> str:
         return names[int(sheet) - 1]
     listed = "、".join(f"「{quote(n)}」" for n in names[:50]) or "（无）"
     raise InvalidData(
-        [
-            Problem(
-                path.name,
-                None,
-                None,
-                "unknown_sheet",
-                f"找不到工作表「{quote(sheet or '')}」，这个文件的工作表有：{listed}，"
-                "请用 --sheet 指定",
-            )
-        ]
+        [catalogue.UNKNOWN_SHEET.at(path.name, sheet=quote(sheet or ""), listed=listed)]
     )
 
 
@@ -183,7 +172,9 @@ def _merged(found) -> tuple[Merged, ...]:
     (which only a crafted file has) are refused, so that filling them in stays linear."""
     ranges = getattr(found, "merged_cell_ranges", None) or []
     if len(ranges) > MAX_MERGED:
-        raise _Refused("workbook_too_large", f"表格里有 {len(ranges)} 处合并单元格，不像评分表")
+        raise _Refused(
+            catalogue.WORKBOOK_TOO_LARGE, f"表格里有 {len(ranges)} 处合并单元格，不像评分表"
+        )
     merged, area = [], 0
     for (first_row, first_column), (last_row, last_column) in ranges:
         last_row, last_column = min(last_row, MAX_ROWS - 1), min(last_column, MAX_COLUMNS - 1)
@@ -192,7 +183,8 @@ def _merged(found) -> tuple[Merged, ...]:
         area += (last_row - first_row + 1) * (last_column - first_column + 1)
         if area > MAX_ROWS * MAX_COLUMNS:
             raise _Refused(
-                "workbook_too_large", "表格里的合并单元格互相重叠，不像 Excel/WPS 保存的文件"
+                catalogue.WORKBOOK_TOO_LARGE,
+                "表格里的合并单元格互相重叠，不像 Excel/WPS 保存的文件",
             )
         merged.append((first_row + 1, first_column, last_row + 1, last_column))
     return tuple(merged)
@@ -206,38 +198,25 @@ def _refuse_far(extents: dict[str, Extent]) -> None:
         if extent.far is not None:
             row, column = extent.far
             raise _Refused(
-                "sheet_too_large",
-                f"工作表「{quote(name)}」的单元格 {excel_column(column)}{row} 有内容，"
-                f"超出了能导入的范围（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列，"
-                f"即 A1:{excel_column(MAX_COLUMNS - 1)}{MAX_ROWS}）；"
-                "请删除评分表以外的内容，或把评分表复制到一个新表格里再导入",
+                catalogue.SHEET_TOO_LARGE,
+                sheet=quote(name),
+                cell=f"{excel_column(column)}{row}",
+                rows=MAX_ROWS,
+                columns=MAX_COLUMNS,
+                last=f"{excel_column(MAX_COLUMNS - 1)}{MAX_ROWS}",
             )
 
 
 def _refuse_uncached(label: str, extent: Extent) -> None:
     problems = [
-        Problem(
-            label,
-            row,
-            excel_column(column),
-            "formula_without_result",
-            f"单元格 {excel_column(column)}{row} 是公式，但表格里没有保存它的计算结果"
-            "（表格不是用 Excel/WPS 保存的）；请用 Excel 或 WPS 打开这个表格，保存后再导入",
+        catalogue.FORMULA_WITHOUT_RESULT.at(
+            label, row, excel_column(column), cell=f"{excel_column(column)}{row}"
         )
         for row, column in extent.uncached
     ]
     more = extent.uncached_count - len(problems)
     if more > 0:
-        problems.append(
-            Problem(
-                label,
-                None,
-                None,
-                "formula_without_result",
-                f"另有 {more} 个公式单元格也没有保存计算结果，未一一列出",
-                count=more,
-            )
-        )
+        problems.append(catalogue.FORMULA_WITHOUT_RESULT_MORE.at(label, count=more))
     if problems:
         raise InvalidData(problems)
 
@@ -253,17 +232,17 @@ def check_archive(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise _Refused("workbook_too_large", f"表格里有 {len(members)} 个部件，不像评分表")
+        raise _Refused(catalogue.WORKBOOK_TOO_LARGE, f"表格里有 {len(members)} 个部件，不像评分表")
     parsed = [m for m in members if m.filename.lower().endswith(_PARSED_SUFFIXES)]
     for chosen, limit in ((members, MAX_UNPACKED), (parsed, MAX_PARSED)):
         declared = sum(m.file_size for m in chosen)
         if declared > limit:
-            raise _Refused("workbook_too_large", _unpacked_message(declared, limit))
+            raise _Refused(catalogue.WORKBOOK_TOO_LARGE, _unpacked_message(declared, limit))
     for member in members:
         if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(
             member.compress_size, 1
         ):
-            raise _Refused("zip_bomb", _bomb_message(member))
+            raise _Refused(catalogue.ZIP_BOMB, _bomb_message(member))
     with path.open("rb") as handle:
         for member in parsed:
             for _ in member_chunks(handle, member):
@@ -288,7 +267,7 @@ def member_chunks(handle, member: zipfile.ZipInfo) -> Iterator[bytes]:
     """A member's bytes, decompressed in bounded chunks; more than its header says is refused."""
     if member.flag_bits & 0x1:
         raise _Refused(
-            "encrypted_workbook", "表格已加密，请在 Excel/WPS 里取消密码保护后另存再导入"
+            catalogue.ENCRYPTED_WORKBOOK, "表格已加密，请在 Excel/WPS 里取消密码保护后另存再导入"
         )
     handle.seek(member.header_offset)
     local = handle.read(30)
@@ -306,7 +285,7 @@ def member_chunks(handle, member: zipfile.ZipInfo) -> Iterator[bytes]:
     for chunk in chunks:
         produced += len(chunk)
         if produced > member.file_size:
-            raise _Refused("zip_bomb", _lying_message(member))
+            raise _Refused(catalogue.ZIP_BOMB, _lying_message(member))
         yield chunk
     if produced != member.file_size:
         raise zipfile.BadZipFile(f"{member.filename}: {produced} bytes, not {member.file_size}")
@@ -416,7 +395,8 @@ def _expat_scan(path: Path, member: str, cursor, done: Callable[[], bool]) -> No
 
 def _no_doctype(*_) -> None:
     raise _Refused(
-        "unreadable_workbook", "表格的 XML 里有文档类型声明（DOCTYPE），不像 Excel/WPS 保存的文件"
+        catalogue.UNREADABLE_WORKBOOK,
+        "表格的 XML 里有文档类型声明（DOCTYPE），不像 Excel/WPS 保存的文件",
     )
 
 
@@ -424,7 +404,9 @@ def cell_position(reference: str) -> tuple[int, int]:
     """'B7' → (7, 1); an unreadable reference is refused."""
     match = _REF_RE.fullmatch(reference)
     if not match:
-        raise _Refused("unreadable_workbook", f"表格里有无法识别的单元格位置「{quote(reference)}」")
+        raise _Refused(
+            catalogue.UNREADABLE_WORKBOOK, f"表格里有无法识别的单元格位置「{quote(reference)}」"
+        )
     letters, digits = match.groups()
     column = 0
     for letter in letters.upper():
@@ -436,7 +418,7 @@ def _number(text: str | None, default: int) -> int:
     if text is None:
         return default
     if not text.isdigit() or len(text) > 9:
-        raise _Refused("unreadable_workbook", f"表格里有无法识别的行号「{quote(text)}」")
+        raise _Refused(catalogue.UNREADABLE_WORKBOOK, f"表格里有无法识别的行号「{quote(text)}」")
     return int(text)
 
 
@@ -485,7 +467,7 @@ def _elements(path: Path, member: str, tag: str, limit: int) -> list[dict[str, s
         if name.rpartition(" ")[2] == tag:
             if len(found) >= limit:
                 raise _Refused(
-                    "workbook_too_large", f"表格的「{quote(member)}」条目过多，不像评分表"
+                    catalogue.WORKBOOK_TOO_LARGE, f"表格的「{quote(member)}」条目过多，不像评分表"
                 )
             found.append(attributes)
 
@@ -537,7 +519,7 @@ class _OdsCursor:
             self.column = 0
         elif tag == "table":
             if len(self.tables) >= MAX_SHEETS:
-                raise _Refused("workbook_too_large", "表格里的工作表过多，不像评分表")
+                raise _Refused(catalogue.WORKBOOK_TOO_LARGE, "表格里的工作表过多，不像评分表")
             local = {k.rpartition(" ")[2]: v for k, v in attributes.items()}
             self.extent = self.tables.setdefault(local.get("name", ""), Extent())
             self.row = 0

@@ -11,12 +11,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from generator import catalogue
 from generator.problems import Problem
 
-NOT_REGULAR = "not_regular_file"
-NOT_REGULAR_MESSAGE = "这是符号链接（或不是普通文件），为安全起见不予读取，请换成普通文件"
-UNREADABLE = "unreadable_folder"
-UNREADABLE_MESSAGE = "无法读取这个文件夹，请检查它的权限"
+NOT_REGULAR = catalogue.NOT_REGULAR_CONTENT.code
+NOT_REGULAR_MESSAGE = catalogue.NOT_REGULAR_CONTENT.template
 
 
 def check_content(content_dir: Path) -> list[Problem]:
@@ -25,7 +24,7 @@ def check_content(content_dir: Path) -> list[Problem]:
     content_dir = Path(content_dir)
     name = printable(content_dir.name or str(content_dir))
     if content_dir.is_symlink():
-        return [Problem(name, None, None, NOT_REGULAR, NOT_REGULAR_MESSAGE)]
+        return [catalogue.NOT_REGULAR_CONTENT.at(name)]
     if not content_dir.is_dir():
         return []
     return _walk(content_dir, name)
@@ -40,14 +39,14 @@ def _walk(folder: Path, shown: str) -> list[Problem]:
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError:
-            problems.append(Problem(shown, None, None, UNREADABLE, UNREADABLE_MESSAGE))
+            problems.append(catalogue.UNREADABLE_FOLDER.at(shown))
             continue
         for entry in entries:
             path = f"{shown}/{printable(entry.name)}"
             if entry.is_dir(follow_symlinks=False):
                 pending.append((Path(entry.path), path))
             elif entry.is_symlink() or not entry.is_file(follow_symlinks=False):
-                problems.append(Problem(path, None, None, NOT_REGULAR, NOT_REGULAR_MESSAGE))
+                problems.append(catalogue.NOT_REGULAR_CONTENT.at(path))
     return sorted(problems)
 
 

@@ -1,0 +1,178 @@
+"""Checks shared by the office's table files: headers, the village column, identity columns.
+
+Each check is a generator: it yields Problems and returns what it found (RULES.md §2).
+`name` is a file as messages name it (the scores folder as given, then the relative path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from generator import catalogue, labels
+from generator.load.cells import Table, read_table
+from generator.load.report import Check
+from generator.model import Category, Town, Village, name_key
+from generator.problems import quote
+
+IDENTITY_COLUMNS = labels.VILLAGE_COLUMNS[:3]  # 编号, 村名, 网格
+
+
+@dataclass
+class VillageIndex:
+    """The good rows of villages.csv, by id and by name (current and former, as name_key())."""
+
+    villages: list[Village] = field(default_factory=list)
+    by_id: dict[str, Village] = field(default_factory=dict)
+    by_name: dict[str, Village] = field(default_factory=dict)
+    bad_keys: set[str] = field(default_factory=set)  # ids and names of rows with problems
+
+    def add(self, village: Village) -> None:
+        self.villages.append(village)
+        self.by_id[village.id] = village
+        self.by_name[name_key(village.name)] = village
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every scores or events file is checked against: the town and its villages."""
+
+    prefix: str  # the scores folder as messages name it
+    town: Town
+    index: VillageIndex
+
+    def name(self, relative: str) -> str:
+        return f"{self.prefix}/{relative}"
+
+
+def read(data: bytes, name: str) -> Check[Table | None]:
+    table, problems = read_table(data, name)
+    yield from problems
+    return table
+
+
+def fixed_columns(
+    name: str,
+    table: Table,
+    known: tuple[str, ...],
+    required: tuple[str, ...],
+    expected: str,
+    first: dict[str, int] | None = None,
+) -> Check[dict[str, int] | None]:
+    """Header → column index for a file with a fixed set of columns; None if one is missing."""
+    index = dict(first or {})
+    for i, header in enumerate(table.header[len(index) :], start=len(index)):
+        label = table.column_label(i)
+        if header not in known:
+            yield catalogue.UNKNOWN_COLUMN.at(name, table.header_row, label, expected=expected)
+        elif header in index:
+            yield catalogue.DUPLICATE_COLUMN.at(name, table.header_row, label)
+        else:
+            index[header] = i
+    missing = [header for header in required if header not in index]
+    for header in missing:
+        yield catalogue.MISSING_COLUMN.at(
+            name, table.header_row, header, header=header, expected=expected
+        )
+    return None if missing else index
+
+
+def key_column(name: str, table: Table) -> Check[str | None]:
+    key = table.header[0] if table.header else ""
+    if key not in (labels.NAME_COLUMN, labels.ID_COLUMN):
+        yield catalogue.BAD_FIRST_COLUMN.at(name, table.header_row, table.column_label(0))
+        return None
+    return key
+
+
+def category_columns(
+    name: str, table: Table, town: Town, key: str, allowed: Callable[[Category], str | None]
+) -> Check[list[tuple[int, Category]]]:
+    """Map headers to categories; `allowed(category)` returns a problem text or None."""
+    columns: list[tuple[int, Category]] = []
+    seen: set[str] = set()
+    for i, header in enumerate(table.header[1:], start=1):
+        label = table.column_label(i)
+        category = town.category_by_name(header)
+        if header in seen:
+            yield catalogue.DUPLICATE_COLUMN.at(name, table.header_row, label)
+        elif header in IDENTITY_COLUMNS and header != key:
+            pass  # an extra 编号/村名/网格 column helps the clerk; checked row by row
+        elif category is None:
+            names = "、".join(c.name for c in town.categories[:20])
+            what = "没有表头" if not header else "不是评比项目"
+            yield catalogue.UNKNOWN_CATEGORY_COLUMN.at(
+                name, table.header_row, label, what=what, names=names
+            )
+        elif reason := allowed(category):
+            yield catalogue.COLUMN_NOT_ALLOWED.at(name, table.header_row, label, reason=reason)
+        else:
+            columns.append((i, category))
+        seen.add(header)
+    return columns
+
+
+def find_village(
+    name: str, row: int, key: str, value: str, seen: dict[str, int], index: VillageIndex
+) -> Check[Village | None]:
+    """The village a row names (None if it names none, or one already seen)."""
+    lookup = name_key(value) if key == labels.NAME_COLUMN else value
+    village = (index.by_name if key == labels.NAME_COLUMN else index.by_id).get(lookup)
+    if not value:
+        yield catalogue.EMPTY_VILLAGE.at(name, row, key, key=key)
+    elif village is None and lookup in index.bad_keys:
+        pass  # its villages.csv row has a problem of its own
+    elif village is None:
+        yield catalogue.UNKNOWN_VILLAGE.at(name, row, key, value=quote(value), key=key)
+    elif village.id in seen:
+        yield catalogue.DUPLICATE_VILLAGE.at(
+            name, row, key, value=quote(value), first=seen[village.id]
+        )
+        return None
+    else:
+        seen[village.id] = row
+    return village
+
+
+def identity_columns(table: Table) -> list[int]:
+    """Columns after the first headed 编号, 村名 or 网格: checked against villages.csv."""
+    return [i for i, h in enumerate(table.header[1:], start=1) if h in IDENTITY_COLUMNS]
+
+
+def check_identity(
+    name: str, table: Table, row: int, cells: list[str], village: Village, town: Town
+) -> Check[None]:
+    """Extra 编号/村名/网格 columns, when present, must agree with villages.csv."""
+    expected = {labels.ID_COLUMN: village.id, labels.NAME_COLUMN: village.name}
+    for i in identity_columns(table):
+        header, value = table.header[i], cells[i]
+        if not value:
+            continue
+        if header == labels.GRID_COLUMN:
+            grid = town.grid_by_key(value)
+            if grid is None or grid.id != village.grid:
+                yield catalogue.GRID_MISMATCH.at(name, row, header, value=quote(value))
+        elif _key(header, value) not in _known(header, expected[header], village):
+            yield catalogue.ID_NAME_MISMATCH.at(
+                name, row, header, value=quote(value), header=header, expected=expected[header]
+            )
+
+
+def missing_villages(
+    name: str, key: str, seen: dict, villages: list[Village], active, when: str
+) -> Check[None]:
+    for village in villages:
+        if active(village) and village.id not in seen:
+            label = village.name if key == labels.NAME_COLUMN else village.id
+            yield catalogue.MISSING_VILLAGE.at(name, None, key, label=label, when=when)
+
+
+def _known(header: str, expected: str, village: Village) -> set[str]:
+    """What a 编号 or 村名 cell may say of `village`: its id, or its name or a former name."""
+    if header != labels.NAME_COLUMN:
+        return {expected}
+    return {name_key(n) for n in (village.name, *village.former_names)}
+
+
+def _key(header: str, value: str) -> str:
+    return name_key(value) if header == labels.NAME_COLUMN else value

@@ -260,6 +260,27 @@ def test_at_most_200_problems_are_listed_per_file_and_the_rest_counted(tmp_path,
     assert len(err.splitlines()) == PER_FILE + 2
 
 
+BAD_CELLS = (("甲项", "not_a_number"), ("乙项", "out_of_range"))
+
+
+def test_the_200_listed_are_the_first_in_row_order_and_every_bad_cell_is_counted():
+    files = base().files()
+    rows = [["编号", "甲项", "乙项"]]
+    rows += [[f"v{i}", "x", "101"] for i in range(1, 5)]  # 8 bad cells in the first rows
+    rows += [["v1", "1", "1"]] * 3  # 3 duplicate rows, each one problem
+    rows += [["v2", "1", "1"]] + [[f"v{i % 4 + 1}", "x", "1.001"] for i in range(20_000 - 8)]
+    files[MONTH] = csv_bytes(rows)
+    with pytest.raises(InvalidData) as caught:
+        load_files(files)
+    problems = [p for p in caught.value.problems if p.file == f"scores/{MONTH}"]
+    listed = [(p.row, p.column, p.code) for p in problems if p.code != "more_problems"]
+    assert set(listed[:4]) == {(r, c, code) for r in (2, 3) for c, code in BAD_CELLS}
+    assert listed[8:11] == [(r, "编号", "duplicate_village") for r in (6, 7, 8)]
+    assert len(listed) == PER_FILE
+    (more,) = [p for p in problems if p.code == "more_problems"]
+    assert more.count == 8 + 3 + 1 + (20_000 - 8) - PER_FILE  # no cell of a duplicate row
+
+
 @pytest.mark.parametrize(
     "setting, message",
     [

@@ -405,3 +405,18 @@ def test_extra_identity_columns_must_agree():
         (f"scores/{MONTH}", 3, "村名", "id_name_mismatch"),
         (f"scores/{MONTH}", 4, "网格", "grid_mismatch"),
     ]
+
+
+def test_an_event_for_a_village_whose_row_has_a_problem_is_no_traceback():
+    files = events(["v1村", "加分", "甲项", "1", "奖"], ["v2村", "一票否决", "", "", "否决"])
+    bad_grid = files["villages.csv"].replace("\nv2,v2村,g1".encode(), "\nv2,v2村,gX".encode())
+    files["villages.csv"] = bad_grid
+    assert problems(files) == [("scores/villages.csv", 3, "网格", "unknown_grid")]
+
+
+def test_an_adjustment_over_1000_for_an_unknown_category_is_no_traceback():
+    found = problems(events(["v1村", "加分", "丙项", "5000", "奖"]))
+    assert found == [
+        (f"scores/{EVENTS}", 2, "分值", "value_over_full_marks"),
+        (f"scores/{EVENTS}", 2, "类别", "unknown_category"),
+    ]

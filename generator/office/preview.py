@@ -200,8 +200,9 @@ def _village_order(data: Dataset) -> dict[str, int]:
     return {village.id: i for i, (_, village) in enumerate(ranked)}
 
 
-def _points(score: float) -> str:
-    return format_points(round(float(score) * 100))
+def _points(score: int) -> str:
+    """A score from the results, which keep integer hundredths until they become text."""
+    return format_points(int(score))
 
 
 # -- renderings ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ a page each, grid charts keep their latest periods — and nothing published is 
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -12,8 +13,10 @@ import pytest
 from _site_helpers import build_site
 
 from generator import demo as towngen
+from generator.site import blocks
 from generator.site import villages as sitevillages
 from generator.site.format import signed_yuan
+from generator.site.views import SiteIndex
 
 MONTH_LINK = re.compile(r'<li><p class="mh"><a href="/(\d{4})/(\d{2})/"')
 
@@ -117,3 +120,26 @@ def test_the_grid_chart_keeps_the_latest_periods_and_says_where_the_rest_are(tow
     site, _ = town
     text = text_of(site / "grid" / "g01" / "index.html")
     assert f"图中是最近{sitevillages.GRID_CHART_PERIODS}期;更早36期的平均分见各月页面" in text
+
+
+def test_the_site_shows_the_facts_the_results_carry_without_recomputing_them(town):
+    """优先评优 rank, a village's year, 递补 and a year's rule version come from results.json:
+    changed there, the pages follow (the site only arranges them)."""
+    doc = copy.deepcopy(town[1])
+    year = doc["years"][0]["year"]
+    rows = [r for r in doc["village_years"] if r["year"] == year]
+    for row in rows:
+        row["priority_rank"] = None
+    target = rows[-1]
+    target |= {"priority_rank": 4, "net": 10**7}
+    doc["rules"].append(doc["rules"][0] | {"from": "2000-01", "red_count": 7})
+    doc["years"][0]["rules_from"] = "2000-01"
+    red = next(r for r in doc["flags"] if r["flag"] == "red" and not r["moved_up"])
+    red["moved_up"] = True
+    index = SiteIndex(doc)
+    village = target["village_id"]
+    assert [(r["rank"], r["village"]["id"]) for r in blocks.priority(index, year)] == [(4, village)]
+    assert blocks.money_totals(index, year)[0]["village"]["id"] == village
+    assert sitevillages.VillageData.of(index, village).year_row(year)["net"] == 10**7
+    assert index.rule(year)["red_count"] == 7
+    assert "递补" in blocks.why(red, index.rule(red["period"]))

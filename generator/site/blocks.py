@@ -237,17 +237,13 @@ def downloads(info: dict) -> list[dict]:
 
 
 def priority(index: SiteIndex, year: str) -> list[dict]:
-    chosen = [a["village_id"] for a in index.rows("actions", year) if a["action"] == "priority"]
-    reds = defaultdict(int)
-    for period in index.year_info[year]["periods"]:
-        for row in index.rows("rewards", period):
-            reds[row["village_id"]] += row["red"]
-    rows = sorted(chosen, key=lambda v: (-reds[v], index.village_order[v]))
-    result = []
-    for village_id in rows:
-        rank = 1 + sum(reds[other] > reds[village_id] for other in chosen)
-        result.append({"rank": rank, "village": index.refs[village_id], "red": reds[village_id]})
-    return result
+    """优先评优: the villages the rules ranked for it that year, in rank order."""
+    chosen = [r for r in index.village_years.get(year, []) if r["priority_rank"] is not None]
+    chosen.sort(key=lambda r: (r["priority_rank"], index.village_order[r["village_id"]]))
+    return [
+        {"rank": r["priority_rank"], "village": index.refs[r["village_id"]], "red": r["red"]}
+        for r in chosen
+    ]
 
 
 def yearly(index: SiteIndex, year: str, action: str) -> list[dict]:
@@ -271,18 +267,11 @@ def grid_totals(index: SiteIndex, year: str) -> dict:
     return {"grids": [index.grid_ref(g["id"]) for g in index.grids], "rows": rows}
 
 
-def money_totals(index: SiteIndex, periods: list[str], grid: str | None = None) -> list[dict]:
-    """Per village: flags and money summed over `periods`, most earned first."""
-    sums: dict[str, dict] = {}
-    for period in periods:
-        for row in _in_grid(index.rows("rewards", period), grid, index):
-            total = sums.setdefault(
-                row["village_id"], {"red": 0, "yellow": 0, "reward": 0, "penalty": 0, "net": 0}
-            )
-            for key in total:
-                total[key] += row[key]
-    rows = [{"village": index.refs[v], **t} for v, t in sums.items()]
-    return sorted(rows, key=lambda r: (-r["net"], index.village_order[r["village"]["id"]]))
+def money_totals(index: SiteIndex, year: str, grid: str | None = None) -> list[dict]:
+    """Per village: its flags and money in the year, most earned first."""
+    rows = _in_grid(index.village_years.get(year, []), grid, index)
+    rows = [{**r, "village": index.refs[r["village_id"]]} for r in rows]
+    return sorted(rows, key=lambda r: (-r["net"], index.village_order[r["village_id"]]))
 
 
 # -- why a row got its flag -------------------------------------------------------------------
@@ -293,11 +282,10 @@ def why(row: dict, rule: dict) -> tuple[str, ...]:
     flag, vetoed, adjustment = row["flag"], row.get("vetoed"), row.get("adjustment") or 0
     if not (flag or vetoed or adjustment):  # most rows: nothing to explain
         return ()
-    rank = row["rank"]
     return _why(
         flag,
         row["basis"],
-        rank is not None and rank > rule["red_count"],
+        bool(row.get("moved_up")),
         bool(row.get("tied")),
         bool(vetoed),
         adjustment,
@@ -307,13 +295,13 @@ def why(row: dict, rule: dict) -> tuple[str, ...]:
 
 
 @functools.cache
-def _why(flag, basis, below_red, tied, vetoed, adjustment, red_count, yellow_count) -> tuple:
+def _why(flag, basis, moved_up, tied, vetoed, adjustment, red_count, yellow_count) -> tuple:
     reasons = []
     if flag == "red" and basis == "meeting":
         reasons.append("现场会")
     elif flag == "red":
         reasons.append(f"前{cn_number(red_count)}")
-        if below_red:
+        if moved_up:
             reasons.append("递补")
     elif flag == "yellow":
         reasons.append(f"后{cn_number(yellow_count)}")

@@ -31,8 +31,8 @@ from generator.site.format import (
     signed_yuan,
     year_url,
 )
-from generator.site.views import Page, SiteIndex
 from generator.site.revisions import SiteHistory, correction_dates, history_pages, period_history
+from generator.site.views import Page, SiteIndex
 
 # Above this many villages (in more than one grid) a period or year gets a page per grid.
 SPLIT_VILLAGES = 200
@@ -228,7 +228,7 @@ def year(site: Site, key: str) -> Page:
         "star_losses": blocks.yearly(index, key, "star_loss"),
         "grid_totals": blocks.grid_totals(index, key),
         "annual_file": data_path(info["annual_file"]) if info["annual_file"] else None,
-        **_year_grids(site, key, annual, info["periods"]),
+        **_year_grids(site, key, annual),
         **period_history(index, key, site.history),
     }
     description = (
@@ -240,7 +240,7 @@ def year(site: Site, key: str) -> Page:
     return Page("year", year_url(key) + "index.html", year_url(key), title, description, context)
 
 
-def _year_grids(site: Site, key: str, annual: list[str], periods: list[str]) -> dict:
+def _year_grids(site: Site, key: str, annual: list[str]) -> dict:
     index = site.index
     if site.split:
         grids = [
@@ -250,7 +250,7 @@ def _year_grids(site: Site, key: str, annual: list[str], periods: list[str]) -> 
         return {"sections": [], "money": [], "year_grids": grids}
     return {
         "sections": blocks.rankings(index, key, annual) if annual else [],
-        "money": blocks.money_totals(index, periods),
+        "money": blocks.money_totals(index, key),
     }
 
 
@@ -275,7 +275,7 @@ def grid_year(site: Site, key: tuple[str, str]) -> Page:
         "year": index.period_ref(year_key),
         "grid": grid,
         "sections": blocks.rankings(index, year_key, annual, grid_id) if annual else [],
-        "money": blocks.money_totals(index, info["periods"], grid_id),
+        "money": blocks.money_totals(index, year_key, grid_id),
     }
     url = grid_year_url(year_key, grid_id)
     title = f"{grid['name']} {year_key}年度汇总 · {index.town}"
@@ -299,7 +299,7 @@ def village_pages(site: Site, village_id: str) -> list[Page]:
 def village(index: SiteIndex, data: villages.VillageData, shown: list, older: list) -> Page:
     name, ref = index.village[data.id]["name"], index.refs[data.id]
     context = villages.village_context(index, data, shown)
-    context["totals"] = totals = villages.money_sums(data.months)
+    context["totals"] = totals = villages.money_sums(data.year_rows.values())
     context["years"] = villages.village_year_rows(index, data, set(older))
     context["older"] = older
     description = (
@@ -315,7 +315,7 @@ def village_year(index: SiteIndex, data: villages.VillageData, key: str) -> Page
     """One older year of a village, in the village page's layout."""
     name = index.village[data.id]["name"]
     context = villages.village_context(index, data, [key])
-    context["totals"] = totals = villages.money_sums(context["months"])
+    context["totals"] = totals = data.year_row(key)
     context["year"] = index.period_ref(key)
     description = (
         f"{name}{key}年各月得分、红黄旗和奖罚:"

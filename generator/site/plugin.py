@@ -47,10 +47,10 @@ from generator.site import html as sitehtml
 from generator.site import pages, publish
 from generator.site.contentcheck import check_content
 from generator.site.format import period_label, points, signed_yuan, yuan
-from generator.site.views import Page, SiteIndex
 from generator.site.pages import Site
 from generator.site.revisions import SiteHistory, cell_fixes
 from generator.site.sanitize import clean_html, is_site_path
+from generator.site.views import Page, SiteIndex
 
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_JOB = 30

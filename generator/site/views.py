@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from generator.periods import is_month, label, month_number, rule_month
+from generator.periods import is_month, label, month_number
 from generator.site.format import grid_url, period_url, village_url, year_url
 
 
@@ -50,6 +50,9 @@ class SiteIndex:
             (a["period"], a["grid"], a["category"]): a["average"] for a in doc["grid_averages"]
         }
         self.year_totals = _group(doc["grid_year_totals"], "year")
+        # a village's flags, money and 优先评优 rank in a year, as the rules computed them
+        self.village_years = _group(doc["village_years"], "year")
+        self.years_of_village = _group(doc["village_years"], "village_id")
         self.refs = {v["id"]: self._ref(v) for v in self.villages}
         self._period_refs: dict[str, dict] = {}
 
@@ -89,11 +92,9 @@ class SiteIndex:
         return [self.refs[v["id"]] for v in self.villages if v["grid"] == grid_id]
 
     def rule(self, period: str) -> dict:
-        """The rule version a month (or a year's December, RULES.md §4) was judged by."""
-        if is_month(period):
-            return self.rules[self.period_info[period]["rules_from"]]
-        froms = [f for f in sorted(self.rules) if f <= rule_month(period)]
-        return self.rules[froms[-1]] if froms else next(iter(self.rules.values()))
+        """The rule version a month (or a year: its December's, RULES.md §4) was judged by."""
+        info = self.period_info[period] if is_month(period) else self.year_info[period]
+        return self.rules[info["rules_from"]]
 
     @property
     def latest(self) -> str | None:

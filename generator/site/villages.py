@@ -4,6 +4,7 @@ SiteIndex's rows; no I/O. pages.py puts them together into page contexts."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.periods import is_month, is_year, year_of
@@ -29,6 +30,7 @@ class VillageData:
     months_in: dict[str, list[dict]]  # year → its months
     cells_in: dict[str, dict]  # year → {(period, category): flags row}
     years: list[str]  # every year with anything to show, oldest first
+    year_rows: dict[str, dict]  # year → its village_years row (flags and money), as computed
 
     @classmethod
     def of(cls, index: SiteIndex, village_id: str) -> VillageData:
@@ -44,7 +46,9 @@ class VillageData:
             for table in ("flags", "actions", "events")
             for r in index.village_rows(table, village_id)
         }
-        return cls(village_id, months, months_in, cells_in, sorted(years | set(months_in)))
+        year_rows = {r["year"]: r for r in index.years_of_village.get(village_id, [])}
+        years = sorted(years | set(months_in) | set(year_rows))
+        return cls(village_id, months, months_in, cells_in, years, year_rows)
 
     @property
     def url(self) -> str:
@@ -52,6 +56,11 @@ class VillageData:
 
     def year_url(self, year: str) -> str:
         return f"{village_url(self.id)}{year}/"
+
+    def year_row(self, year: str) -> dict:
+        """The village's flags and money in a year (zeros in a year it was not active)."""
+        row = self.year_rows.get(year)
+        return {k: row[k] if row else 0 for k in MONEY_KEYS}
 
 
 def village_context(index: SiteIndex, data: VillageData, years: list[str]) -> dict:
@@ -77,9 +86,15 @@ def village_context(index: SiteIndex, data: VillageData, years: list[str]) -> di
     }
 
 
-def money_sums(months: list[dict]) -> dict:
-    totals = {k: sum(m[k] for m in months) for k in ("red", "yellow", "reward", "penalty")}
-    totals["net"] = totals["reward"] - totals["penalty"]
+MONEY_KEYS = ("red", "yellow", "reward", "penalty", "net")
+
+
+def money_sums(rows: Iterable[dict]) -> dict:
+    """Flags and money added up over rows (a village's years)."""
+    totals = dict.fromkeys(MONEY_KEYS, 0)
+    for row in rows:
+        for key in MONEY_KEYS:
+            totals[key] += row[key]
     return totals
 
 
@@ -88,7 +103,7 @@ def village_year_rows(index: SiteIndex, data: VillageData, older: set[str]) -> l
     return [
         {
             "year": index.period_ref(year),
-            **money_sums(data.months_in.get(year, [])),
+            **data.year_row(year),
             "url": data.year_url(year) if year in older else None,
         }
         for year in reversed(data.years)

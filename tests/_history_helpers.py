@@ -1,69 +1,68 @@
-"""Real git repositories of a small town for the history tests: commits with fixed authors and dates."""
+"""Real git repositories of a small town for the history tests: commits with fixed authors and dates.
+
+The town is a `towns.Town` (the one builder of test towns); its files are what the repositories
+commit, saved as Excel does (UTF-8 with BOM, CRLF) and naming villages by 村名.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import subprocess
 from datetime import datetime
 from pathlib import Path
 
-# One grid of five villages, two monthly categories, one optional; one red and one yellow flag
-# per category, so a single score decides who is flagged.
-TOWN_TOML = """\
-town = "测试镇"
+from towns import Town
 
-[[grids]]
-id = "g1"
-name = "一网格"
-
-[[categories]]
-id = "a"
-name = "和美家园建设"
-kind = "monthly"
-
-[[categories]]
-id = "b"
-name = "党建引领发展"
-kind = "monthly"
-
-[[categories]]
-id = "opt"
-name = "重点工程攻坚"
-kind = "optional"
-
-[[categories]]
-id = "yr"
-name = "党风廉政建设"
-kind = "annual"
-
-[[rules]]
-from = "2024-01"
-red_count = 1
-yellow_count = 1
-reward_tiers = [1000, 3000]
-penalty_tiers = [1000, 3000]
-"""
+from generator.demo import excel_csv
+from generator.layout import TOWN_FILE, VILLAGES_FILE, scores_path
 
 VILLAGES = [("V1", "东村"), ("V2", "西村"), ("V3", "南村"), ("V4", "北村"), ("V5", "中村")]
 HEADER = ["村名", "和美家园建设", "党建引领发展"]
 
 
+def history_town() -> Town:
+    """One grid of five villages, two monthly categories, one optional; one red and one yellow
+    flag per category, so a single score decides who is flagged."""
+    return Town(
+        villages=[(vid, "一网格") for vid, _ in VILLAGES],
+        names=dict(VILLAGES),
+        grids=[("g1", "一网格")],
+        categories=[
+            ("a", "和美家园建设", "monthly"),
+            ("b", "党建引领发展", "monthly"),
+            ("opt", "重点工程攻坚", "optional"),
+            ("yr", "党风廉政建设", "annual"),
+        ],
+        rules=[
+            {
+                "from": "2024-01",
+                "red_count": 1,
+                "yellow_count": 1,
+                "reward_tiers": [1000, 3000],
+                "penalty_tiers": [1000, 3000],
+            }
+        ],
+        by="村名",
+        encoding="utf-8-sig",
+    )
+
+
+TOWN_TOML = history_town().toml()
+
+
 def csv_bytes(rows: list[list], encoding: str = "utf-8-sig") -> bytes:
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode(encoding)
+    return excel_csv(rows, encoding)
 
 
 def villages_csv() -> bytes:
-    return csv_bytes([["编号", "村名", "网格"], *[[i, n, "一网格"] for i, n in VILLAGES]])
+    return history_town().files()[VILLAGES_FILE]
 
 
 def period_rows(a: dict[str, object], b: dict[str, object] | None = None) -> list[list]:
     """Rows of a period file: 和美家园建设 scores by village name; 党建引领发展 fixed."""
     b = b or {"东村": 88, "西村": 86, "南村": 84, "北村": 82, "中村": 70}
-    return [HEADER, *[[name, a[name], b[name]] for _, name in VILLAGES]]
+    scores = {vid: [a[name], b[name]] for vid, name in VILLAGES}
+    return history_town().month("2024-03", scores, HEADER[1:]).table("2024-03")
 
 
 # 和美家园建设 in 2024-03: 东村 lowest → yellow; 西村 highest → red. 中村 is always yellow in 党建.
@@ -146,9 +145,11 @@ class DataRepo:
         return True
 
     def town(self, march: dict | None = None) -> DataRepo:
-        self.write("town.toml", TOWN_TOML)
-        self.write("villages.csv", villages_csv())
-        self.write("2024/2024-03.csv", csv_bytes(period_rows(march or MARCH)))
+        """The town's settings and its March, in the working tree (not yet committed)."""
+        files = history_town().files()
+        self.write(TOWN_FILE, files[TOWN_FILE])
+        self.write(VILLAGES_FILE, files[VILLAGES_FILE])
+        self.write(scores_path("2024-03"), csv_bytes(period_rows(march or MARCH)))
         return self
 
 
@@ -156,15 +157,15 @@ def corrected_town(root: Path) -> tuple[DataRepo, dict[str, str]]:
     """March published, April published, March corrected (东村 60 → 85), then re-saved as GBK."""
     repo = DataRepo(root).town()
     commits = {"march": repo.commit("录入2024年3月评分", "张会计", "2024-04-05T10:00:00+08:00")}
-    repo.write("2024/2024-04.csv", csv_bytes(period_rows(APRIL)))
+    repo.write(scores_path("2024-04"), csv_bytes(period_rows(APRIL)))
     commits["april"] = repo.commit("录入2024年4月评分", "李主任", "2024-05-06T16:30:00+08:00")
-    repo.write("2024/2024-03.csv", csv_bytes(period_rows({**MARCH, "东村": 85})))
+    repo.write(scores_path("2024-03"), csv_bytes(period_rows({**MARCH, "东村": 85})))
     commits["fix"] = repo.commit(
         "复议:东村和美家园建设分数更正为85\n\n依据镇评比小组2024年5月复议纪要。",
         "王书记",
         "2024-05-10T09:15:00+08:00",
     )
     rows = period_rows({**MARCH, "东村": 85})
-    repo.write("2024/2024-03.csv", csv_bytes([rows[0], *reversed(rows[1:])], "gbk"))
+    repo.write(scores_path("2024-03"), csv_bytes([rows[0], *reversed(rows[1:])], "gbk"))
     commits["resave"] = repo.commit("用WPS重新保存3月文件", "张会计", "2024-05-11T11:00:00+08:00")
     return repo, commits

@@ -1,4 +1,8 @@
-"""A small town on disk for the office workflow tests (new-month, import, preview)."""
+"""A small town on disk for the office workflow tests (new-month, import, preview).
+
+The town is a `towns.Town` (the one builder of test towns); its files name villages by 村名 and
+are saved as Excel does (UTF-8 with BOM, CRLF).
+"""
 
 from __future__ import annotations
 
@@ -6,46 +10,13 @@ import csv
 import io
 from pathlib import Path
 
-TOWN_TOML = """\
-town = "测试镇"
+from towns import Town
 
-[[grids]]
-id = "east"
-name = "东片网格"
+from generator.demo import excel_csv
+from generator.layout import scores_path
 
-[[grids]]
-id = "west"
-name = "西片网格"
-
-[[categories]]
-id = "party"
-name = "党建引领发展"
-kind = "monthly"
-
-[[categories]]
-id = "home"
-name = "和美家园建设"
-kind = "monthly"
-
-[[categories]]
-id = "pledge"
-name = "创业承诺践行"
-kind = "optional"
-
-[[categories]]
-id = "integrity"
-name = "党风廉政建设"
-kind = "annual"
-
-[[rules]]
-from = "2024-01"
-red_count = 1
-yellow_count = 1
-reward_tiers = [1000, 3000]
-penalty_tiers = [1000, 3000]
-"""
-
-# villages.csv order deliberately mixes the grids: templates list them grid by grid.
+# villages.csv order deliberately mixes the grids, by name and by id: templates list them grid
+# by grid.
 VILLAGES = [
     ("E1", "东山村", "东片网格", "", ""),
     ("W1", "西湖村", "west", "", ""),
@@ -56,10 +27,38 @@ VILLAGES = [
 ]
 
 
+def office_town() -> Town:
+    """Two grids of three villages (one leaves, one joins in 2024-02); one red and one yellow
+    flag per grid and category."""
+    return Town(
+        villages=[(vid, grid, start, end) for vid, _, grid, start, end in VILLAGES],
+        names={vid: name for vid, name, *_ in VILLAGES},
+        grids=[("east", "东片网格"), ("west", "西片网格")],
+        categories=[
+            ("party", "党建引领发展", "monthly"),
+            ("home", "和美家园建设", "monthly"),
+            ("pledge", "创业承诺践行", "optional"),
+            ("integrity", "党风廉政建设", "annual"),
+        ],
+        rules=[
+            {
+                "from": "2024-01",
+                "red_count": 1,
+                "yellow_count": 1,
+                "reward_tiers": [1000, 3000],
+                "penalty_tiers": [1000, 3000],
+            }
+        ],
+        by="村名",
+        encoding="utf-8-sig",
+    )
+
+
+TOWN_TOML = office_town().toml()
+
+
 def csv_bytes(rows: list[list[str]], encoding: str = "utf-8-sig") -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode(encoding)
+    return excel_csv(rows, encoding)
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -71,22 +70,23 @@ def write_town(
     months: dict[str, list[list[str]]] | None = None,
     events: dict[str, list[list[str]]] | None = None,
 ) -> Path:
-    """Write scores/ under `root`: town.toml, villages.csv, and the given months' files."""
+    """Write scores/ under `root`: town.toml, villages.csv, and the given months' files (rows
+    as the office typed them: a header, then one row per village by 村名)."""
+    town = office_town()
+    ids = {name: vid for vid, name in town.names.items()}
+    for month, (header, *body) in (months or {}).items():
+        town.month(month, {ids[name]: values for name, *values in body}, header[1:])
+    for month, rows in (events or {}).items():
+        for name, *event in rows:
+            town.event(month, ids[name], *event)
     scores = root / "scores"
     scores.mkdir(parents=True)
-    (scores / "town.toml").write_text(TOWN_TOML, encoding="utf-8")
-    header = ["编号", "村名", "网格", "起始月份", "终止月份"]
-    (scores / "villages.csv").write_bytes(csv_bytes([header, *map(list, VILLAGES)]))
-    for month, rows in (months or {}).items():
-        write_month(scores, month, rows)
-    for month, rows in (events or {}).items():
-        path = scores / month[:4] / f"{month}.events.csv"
-        path.write_bytes(csv_bytes([["村名", "事件", "类别", "分值", "说明"], *rows]))
-    return scores
+    return town.write(scores)
 
 
 def write_month(scores: Path, month: str, rows: list[list[str]]) -> Path:
-    path = scores / month[:4] / f"{month}.csv"
+    """A month's file holding exactly these rows."""
+    path = scores / scores_path(month)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(csv_bytes(rows))
     return path

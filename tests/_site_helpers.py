@@ -84,13 +84,11 @@ FORMULA_NAME = "=HYPERLINK(1)村"
 
 def small_town(scores: Path) -> Path:
     """A town of five villages whose names try to break out of HTML and spreadsheets."""
-    import csv
-    import io
-
     from towns import Town
 
+    names = {"A1": XSS_NAME, "A2": FORMULA_NAME, "A3": "A&B村", "A4": '"引号",村', "-B5": "五村"}
     town = (
-        Town()
+        Town(names=names)
         .month(
             "2024-01",
             {"A1": [90, 80], "A2": [85, 70], "A3": [80, 60], "A4": [70, 50], "-B5": [60, 40]},
@@ -102,11 +100,4 @@ def small_town(scores: Path) -> Path:
         .event("2024-02", "A2", "现场会", "甲项", "", "承办<b>区级</b>现场会")
         .event("2024-02", "A3", "加分", "乙项", "2", "=1+1")
     )
-    names = {"A1": XSS_NAME, "A2": FORMULA_NAME, "A3": "A&B村", "A4": '"引号",村', "-B5": "五村"}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["编号", "村名", "网格"])
-    writer.writerows([vid, name, "g1"] for vid, name in names.items())
-    town.write(scores)
-    (scores / "villages.csv").write_bytes(buffer.getvalue().encode("utf-8-sig"))
-    return scores
+    return town.write(scores)

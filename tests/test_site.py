@@ -216,6 +216,25 @@ def test_feed_has_one_entry_per_period_with_dates_from_the_data(site: Path, doc:
     assert feed.findtext(f"{ATOM}updated") == latest(updated)
 
 
+def test_site_numbers_and_addresses_come_from_the_one_formatter_and_layout():
+    from generator.load.cells import format_points
+    from generator.site.format import data_path, default_period_date, period_url, points
+
+    assert [points(v) for v in (92.5, 90, 87.35, -0.5, 0, None)] == [
+        "92.5",
+        "90",
+        "87.35",
+        "-0.5",
+        "0",
+        "—",
+    ]
+    assert all(points(h / 100) == format_points(h) for h in range(-1000, 10001, 7))
+    assert period_url("2024-03") == "2024/03/"
+    assert default_period_date("2024-12") == "2025-01-01T00:00:00+08:00"
+    assert data_path("scores/2024/2024-03.events.csv") == "data/scores/2024/2024-03.events.csv"
+    assert data_path("scores\\2024\\2024-annual.csv") == "data/scores/2024/2024-annual.csv"
+
+
 def test_sitemap_lists_only_pages_that_exist(site: Path):
     urls = [u.text for u in ET.parse(site / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
     assert "/" in urls and "/data/" in urls

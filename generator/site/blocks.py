@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 
 from generator import labels
 from generator.periods import is_month
-from generator.site.format import cn_number, data_path, period_label, points
+from generator.periods import label as period_label
+from generator.site.format import cn_number, data_path, points
 from generator.site.views import SiteIndex
 
 ACTION_ORDER = ("suspension", "warning", "interview", "priority", "downgrade", "star_loss")

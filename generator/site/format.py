@@ -1,16 +1,25 @@
-"""URLs and number formats shared by the site's pages and files: small pure functions."""
+"""URLs and number formats shared by the site's pages and files: small pure functions.
+
+Periods are told apart and named by generator.periods, files named by generator.layout, and
+points written by load.cells.format_points (the one number formatter): this module only puts
+them into the site's URLs and texts.
+"""
 
 from __future__ import annotations
 
 import functools
-import re
 from datetime import datetime
+
+from generator.layout import annual_path, events_path, place, scores_path
+from generator.load.cells import format_points
+from generator.periods import month_number, year_of
 
 CN_NUMBERS = "零一二三四五六七八九十"
 
 
-def period_url(period: str) -> str:
-    return f"{period[:4]}/{period[5:7]}/"
+def period_url(month: str) -> str:
+    """'2024-03' → '2024/03/'."""
+    return f"{year_of(month)}/{month_number(month):02d}/"
 
 
 def year_url(year: str) -> str:
@@ -25,23 +34,13 @@ def grid_url(grid_id: str) -> str:
     return f"grid/{grid_id}/"
 
 
-def period_label(period: str) -> str:
-    """'2024-05' → '2024年5月', '2024' → '2024年'."""
-    if len(period) == 4:
-        return f"{period}年"
-    return f"{period[:4]}年{int(period[5:7])}月"
-
-
 def cn_number(count: int) -> str:
     return CN_NUMBERS[count] if 0 <= count <= 10 else str(count)
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def points(value) -> str:
-    """92.5 → '92.5', 90 → '90', None → '—'."""
-    if value is None:
-        return "—"
-    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+def points(value: float | None) -> str:
+    """Points as results.json has them (92.5, 90) → '92.5', '90'; None → '—'."""
+    return "—" if value is None else format_points(round(value * 100))
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -56,18 +55,24 @@ def signed_yuan(value) -> str:
     return f"+{value:,}" if value > 0 else f"{value:,}".replace("-", "−")
 
 
+# Where each kind of period file goes in the scores folder (RULES.md §2).
+PERIOD_FILES = {"scores": scores_path, "events": events_path, "annual": annual_path}
+
+
 def data_path(file: str) -> str:
-    """A scores file as results.json names it → its URL under /data/ (prefix-independent)."""
-    parts = file.replace("\\", "/").split("/")
-    keep = parts[-2:] if len(parts) > 1 and re.fullmatch(r"\d{4}", parts[-2]) else parts[-1:]
-    return "data/scores/" + "/".join(keep)
+    """A period's file as results.json names it ('scores/2024/2024-03.csv') → its URL under
+    /data/, where the scores folder's layout is kept ('data/scores/2024/2024-03.csv')."""
+    placed = place(file.replace("\\", "/"))
+    if placed is None:  # results.json names only the period files the loader accepted
+        raise ValueError(f"not a period's file: {file}")
+    return "data/scores/" + PERIOD_FILES[placed.kind](placed.key)
 
 
-def default_period_date(period: str) -> str:
+def default_period_date(month: str) -> str:
     """When no commit date is known: the first day after the month, 00:00 Beijing time."""
-    year, month = int(period[:4]), int(period[5:7])
-    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return f"{year:04d}-{month:02d}-01T00:00:00+08:00"
+    year, number = int(year_of(month)), month_number(month)
+    year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    return f"{year:04d}-{number:02d}-01T00:00:00+08:00"
 
 
 def latest(times: list[str]) -> str:

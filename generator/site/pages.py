@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from generator import labels
+from generator.periods import label as period_label
 from generator.periods import year_of
 from generator.site import blocks, villages
 from generator.site.format import (
@@ -26,7 +27,6 @@ from generator.site.format import (
     default_period_date,
     grid_url,
     latest,
-    period_label,
     period_url,
     signed_yuan,
     year_url,

@@ -43,10 +43,11 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from generator import forked
 from generator.layout import TOWN_FILE
+from generator.periods import label as period_label
 from generator.site import html as sitehtml
 from generator.site import pages, publish
 from generator.site.contentcheck import check_content
-from generator.site.format import period_label, points, signed_yuan, yuan
+from generator.site.format import points, signed_yuan, yuan
 from generator.site.pages import Site
 from generator.site.revisions import SiteHistory, cell_fixes
 from generator.site.sanitize import clean_html, is_site_path

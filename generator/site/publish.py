@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.layout import TOWN_FILE, VILLAGES_FILE
 from generator.load.cells import decode
 from generator.results import TABLES, neutralise, results_json, table_csv
 from generator.site.format import data_path
@@ -107,12 +108,12 @@ def scores_files(doc: dict, scores_dir: Path) -> list[DataFile]:
     """The office's raw files: town.toml, villages.csv and every period's files, formula-safe."""
     files = [
         DataFile(
-            "data/scores/town.toml",
-            "town.toml",
+            f"data/scores/{TOWN_FILE}",
+            TOWN_FILE,
             "镇、网格、评比项目和规则版本",
-            (scores_dir / "town.toml").read_bytes(),
+            (scores_dir / TOWN_FILE).read_bytes(),
         ),
-        _raw_csv(scores_dir, "villages.csv", "村名单(编号、村名、网格、参评起止月份)"),
+        _raw_csv(scores_dir, VILLAGES_FILE, "村名单(编号、村名、网格、参评起止月份)"),
     ]
     for period in doc["periods"]:
         files.append(_raw_csv(scores_dir, _relative(period["file"]), f"{period['period']} 评分表"))

@@ -21,8 +21,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from generator.history.changes import clean_text
+from generator.layout import TOWN_FILE, VILLAGES_FILE, place
 from generator.periods import is_year
-from generator.site.format import latest, period_label, period_url, year_url
+from generator.periods import label as period_label
+from generator.site.format import latest, period_url, year_url
 from generator.site.views import Page, SiteIndex
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ HISTORY_URL = "history/"
 COMMITS_PER_PAGE = 40
 NOT_READ = "本次生成没有读取 Git 修订记录(用 flagboard build 生成网站时才会读取)。"
 STATUS_NAMES = {"added": "新增", "modified": "修改", "deleted": "删除", "renamed": "改名"}
-FILE_NAMES = {"town.toml": "评比设置", "villages.csv": "村名单"}
+FILE_NAMES = {TOWN_FILE: "评比设置", VILLAGES_FILE: "村名单"}
 CLOCK_NOTE = "提交时间早于此前的提交，可能是电脑时钟有误；此处按提交顺序排列。"
 
 
@@ -335,9 +337,9 @@ def _listed(view: SiteIndex, commit: dict, revisions: dict) -> dict:
 def _file(view: SiteIndex, file: dict, revisions: dict) -> dict:
     """A touched file by what it is (2024年3月评分表, 村名单), linked to its period's record."""
     period, path = file.get("period"), file["path"]
-    name = path.rsplit("/", 1)[-1]
     if period:
-        kind = "事件表" if name.endswith(".events.csv") else "评分表"
+        placed = place(path)
+        kind = "事件表" if placed and placed.kind == "events" else "评分表"
         label = period_label(period) + ("年度评分表" if is_year(period) else kind)
     else:
         label = FILE_NAMES.get(path, clean_text(path, lines=False))

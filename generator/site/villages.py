@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.periods import is_month, is_year, year_of
+from generator.periods import label as period_label
 from generator.site.blocks import action_rows, event_rows, why
 from generator.site.chart import Series, line_chart
-from generator.site.format import period_label, village_url
+from generator.site.format import village_url
 from generator.site.views import SiteIndex
 
 # A village page shows this many of its latest years in full (at most 36 months: about 10 KB

@@ -158,7 +158,7 @@ def period(site: Site, key: str) -> Page:
         "averages": blocks.average_table(index, key, info["categories"]),
         "downloads": blocks.downloads(info),
         **_period_grids(site, key, info["categories"]),
-        **period_history(index, key, site.history),
+        "record": period_history(index, key, site.history),
     }
     title = f"{period_label(key)}评比结果 · {index.town}"
     description = blocks.period_description(index, key)
@@ -229,7 +229,7 @@ def year(site: Site, key: str) -> Page:
         "grid_totals": blocks.grid_totals(index, key),
         "annual_file": data_path(info["annual_file"]) if info["annual_file"] else None,
         **_year_grids(site, key, annual),
-        **period_history(index, key, site.history),
+        "record": period_history(index, key, site.history),
     }
     description = (
         f"{index.town}{key}年度汇总:优先评优{len(context['priority'])}个村,"

@@ -263,7 +263,8 @@ def _blank(value: str | None) -> str:
 
 
 def period_history(view: SiteIndex, period: str, history: SiteHistory) -> dict:
-    """A period or year page's 修订记录: its revisions, changed outcomes, related periods."""
+    """A period or year page's 修订记录 (the `record` its templates pass to the fixnote and
+    revisions macros): its revisions, changed outcomes, related periods."""
     revs = history.revisions.get(period, [])
     entry = history.outcomes.get(period) or {}
     fixes = [r for r in revs if not r.get("first") and (r.get("changed") or "changed" not in r)]
@@ -272,6 +273,7 @@ def period_history(view: SiteIndex, period: str, history: SiteHistory) -> dict:
         {"period": _ref(view, c["period"]), "text": c["text"]} for c in entry.get("affected", [])
     ]
     return {
+        "this": "本年度" if is_year(period) else "本期",
         "revisions": revs,
         "corrected": fixes[-1] if fixes else None,
         "draft": any(r.get("uncommitted") for r in revs),

@@ -26,6 +26,35 @@ settings.register_profile("dev", max_examples=DEV_EXAMPLES, **_TOLERANT)
 settings.load_profile(PROFILE)
 
 
+# `make test` runs the suite on every core (pytest-xdist, `--dist loadgroup`). The tests of a
+# file that share a module fixture's value (a built site, a git repository) stay together on one
+# worker, so it is built once; the property tests share nothing, so they are spread one by one.
+SPREAD = {"test_properties.py", "test_fuzz.py"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    for item in items:
+        if item.path.name not in SPREAD:
+            group = "-".join([item.path.stem, *_shared_params(item)])
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _shared_params(item) -> list[str]:
+    """The values of the module or session fixtures with params that this test runs with."""
+    callspec = getattr(item, "callspec", None)
+    info = getattr(item, "_fixtureinfo", None)
+    if callspec is None or info is None:
+        return []
+    return [
+        f"{name}={value}"
+        for name, value in callspec.params.items()
+        if info.name2fixturedefs.get(name) and info.name2fixturedefs[name][-1].scope != "function"
+    ]
+
+
 def examples(ci: int) -> int:
     """How many examples a property test runs: `ci` in the ci profile, fewer in dev."""
     return ci if PROFILE == "ci" else min(ci, DEV_EXAMPLES)

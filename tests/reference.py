@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from generator.load import Dataset
+from generator.periods import december, year_of
 
 
 def fmt(hundredths: int | None) -> str:
@@ -70,7 +71,7 @@ def reference(data: Dataset) -> dict[str, list[list[str]]]:
         cells = data.scores[data.scores["period"] == period]
         events = data.events[data.events["period"] == period]
         vetoed = set(events[events["event"] == "veto"]["village_id"])
-        vetoed_years |= {(period[:4], v) for v in vetoed}
+        vetoed_years |= {(year_of(period), v) for v in vetoed}
         adjust: dict[tuple, int] = {}
         for e in events.itertuples():
             if e.event in ("bonus", "deduction"):
@@ -132,7 +133,7 @@ def reference(data: Dataset) -> dict[str, list[list[str]]]:
                 ]
             )
             yellow_count[(period, v)] = yellows[v]
-            red_total[(period[:4], v)] = red_total.get((period[:4], v), 0) + reds[v]
+            red_total[(year_of(period), v)] = red_total.get((year_of(period), v), 0) + reds[v]
     flags += annual_flags(data, grid_of, vetoed_years)
     all_actions = actions_of(data, yellow_count, red_total, vetoed_years)
     return {
@@ -147,7 +148,7 @@ def reference(data: Dataset) -> dict[str, list[list[str]]]:
 def annual_flags(data: Dataset, grid_of: dict, vetoed_years: set) -> list[list[str]]:
     rows = []
     for year, info in data.annual_files.items():
-        rule = data.rule_for(f"{year}-12")
+        rule = data.rule_for(december(year))
         cells = data.annual[data.annual["year"] == year]
         vetoed = {v for (y, v) in vetoed_years if y == year}
         for category in info.categories:
@@ -186,28 +187,30 @@ def actions_of(data: Dataset, yellow: dict, red_total: dict, vetoed_years: set) 
                 continue
             now = yellow[(p, v)]
             before = yellow.get((periods[i - 1], v), 0) if i > 0 else 0
-            year_so_far = sum(yellow.get((q, v), 0) for q in periods[: i + 1] if q[:4] == p[:4])
+            year_so_far = sum(
+                yellow.get((q, v), 0) for q in periods[: i + 1] if year_of(q) == year_of(p)
+            )
             if now >= 1:
                 rows.append([p, v, "interview"])
             if (now >= 1 and before >= 1) or (year_so_far >= 3 > year_so_far - now):
                 rows.append([p, v, "warning"])
             if now >= 3 and before >= 3:
                 rows.append([p, v, "suspension"])
-        for year in sorted({p[:4] for p in periods}):
-            in_year = [p for p in periods if p[:4] == year]
+        for year in sorted({year_of(p) for p in periods}):
+            in_year = [p for p in periods if year_of(p) == year]
             flagged = [p for p in in_year if yellow.get((p, v), 0) >= 1]
             consecutive = any(
                 yellow.get((periods[i - 1], v), 0) >= 1
                 and yellow.get((p, v), 0) >= 1
-                and periods[i - 1][:4] == year
+                and year_of(periods[i - 1]) == year
                 for i, p in enumerate(periods)
-                if i > 0 and p[:4] == year
+                if i > 0 and year_of(p) == year
             )
             if consecutive:
                 rows.append([year, v, "downgrade"])
             if len(flagged) >= 3:
                 rows.append([year, v, "star_loss"])
-    for year in sorted({p[:4] for p in periods}):
+    for year in sorted({year_of(p) for p in periods}):
         eligible = {
             v: red_total.get((year, v), 0)
             for v in villages

@@ -56,7 +56,7 @@ def test_same_seed_gives_the_same_bytes():
 def test_another_seed_gives_other_scores():
     one, other = demo_files(1), demo_files(2)
     assert one["town.toml"] == other["town.toml"]
-    assert one["2023/2023-05.csv"] != other["2023/2023-05.csv"]
+    assert one[scores_path("2023-05")] != other[scores_path("2023-05")]
 
 
 def test_cli_writes_the_demo_and_removes_stale_files(tmp_path):
@@ -107,9 +107,14 @@ def town(demo) -> dict:
     return tomllib.loads(demo["town.toml"].decode("utf-8"))
 
 
+def kind(path: str) -> str | None:
+    """'scores', 'events' or 'annual' for a period's file; None for the settings files."""
+    placed = place(path)
+    return placed.kind if placed else None
+
+
 def periods(files: dict[str, bytes]) -> list[str]:
-    placed = (place(path) for path in files)
-    return sorted(p.key for p in placed if p is not None and p.kind == "scores")
+    return sorted(place(path).key for path in files if kind(path) == "scores")
 
 
 def test_demo_has_three_grids_and_a_plausible_number_of_villages(demo, town):
@@ -126,7 +131,7 @@ def test_demo_spans_two_calendar_years_and_skips_spring_festival(demo):
     assert len(months) >= 20
     assert {"2023", "2024"} <= {year_of(m) for m in months}
     assert "2024-01" in months and "2024-03" in months and "2024-02" not in months
-    assert not any(name.startswith("2024/2024-02") for name in demo)
+    assert not any(placed and placed.key == "2024-02" for placed in map(place, demo))
 
 
 def test_demo_has_merged_and_new_villages(demo):
@@ -189,7 +194,7 @@ def test_demo_files_are_saved_as_excel_does(demo):
     with_bom = [n for n, d in csvs.items() if d.startswith(b"\xef\xbb\xbf")]
     gbk_only = [n for n, d in csvs.items() if not _is_utf8(d)]
     assert with_bom and gbk_only and len(with_bom) + len(gbk_only) == len(csvs)
-    assert any(n.endswith(".events.csv") for n in gbk_only)
+    assert any(kind(n) == "events" for n in gbk_only)
     for name in gbk_only:
         second_header = csvs[name].decode("gb18030").split(",")[1]
         assert second_header in ("事件", "党建引领发展", "党风廉政建设"), name
@@ -209,7 +214,7 @@ def test_demo_events_of_every_kind_are_well_formed(demo):
     events = [
         (name, event)
         for name, data in demo.items()
-        if name.endswith(".events.csv")
+        if kind(name) == "events"
         for event in records(data)
     ]
     kinds = {event["事件"] for _, event in events}
@@ -222,7 +227,7 @@ def test_demo_events_of_every_kind_are_well_formed(demo):
             assert float(event["分值"]) > 0
         assert (event["类别"] == "") == (event["事件"] == "一票否决")
         if event["类别"]:
-            header = rows(demo[name.replace(".events", "")])[0]
+            header = rows(demo[scores_path(place(name).key)])[0]
             assert event["类别"] in header, name
 
 

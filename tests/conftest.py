@@ -23,6 +23,8 @@ DEV_EXAMPLES = 25
 _TOLERANT = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 settings.register_profile("ci", print_blob=True, **_TOLERANT)
 settings.register_profile("dev", max_examples=DEV_EXAMPLES, **_TOLERANT)
+if PROFILE not in ("dev", "ci"):
+    raise pytest.UsageError(f"HYPOTHESIS_PROFILE 应为 dev 或 ci，而不是 {PROFILE!r}。")
 settings.load_profile(PROFILE)
 
 

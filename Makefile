@@ -15,7 +15,7 @@ UV ?= $(BIN)/uv
 COMPILE = $(UV) pip compile --quiet --no-config --generate-hashes \
 	--python-version 3.11 --python-platform x86_64-manylinux_2_28$(if $(UPGRADE), --upgrade)
 
-.PHONY: install lock site test bench golden lint clean
+.PHONY: install lock site test bench golden docs lint clean
 
 install: $(STAMP)
 
@@ -45,6 +45,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 # Regenerate the demo town's golden results; review the diff before committing.
+# The problem catalogue as a table for docs/ (tests/test_catalogue.py checks it is current).
+docs: $(STAMP)
+	$(BIN)/python -m generator.catalogue docs/problems.md
+
 golden: $(STAMP)
 	rm -rf .golden-scores
 	$(BIN)/python -m generator.demo demo .golden-scores

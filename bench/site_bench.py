@@ -9,6 +9,8 @@ page and their ratio. Targets: no slower per page than plain Pelican; the county
 It also times both on a tiny town (4 villages, 1 month) as each side's start-up, and prints
 the cost per page once that is taken off: the demo's average per page is mostly start-up
 (importing pandas alone takes most of Pelican's whole run of 72 pages), the county's pages.
+Where Debian's `hugo` is installed (`apt-get install hugo`), it also times Hugo building the
+same Markdown pages with a one-file layout, for reference; without it, a note says so.
 `bench_site` has the shape run.py's BENCHMARKS expects.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -79,6 +82,63 @@ def pelican_site(pages: int) -> Path:
             path.write_text(markdown_page(number), encoding="utf-8")
         (folder / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
     return folder
+
+
+HUGO_CONFIG = """
+baseURL = "http://example.org/"
+title = "基准"
+languageCode = "zh-cn"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+"""
+# One layout for every page: the title and the Markdown made HTML, as Pelican's simple theme.
+HUGO_LAYOUT = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }} · {{ site.Title }}</title></head>
+<body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>
+"""
+
+
+def hugo_site(pages: int) -> Path:
+    """A Hugo project with the same `pages` Markdown pages (front matter in TOML)."""
+    folder = WORK / f"hugo-{pages}"
+    if (folder / "hugo.toml").exists() and (folder / "hugo.toml").read_text(
+        encoding="utf-8"
+    ) != HUGO_CONFIG:
+        shutil.rmtree(folder)
+    if not (folder / "hugo.toml").exists():
+        (folder / "content" / "pages").mkdir(parents=True, exist_ok=True)
+        (folder / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+        for name in ("single.html", "list.html"):
+            (folder / "layouts" / "_default" / name).write_text(HUGO_LAYOUT, encoding="utf-8")
+        for number in range(pages):
+            head, _, body = markdown_page(number).partition("\n\n")
+            meta = dict(line.split(": ", 1) for line in head.splitlines())
+            front = f'+++\ntitle = "{meta["Title"]}"\nslug = "{meta["Slug"]}"\n+++\n\n'
+            path = folder / "content" / "pages" / f"p{number:05d}.md"
+            path.write_text(front + body, encoding="utf-8")
+        tomllib.loads(HUGO_CONFIG)  # a typo here would otherwise show as Hugo's error
+        (folder / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    return folder
+
+
+def hugo_figure(pages: int, repeat: int) -> Figure | None:
+    """Hugo's time for `pages` Markdown pages, or None (and a note) where it is not installed."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        print(f"未安装 Hugo(Debian:apt-get install hugo),跳过 Hugo 的 {pages} 页对照。")
+        return None
+    site = hugo_site(pages)
+    command = [hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")]
+    return measure(
+        f"Hugo {pages} 个 Markdown 页", command + ["--cleanDestinationDir"], float("inf"), repeat
+    )
+
+
+def hugo_line(name: str, ours: Figure, hugo: Figure, pages: int) -> str:
+    per_page = [f.seconds / pages * 1000 for f in (ours, hugo)]
+    return (
+        f"{name}:Hugo 每页 {per_page[1]:.2f} 毫秒(同样 {pages} 个 Markdown 页,仅作参照),"
+        f"flagboard 是它的 {per_page[0] / per_page[1]:.1f} 倍"
+    )
 
 
 def html_count(folder: Path) -> int:
@@ -160,6 +220,9 @@ def bench_site(repeat: int) -> list[Figure]:
         figures += [ours, theirs]
         print(ratio_line(name, ours, theirs, pages, mb))
         print(beyond_startup_line(name, (ours, theirs, pages), (ours0, theirs0, pages0)))
+        hugo = hugo_figure(pages, repeat)
+        if hugo is not None:
+            print(hugo_line(name, ours, hugo, pages))
     return figures
 
 

@@ -55,19 +55,9 @@ def row_key(index: SiteIndex, row: dict) -> tuple:
 
 
 def flag_totals(index: SiteIndex, period: str, grid: str | None = None) -> dict:
-    flags = _in_grid(index.rows("flags", period), grid)
-    counts = Counter(r["flag"] for r in flags)
-    rewards = _in_grid(index.rows("rewards", period), grid, index)
-    return {"red": counts["red"], "yellow": counts["yellow"], "villages": len(rewards)}
-
-
-def _in_grid(rows: list[dict], grid: str | None, index: SiteIndex | None = None) -> list[dict]:
-    """Rows of one grid's villages (all rows without a grid)."""
-    if grid is None:
-        return rows
-    if index is None:
-        return [r for r in rows if r["grid"] == grid]
-    return [r for r in rows if index.village[r["village_id"]]["grid"] == grid]
+    counts = Counter(r["flag"] for r in index.grid_rows("flags", period, grid))
+    villages = len(index.grid_rows("rewards", period, grid))
+    return {"red": counts["red"], "yellow": counts["yellow"], "villages": villages}
 
 
 def period_summary(index: SiteIndex, period: str) -> str:
@@ -88,11 +78,11 @@ def rankings(
     """Per grid, per category: every active village in rank order, with why it got a flag."""
     rule = index.rule(period)
     by_group = defaultdict(list)
-    for row in index.rows("flags", period):
+    for row in index.grid_rows("flags", period, grid):
         by_group[(row["grid"], row["category"])].append(row)
     active = defaultdict(list)
     if is_month(period):
-        for row in index.rows("rewards", period):
+        for row in index.grid_rows("rewards", period, grid):
             active[index.village[row["village_id"]]["grid"]].append(row["village_id"])
     sections = []
     for g in index.grids if grid is None else [index.grid[grid]]:
@@ -147,7 +137,7 @@ def event_rows(index: SiteIndex, events: list[dict], by_period: bool = False) ->
 
 def ledger(index: SiteIndex, period: str, grid: str | None = None) -> list[dict]:
     """The period's money per village, most earned first."""
-    rewards = _in_grid(index.rows("rewards", period), grid, index)
+    rewards = index.grid_rows("rewards", period, grid)
     rows = [{**r, "village": index.refs[r["village_id"]]} for r in rewards]
     return sorted(rows, key=lambda r: (-r["net"], index.village_order[r["village_id"]]))
 
@@ -270,7 +260,7 @@ def grid_totals(index: SiteIndex, year: str) -> dict:
 
 def money_totals(index: SiteIndex, year: str, grid: str | None = None) -> list[dict]:
     """Per village: its flags and money in the year, most earned first."""
-    rows = _in_grid(index.village_years.get(year, []), grid, index)
+    rows = index.grid_rows("village_years", year, grid)
     rows = [{**r, "village": index.refs[r["village_id"]]} for r in rows]
     return sorted(rows, key=lambda r: (-r["net"], index.village_order[r["village_id"]]))
 

@@ -122,11 +122,11 @@ def _build(scores, out, settings_file, content, extra_settings, progress, warn) 
             _swap(site, out)
     except OSError as error:
         raise BuildFailed(_io_problem(error, target)) from error
-    files = [p for p in out.rglob("*") if p.is_file() and p.name != SITE_MARK]
+    names = [n for _, _, found in os.walk(out) for n in found if n != SITE_MARK]
     return BuildReport(
         out=out,
-        pages=sum(p.suffix == ".html" for p in files),
-        files=len(files),
+        pages=sum(n.endswith(".html") for n in names),
+        files=len(names),
         seconds=time.perf_counter() - started,
         summary=summary,
     )

@@ -71,8 +71,8 @@ def _x_positions(count: int) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1 << 12)  # a grid's average line recurs on its villages' charts
 def _path(values: tuple[float | None, ...], xs: tuple[str, ...], low: float, high: float) -> str:
     """Line segments through the values; a value alone between gaps becomes a dot."""
-    y = _y_scale(low, high)
-    ys = [None if v is None else y(v) for v in values]
+    span, height = high - low, HEIGHT - TOP - BOTTOM  # as _y_scale, without a call per value
+    ys = [None if v is None else f"{TOP + (high - v) / span * height:.1f}" for v in values]
     parts = []
     last = len(ys) - 1
     for index, y in enumerate(ys):

@@ -38,6 +38,7 @@ def cn_number(count: int) -> str:
     return CN_NUMBERS[count] if 0 <= count <= 10 else str(count)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a county's pages show a few thousand distinct scores
 def points(value: float | None) -> str:
     """Points as results.json has them (92.5, 90) → '92.5', '90'; None → '—'."""
     return "—" if value is None else format_points(round(value * 100))

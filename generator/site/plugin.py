@@ -87,6 +87,9 @@ class ResultsPages(Generator):
         self.context.update(
             flagboard_css=Markup(read_css(Path(self.theme) / "css" / "site.css")),
             nav=self._nav(),
+            # Pelican's pages for every page's footer: a Pelican page's `url` is worked out
+            # from the settings on each reading (0.25 ms, three times on each of 7,000 pages)
+            footer_pages=[{"url": p.url, "title": p.title} for p in self.context.get("pages", [])],
             raw_published=bool(self.raw_files),
             data_version=history.data_version,
             repo_url=self.settings.get("FLAGBOARD_REPO_URL") or "",

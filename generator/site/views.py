@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from generator.periods import is_month, label, month_number
+from generator.periods import is_month, label, month_number, year_of
 from generator.site.format import grid_url, period_url, village_url, year_url
 
 
@@ -46,6 +46,9 @@ class SiteIndex:
         self.rules = {r["from"]: r for r in doc["rules"]}
         self.by_period = {name: _group(doc[name], "period") for name in ROW_TABLES}
         self.by_village = {name: _group(doc[name], "village_id") for name in ROW_TABLES}
+        # every period key of the document's rows → its year (a year's own key → itself)
+        keys = {*self.periods, *self.years}.union(*self.by_period.values())
+        self.period_year = {key: year_of(key) for key in keys}
         self.averages = {
             (a["period"], a["grid"], a["category"]): a["average"] for a in doc["grid_averages"]
         }
@@ -55,10 +58,35 @@ class SiteIndex:
         self.years_of_village = _group(doc["village_years"], "village_id")
         self.refs = {v["id"]: self._ref(v) for v in self.villages}
         self._period_refs: dict[str, dict] = {}
+        self._grid_split: dict[tuple[str, str], dict[str, list[dict]]] = {}
 
     def rows(self, table: str, period: str) -> list[dict]:
         """A period's rows of one table: "flags", "rewards", "actions" or "events"."""
         return self.by_period[table].get(period, [])
+
+    def grid_rows(self, table: str, period: str, grid: str | None) -> list[dict]:
+        """A period's (or, for "village_years", a year's) rows of one grid's villages; every
+        row without a grid. Split by grid once per table and period."""
+        if grid is None:
+            return (
+                self.village_years.get(period, [])
+                if table == "village_years"
+                else self.rows(table, period)
+            )
+        split = self._grid_split.get((table, period))
+        if split is None:
+            split = self._grid_split[(table, period)] = self._split(table, period)
+        return split.get(grid, [])
+
+    def _split(self, table: str, period: str) -> dict[str, list[dict]]:
+        village = self.village
+        split: dict[str, list[dict]] = defaultdict(list)
+        for row in self.grid_rows(table, period, None):
+            # flags rows carry the grid they were scored in; other tables the village's grid
+            split[row["grid"] if table == "flags" else village[row["village_id"]]["grid"]].append(
+                row
+            )
+        return dict(split)
 
     def village_rows(self, table: str, village_id: str) -> list[dict]:
         return self.by_village[table].get(village_id, [])

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.periods import is_month, is_year, year_of
 from generator.periods import label as period_label
 from generator.site.blocks import action_rows, event_rows, why
 from generator.site.chart import Series, line_chart
@@ -32,24 +31,30 @@ class VillageData:
     cells_in: dict[str, dict]  # year → {(period, category): flags row}
     years: list[str]  # every year with anything to show, oldest first
     year_rows: dict[str, dict]  # year → its village_years row (flags and money), as computed
+    annual: list[dict]  # its annual categories' rows, newest first
 
     @classmethod
     def of(cls, index: SiteIndex, village_id: str) -> VillageData:
-        months = village_months(index, village_id)
+        flags = index.village_rows("flags", village_id)
+        monthly = [r for r in flags if r["period"] in index.period_info]
+        yearly = [r for r in flags if r["period"] not in index.period_info]
+        year_of_ = index.period_year
+        months = village_months(index, village_id, monthly)
         months_in: dict[str, list[dict]] = defaultdict(list)
         for month in months:
-            months_in[year_of(month["period"]["period"])].append(month)
+            months_in[year_of_[month["period"]["period"]]].append(month)
         cells_in: dict[str, dict] = defaultdict(dict)
-        for key, row in _village_cells(index, village_id).items():
-            cells_in[year_of(key[0])][key] = row
+        for row in monthly:
+            cells_in[year_of_[row["period"]]][(row["period"], row["category"])] = row
         years = {
-            year_of(r["period"])
+            year_of_[r["period"]]
             for table in ("flags", "actions", "events")
             for r in index.village_rows(table, village_id)
         }
         year_rows = {r["year"]: r for r in index.years_of_village.get(village_id, [])}
         years = sorted(years | set(months_in) | set(year_rows))
-        return cls(village_id, months, months_in, cells_in, years, year_rows)
+        annual = village_annual(index, yearly)
+        return cls(village_id, months, months_in, cells_in, years, year_rows, annual)
 
     @property
     def url(self) -> str:
@@ -71,10 +76,13 @@ def village_context(index: SiteIndex, data: VillageData, years: list[str]) -> di
     months = [m for y in years for m in data.months_in.get(y, [])]
     cells = {k: r for y in years for k, r in data.cells_in.get(y, {}).items()}
     periods = [m["period"]["period"] for m in months]
+    year_of_ = index.period_year
     actions = [
-        a for a in index.village_rows("actions", village_id) if year_of(a["period"]) in chosen
+        a for a in index.village_rows("actions", village_id) if year_of_[a["period"]] in chosen
     ]
-    events = [e for e in index.village_rows("events", village_id) if year_of(e["period"]) in chosen]
+    events = [
+        e for e in index.village_rows("events", village_id) if year_of_[e["period"]] in chosen
+    ]
     return {
         "village": index.refs[village_id],
         "grid": index.grid_ref(village["grid"]),
@@ -83,7 +91,7 @@ def village_context(index: SiteIndex, data: VillageData, years: list[str]) -> di
         "charts": village_charts(index, village["grid"], cells, periods),
         "actions": action_rows(index, actions, by_period=True),
         "events": event_rows(index, events, by_period=True),
-        "annual": [a for a in village_annual(index, village_id) if a["year"]["period"] in chosen],
+        "annual": [a for a in data.annual if a["year"]["period"] in chosen],
     }
 
 
@@ -111,10 +119,11 @@ def village_year_rows(index: SiteIndex, data: VillageData, older: set[str]) -> l
     ]
 
 
-def village_months(index: SiteIndex, village_id: str) -> list[dict]:
+def village_months(index: SiteIndex, village_id: str, monthly: list[dict]) -> list[dict]:
+    """The village's months, oldest first: money, running total and its flags' categories."""
     flags: dict[str, dict[str, list[str]]] = {}
-    for row in index.village_rows("flags", village_id):
-        if row["flag"] and is_month(row["period"]):
+    for row in monthly:
+        if row["flag"]:
             named = flags.setdefault(row["period"], {"red": [], "yellow": []})
             named[row["flag"]].append(index.category[row["category"]]["name"])
     months, running, no_flags = [], 0, {"red": [], "yellow": []}
@@ -131,15 +140,6 @@ def village_months(index: SiteIndex, village_id: str) -> list[dict]:
             }
         )
     return months
-
-
-def _village_cells(index: SiteIndex, village_id: str) -> dict:
-    """(period, category id) → the village's flags row, for its monthly categories."""
-    return {
-        (r["period"], r["category"]): r
-        for r in index.village_rows("flags", village_id)
-        if is_month(r["period"])
-    }
 
 
 def village_scores(index: SiteIndex, village_id: str, cells: dict, periods: list[str]) -> dict:
@@ -182,8 +182,8 @@ def village_charts(index: SiteIndex, grid_id: str, cells: dict, periods: list[st
     return charts
 
 
-def village_annual(index: SiteIndex, village_id: str) -> list[dict]:
-    rows = [r for r in index.village_rows("flags", village_id) if is_year(r["period"])]
+def village_annual(index: SiteIndex, rows: list[dict]) -> list[dict]:
+    """A village's rows of annual categories, newest first."""
     return [
         {
             "year": index.period_ref(r["period"]),

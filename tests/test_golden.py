@@ -1,6 +1,6 @@
 """The demo town's results, compared byte for byte with reviewed golden files.
 
-The demo town is regenerated from its seed (bench/towngen.py), so adding real months to
+The demo town is regenerated from its seed (generator/demo.py), so adding real months to
 scores/ never breaks these tests. Regenerate after an intended change with `make golden`,
 then review `git diff tests/golden`.
 """

@@ -517,3 +517,22 @@ def test_serve_on_a_taken_port_is_a_message(scores, tmp_path, capsys):
         )
     err = capsys.readouterr().err
     assert f"无法在端口 {port} 启动预览" in err and "--port" in err and "Traceback" not in err
+
+
+def test_the_old_site_is_deleted_by_several_processes_without_following_links(tmp_path: Path):
+    """_remove splits a large old site between processes; a link inside it goes, not what it
+    points to."""
+    old = tmp_path / "old"
+    for village in range(450):
+        page = old / "village" / f"v{village:03d}" / "2020"
+        page.mkdir(parents=True)
+        (page / "index.html").write_text("x", encoding="utf-8")
+    (old / "index.html").write_text("x", encoding="utf-8")
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "data.csv").write_text("keep", encoding="utf-8")
+    (old / "village" / "link").symlink_to(kept, target_is_directory=True)
+    (old / "link").symlink_to(kept, target_is_directory=True)
+    build_module._remove(old)
+    assert not old.exists()
+    assert (kept / "data.csv").read_text(encoding="utf-8") == "keep"

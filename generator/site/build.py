@@ -333,6 +333,10 @@ def _work_prefix(out: Path) -> str:
     return f".{out.name}-building-"
 
 
+# Below this many entries per process, deleting in one process is as quick.
+REMOVED_PER_JOB = 200
+
+
 @contextlib.contextmanager
 def _workspace(out: Path):
     """This build's temporary folder, next to --out (one disk: the swap is a rename), marked
@@ -345,9 +349,32 @@ def _workspace(out: Path):
         lock = _claim(work)
         yield work
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        _remove(work)
         if lock is not None:
             os.close(lock)
+
+
+def _remove(folder: Path) -> None:
+    """Delete a folder (after the swap: the old site) with every core: a county's old site,
+    15,000 files and folders, took 3 s to delete in one process and about half in two."""
+    parts = []
+    with contextlib.suppress(OSError):
+        for top in os.scandir(folder):
+            if top.is_dir(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    parts += [entry.path for entry in os.scandir(top.path)]
+    forked.map_split(_remove_each, parts, forked.cores(), minimum=REMOVED_PER_JOB)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_each(paths: list[str]) -> list[None]:
+    for path in paths:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+    return [None] * len(paths)
 
 
 def _claim(work: Path) -> int:

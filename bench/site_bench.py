@@ -5,7 +5,7 @@
 For the demo town (scores/) and the county (bench/work/county/, see run.py), it times
 `flagboard build`, counts the HTML pages it wrote, then times plain Pelican (its own simple
 theme, no plugin) building that many Markdown pages of a typical length, and prints both per
-page and their ratio. Targets: no slower per page than plain Pelican; the county under 60 s.
+page and their ratio. Targets: per page ≤ 0.5× plain Pelican (issue 13); the county under 60 s.
 It also times both on a tiny town (4 villages, 1 month) as each side's start-up, and prints
 the cost per page once that is taken off: the demo's average per page is mostly start-up
 (importing pandas alone takes most of Pelican's whole run of 72 pages), the county's pages.

@@ -130,12 +130,24 @@ class ResultsPages(Generator):
         context["output_file"] = name
         context.update(page_url=page.url, title=page.title, description=page.description)
         context.update(page.context)
-        output = self.env.get_template(pages.KINDS[page.template].template).render(context)
+        output = self._template(page.template).render(context)
         path = sanitised_join(self.output_path, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        try:  # most pages have a folder of their own, whose parent exists by then
+            os.mkdir(os.path.dirname(path))
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as file:
             file.write(output)
         return page.template, page.url, path, page.title
+
+    def _template(self, kind: str):
+        """A kind's template, loaded once (Jinja's get_template checks the file on each call)."""
+        templates = self.__dict__.setdefault("_templates", {})
+        if kind not in templates:
+            templates[kind] = self.env.get_template(pages.KINDS[kind].template)
+        return templates[kind]
 
     def _nav(self) -> list[dict]:
         pelican_pages = {p.slug: p for p in self.context.get("pages", [])}

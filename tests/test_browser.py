@@ -20,6 +20,7 @@ from _site_helpers import (
 )
 
 from generator import demo as towngen
+from generator.site.format import period_url
 
 VIEWPORTS = [(360, 640), (1280, 800)]
 PAGES = {"home": "/", "period": None, "village": None, "year": None, "screen": "/screen/"}
@@ -45,7 +46,7 @@ def site_paths() -> dict[str, str]:
     doc = json.loads((site / "data" / "results.json").read_text(encoding="utf-8"))
     period = doc["periods"][-2]["period"]
     paths = dict(PAGES)
-    paths["period"] = f"/{period[:4]}/{period[5:]}/"
+    paths["period"] = f"/{period_url(period)}"
     paths["village"] = f"/village/{doc['villages'][0]['id']}/"
     paths["year"] = f"/{doc['years'][-2]['year']}/"
     return paths
@@ -104,11 +105,11 @@ def test_page_reads_well(browser, base_url, site_paths, name, viewport):
     assert [url for url in requests if not url.startswith(base_url)] == []
 
 
-def assert_reads_well(facts: dict, width: int) -> None:
+def assert_reads_well(facts: dict, width: int, flags: bool = True) -> None:
     assert facts["scrollWidth"] <= facts["innerWidth"], "the page scrolls sideways"
     assert facts["bodyFont"] >= 16
     assert facts["small"] == [], "text smaller than 16px"
-    assert facts["flags"], "no flag on the page"
+    assert facts["flags"] or not flags, "no flag on the page"
     hidden = [
         f["text"]
         for f in facts["flags"]
@@ -119,18 +120,23 @@ def assert_reads_well(facts: dict, width: int) -> None:
 
 @pytest.fixture(scope="module")
 def years_town(tmp_path_factory):
-    """Six years of 12 villages: the village page with its 历年汇总 and an older year's page."""
+    """Six years of 12 villages: a village's page with its 历年汇总 and an older year's page,
+    and the same two of a grid."""
     root = tmp_path_factory.mktemp("years")
     towngen.write_files(towngen.county_files(villages=12, periods=72, grids=2, seed=3), root / "s")
     build_site(root / "s", root / "out")
     village = json.loads((root / "out" / "data" / "results.json").read_text("utf-8"))
     village = village["villages"][1]["id"]
     with serve(root / "out") as url:
-        yield url, [f"/village/{village}/", f"/village/{village}/2016/"]
+        yield (
+            url,
+            [f"/village/{village}/", f"/village/{village}/2016/"],
+            ["/grid/g01/", "/grid/g01/2016/"],
+        )
 
 
 def test_a_village_after_six_years_reads_well_on_a_phone(browser, years_town):
-    base_url, paths = years_town
+    base_url, paths, _ = years_town
     for number, path in enumerate(paths):
         page = browser.new_page(viewport={"width": 360, "height": 640})
         try:
@@ -143,6 +149,24 @@ def test_a_village_after_six_years_reads_well_on_a_phone(browser, years_town):
         finally:
             page.close()
         assert_reads_well(facts, 360)
+
+
+def test_a_grid_after_six_years_reads_well_on_a_phone(browser, years_town):
+    base_url, _, paths = years_town
+    for number, path in enumerate(paths):
+        page = browser.new_page(viewport={"width": 360, "height": 640})
+        try:
+            assert page.goto(base_url + path).status == 200
+            facts = page.evaluate(MEASURE)
+            charts = page.evaluate("() => document.querySelectorAll('svg.chart').length")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(
+                path=str(ARTIFACTS / f"grid-years-{number}-360x640-full.png"), full_page=True
+            )
+        finally:
+            page.close()
+        assert_reads_well(facts, 360, flags=False)
+        assert charts > 0
 
 
 def test_screen_fits_a_1920x1080_screen_without_scrolling(browser, base_url):

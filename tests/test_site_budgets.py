@@ -1,11 +1,13 @@
 """Budgets of the site: bytes per page, CSS size, valid HTML, links, no other hosts, no JS.
 
-Checked on the demo town and on a town six years on (72 months: village pages split by year).
+Checked on the demo town, on a town six years on (72 months: village pages split by year) and
+on a county of 600 villages in 20 grids over four years (pages split by grid and by year).
 """
 
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 import struct
@@ -21,7 +23,10 @@ import pytest
 from _site_helpers import ROOT, build_site, demo_site, html_pages
 
 from generator import demo as towngen
+from generator.periods import label as period_label
 from generator.site.build import SITE_MARK
+from generator.site.format import grid_url, period_url, village_url, year_url
+from generator.site.pages import grid_period_url, grid_year_page_url, grid_year_url
 
 FIRST_ROUND_TRIP = 14_600  # bytes, gzipped: what arrives in the first round trip
 LONG_PAGE = 30_000  # period and year pages
@@ -231,23 +236,40 @@ def test_every_page_has_title_description_and_open_graph(trees: dict):
             assert meta["og:url"] == "/" + own, name
 
 
+COUNTY_PERIODS = 48  # four years: the grid pages' charts would take 36 months (17 KB gzipped)
+
+
 @pytest.fixture(scope="module")
 def county(tmp_path_factory) -> Path:
-    """600 villages in 20 grids over two years: periods and years get a page per grid."""
+    """600 villages in 20 grids over four years: periods and years get a page per grid, and
+    village and grid pages an older year's page each."""
     root = tmp_path_factory.mktemp("county")
-    files = towngen.county_files(villages=600, periods=24, grids=20, seed=1)
+    files = towngen.county_files(villages=600, periods=COUNTY_PERIODS, grids=20, seed=1)
     towngen.write_files(files, root / "s")
     build_site(root / "s", root / "out")
     return root / "out"
 
 
-def test_a_county_of_600_villages_in_20_grids_keeps_every_page_within_budget(county: Path):
-    doc = json.loads((county / "data" / "results.json").read_text("utf-8"))
+@pytest.fixture(scope="module")
+def county_doc(county: Path) -> dict:
+    return json.loads((county / "data" / "results.json").read_text("utf-8"))
+
+
+def test_a_county_of_600_villages_in_20_grids_keeps_every_page_within_budget(
+    county: Path, county_doc: dict
+):
+    doc = county_doc
     month, year = doc["periods"][-1]["period"], doc["years"][-1]["year"]
+    first, first_year = doc["periods"][0]["period"], doc["years"][0]["year"]
     pages = html_pages(county)
     for grid in doc["grids"]:  # a page per grid for every period and year
-        assert f"{month[:4]}/{month[5:]}/{grid['id']}/index.html" in pages
-        assert f"{year}/grid/{grid['id']}/index.html" in pages
+        assert f"{grid_period_url(month, grid['id'])}index.html" in pages
+        assert f"{grid_year_url(year, grid['id'])}index.html" in pages
+        # the grid's page keeps its latest years: the first year has a page of its own
+        assert f"{grid_year_page_url(grid['id'], first_year)}index.html" in pages
+    scored = [{r["village_id"] for r in doc["rewards"] if r["period"] == p} for p in (first, month)]
+    village = min(scored[0] & scored[1])  # scored in four years: the first has its own page
+    assert f"{village_url(village)}{first_year}/index.html" in pages
     over = {}
     for name, path in pages.items():
         size = len(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
@@ -257,12 +279,80 @@ def test_a_county_of_600_villages_in_20_grids_keeps_every_page_within_budget(cou
     assert over == {}
 
 
-def test_a_county_s_split_pages_are_valid_and_every_village_is_reachable(county: Path):
-    doc = json.loads((county / "data" / "results.json").read_text("utf-8"))
+LINK_RE = re.compile(r'\s(?:href|src)="([^"]*)"|;url=([^"]*)"')
+ID_RE = re.compile(r'\sid="([^"]*)"')
+
+
+def test_every_link_of_a_county_resolves(county: Path):
+    """Every page's links and anchors (found by pattern: html5lib would take minutes here)."""
+    pages = html_pages(county)
+    texts = {name: path.read_text("utf-8") for name, path in pages.items()}
+    broken = []
+    for name, text in texts.items():
+        for match in LINK_RE.finditer(text):
+            value = html.unescape(match.group(1) or match.group(2))
+            url = urljoin(page_url(name), value)
+            target = resolve(county, url)
+            if target is None or not target.is_file():
+                broken.append((name, value))
+                continue
+            fragment = urlsplit(url).fragment
+            key = target.relative_to(county).as_posix()
+            if fragment and key in texts and fragment not in ID_RE.findall(texts[key]):
+                broken.append((name, value))
+    assert len(texts) > 2000 and broken == []
+
+
+TICK_RE = re.compile(r'<text x="[\d.]+" y="128" text-anchor="(?:start|end|middle)">([^<]+)</text>')
+
+
+def charted_periods(page: Path, periods: list[str]) -> set[str]:
+    """The months a grid page's charts span (their axes name the first and the last)."""
+    labels = {period_label(p): p for p in periods}
+    ticks = {labels[t] for t in TICK_RE.findall(page.read_text("utf-8"))}
+    return {p for p in periods if min(ticks) <= p <= max(ticks)} if ticks else set()
+
+
+def test_every_period_of_a_grid_is_charted_on_exactly_one_of_its_pages(
+    county: Path, county_doc: dict
+):
+    doc = county_doc
+    periods = [p["period"] for p in doc["periods"]]
+    for grid in doc["grids"]:
+        folder = county / grid_url(grid["id"])
+        pages = sorted(folder.glob("**/index.html"))
+        assert len(pages) == len(doc["years"]) - 1  # the latest two years share the grid's page
+        averaged = {a["period"] for a in doc["grid_averages"] if a["grid"] == grid["id"]}
+        seen: dict[str, list[str]] = {}
+        for page in pages:
+            for period in charted_periods(page, periods):
+                seen.setdefault(period, []).append(page.relative_to(county).as_posix())
+        assert set(seen) == averaged
+        assert {p: where for p, where in seen.items() if len(where) > 1} == {}
+        main = (folder / "index.html").read_text("utf-8")
+        for y in doc["years"][:-2]:  # each older year is linked from the grid's page
+            assert f'href="/{grid_year_page_url(grid["id"], y["year"])}"' in main
+
+
+def test_a_county_s_split_pages_are_valid_and_every_village_is_reachable(
+    county: Path, county_doc: dict
+):
+    doc = county_doc
     month, year = doc["periods"][-1]["period"], doc["years"][-1]["year"]
     grid = doc["grids"][3]["id"]
-    names = ["index.html", f"{month[:4]}/{month[5:]}/index.html", f"{year}/index.html"]
-    names += [f"{month[:4]}/{month[5:]}/{grid}/index.html", f"{year}/grid/{grid}/index.html"]
+    first_year = doc["years"][0]["year"]
+    names = [
+        f"{url}index.html"
+        for url in (
+            "",
+            period_url(month),
+            year_url(year),
+            grid_period_url(month, grid),
+            grid_year_url(year, grid),
+            grid_url(grid),
+            grid_year_page_url(grid, first_year),
+        )
+    ]
     linked = set()
     for name in names:
         html5lib.HTMLParser(strict=True).parse((county / name).read_bytes())
@@ -273,10 +363,11 @@ def test_a_county_s_split_pages_are_valid_and_every_village_is_reachable(county:
             linked.add(target.relative_to(county).as_posix())
     members = {v["id"] for v in doc["villages"] if v["grid"] == grid}
     period_grid = (county / names[3]).read_text("utf-8")
-    assert all(f'href="/village/{v}/"' in period_grid for v in members)
+    assert all(f'href="/{village_url(v)}"' in period_grid for v in members)
     assert names[3] in linked and names[4] in linked  # the short pages link their grids' pages
+    assert names[6] in linked and names[5] in linked  # a grid's page and its older years link
     home = (county / "index.html").read_text("utf-8")
-    assert f'href="/{month[:4]}/{month[5:]}/{grid}/"' in home
+    assert f'href="/{grid_period_url(month, grid)}"' in home
 
 
 def test_red_and_yellow_never_rely_on_colour_alone(trees: dict):

@@ -1,5 +1,5 @@
 """A town after years of publishing: village pages keep their latest years, older years get
-a page each, grid charts keep their latest periods — and nothing published is lost."""
+a page each, and so do grid pages — and nothing published is lost."""
 
 from __future__ import annotations
 
@@ -116,10 +116,18 @@ def test_an_older_year_page_shows_that_year_and_the_running_total_goes_on(town):
     assert december and december.group(1) == signed_yuan(running)
 
 
-def test_the_grid_chart_keeps_the_latest_periods_and_says_where_the_rest_are(town):
-    site, _ = town
+def test_the_grid_page_keeps_its_latest_years_and_links_a_page_per_older_year(town):
+    site, doc = town
     text = text_of(site / "grid" / "g01" / "index.html")
-    assert f"图中是最近{sitevillages.GRID_CHART_PERIODS}期;更早36期的平均分见各月页面" in text
+    assert f"图中是最近{sitevillages.GRID_CHART_PERIODS}期；更早年份的月度平均分和总分" in text
+    assert "2020年各项目总分" in text and "2019年各项目总分" in text
+    assert "2018年各项目总分" not in text
+    assert "更早年份 2018年 2017年 2016年 2015年" in text
+    older = text_of(site / "grid" / "g01" / "2016" / "index.html")
+    assert "第01网格 · 2016年" in older
+    assert "本页是2016年的各项目月度平均分和总分" in older and "2016年各项目总分" in older
+    assert "2017年各项目总分" not in older
+    assert not (site / "grid" / "g01" / "2019").exists()
 
 
 def test_the_site_shows_the_facts_the_results_carry_without_recomputing_them(town):

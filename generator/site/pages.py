@@ -326,21 +326,29 @@ def village_year(index: SiteIndex, data: villages.VillageData, key: str) -> Page
     return Page("village", url + "index.html", url, title, description, context)
 
 
-def grid(site: Site, grid_id: str) -> Page:
-    index = site.index
+def grid_pages(site: Site, grid_id: str) -> list[Page]:
+    """The grid's page and, once the town has more months than that page charts, a page per
+    older year, so that no grid page outgrows the first round trip however long the town
+    publishes (as village_pages)."""
+    shown, older = villages.grid_years(site.index)
+    return [grid(site.index, grid_id, shown, older)] + [
+        grid_year_page(site.index, grid_id, y) for y in older
+    ]
+
+
+def grid(index: SiteIndex, grid_id: str, shown: list[str], older: list[str]) -> Page:
     ref = index.grid_ref(grid_id)
     members = index.members(grid_id)
-    shown = villages.GRID_CHART_PERIODS
+    periods = [p for y in shown for p in index.year_info[y]["periods"]]
     context = {
         "grid": ref,
         "members": members,
-        "charts": villages.grid_charts(index, grid_id),
-        "charted": min(len(index.periods), shown),
-        "uncharted": max(len(index.periods) - shown, 0),
-        "years": [
-            {"year": index.period_ref(y), "rows": villages.grid_year_rows(index, y, grid_id)}
-            for y in reversed(index.years)
-            if index.year_totals.get(y)
+        "charts": villages.grid_charts(index, grid_id, periods),
+        "charted": len(periods),
+        "years": villages.grid_year_sections(index, grid_id, shown),
+        "older": [
+            {"year": index.period_ref(y), "url": grid_year_page_url(grid_id, y)}
+            for y in reversed(older)
         ],
     }
     description = (
@@ -350,6 +358,25 @@ def grid(site: Site, grid_id: str) -> Page:
     return Page(
         "grid", url + "index.html", url, f"{ref['name']} · {index.town}", description, context
     )
+
+
+def grid_year_page_url(grid_id: str, key: str) -> str:
+    return f"{grid_url(grid_id)}{key}/"
+
+
+def grid_year_page(index: SiteIndex, grid_id: str, key: str) -> Page:
+    """One older year of a grid: its monthly averages and its totals, in the grid page's layout."""
+    ref = index.grid_ref(grid_id)
+    context = {
+        "grid": ref,
+        "year": index.period_ref(key),
+        "charts": villages.grid_charts(index, grid_id, index.year_info[key]["periods"]),
+        "years": villages.grid_year_sections(index, grid_id, [key]),
+    }
+    description = f"{index.town}{ref['name']}{key}年各项目月度平均分和年度总分。"
+    url = grid_year_page_url(grid_id, key)
+    title = f"{ref['name']} {key}年 · {index.town}"
+    return Page("grid", url + "index.html", url, title, description, context)
 
 
 # -- history, data, feed, sitemap -------------------------------------------------------------
@@ -433,7 +460,7 @@ KINDS: dict[str, PageKind] = {
     "village": PageKind(
         "village.html", lambda s: [v["id"] for v in s.index.villages], village_pages
     ),
-    "grid": PageKind("grid.html", lambda s: [g["id"] for g in s.index.grids], one(grid)),
+    "grid": PageKind("grid.html", lambda s: [g["id"] for g in s.index.grids], grid_pages),
     "screen": PageKind("screen.html", screen_keys, one(screen)),
     "history": PageKind("history.html", ONCE, history),
     "feed": PageKind("feed.xml", ONCE, one(feed), last=True),

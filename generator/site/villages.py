@@ -16,9 +16,10 @@ from generator.site.views import SiteIndex
 # A village page shows this many of its latest years in full (at most 36 months: about 10 KB
 # gzipped); each older year has a page of its own.
 VILLAGE_YEARS_SHOWN = 3
-# A grid page charts its monthly averages over this many latest periods (older ones are on
-# their period pages and in grid_averages.csv): the page stays small as the years go by.
-GRID_CHART_PERIODS = 36
+# A grid page shows its latest whole years whose months together are at most this many (the
+# latest year at least); each older year has a page of its own. A grid's chart draws every
+# grid's line (20 in a county): 24 months of them keep the page within the first round trip.
+GRID_CHART_PERIODS = 24
 
 
 @dataclass
@@ -224,8 +225,29 @@ def grid_year_rows(index: SiteIndex, year: str, grid_id: str) -> list[dict]:
     return rows
 
 
-def grid_charts(index: SiteIndex, grid_id: str) -> list[dict]:
-    periods = index.periods[-GRID_CHART_PERIODS:]
+def grid_years(index: SiteIndex) -> tuple[list[str], list[str]]:
+    """(years the grid page shows, older years with a page each), oldest first."""
+    shown: list[str] = []
+    months = 0
+    for year in reversed(index.years):
+        months += len(index.year_info[year]["periods"])
+        if shown and months > GRID_CHART_PERIODS:
+            break
+        shown.insert(0, year)
+    return shown, index.years[: len(index.years) - len(shown)]
+
+
+def grid_year_sections(index: SiteIndex, grid_id: str, years: Iterable[str]) -> list[dict]:
+    """Per year with grid totals, newest first: each category's total and leading grids."""
+    return [
+        {"year": index.period_ref(y), "rows": grid_year_rows(index, y, grid_id)}
+        for y in reversed(list(years))
+        if index.year_totals.get(y)
+    ]
+
+
+def grid_charts(index: SiteIndex, grid_id: str, periods: list[str]) -> list[dict]:
+    """Per monthly category: the grid's average over `periods` against every other grid's."""
     labels_ = [period_label(p) for p in periods]
     charts = []
     for category in index.categories:

@@ -11,6 +11,9 @@ the cost per page once that is taken off: the demo's average per page is mostly 
 (importing pandas alone takes most of Pelican's whole run of 72 pages), the county's pages.
 Where Debian's `hugo` is installed (`apt-get install hugo`), it also times Hugo building the
 same Markdown pages with a one-file layout, for reference; without it, a note says so.
+With `--before REV` it also builds each town with the code, theme and settings of git
+revision REV (exported under bench/work/site/before-REV/), alternating run by run with the
+working tree's, so that both are measured side by side under the same load.
 `bench_site` has the shape run.py's BENCHMARKS expects.
 """
 
@@ -18,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
+import tarfile
 import tomllib
 from pathlib import Path
 
@@ -149,10 +154,58 @@ def html_megabytes(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*.html")) / 1e6
 
 
-def compare(name: str, scores: Path, repeat: int) -> tuple[Figure, Figure, int, list[float]]:
+def exported(revision: str) -> Path:
+    """The files of git revision `revision`, exported once under WORK."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", revision], cwd=ROOT, capture_output=True, text=True
+    )
+    if commit.returncode != 0:
+        raise SystemExit(f"找不到 Git 版本 {revision}:{commit.stderr.strip()}")
+    folder = WORK / f"before-{commit.stdout.strip()}"
+    if not (folder / "pelicanconf.py").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", commit.stdout.strip()], cwd=ROOT, capture_output=True, check=True
+        )
+        archive_path = folder.with_suffix(".tar")
+        archive_path.write_bytes(archive.stdout)
+        with tarfile.open(archive_path) as tar:
+            tar.extractall(folder, filter="data")
+        archive_path.unlink()
+    return folder
+
+
+def build_command(scores: Path, out: Path, code: Path | None) -> list[str]:
+    """`flagboard build`, of the working tree or (code) of an exported revision."""
+    if code is None:
+        return flagboard("build", "--scores", str(scores), "--out", str(out))
+    run = f"import sys; sys.path.insert(0, {str(code)!r}); from generator.cli import run; run()"
+    settings = str(code / "pelicanconf.py")
+    args = ["build", "--scores", str(scores), "--out", str(out), "--settings", settings]
+    return [sys.executable, "-c", run, *args]
+
+
+def best_of_alternating(commands: dict[str, list[str]], budget: float, repeat: int) -> dict:
+    """Each command's best run, the commands taking turns so that they share the same load."""
+    best: dict[str, Figure] = {}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            figure = measure(name, command, budget, 1)
+            if name not in best or figure.seconds < best[name].seconds:
+                best[name] = figure
+    return best
+
+
+def compare(
+    name: str, scores: Path, repeat: int, before: Path | None = None
+) -> tuple[Figure, Figure, int, list[float], Figure | None]:
     out = WORK / f"{name}-output"
-    command = flagboard("build", "--scores", str(scores), "--out", str(out))
-    ours = measure(f"flagboard build({name})", command, BUDGETS[name], repeat)
+    label = f"flagboard build({name})"
+    commands = {label: build_command(scores, out, None)}
+    if before is not None:
+        commands[f"{label},改动前"] = build_command(scores, WORK / f"{name}-before", before)
+    runs = best_of_alternating(commands, BUDGETS[name], repeat)
+    ours, earlier = runs[label], runs.get(f"{label},改动前")
     pages = html_count(out)
     plain = pelican_site(pages)
     pelican = [
@@ -169,7 +222,7 @@ def compare(name: str, scores: Path, repeat: int) -> tuple[Figure, Figure, int, 
         "--delete-output-directory",
     ]
     theirs = measure(f"Pelican {pages} 个 Markdown 页", pelican, float("inf"), repeat)
-    return ours, theirs, pages, [html_megabytes(out), html_megabytes(plain / "output")]
+    return ours, theirs, pages, [html_megabytes(out), html_megabytes(plain / "output")], earlier
 
 
 def ratio_line(name: str, ours: Figure, theirs: Figure, pages: int, mb: list[float]) -> str:
@@ -211,26 +264,50 @@ def beyond_startup_line(name: str, runs: tuple, start: tuple) -> str:
     )
 
 
-def bench_site(repeat: int) -> list[Figure]:
-    ours0, theirs0, pages0, _ = compare("tiny", tiny_town(), repeat)
+def bench_site(repeat: int, before: str | None = None) -> list[Figure]:
+    code = exported(before) if before else None
+    ours0, theirs0, pages0, _, earlier0 = compare("tiny", tiny_town(), repeat, code)
     print(startup_line(ours0, theirs0, pages0))
     figures = []
     for name, scores in (("demo", ROOT / "scores"), ("county", ensure_county())):
-        ours, theirs, pages, mb = compare(name, scores, repeat)
+        ours, theirs, pages, mb, earlier = compare(name, scores, repeat, code)
         figures += [ours, theirs]
         print(ratio_line(name, ours, theirs, pages, mb))
         print(beyond_startup_line(name, (ours, theirs, pages), (ours0, theirs0, pages0)))
+        if earlier is not None:
+            figures.append(earlier)
+            print(before_line(name, before, earlier, theirs, pages, (earlier0, theirs0, pages0)))
         hugo = hugo_figure(pages, repeat)
         if hugo is not None:
             print(hugo_line(name, ours, hugo, pages))
     return figures
 
 
+def before_line(
+    name: str, revision: str, earlier: Figure, theirs: Figure, pages: int, start
+) -> str:
+    """The same town built by an earlier revision, per page (of its own pages: item 1 of
+    issue 13 added a few) against the same Pelican runs."""
+    earlier0, theirs0, pages0 = start
+    own = html_count(WORK / f"{name}-before")
+    ratio = (earlier.seconds / own) / (theirs.seconds / pages)
+    beyond = ((earlier.seconds - earlier0.seconds) / (own - pages0)) / (
+        (theirs.seconds - theirs0.seconds) / (pages - pages0)
+    )
+    return (
+        f"{name}:改动前({revision})用时 {earlier.seconds:.2f} 秒,{own} 个网页;"
+        f"每页对 Pelican 比值 {ratio:.2f},除去启动开销 {beyond:.2f}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="比较 flagboard build 与纯 Pelican 的每页用时。")
     parser.add_argument("--repeat", type=int, default=1, help="每项运行次数,取最快一次(默认 1)")
+    parser.add_argument(
+        "--before", metavar="REV", help="同时计时此 Git 版本的 flagboard build(交替运行)"
+    )
     args = parser.parse_args(argv)
-    figures = bench_site(args.repeat)
+    figures = bench_site(args.repeat, args.before)
     print(table([f for f in figures if f.budget_seconds != float("inf")]))
     return 0 if all(f.ok for f in figures) else 1
 

@@ -147,14 +147,14 @@ def _generate(
             warn(f"提醒:{problem.text()}")
         progress("2/3 计算红黄旗、奖罚和处理措施……")
         results = compute(data)
-        tables = stack.enter_context(forked.Background(publish.safe_tables, results))
+        published = stack.enter_context(forked.Background(publish.computed_files, data, results))
         # Handed to the plugin in memory: re-reading a county's 80 MB results.json cost seconds.
         document = results_document(data, results)
         progress("3/3 生成网站……")
         overrides = {
             "OUTPUT_PATH": str(site),
             "FLAGBOARD_RESULTS": document,
-            "FLAGBOARD_RESULT_FILES": lambda: publish.computed_files(tables.result(), document),
+            "FLAGBOARD_RESULT_FILES": published.result,
             "FLAGBOARD_SCORES": str(scores.resolve()),
             "DELETE_OUTPUT_DIRECTORY": False,
             "FLAGBOARD_HISTORY": _site_history(history.result(), for_publishing, progress, warn),

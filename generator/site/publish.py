@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from generator.layout import TOWN_FILE, VILLAGES_FILE
 from generator.load.cells import decode
-from generator.results import TABLES, neutralise, results_json, table_csv
+from generator.results import TABLES, neutralise, results_json_parts, table_csv
 from generator.site.format import data_path
 
 if TYPE_CHECKING:
+    from generator.load import Dataset
     from generator.rules import Results
 
 BOM = "\ufeff"
@@ -83,9 +84,12 @@ def safe_tables(results: Results) -> dict[str, bytes]:
     return {name: formula_safe_csv(table_csv(results, name)) for name in TABLES}
 
 
-def computed_files(tables: dict[str, bytes], document: dict) -> list[DataFile]:
-    """The published files from `safe_tables` and the results document: nothing read back."""
-    return _result_files(tables, results_json(document))
+def computed_files(data: Dataset, results: Results) -> list[DataFile]:
+    """The published files from results computed in this process: nothing read back.
+    results.json is written column by column (results_json_parts), as `flagboard compute`
+    writes it, without the results document: `flagboard build` runs this in a second process
+    while the first makes the document for the pages."""
+    return _result_files(safe_tables(results), b"".join(results_json_parts(data, results)))
 
 
 def _result_files(tables: dict[str, bytes], document: bytes) -> list[DataFile]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,17 +39,22 @@ RESULT_NOTES = {
 
 @dataclass(frozen=True)
 class DataFile:
-    """One file under /data/: where it goes (relative to the site root) and its bytes."""
+    """One file under /data/: where it goes (relative to the site root) and its bytes, or
+    (`data` None) only its length, when it has been written already (see `write_computed`)."""
 
     path: str
     label: str
     note: str
-    data: bytes
+    data: bytes | None
+    length: int = 0
 
     @property
     def size(self) -> str:
-        kb = len(self.data) / 1024
+        kb = (self.length if self.data is None else len(self.data)) / 1024
         return f"{kb:.0f} KB" if kb >= 10 else f"{kb:.1f} KB"
+
+    def written(self) -> DataFile:
+        return replace(self, data=None, length=len(self.data or b""))
 
 
 def formula_safe_csv(text: str) -> bytes:
@@ -86,10 +91,18 @@ def safe_tables(results: Results) -> dict[str, bytes]:
 
 def computed_files(data: Dataset, results: Results) -> list[DataFile]:
     """The published files from results computed in this process: nothing read back.
-    results.json is written column by column (results_json_parts), as `flagboard compute`
-    writes it, without the results document: `flagboard build` runs this in a second process
-    while the first makes the document for the pages."""
+    results.json is made column by column (results_json_parts), as `flagboard compute`
+    writes it, without the results document."""
     return _result_files(safe_tables(results), b"".join(results_json_parts(data, results)))
+
+
+def write_computed(data: Dataset, results: Results, output_dir: Path) -> list[DataFile]:
+    """`computed_files` written into the site at `output_dir`; returned without their bytes.
+    `flagboard build` runs this in a second process while the first makes and writes the
+    pages: a county's 100 MB of data files then never pass between processes."""
+    files = computed_files(data, results)
+    write_files(files, output_dir)
+    return [file.written() for file in files]
 
 
 def _result_files(tables: dict[str, bytes], document: bytes) -> list[DataFile]:
@@ -145,7 +158,10 @@ def _raw_csv(scores_dir: Path, relative: str, note: str) -> DataFile:
 
 
 def write_files(files: list[DataFile], output_dir: Path) -> None:
+    """Write each file that still has its bytes (the others are in place already)."""
     for file in files:
+        if file.data is None:
+            continue
         path = output_dir / file.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(file.data)

@@ -12,7 +12,7 @@ the cost per page once that is taken off: the demo's average per page is mostly 
 Where Debian's `hugo` is installed (`apt-get install hugo`), it also times Hugo building the
 same Markdown pages with a one-file layout, for reference; without it, a note says so.
 With `--before REV` it also builds each town with the code, theme and settings of git
-revision REV (exported under bench/work/site/before-REV/), alternating run by run with the
+revision REV (exported to the system's temporary folder), alternating run by run with the
 working tree's, so that both are measured side by side under the same load.
 `bench_site` has the shape run.py's BENCHMARKS expects.
 """
@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -155,13 +156,14 @@ def html_megabytes(folder: Path) -> float:
 
 
 def exported(revision: str) -> Path:
-    """The files of git revision `revision`, exported once under WORK."""
+    """The files of git revision `revision`, exported once to the temporary folder."""
     commit = subprocess.run(
         ["git", "rev-parse", "--short", revision], cwd=ROOT, capture_output=True, text=True
     )
     if commit.returncode != 0:
         raise SystemExit(f"找不到 Git 版本 {revision}:{commit.stderr.strip()}")
-    folder = WORK / f"before-{commit.stdout.strip()}"
+    # outside the repository: its copy of tests/ and bench/ must not be taken for ours
+    folder = Path(tempfile.gettempdir()) / f"flagboard-before-{commit.stdout.strip()}"
     if not (folder / "pelicanconf.py").exists():
         folder.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(

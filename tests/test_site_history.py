@@ -21,7 +21,6 @@ from _site_helpers import ROOT, build_site, html_pages
 from generator.cli import main
 from generator.site.build import read_history
 from generator.site.format import latest
-from generator.site.views import SiteIndex
 from generator.site.revisions import (
     SiteHistory,
     cell_fixes,
@@ -30,6 +29,7 @@ from generator.site.revisions import (
     paragraphs,
     site_history,
 )
+from generator.site.views import SiteIndex
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

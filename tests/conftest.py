@@ -68,11 +68,6 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_scores() -> Path:
-    return ROOT / "scores"
-
-
-@pytest.fixture(scope="session")
 def demo_town(tmp_path_factory) -> Path:
     """The generated demo town, frozen by its seed: golden tests use it, not the live scores/,
     which the office keeps adding months to."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import catalogue, labels
-from generator.load.cells import Number, parse_number
+from generator.load.cells import format_points, parse_number
 from generator.load.dataset import PeriodFile
 from generator.load.report import Check, collect
 from generator.load.tablecheck import Context, find_village, fixed_columns, key_column, read
@@ -142,19 +142,15 @@ def _value_problem(
         return catalogue.TOO_MANY_DECIMALS.at(name, row, "分值", value=quote(text))
     if number.error == "not_a_number" or (number.error is None and number.hundredths <= 0):
         return catalogue.BAD_VALUE.at(name, row, "分值", value=quote(text), event=what)
-    if _over_full_marks(context, number, category):
-        found = context.town.category_by_id(category) if category else None
-        full = found.full_marks if found else MAX_FULL_MARKS
+    full = _full_hundredths(context, category)
+    if number.error == "too_large" or number.hundredths > full:
         return catalogue.VALUE_OVER_FULL_MARKS.at(
-            name, row, "分值", value=quote(text), full=f"{full:g}", event=what
+            name, row, "分值", value=quote(text), full=format_points(full), event=what
         )
     return None
 
 
-def _over_full_marks(context: Context, number: Number, category: str | None) -> bool:
+def _full_hundredths(context: Context, category: str | None) -> int:
     """分值 is at most the category's full marks; without a known category, at most 1000."""
-    if number.error == "too_large":
-        return True
     found = context.town.category_by_id(category) if category else None
-    limit = found.full_hundredths if found else MAX_FULL_MARKS * 100
-    return number.hundredths > limit
+    return found.full_hundredths if found else MAX_FULL_MARKS * 100

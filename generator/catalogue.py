@@ -211,6 +211,16 @@ BAD_MONTH = T(
 )
 BAD_MONTH_ORDER = BAD_MONTH.variant("终止月份 {end} 早于起始月份 {start},请检查")
 BAD_MONTH_ARGUMENT = BAD_MONTH.variant("月份要写成 YYYY-MM,例如 2024-03")
+ANNUAL_NOT_MONTH = BAD_MONTH.variant(
+    "「{value}」是年度评分，不是月份：年度评分表请用 flagboard new-annual {year} 生成，"
+    "导入年度表格请用 flagboard import 文件 --annual {year}"
+)
+BAD_YEAR_ARGUMENT = T(
+    "bad_year",
+    "年份无效",
+    "写成四位数的年份（2000 至 2099），例如 2024",
+    "「{value}」不是有效年份，请写成四位数的年份（2000 至 2099），例如 2024",
+)
 
 # -- columns of the scores and events files ----------------------------------------------------
 
@@ -395,6 +405,13 @@ ADJUST_EMPTY_SCORE = T(
 
 # -- office tools: new-month, import, preview ----------------------------------------------------
 
+NO_ANNUAL_CATEGORY = T(
+    "no_annual_category",
+    "这一年没有年度评比项目",
+    '在 town.toml 的 [[categories]] 中添加 kind = "annual" 的项目，或确认年份',
+    '{year} 年没有在评的年度评比项目（town.toml 中 kind = "annual" 的项目），'
+    "不需要年度评分表；如要评比，请先在 town.toml 中添加",
+)
 NOT_OPTIONAL = T(
     "not_optional",
     "不是可选的评比项目",

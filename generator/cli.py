@@ -243,6 +243,11 @@ def _add_office(sub) -> None:
     _scores_arg(p)
     p.set_defaults(func=_new_month, format="text")
 
+    p = sub.add_parser("new-annual", help="生成某年的空白年度评分表")
+    p.add_argument("year", metavar="YYYY", help="评比年份，例如 2024")
+    _scores_arg(p)
+    p.set_defaults(func=_new_annual, format="text")
+
     p = sub.add_parser("import", help="把 Excel/WPS 表格导入为某月的评分文件并校验")
     p.add_argument("file", type=Path, metavar="文件", help=".xlsx、.xls、.ods 或 .csv 文件")
     p.add_argument("--month", required=True, metavar="YYYY-MM", help="评比月份,例如 2024-03")
@@ -273,6 +278,18 @@ def _new_month(args) -> int:
     )
     print(
         f"和空白事件表 {made.events_file.as_posix()}。请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。"
+    )
+    return 0
+
+
+def _new_annual(args) -> int:
+    from generator.office.month import new_annual
+
+    made = new_annual(args.scores, args.year)
+    print(
+        f"已生成 {made.scores_file.as_posix()}（{made.villages} 个村；"
+        f"年度评比项目：{'、'.join(made.categories)}）。"
+        "请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。"
     )
     return 0
 

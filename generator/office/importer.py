@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import catalogue, labels
+from generator.forms import csv_bytes
 from generator.layout import SETTINGS_FILES, scores_path
 from generator.load.cells import clean_cell, excel_column, read_rows
 from generator.load.folder import prefix_of, read_folder
 from generator.load.loader import Dataset, load_files
 from generator.model import Town, Village
-from generator.office.month import check_month, csv_bytes, period_path
+from generator.office.month import check_month, period_path
 from generator.office.workbook import read_grid
 from generator.problems import InvalidData, Problem, quote
 

@@ -1,28 +1,24 @@
-"""`flagboard new-month`: an empty scores template and events file for one period."""
+"""`flagboard new-month` and `new-annual`: the blank forms (generator/forms.py) written to disk."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import catalogue, labels, layout
+from generator import catalogue, forms, layout
 from generator.load.folder import prefix_of, read_folder
 from generator.load.loader import Dataset, load_files
-from generator.model import Category, Town, Village
-from generator.periods import is_month
+from generator.periods import is_month, is_year
 from generator.problems import InvalidData
 
-BOM = "\ufeff"
-EVENTS_HEADER = (labels.NAME_COLUMN, *labels.EVENT_COLUMNS)
+ANNUAL_SUFFIX = "-annual"
 
 
 @dataclass(frozen=True)
 class NewMonth:
     scores_file: Path
-    events_file: Path
+    events_file: Path | None  # None for a year's annual form, which has no events file
     villages: int
     categories: tuple[str, ...]  # Chinese names, in column order
 
@@ -34,29 +30,55 @@ def new_month(scores_dir: Path, month: str, optional: Sequence[str] = ()) -> New
     town_data = load_town(scores_dir)
     town = town_data.town
     scores_file = period_path(scores_dir, month)
-    events_file = Path(scores_dir) / layout.events_path(month)
+    events_file = scores_dir / layout.events_path(month)
     _refuse_existing([scores_file, events_file])
+    town_file = (scores_dir / layout.TOWN_FILE).as_posix()
     if town.rule_for(month) is None:
         first = min(r.from_ for r in town.rules)
-        town_file = (scores_dir / layout.TOWN_FILE).as_posix()
         raise InvalidData([catalogue.NO_RULE_VERSION_NEW.at(town_file, month=month, first=first)])
-    categories = template_categories(town, month, optional, scores_dir)
-    villages = active_villages(town, town_data.villages, month)
-    header = [labels.NAME_COLUMN, *(c.name for c in categories)]
-    rows = [[v.name, *([""] * len(categories))] for v in villages]
-    scores_file.parent.mkdir(parents=True, exist_ok=True)
-    scores_file.write_bytes(csv_bytes(header, rows))
-    events_file.write_bytes(csv_bytes(list(EVENTS_HEADER), []))
+    categories = forms.month_categories(town, month, optional, town_file)
+    villages = forms.active_villages(town, town_data.villages, month)
+    _write(scores_file, forms.blank_form(categories, villages))
+    events_file.write_bytes(forms.events_form())
     return NewMonth(scores_file, events_file, len(villages), tuple(c.name for c in categories))
 
 
+def new_annual(scores_dir: Path, year: str) -> NewMonth:
+    """Write scores/YYYY/YYYY-annual.csv: the year's villages × its annual categories, empty."""
+    scores_dir = Path(scores_dir)
+    check_year(year)
+    town_data = load_town(scores_dir)
+    town = town_data.town
+    target = annual_file(scores_dir, year)
+    _refuse_existing([target])
+    categories = forms.annual_categories(town, year)
+    if not categories:
+        town_file = (scores_dir / layout.TOWN_FILE).as_posix()
+        raise InvalidData([catalogue.NO_ANNUAL_CATEGORY.at(town_file, year=year)])
+    villages = forms.year_villages(town, town_data.villages, year)
+    _write(target, forms.blank_form(categories, villages))
+    return NewMonth(target, None, len(villages), tuple(c.name for c in categories))
+
+
 def check_month(month: str) -> None:
+    if month.endswith(ANNUAL_SUFFIX) and is_year(month.removesuffix(ANNUAL_SUFFIX)):
+        year = month.removesuffix(ANNUAL_SUFFIX)
+        raise InvalidData([catalogue.ANNUAL_NOT_MONTH.at(month, value=month, year=year)])
     if not is_month(month):
         raise InvalidData([catalogue.BAD_MONTH_ARGUMENT.at(month)])
 
 
+def check_year(year: str) -> None:
+    if not is_year(year):
+        raise InvalidData([catalogue.BAD_YEAR_ARGUMENT.at(year, value=year)])
+
+
 def period_path(scores_dir: Path, month: str) -> Path:
     return Path(scores_dir) / layout.scores_path(month)
+
+
+def annual_file(scores_dir: Path, year: str) -> Path:
+    return Path(scores_dir) / layout.annual_path(year)
 
 
 def load_town(scores_dir: Path) -> Dataset:
@@ -67,43 +89,9 @@ def load_town(scores_dir: Path) -> Dataset:
     return load_files(folder.files, prefix_of(scores_dir), folder.problems)
 
 
-def active_villages(town: Town, villages: Iterable[Village], month: str) -> list[Village]:
-    """The villages active in `month`, grid by grid in town.toml order, villages.csv order within."""
-    order = {g.id: i for i, g in enumerate(town.grids)}
-    active = [v for v in villages if v.active_in(month)]
-    return sorted(active, key=lambda v: order[v.grid])
-
-
-def template_categories(
-    town: Town, month: str, optional: Sequence[str], scores_dir: Path
-) -> list[Category]:
-    """Monthly categories in force, plus the optional ones asked for, in town.toml order."""
-    wanted, problems = set(), []
-    for key in optional:
-        category = next((c for c in town.categories if key in (c.name, c.id)), None)
-        names = (
-            "、".join(c.name for c in town.categories if c.kind == "optional" and c.in_force(month))
-            or "(无)"
-        )
-        if category is None or category.kind != "optional" or not category.in_force(month):
-            town_file = (scores_dir / layout.TOWN_FILE).as_posix()
-            problems.append(catalogue.NOT_OPTIONAL.at(town_file, key=key, month=month, names=names))
-        else:
-            wanted.add(category.id)
-    if problems:
-        raise InvalidData(problems)
-    return [
-        c for c in town.categories if c.in_force(month) and (c.kind == "monthly" or c.id in wanted)
-    ]
-
-
-def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    """UTF-8 with BOM, so that Excel and WPS open the Chinese text right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return (BOM + buffer.getvalue()).encode("utf-8")
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def _refuse_existing(paths: list[Path]) -> None:

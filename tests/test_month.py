@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 from _office_helpers import JANUARY, csv_bytes, read_csv, write_month, write_town
 
+from generator import forms
 from generator.cli import main
 from generator.load import load
-from generator.office.month import new_month
+from generator.office.month import load_town, new_annual, new_month
 from generator.problems import InvalidData
 
 
@@ -137,3 +138,78 @@ def test_cli(tmp_path, capsys):
     )
     assert main(args) == 1
     assert "文件已存在,不会覆盖" in capsys.readouterr().err
+
+
+# -- the annual form (new-annual) and the pure forms ------------------------------------------
+
+
+def test_new_annual_lists_the_years_villages_and_annual_categories(tmp_path):
+    scores = write_town(tmp_path)
+    made = new_annual(scores, "2024")
+    assert made.scores_file == scores / "2024" / "2024-annual.csv"
+    # 2024: 枫林村 (until 2024-02) and 新苑村 (from 2024-02) both take part in the year.
+    assert (
+        made.scores_file.read_bytes()
+        == (
+            "\ufeff村名,党风廉政建设\n东山村,\n梅林村,\n桃源村,\n西湖村,\n枫林村,\n新苑村,\n"
+        ).encode()
+    )
+    assert (made.villages, made.categories, made.events_file) == (6, ("党风廉政建设",), None)
+
+
+def test_a_filled_annual_form_validates(tmp_path):
+    scores = write_town(tmp_path, {"2024-01": JANUARY})
+    made = new_annual(scores, "2024")
+    rows = read_csv(made.scores_file)
+    filled = [rows[0]] + [[name, str(80 + i)] for i, (name, *_) in enumerate(rows[1:])]
+    made.scores_file.write_bytes(csv_bytes(filled, encoding="gbk"))
+    data = load(scores)
+    assert sorted(data.annual_files) == ["2024"]
+    assert len(data.annual) == 6
+
+
+def test_new_annual_refuses_to_overwrite_and_bad_years(tmp_path):
+    scores = write_town(tmp_path)
+    new_annual(scores, "2024")
+    before = (scores / "2024" / "2024-annual.csv").read_bytes()
+    with pytest.raises(InvalidData) as error:
+        new_annual(scores, "2024")
+    assert [p.code for p in error.value.problems] == ["file_exists"]
+    assert (scores / "2024" / "2024-annual.csv").read_bytes() == before
+    with pytest.raises(InvalidData) as error:
+        new_annual(scores, "24")
+    assert [p.code for p in error.value.problems] == ["bad_year"]
+
+
+def test_new_annual_without_annual_categories(tmp_path):
+    scores = write_town(tmp_path)
+    toml = scores / "town.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('kind = "annual"', 'kind = "annual"\nuntil = "2023-12"'), "utf-8")
+    with pytest.raises(InvalidData) as error:
+        new_annual(scores, "2024")
+    assert [p.code for p in error.value.problems] == ["no_annual_category"]
+    assert not (scores / "2024").exists()
+
+
+def test_cli_new_annual_and_the_hint_for_new_month_annual(tmp_path, capsys):
+    scores = write_town(tmp_path)
+    assert main(["new-month", "2024-annual", "--scores", str(scores)]) == 1
+    err = capsys.readouterr().err
+    assert "flagboard new-annual 2024" in err and "--annual 2024" in err
+    assert main(["new-annual", "2024", "--scores", str(scores)]) == 0
+    out = capsys.readouterr().out
+    assert out == (
+        f"已生成 {scores.as_posix()}/2024/2024-annual.csv（6 个村；年度评比项目：党风廉政建设）。"
+        "请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。\n"
+    )
+
+
+def test_forms_are_pure_and_match_what_new_month_writes(tmp_path):
+    scores = write_town(tmp_path)
+    town = load_town(scores)
+    made = new_month(scores, "2024-03")
+    assert forms.month_form(town.town, town.villages, "2024-03") == made.scores_file.read_bytes()
+    assert forms.events_form() == made.events_file.read_bytes()
+    annual = forms.annual_form(town.town, town.villages, "2024")
+    assert annual.startswith("\ufeff村名,党风廉政建设\n".encode())

@@ -18,7 +18,7 @@ ACTION_NAMES = {
 }
 ACTION_LONG_NAMES = {
     **ACTION_NAMES,
-    "downgrade": "年度考核降一档,保洁费及垃圾分类补贴按最低档",
+    "downgrade": "年度考核降一档，保洁费及垃圾分类补贴按最低档",
     "star_loss": "党组织五星评定降一星",
 }
 MONTHLY_ACTIONS = ("interview", "warning", "suspension")

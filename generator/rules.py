@@ -417,14 +417,14 @@ def monthly_actions(
     reached = (rows["year_total"] >= 3) & (rows["year_total"] - rows["yellow"] < 3)
     heavy = (rows["yellow"] >= 3) & (rows["previous_yellow"] >= 3)
     categories = yellow_categories(rows, flagged, codes)
-    interview_reason = "本期获黄旗" + now + "面(" + categories + ")"
-    streak_reason = "连续两期获黄旗(" + pair + ")"
+    interview_reason = "本期获黄旗" + now + "面（" + categories + "）"
+    streak_reason = "连续两期获黄旗（" + pair + "）"
     year = pd.Series(codes.years[rows["y"].to_numpy()], dtype=object)
     reached_reason = (
-        year + "年累计黄旗达到3面(截至" + period + "共" + rows["year_total"].astype(str) + "面)"
+        year + "年累计黄旗达到3面（截至" + period + "共" + rows["year_total"].astype(str) + "面）"
     )
     warning_reason = _join_reasons([(streak, streak_reason), (reached, reached_reason)])
-    heavy_reason = "连续两期各获3面及以上黄旗(" + pair + ")"
+    heavy_reason = "连续两期各获3面及以上黄旗（" + pair + "）"
     return [
         _actions(period, rows["v"], rows["yellow"] >= 1, "interview", interview_reason),
         _actions(period, rows["v"], streak | reached, "warning", warning_reason),
@@ -454,7 +454,7 @@ def yellow_categories(rows: pd.DataFrame, flagged: pd.DataFrame, codes: Codes) -
 def _join_reasons(parts: list[tuple[pd.Series, pd.Series]]) -> pd.Series:
     reason = pd.Series("", index=parts[0][0].index, dtype=object)
     for mask, more in parts:
-        separator = np.where(reason == "", "", ";")
+        separator = np.where(reason == "", "", "；")
         reason = reason.where(~mask, reason + separator + more)
     return reason
 
@@ -491,7 +491,7 @@ def _downgrades(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     text_ = pd.Series(codes.months[p - 1], dtype=object) + "与" + codes.months[p]
     first, _, joined = join_runs(_village_year(pairs, codes), text_.to_numpy(), "、")
     chosen = pairs.iloc[first]
-    reason = "同一年内连续两期获黄旗(" + pd.Series(joined, dtype=object) + ")"
+    reason = "同一年内连续两期获黄旗（" + pd.Series(joined, dtype=object) + "）"
     year = codes.years[chosen["y"].to_numpy()]
     return _actions(year, chosen["v"], np.ones(len(chosen), bool), "downgrade", reason)
 
@@ -503,7 +503,7 @@ def _star_losses(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     )
     chosen = yellow.iloc[first]
     year = pd.Series(codes.years[chosen["y"].to_numpy()], dtype=object)
-    reason = year + "年有" + pd.Series(count).astype(str) + "期获黄旗(" + joined + ")"
+    reason = year + "年有" + pd.Series(count).astype(str) + "期获黄旗（" + joined + "）"
     return _actions(year, chosen["v"], count >= 3, "star_loss", reason)
 
 
@@ -511,9 +511,9 @@ def _priorities(years: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     chosen = years[years["priority_rank"] > 0]
     reason = (
         chosen["red"].astype(str)
-        + "面红旗,全镇第"
+        + "面红旗，全镇第"
         + chosen["priority_rank"].astype(str)
-        + "名(本年无一票否决)"
+        + "名（本年无一票否决）"
     )
     year = codes.years[chosen["y"].to_numpy()]
     return _actions(year, chosen["v"], np.ones(len(chosen), bool), "priority", reason)

@@ -333,7 +333,7 @@ def test_warning_when_the_years_yellow_flags_reach_three():
     warnings = results.actions[
         (results.actions["action"] == "warning") & (results.actions["village_id"] == "v7")
     ]
-    assert warnings["reason"].tolist() == ["2024年累计黄旗达到3面(截至2024-03共3面)"]
+    assert warnings["reason"].tolist() == ["2024年累计黄旗达到3面（截至2024-03共3面）"]
 
 
 def test_year_total_only_counts_the_calendar_year():
@@ -389,9 +389,9 @@ def test_priority_reason_starts_with_red_total_then_rank():
     town.month("2024-02", {"v1": 99, "v2": 1, "v3": 97, "v4": 96, "v5": 2})
     results = town.compute()
     priority = results.actions[results.actions["action"] == "priority"].set_index("village_id")
-    assert priority.loc["v1", "reason"].startswith("2面红旗,全镇第1名")
-    assert priority.loc["v3", "reason"].startswith("2面红旗,全镇第1名")
-    assert priority.loc["v2", "reason"].startswith("1面红旗,全镇第3名")
+    assert priority.loc["v1", "reason"].startswith("2面红旗，全镇第1名")
+    assert priority.loc["v3", "reason"].startswith("2面红旗，全镇第1名")
+    assert priority.loc["v2", "reason"].startswith("1面红旗，全镇第3名")
     assert "v5" not in priority.index
 
 
@@ -499,7 +499,7 @@ def test_priority_rank_is_a_competition_rank_over_the_eligible_villages():
     assert ranks.isna().tolist() == [False, False, True, False, True]
     assert ranks.dropna().astype(int).to_dict() == {"v1": 1, "v2": 3, "v4": 1}
     reasons = results.actions[results.actions["action"] == "priority"].set_index("village_id")
-    assert reasons.loc["v2", "reason"].startswith("1面红旗,全镇第3名")
+    assert reasons.loc["v2", "reason"].startswith("1面红旗，全镇第3名")
 
 
 def test_the_rule_version_of_a_year_is_its_decembers():

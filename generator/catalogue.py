@@ -308,8 +308,8 @@ ID_NAME_MISMATCH = T(
 NOT_A_NUMBER = T(
     "not_a_number",
     "分数不是数字",
-    "填写 0 到满分之间的数字，最多两位小数",
-    '"{value}" 不是数字,请填写0到{full}之间的分数',
+    "填写 0 到满分之间的数字，最多两位小数；不参评请留空或写未参评",
+    '"{value}" 不是数字,请填写0到{full}之间的分数；不参评请留空或写未参评',
 )
 TOO_MANY_DECIMALS = T(
     "too_many_decimals",

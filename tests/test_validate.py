@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from towns import Town, csv_bytes
 
@@ -148,8 +149,35 @@ def test_non_numeric_score_message():
     assert (problem.row, problem.column, problem.code) == (4, "甲项", "not_a_number")
     assert (
         problem.text()
-        == 'scores/2024/2024-03.csv 第4行「甲项」列: "9O" 不是数字,请填写0到100之间的分数'
+        == 'scores/2024/2024-03.csv 第4行「甲项」列: "9O" 不是数字,请填写0到100之间的分数；'
+        "不参评请留空或写未参评"
     )
+
+
+@pytest.mark.parametrize(
+    "cell", ["未参评", "缺考", "/", "-", "－", "—", "——", " 未参评 ", "\u3000—\u3000"]
+)
+def test_a_not_evaluated_mark_reads_as_a_blank_cell(cell):
+    marked = load_files(month_with(3, ["v3村", cell, "60"]))
+    blank = load_files(month_with(3, ["v3村", "", "60"]))
+    assert marked.scores.equals(blank.scores)
+    cells = marked.scores.set_index(["village_id", "category"])["cell"]
+    assert cells.isna().sum() == 2  # v2's 乙项 (blank) and v3's 甲项 (marked)
+    assert cells[("v3", "a")] is pd.NA
+
+
+@pytest.mark.parametrize("cell", ["未评", "不参评", "--", "///", "缺", "0分"])
+def test_other_text_is_not_a_number_and_says_how_to_mark_not_evaluated(cell):
+    with pytest.raises(InvalidData) as caught:
+        load_files(month_with(3, ["v3村", cell, "60"]))
+    (problem,) = caught.value.problems
+    assert problem.code == "not_a_number"
+    assert problem.message.endswith("不参评请留空或写未参评")
+
+
+def test_a_month_of_marks_only_is_a_blank_month():
+    rows = [HEADER, *([name, "未参评", "/"] for name, *_ in GOOD)]
+    assert problems(with_month(rows)) == [(f"scores/{MONTH}", 1, None, "blank_period")]
 
 
 @pytest.mark.parametrize("cell", ["٨٥", "८५", "85 5", "85。5"])

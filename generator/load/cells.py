@@ -21,6 +21,9 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋−", "01234
 # str.strip() already drops U+3000 and NBSP; these are invisible but not "space".
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 _NUMBER_RE = re.compile(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?$")  # ASCII digits only: \d takes ٨٥
+# A score cell reading one of these (after trimming) means 未参评, as a blank cell does: our
+# extension of RULES.md §2, written in docs/ and on the rules page. (－ and − read as "-".)
+NOT_EVALUATED = frozenset({"未参评", "缺考", "/", "-", "－", "−", "—", "——"})
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,11 @@ def read_rows(data: bytes, name: str) -> tuple[list[tuple[int, list[str]]], list
     if table is None:
         return [], problems
     return [(table.header_row, table.header), *table.rows], problems
+
+
+def is_not_evaluated(text: str) -> bool:
+    """Whether a score cell says 未参评 in words or a dash: it counts as blank."""
+    return clean_cell(text) in NOT_EVALUATED
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import numpy as np
 
 from generator import catalogue, labels
 from generator.load import scores
-from generator.load.cells import Table
+from generator.load.cells import NOT_EVALUATED, Table
 from generator.load.report import Check, Unlisted, collect, tallied
 from generator.load.tablecheck import (
     Context,
@@ -29,6 +29,8 @@ from generator.load.tablecheck import (
 from generator.model import Category, Village, name_key
 from generator.periods import december, year_of
 from generator.problems import PER_FILE, Problem, ProblemType, quote
+
+_MARKERS = np.array(sorted(NOT_EVALUATED), dtype=object)
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,7 @@ def _block(table: Table, kept: list[int], columns) -> scores.Block:
     width = len(table.header)
     grid = np.array([cells for _, cells in table.rows], dtype=object).reshape(-1, width)
     texts = grid[np.ix_(np.asarray(kept, dtype=np.intp), [i for i, _ in columns])]
+    texts[np.isin(texts, _MARKERS)] = ""  # 未参评, 缺考, "/", "-", "—": a blank cell
     full = np.array([c.full_hundredths for _, c in columns], dtype=np.int64)
     return scores.parse_block(texts, full)
 

@@ -20,6 +20,7 @@ import io
 import random
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from generator.layout import (
@@ -31,7 +32,7 @@ from generator.layout import (
     place,
     scores_path,
 )
-from generator.periods import december, is_year, year_of
+from generator.periods import december, is_month, is_year, label, year_of
 
 MONTHLY = ("党建引领发展", "和美家园建设", "整体协同智治", "文明新风培育", "美丽经济发展")
 OPTIONAL = ("创业承诺践行", "重点工程攻坚")
@@ -477,6 +478,138 @@ def county_plan(rng: random.Random, villages: int, periods: int, grids: int) -> 
 def county_files(villages: int = 600, periods: int = 120, grids: int = 20, seed: int = 1) -> dict:
     rng = random.Random(seed)
     return render(county_plan(rng, villages, periods, grids), rng.getrandbits(64))
+
+
+# --- another town: other names, grids, sizes and months, for tests ---------------
+
+OTHER_GRIDS = (
+    ("xinan", "溪南片区"),
+    ("xibei", "溪北片区"),
+    ("shanqian", "山前片区"),
+    ("shanhou", "山后片区"),
+)
+OTHER_SEED = 77
+
+
+def other_plan(rng: random.Random) -> TownPlan:
+    """白石镇: four grids of uneven size, 27 villages, 18 months from 2022-09, a rule change."""
+    names = [h + t + "村" for h in NAME_HEADS for t in NAME_TAILS]
+    rng.shuffle(names)
+    sizes = (9, 5, 7, 6)
+    specs, taken = [], 0
+    for g, ((_, grid), size) in enumerate(zip(OTHER_GRIDS, sizes, strict=True)):
+        for n in range(size):
+            specs.append(VillageSpec(f"3302111{g + 1:02d}{n + 301:03d}", names[taken], grid))
+            taken += 1
+    specs[3] = VillageSpec(specs[3].id, specs[3].name, specs[3].grid, end="2023-05")
+    specs.append(VillageSpec("330211105301", names[taken], OTHER_GRIDS[2][1], start="2023-06"))
+    periods = months("2022-09", 18)
+    project = ("2022-11", "2022-12", "2023-04", "2023-05", "2023-06", "2023-10")
+    return TownPlan(
+        town="白石镇",
+        grids=OTHER_GRIDS,
+        comment="其他镇测试用的合成数据（由 generator.demo.other_files 生成）",
+        villages=tuple(specs),
+        periods=periods,
+        rules=(RuleSpec("2022-09"), RuleSpec("2023-01", reward_tiers=(1500, 3000, 4500))),
+        optional={p: ("重点工程攻坚",) for p in project},
+        annual_years=("2022", "2023"),
+        by_id_periods=frozenset({"2022-10", "2023-07"}),
+        events_per_period=(1, 2, 3, 4),
+    )
+
+
+def other_files(seed: int = OTHER_SEED) -> dict[str, bytes]:
+    rng = random.Random(seed)
+    return render(other_plan(rng), rng.getrandbits(64))
+
+
+# --- a town's history: the commits its office makes ------------------------------
+
+OFFICE, CLERK = "镇党政办", "张会计"
+CORRECTED = MONTHLY[1]  # the category whose cell the 复议 corrects
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit of a town's data repository: the scores files it writes (path → bytes)."""
+
+    message: str
+    author: str
+    date: str  # ISO 8601, Beijing time
+    files: dict[str, bytes]
+
+
+def history_plan(files: dict[str, bytes]) -> list[Commit]:
+    """How an office would have committed `files`, oldest first: the settings, one commit per
+    month (with its events) and per year's annual scores a few days after it ends, and a 复议
+    that corrects one cell of an earlier month; the last state holds that correction."""
+    by_key: dict[str, dict[str, bytes]] = {}
+    for path, data in files.items():
+        placed = place(path)
+        if placed:
+            by_key.setdefault(placed.key, {})[path] = data
+    first = min(k for k in by_key if is_month(k))
+    settings = {p: files[p] for p in SETTINGS_FILES}
+    commits = [
+        Commit("建立评比数据：镇名、网格、村名单、类别和规则", OFFICE, _day(first, 0, 9), settings)
+    ]
+    for step, key in enumerate(sorted(by_key)):
+        when = (
+            _day(_next_month(key), 2 + step % 5, 10)
+            if is_month(key)
+            else _day(f"{int(key) + 1}-01", 14, 15)
+        )
+        word = "评分" if is_month(key) else "度评分"
+        commits.append(Commit(f"{label(key)}{word}", CLERK, when, by_key[key]))
+    commits.append(_correction(files, commits))
+    return sorted(commits, key=lambda c: c.date)
+
+
+def demo_history(seed: int = DEMO_SEED) -> list[Commit]:
+    return history_plan(demo_files(seed))
+
+
+def other_history(seed: int = OTHER_SEED) -> list[Commit]:
+    return history_plan(other_files(seed))
+
+
+def _next_month(month: str) -> str:
+    return months(month, 2)[1]
+
+
+def _day(month: str, days_after: int, hour: int) -> str:
+    return f"{month}-{1 + days_after:02d}T{hour:02d}:00:00+08:00"
+
+
+def _correction(files: dict[str, bytes], commits: list[Commit]) -> Commit:
+    """Two more points for the village lowest in CORRECTED, in a month two thirds of the way
+    through whose file names villages by 村名; committed twelve days after that month."""
+    named = [
+        p
+        for p in sorted(files)
+        if (placed := place(p)) and placed.kind == "scores" and _table(files[p])[0][0] == "村名"
+    ]
+    path = named[len(named) * 2 // 3]
+    table = _table(files[path])
+    column = table[0].index(CORRECTED)
+    row = min((r for r in table[1:] if r[column]), key=lambda r: float(r[column]))
+    old = row[column]
+    row[column] = points(min(10000, round(float(old) * 100) + 200))
+    encoding = "utf-8-sig" if files[path].startswith(b"\xef\xbb\xbf") else "gbk"
+    month = place(path).key
+    published = next(c.date for c in commits if path in c.files)
+    when = (datetime.fromisoformat(published) + timedelta(days=12)).isoformat()
+    message = (
+        f"复议更正：{label(month)} {row[0]}「{CORRECTED}」{old} 改为 {row[column]}\n\n"
+        f"经镇评比工作小组复核，该项得分由 {old} 分更正为 {row[column]} 分。"
+    )
+    return Commit(message, CLERK, when, {path: excel_csv(table, encoding)})
+
+
+def _table(data: bytes) -> list[list[str]]:
+    text = data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("gbk")
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 # --- command line ---------------------------------------------------------------

@@ -169,3 +169,14 @@ def corrected_town(root: Path) -> tuple[DataRepo, dict[str, str]]:
     repo.write(scores_path("2024-03"), csv_bytes([rows[0], *reversed(rows[1:])], "gbk"))
     commits["resave"] = repo.commit("用WPS重新保存3月文件", "张会计", "2024-05-11T11:00:00+08:00")
     return repo, commits
+
+
+def planned_repo(root: Path, commits: list) -> DataRepo:
+    """A repository at `root` whose history is `commits` (generator.demo.Commit: message,
+    author, date and the scores files each writes), made by real git commands."""
+    repo = DataRepo(root)
+    for commit in commits:
+        for relative, data in sorted(commit.files.items()):
+            repo.write(relative, data)
+        repo.commit(commit.message, commit.author, commit.date)
+    return repo

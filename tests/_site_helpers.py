@@ -60,17 +60,63 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+TOWNS = ("demo", "other")
+
+
+def which_town() -> str:
+    """Which town the site and office tests build: FLAGBOARD_TEST_TOWN=demo (the default, the
+    demo town 花木镇) or other (白石镇: other names, four grids, other sizes and months)."""
+    town = os.environ.get("FLAGBOARD_TEST_TOWN", "demo")
+    if town not in TOWNS:
+        raise ValueError(f"FLAGBOARD_TEST_TOWN 应为 demo 或 other，而不是 {town!r}。")
+    return town
+
+
+def is_demo_town() -> bool:
+    return which_town() == "demo"
+
+
+def town_history() -> list:
+    """The commits of the test town's data repository (generator.demo.Commit), oldest first."""
+    from generator import demo
+
+    return demo.demo_history() if is_demo_town() else demo.other_history()
+
+
 @functools.cache
-def demo_site() -> Path:
-    """The demo town's site, built once per test session into a temporary folder."""
+def demo_repo() -> Path:
+    """The test town in a fresh git repository of its own, with the office's history (a first
+    commit of the settings, a commit per month and per year's annual scores, one 复议更正),
+    made once per test session in a temporary folder."""
     import atexit
     import shutil
     import tempfile
 
+    from _history_helpers import planned_repo
+
     root = Path(tempfile.mkdtemp(prefix="flagboard-demo-site-"))
     atexit.register(shutil.rmtree, root, True)
-    build_site(ROOT / "scores", root / "output")
-    return root / "output"
+    return planned_repo(root / "town", town_history()).root
+
+
+def demo_scores() -> Path:
+    """The scores folder the test town's site is built from (inside demo_repo())."""
+    return demo_repo() / "scores"
+
+
+@functools.cache
+def demo_site() -> Path:
+    """The test town's site (content/ of this repository), built once per test session."""
+    out = demo_repo().parent / "output"
+    build_site(demo_scores(), out)
+    return out
+
+
+def demo_results() -> dict:
+    """The test town's results as the site publishes them (data/results.json)."""
+    import json
+
+    return json.loads((demo_site() / "data" / "results.json").read_text(encoding="utf-8"))
 
 
 def html_pages(site: Path) -> dict[str, Path]:

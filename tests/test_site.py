@@ -18,6 +18,7 @@ from _site_helpers import (
     ROOT,
     XSS_NAME,
     build_site,
+    demo_scores,
     demo_site,
     html_pages,
     small_town,
@@ -98,7 +99,7 @@ def test_build_is_byte_identical_when_repeated_with_any_number_of_processes(
     site: Path, tmp_path: Path, jobs: int
 ):
     again = tmp_path / "again"
-    build_site(ROOT / "scores", again, FLAGBOARD_JOBS=jobs)
+    build_site(demo_scores(), again, FLAGBOARD_JOBS=jobs)
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert sorted(first) == sorted(second)
@@ -207,7 +208,7 @@ def test_feed_has_one_entry_per_period_with_dates_from_the_data(site: Path, doc:
     from generator.site.format import default_period_date, latest
     from generator.site.revisions import correction_dates, site_history
 
-    history = site_history(read_history(ROOT / "scores"))
+    history = site_history(read_history(demo_scores()))
     dates = history.period_dates
     corrected = correction_dates(history.revisions)
     assert published == [dates.get(p) or default_period_date(p) for p in periods]
@@ -243,7 +244,7 @@ def test_sitemap_lists_only_pages_that_exist(site: Path):
 
 def test_published_results_are_exactly_what_flagboard_compute_writes(site: Path, tmp_path: Path):
     # build hands the results to the plugin in memory; the files must not differ for it
-    assert main(["compute", "--scores", str(ROOT / "scores"), "--out", str(tmp_path)]) == 0
+    assert main(["compute", "--scores", str(demo_scores()), "--out", str(tmp_path)]) == 0
     published = site / "data"
     assert (published / "results.json").read_bytes() == (tmp_path / "results.json").read_bytes()
     for name in ("flags", "rewards", "actions", "grid_averages"):
@@ -252,8 +253,8 @@ def test_published_results_are_exactly_what_flagboard_compute_writes(site: Path,
 
 
 def test_raw_scores_are_published_as_utf8_with_bom(site: Path):
-    for original in sorted((ROOT / "scores").rglob("*.csv")):
-        relative = original.relative_to(ROOT / "scores")
+    for original in sorted(demo_scores().rglob("*.csv")):
+        relative = original.relative_to(demo_scores())
         published = (site / "data" / "scores" / relative).read_bytes()
         assert published.startswith(b"\xef\xbb\xbf"), relative
         published.decode("utf-8")

@@ -2,8 +2,9 @@
 
     flagboard build --settings publishconf.py
 
-FLAGBOARD_SITEURL is the site's address without a trailing slash. In GitHub Actions the
-repository's address comes from GITHUB_SERVER_URL and GITHUB_REPOSITORY.
+FLAGBOARD_SITEURL is the site's absolute address (http:// or https://, a trailing slash is
+dropped); without it the build refuses to publish. In GitHub Actions the workflow's build
+step sets it, and the repository's address comes from GITHUB_SERVER_URL and GITHUB_REPOSITORY.
 """
 
 import os
@@ -15,7 +16,8 @@ from pelicanconf import *  # noqa: E402,F403
 # Building for publication: a shallow clone (incomplete history) fails the build instead of
 # only warning, as a local preview with pelicanconf.py does.
 FLAGBOARD_PUBLISH = True
-SITEURL = os.environ.get("FLAGBOARD_SITEURL", "https://flagboard.example.cn").rstrip("/")
+# Without FLAGBOARD_SITEURL the address is empty and `flagboard build` refuses to publish.
+SITEURL = os.environ.get("FLAGBOARD_SITEURL", "").strip().rstrip("/")
 RELATIVE_URLS = False
 
 if os.environ.get("GITHUB_REPOSITORY"):

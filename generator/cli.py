@@ -6,6 +6,7 @@ import argparse
 import gc
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -45,9 +46,98 @@ def run() -> None:
     os._exit(code)
 
 
+# --- the parser: argparse's texts in Chinese ----------------------------------
+
+# argparse's error messages (Python 3.11-3.13), as patterns -> Chinese; an argument's own
+# message (ArgumentTypeError, already Chinese) is kept as it is.
+_ERRORS = (
+    (r"argument (?P<arg>.+?): (?P<rest>.*)", lambda m: _argument(m["arg"], m["rest"])),
+    (r"the following arguments are required: (.*)", lambda m: f"缺少参数：{_list(m[1])}"),
+    (r"unrecognized arguments: (.*)", lambda m: f"不认识的参数：{m[1]}"),
+    (r"one of the arguments (.*) is required", lambda m: f"请给出其中一个参数：{_list(m[1])}"),
+    (r"not allowed with argument (.*)", lambda m: f"不能与参数 {m[1]} 同时使用"),
+    (
+        r"ambiguous option: (\S+) could match (.*)",
+        lambda m: f"选项 {m[1]} 不明确，可能是：{_list(m[2])}",
+    ),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", lambda m: _choice(m[1], m[2])),
+    (
+        r"invalid (\S+) value: (.*)",
+        lambda m: f"「{_unquote(m[2])}」{_TYPES.get(m[1], '不是有效的值')}",
+    ),
+    (r"expected one argument", lambda m: "后面要跟一个值"),
+    (r"expected at most one argument", lambda m: "后面最多跟一个值"),
+    (r"expected at least one argument", lambda m: "后面至少要跟一个值"),
+    (r"ignored explicit argument (.*)", lambda m: f"不接受值 {m[1]}"),
+)
+_TYPES = {"int": "不是整数", "float": "不是数字"}
+
+
+def _translate(message: str) -> str:
+    for pattern, chinese in _ERRORS:
+        match = re.fullmatch(pattern, message, re.S)
+        if match:
+            return chinese(match)
+    return message  # already Chinese (our own types' messages), or a wording not known here
+
+
+def _argument(name: str, rest: str) -> str:
+    label = f"参数 {name}" if name.isascii() else name
+    return f"{label}：{_translate(rest)}"
+
+
+def _choice(value: str, choices: str) -> str:
+    return f"「{_unquote(value)}」不是可选的值，可选：{_list(choices)}"
+
+
+def _list(names: str) -> str:
+    return "、".join(_unquote(name.strip()) for name in names.split(","))
+
+
+def _unquote(text: str) -> str:
+    return text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else text
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def format_help(self) -> str:  # section headings end in argparse's ":", after Chinese
+        return re.sub(r"^(\S.*[^\x00-\x7f]):$", r"\1：", super().format_help(), flags=re.M)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its headings, -h and errors in Chinese; usage errors exit 2 as before."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示帮助并退出"
+            )
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：{_translate(message)}\n请用 {self.prog} -h 查看用法。\n")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("flagboard")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "（未安装，版本未知）"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="flagboard", description="红黄旗评比:校验评分数据、计算结果、生成网站。"
+    parser = _Parser(prog="flagboard", description="红黄旗评比：校验评分数据、计算结果、生成网站。")
+    parser.add_argument(
+        "--version", action="version", version=f"flagboard {_version()}", help="显示版本号并退出"
     )
     sub = parser.add_subparsers(title="命令", metavar="命令")
     _add_validate(sub)
@@ -76,7 +166,11 @@ def _say(args, line: str) -> None:
 
 def _scores_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--scores", type=Path, default=Path("scores"), help="评分数据文件夹(默认 scores)"
+        "--scores",
+        type=Path,
+        default=Path("scores"),
+        metavar="DIR",
+        help="评分数据文件夹（默认 scores）",
     )
 
 
@@ -90,7 +184,7 @@ def _add_validate(sub) -> None:
         "--format",
         choices=("text", "github", "json"),
         default="text",
-        help="问题的输出格式:text(默认)、github(工作流注释)、json",
+        help="问题的输出格式：text（默认）、github（工作流注释）、json",
     )
     p.set_defaults(func=_validate)
 
@@ -114,7 +208,13 @@ def _validate(args) -> int:
 def _add_compute(sub) -> None:
     p = sub.add_parser("compute", help="校验并计算红黄旗、奖罚、处理措施和网格平均分")
     _scores_arg(p)
-    p.add_argument("--out", type=Path, default=Path("results"), help="结果文件夹(默认 results)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results"),
+        metavar="DIR",
+        help="结果文件夹（默认 results）",
+    )
     p.set_defaults(func=_compute, format="text")
 
 
@@ -141,8 +241,8 @@ def _compute(args) -> int:
 
 def _add_site(sub) -> None:
     for name, help_text in (
-        ("build", "校验、计算并生成网站(失败时保留上一次生成的网站)"),
-        ("serve", "生成网站并在本机预览(http://127.0.0.1:8000/)"),
+        ("build", "校验、计算并生成网站（失败时保留上一次生成的网站）"),
+        ("serve", "生成网站并在本机预览（http://127.0.0.1:8000/）"),
     ):
         p = sub.add_parser(name, help=help_text)
         _scores_arg(p)
@@ -150,25 +250,34 @@ def _add_site(sub) -> None:
             "--content",
             type=Path,
             default=None,
-            help="网站文字内容文件夹(默认按 pelicanconf.py,即 content)",
+            metavar="DIR",
+            help="网站文字内容文件夹（默认按 pelicanconf.py，即 content）",
         )
         p.add_argument(
-            "--out", type=Path, default=Path("output"), help="网站输出文件夹(默认 output)"
+            "--out",
+            type=Path,
+            default=Path("output"),
+            metavar="DIR",
+            help="网站输出文件夹（默认 output）",
         )
         p.add_argument(
             "--settings",
             type=Path,
             default=Path("pelicanconf.py"),
-            help="Pelican 设置文件(默认 pelicanconf.py;发布时用 publishconf.py)",
+            metavar="FILE",
+            help="Pelican 设置文件（默认 pelicanconf.py；发布时用 publishconf.py）",
         )
         p.add_argument(
             "--jobs",
             type=_positive,
             default=None,
-            help="同时生成网页的进程数(默认为本机 CPU 核数;内存紧张时可设为 1)",
+            metavar="N",
+            help="同时生成网页的进程数（默认为本机 CPU 核数；内存紧张时可设为 1）",
         )
         if name == "serve":
-            p.add_argument("--port", type=int, default=8000, help="端口(默认 8000)")
+            p.add_argument(
+                "--port", type=_port, default=8000, metavar="PORT", help="端口（默认 8000）"
+            )
         p.set_defaults(func=_build if name == "build" else _serve, format="text")
 
 
@@ -198,31 +307,35 @@ def _build(args) -> int:
 
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数,而不是 {text!r}")
+        raise argparse.ArgumentTypeError(f"应为正整数，而不是「{text}」")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 1 到 65535 之间的整数，而不是「{text}」")
     return int(text)
 
 
 def _serve(args) -> int:
     from generator.site.build import make_server
 
-    code = _build(args)
-    if code:
-        return code
-    gc.enable()  # a long-running server: the build's garbage should go
-    try:
+    try:  # the port first: a taken one is said before a build, not after it
         server = make_server(args.out, "127.0.0.1", args.port)
-    except (OSError, OverflowError):  # taken, not this user's to use, or out of range
+    except OSError:  # taken, or not this user's to use
         print(
-            f"无法在端口 {args.port} 启动预览：端口已被其他程序占用、无权使用或超出范围；"
+            f"无法在端口 {args.port} 启动预览：端口已被其他程序占用或无权使用；"
             "请用 --port 换一个端口，例如 --port 8001",
             file=sys.stderr,
         )
         return 1
-    print(f"预览地址:http://127.0.0.1:{args.port}/  (按 Ctrl+C 停止)")
-    try:
+    with server:
+        code = _build(args)
+        if code:
+            return code
+        gc.enable()  # a long-running server: the build's garbage should go
+        print(f"预览地址：http://127.0.0.1:{args.port}/（按 Ctrl+C 停止）")
         server.serve_forever()
-    finally:
-        server.server_close()
     return 0
 
 
@@ -231,14 +344,14 @@ def _serve(args) -> int:
 
 def _add_office(sub) -> None:
     p = sub.add_parser("new-month", help="生成某月的空白评分表和事件表")
-    p.add_argument("month", metavar="YYYY-MM", help="评比月份,例如 2024-03")
+    p.add_argument("month", metavar="YYYY-MM", help="评比月份，例如 2024-03")
     p.add_argument(
         "--with",
         dest="optional",
         action="append",
         default=[],
         metavar="项目",
-        help="加入可选评比项目(可重复),例如 --with 创业承诺践行",
+        help="加入可选评比项目（可重复），例如 --with 创业承诺践行",
     )
     _scores_arg(p)
     p.set_defaults(func=_new_month, format="text")
@@ -250,19 +363,19 @@ def _add_office(sub) -> None:
 
     p = sub.add_parser("import", help="把 Excel/WPS 表格导入为某月的评分文件并校验")
     p.add_argument("file", type=Path, metavar="文件", help=".xlsx、.xls、.ods 或 .csv 文件")
-    p.add_argument("--month", required=True, metavar="YYYY-MM", help="评比月份,例如 2024-03")
-    p.add_argument("--sheet", metavar="工作表", help="工作表名称或序号(默认第一个可见的工作表)")
-    p.add_argument("--force", action="store_true", help="覆盖已有的该月评分文件(复议更正时用)")
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="评比月份，例如 2024-03")
+    p.add_argument("--sheet", metavar="工作表", help="工作表名称或序号（默认第一个可见的工作表）")
+    p.add_argument("--force", action="store_true", help="覆盖已有的该月评分文件（复议更正时用）")
     _scores_arg(p)
     p.set_defaults(func=_import, format="text")
 
     p = sub.add_parser("preview", help="预览某月的红黄旗、奖罚和处理措施")
-    p.add_argument("months", nargs="*", metavar="YYYY-MM", help="评比月份(默认最近一个月)")
+    p.add_argument("months", nargs="*", metavar="YYYY-MM", help="评比月份（默认最近一个月）")
     p.add_argument(
         "--format",
         choices=("text", "markdown"),
         default="text",
-        help="text(默认,终端表格)或 markdown(用于 GitHub 运行摘要)",
+        help="text（默认，终端表格）或 markdown（用于 GitHub 运行摘要）",
     )
     _scores_arg(p)
     p.set_defaults(func=_preview)

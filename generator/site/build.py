@@ -19,6 +19,7 @@ import errno
 import functools
 import gc
 import os
+import re
 import runpy
 import shutil
 import stat
@@ -60,6 +61,14 @@ SHALLOW = (
     "浅克隆只含最近的提交，修订记录不完整，不能发布；"
     "请在工作流的 checkout 中设置 fetch-depth: 0"
     "（本机预览用 pelicanconf.py 时只提示，照常生成）"
+)
+
+SITE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s/?#]+)*")
+SITE_URL_FIX = (
+    "请设置环境变量 FLAGBOARD_SITEURL 为网站地址（末尾不加 /），例如 "
+    "FLAGBOARD_SITEURL=https://hhq.example.gov.cn make site SETTINGS=publishconf.py；"
+    "GitHub 工作流在「构建网站」一步按仓库变量 FLAGBOARD_SITEURL 或 GitHub Pages 的地址设置它"
+    "（本机预览请用 pelicanconf.py，不需要网站地址）"
 )
 
 
@@ -109,6 +118,7 @@ def _build(scores, out, settings_file, content, extra_settings, progress, warn) 
     try:
         out = target.resolve()
         settings = _read_settings(settings_file, extra_settings or {})
+        _check_site_url(settings)
         _check_content(settings_file, content, settings)
         _check_paths(out, scores, settings_file, content, settings)
         with _workspace(out) as work:
@@ -220,6 +230,19 @@ def _read_settings(settings_file: Path, overrides: dict) -> dict:
             f"网站设置文件 {settings_file} 有错误，无法读取：{type(error).__name__}：{error}"
         ) from error
     return {key: value for key, value in values.items() if key.isupper()} | overrides
+
+
+def _check_site_url(settings: dict) -> None:
+    """Publishing needs the site's absolute address: feeds, QR codes and shared links use it."""
+    url = settings.get("SITEURL")
+    if not settings.get("FLAGBOARD_PUBLISH") or (isinstance(url, str) and SITE_URL.fullmatch(url)):
+        return
+    found = (
+        f"网站地址「{str(url)[:40]}」不是以 http:// 或 https:// 开头的完整地址"
+        if url
+        else "没有设置网站地址"
+    )
+    raise BuildFailed(f"{found}，不能发布；{SITE_URL_FIX}")
 
 
 def _check_content(settings_file: Path, content, settings: dict) -> None:

@@ -95,7 +95,7 @@ def test_no_banner_on_a_period_published_after_the_correction(published_after):
 def test_the_banner_stays_on_a_period_published_before_the_correction(published_after):
     _, _, out = published_after
     april = out / "2024" / "04" / "index.html"
-    assert fixnote(april).startswith("✎ 本期结果因2024年3月的更正而变化")
+    assert fixnote(april).startswith("△ 本期结果因2024年3月的更正而变化")
     march = page_text(out / "2024" / "03" / "index.html")
     assert "2024年4月 东村 警告:取消" in march
     assert "2024年5月" not in march.split("其他期因此变化")[1]
@@ -150,7 +150,7 @@ def test_commits_are_in_commit_order_whatever_their_dates(wrong_clock):
 def test_order_decisions_follow_commits_not_dates(wrong_clock):
     repo, _, out = wrong_clock
     # April is dated after the correction but was committed before it: changed by it.
-    assert fixnote(out / "2024" / "04" / "index.html").startswith("✎ 本期结果因2024年3月")
+    assert fixnote(out / "2024" / "04" / "index.html").startswith("△ 本期结果因2024年3月")
     # May is dated before the correction but was committed after it: not changed by it.
     may = out / "2024" / "05" / "index.html"
     assert BANNER not in page_text(may)

@@ -116,13 +116,13 @@ def test_the_changed_cell_is_marked_in_the_ranking_with_a_symbol_not_colour(town
     page = parse(out / "2024" / "03" / "index.html")
     marks = [e for e in page.iter("span") if "fix" in (e.get("class") or "").split()]
     assert {m.get("title") for m in marks} == {"复议更正:60 → 85"}
-    assert "✎" in "".join(t for m in marks for t in m.itertext())
+    assert "△" in "".join(t for m in marks for t in m.itertext())
     marked_rows = [
         text_of(row)
         for row in page.iter("tr")
         if any("fix" in (e.get("class") or "") for e in row.iter("span"))
     ]
-    assert len(marked_rows) == 1 and marked_rows[0] == "2 东村 ✎ 85 原60"
+    assert len(marked_rows) == 1 and marked_rows[0] == "2 东村 △ 85 原60"
     notice = text_of(next(p for p in page.iter("p") if p.get("class") == "fixnote"))
     assert "于2024-05-10更正" in notice
 
@@ -133,12 +133,12 @@ def test_the_corrected_cell_is_marked_on_the_village_page_too(town):
     marked = [
         text_of(cell) for cell in page.iter("td") if "fx" in (cell.get("class") or "").split()
     ]
-    assert marked == ["✎ 85 原60"]  # 2024-03 和美家园建设, first published as 60
+    assert marked == ["△ 85 原60"]  # 2024-03 和美家园建设, first published as 60
     note = next(p for p in page.iter("p") if p.get("class") == "note")
-    assert "✎ 为公布后经复议更正的分数" in text_of(note)
+    assert "△ 为公布后经复议更正的分数" in text_of(note)
     untouched = parse(out / "village" / "V2" / "index.html")
     assert not [c for c in untouched.iter("td") if "fx" in (c.get("class") or "")]
-    assert "✎" not in text_of(untouched.find("body"))
+    assert "△" not in text_of(untouched.find("body"))
 
 
 def test_a_period_whose_results_changed_by_another_correction_says_so(town):
@@ -146,7 +146,7 @@ def test_a_period_whose_results_changed_by_another_correction_says_so(town):
     april = out / "2024" / "04" / "index.html"
     assert "2024年3月更正后:东村 警告:取消" in text_of(section(april, "revisions"))
     assert "本期结果因2024年3月的更正而变化" in page_text(april)
-    assert "✎" not in text_of(parse(april).find(".//main//table"))
+    assert "△" not in text_of(parse(april).find(".//main//table"))
 
 
 def test_an_annual_correction_shows_on_the_year_page(town):

@@ -63,7 +63,7 @@ def flag_totals(index: SiteIndex, period: str, grid: str | None = None) -> dict:
 def period_summary(index: SiteIndex, period: str) -> str:
     totals = flag_totals(index, period)
     return (
-        f"{index.town}{period_label(period)}红黄旗评比结果:{totals['villages']}个村参评,"
+        f"{index.town}{period_label(period)}红黄旗评比结果：{totals['villages']}个村参评，"
         f"共评出红旗{totals['red']}面、黄旗{totals['yellow']}面。"
     )
 

@@ -53,7 +53,7 @@ def yuan(value) -> str:
 @functools.lru_cache(maxsize=1 << 14)
 def signed_yuan(value) -> str:
     value = int(value or 0)
-    return f"+{value:,}" if value > 0 else f"{value:,}".replace("-", "−")
+    return f"+{value:,}" if value > 0 else f"{value:,}".replace("-", "－")
 
 
 # Where each kind of period file goes in the scores folder (RULES.md §2).

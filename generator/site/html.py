@@ -52,7 +52,7 @@ def _money_class(net: int) -> str:
 
 
 def ranking_rows(rows: list[dict], site_url: str) -> Markup:
-    """A ranking table's rows: rank, village, score (✎ when corrected), flag and why."""
+    """A ranking table's rows: rank, village, score (△ when corrected), flag and why."""
     out = []
     for r in rows:
         village = r["village"]
@@ -68,7 +68,7 @@ def ranking_rows(rows: list[dict], site_url: str) -> Markup:
         score = points(r["score"])
         if fix:
             title = escape(fix["title"])
-            score = f'<td class="n fx"><span class="fix" title="{title}">✎</span> {score}</td>'
+            score = f'<td class="n fx"><span class="fix" title="{title}">△</span> {score}</td>'
             reasons += f'<span class="why fix" title="{title}">原{escape(fix["old"])}</span>'
         else:
             score = f'<td class="n">{score}</td>'
@@ -109,10 +109,10 @@ def month_items(months: list[dict], site_url: str) -> Markup:
             f" · 累计 {signed_yuan(r['running'])} 元</span></p>\n"
         )
         if r["reds"]:
-            item += f"<p>{FLAG_BADGES['red']} {r['red']}面:{escape('、'.join(r['reds']))}</p>"
+            item += f"<p>{FLAG_BADGES['red']} {r['red']}面：{escape('、'.join(r['reds']))}</p>"
         if r["yellows"]:
             yellows = escape("、".join(r["yellows"]))
-            item += f"<p>{FLAG_BADGES['yellow']} {r['yellow']}面:{yellows}</p>"
+            item += f"<p>{FLAG_BADGES['yellow']} {r['yellow']}面：{yellows}</p>"
         if not r["reds"] and not r["yellows"]:
             item += "<p>本期没有获得红旗或黄旗。</p>"
         out.append(item + "</li>\n")
@@ -121,7 +121,7 @@ def month_items(months: list[dict], site_url: str) -> Markup:
 
 def score_rows(rows: list[dict], site_url: str) -> Markup:
     """A village's score table: one row per period, a cell per category with ★/▼ marks,
-    and ✎ with the first published score on a corrected cell."""
+    and △ with the first published score on a corrected cell."""
     out = []
     for r in rows:
         period = r["period"]
@@ -150,7 +150,7 @@ def _fixed_score_cell(score, flag: str | None, fix: dict) -> str:
     css, mark = SCORE_MARKS.get(flag, ("n", ""))
     title = escape(fix["title"])
     return (
-        f'<td class="{css} fx"><span class="fix" title="{title}">✎</span> {points(score)}{mark} '
+        f'<td class="{css} fx"><span class="fix" title="{title}">△</span> {points(score)}{mark} '
         f'<small class="why fix" title="{title}">原{escape(fix["old"])}</small></td>'
     )
 

@@ -90,7 +90,7 @@ def home(site: Site, _) -> Page:
     if latest_period:
         context |= _home_period(site, latest_period)
         description = blocks.period_description(index, latest_period)
-    return Page("home", "index.html", "", f"{index.town}红黄旗评比", description, context)
+    return Page("home", "index.html", "", f"{index.town}红黄旗评比结果公示", description, context)
 
 
 def _home_period(site: Site, period: str) -> dict:
@@ -107,7 +107,8 @@ def _home_period(site: Site, period: str) -> dict:
 
 
 def not_found(site: Site, _) -> Page:
-    return Page("404", "404.html", "404.html", "找不到这个页面", "页面不存在或已移动。")
+    title = f"找不到这个页面 · {site.index.town}红黄旗评比"
+    return Page("404", "404.html", "404.html", title, "页面不存在或已移动。")
 
 
 def screen_keys(site: Site) -> list[int]:
@@ -127,7 +128,7 @@ def screen(site: Site, number: int) -> Page:
         "next_url": screen_url((number + 1) % count),
         "refresh": site.screen_seconds,
     }
-    title = f"{slide['grid']['name']} {period_label(period)} · {index.town}"
+    title = f"{slide['grid']['name']}{period_label(period)}红黄旗 · {index.town}电子屏"
     url = screen_url(number)
     description = blocks.period_description(index, period)
     return Page("screen", url + "index.html", url, title, description, context)
@@ -160,7 +161,7 @@ def period(site: Site, key: str) -> Page:
         **_period_grids(site, key, info["categories"]),
         "record": period_history(index, key, site.history),
     }
-    title = f"{period_label(key)}评比结果 · {index.town}"
+    title = f"{index.town}{period_label(key)}红黄旗评比结果"
     description = blocks.period_description(index, key)
     return Page(
         "period", period_url(key) + "index.html", period_url(key), title, description, context
@@ -207,11 +208,11 @@ def grid_period(site: Site, key: tuple[str, str]) -> Page:
         "ledger": blocks.ledger(index, month, grid_id),
     }
     url = grid_period_url(month, grid_id)
-    title = f"{grid['name']} {period_label(month)}评比结果 · {index.town}"
+    title = f"{index.town}{grid['name']}{period_label(month)}红黄旗评比结果"
     totals = context["totals"]
     description = (
-        f"{index.town}{grid['name']}{period_label(month)}红黄旗评比结果:"
-        f"{totals['villages']}个村参评,红旗{totals['red']}面、黄旗{totals['yellow']}面。"
+        f"{index.town}{grid['name']}{period_label(month)}红黄旗评比结果："
+        f"{totals['villages']}个村参评，红旗{totals['red']}面、黄旗{totals['yellow']}面。"
     )
     return Page("period_grid", url + "index.html", url, title, description, context)
 
@@ -232,11 +233,11 @@ def year(site: Site, key: str) -> Page:
         "record": period_history(index, key, site.history),
     }
     description = (
-        f"{index.town}{key}年度汇总:优先评优{len(context['priority'])}个村,"
-        f"年度考核降档{len(context['downgrades'])}个村,"
+        f"{index.town}{key}年度汇总：优先评优{len(context['priority'])}个村，"
+        f"年度考核降档{len(context['downgrades'])}个村，"
         f"五星评定降星{len(context['star_losses'])}个村。"
     )
-    title = f"{key}年度汇总 · {index.town}"
+    title = f"{index.town}{key}年度红黄旗评比汇总"
     return Page("year", year_url(key) + "index.html", year_url(key), title, description, context)
 
 
@@ -278,7 +279,7 @@ def grid_year(site: Site, key: tuple[str, str]) -> Page:
         "money": blocks.money_totals(index, year_key, grid_id),
     }
     url = grid_year_url(year_key, grid_id)
-    title = f"{grid['name']} {year_key}年度汇总 · {index.town}"
+    title = f"{index.town}{grid['name']}{year_key}年度红黄旗评比汇总"
     description = f"{index.town}{grid['name']}{year_key}年度项目评比结果和全年奖罚合计。"
     return Page("year_grid", url + "index.html", url, title, description, context)
 
@@ -303,12 +304,13 @@ def village(index: SiteIndex, data: villages.VillageData, shown: list, older: li
     context["years"] = villages.village_year_rows(index, data, set(older))
     context["older"] = older
     description = (
-        f"{name}({ref['grid']})历次评比得分、红黄旗和奖罚:"
-        f"累计红旗{totals['red']}面、黄旗{totals['yellow']}面,"
+        f"{name}（{ref['grid']}）历次评比得分、红黄旗和奖罚："
+        f"累计红旗{totals['red']}面、黄旗{totals['yellow']}面，"
         f"奖罚合计{signed_yuan(totals['net'])}元。"
     )
     url = data.url
-    return Page("village", url + "index.html", url, f"{name} · {index.town}", description, context)
+    title = f"{name}评比结果 · {index.town}红黄旗评比"
+    return Page("village", url + "index.html", url, title, description, context)
 
 
 def village_year(index: SiteIndex, data: villages.VillageData, key: str) -> Page:
@@ -318,11 +320,11 @@ def village_year(index: SiteIndex, data: villages.VillageData, key: str) -> Page
     context["totals"] = totals = data.year_row(key)
     context["year"] = index.period_ref(key)
     description = (
-        f"{name}{key}年各月得分、红黄旗和奖罚:"
-        f"红旗{totals['red']}面、黄旗{totals['yellow']}面,奖罚合计{signed_yuan(totals['net'])}元。"
+        f"{name}{key}年各月得分、红黄旗和奖罚："
+        f"红旗{totals['red']}面、黄旗{totals['yellow']}面，奖罚合计{signed_yuan(totals['net'])}元。"
     )
     url = data.year_url(key)
-    title = f"{name} {key}年 · {index.town}"
+    title = f"{name}{key}年评比结果 · {index.town}红黄旗评比"
     return Page("village", url + "index.html", url, title, description, context)
 
 
@@ -352,12 +354,11 @@ def grid(index: SiteIndex, grid_id: str, shown: list[str], older: list[str]) -> 
         ],
     }
     description = (
-        f"{index.town}{ref['name']}:{len(members)}个村的名单、各项目月度平均分和年度总分。"
+        f"{index.town}{ref['name']}：{len(members)}个村的名单、各项目月度平均分和年度总分。"
     )
     url = grid_url(grid_id)
-    return Page(
-        "grid", url + "index.html", url, f"{ref['name']} · {index.town}", description, context
-    )
+    title = f"{ref['name']}评比结果 · {index.town}红黄旗评比"
+    return Page("grid", url + "index.html", url, title, description, context)
 
 
 def grid_year_page_url(grid_id: str, key: str) -> str:
@@ -375,7 +376,7 @@ def grid_year_page(index: SiteIndex, grid_id: str, key: str) -> Page:
     }
     description = f"{index.town}{ref['name']}{key}年各项目月度平均分和年度总分。"
     url = grid_year_page_url(grid_id, key)
-    title = f"{ref['name']} {key}年 · {index.town}"
+    title = f"{ref['name']}{key}年评比结果 · {index.town}红黄旗评比"
     return Page("grid", url + "index.html", url, title, description, context)
 
 
@@ -394,8 +395,9 @@ def data(site: Site, _) -> Page:
         "raw": [f for f in files if f.path.startswith("data/scores/")],
         "codes": CODES,
     }
-    description = f"{town}红黄旗评比的全部结果和原始评分表,CSV 和 JSON 格式,可用 Excel 打开。"
-    return Page("data", "data/index.html", "data/", f"数据下载 · {town}", description, context)
+    description = f"{town}红黄旗评比的全部结果和原始评分表，CSV 和 JSON 格式，可用 Excel 打开。"
+    title = f"数据下载 · {town}红黄旗评比"
+    return Page("data", "data/index.html", "data/", title, description, context)
 
 
 def feed(site: Site, _) -> Page:

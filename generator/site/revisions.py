@@ -34,7 +34,7 @@ _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _ITEM = re.compile(r"[-*•]\s|\d+(\.\s|[、)])")
 HISTORY_URL = "history/"
 COMMITS_PER_PAGE = 40
-NOT_READ = "本次生成没有读取 Git 修订记录(用 flagboard build 生成网站时才会读取)。"
+NOT_READ = "本次生成没有读取 Git 修订记录（用 flagboard build 生成网站时才会读取）。"
 STATUS_NAMES = {"added": "新增", "modified": "修改", "deleted": "删除", "renamed": "改名"}
 FILE_NAMES = {TOWN_FILE: "评比设置", VILLAGES_FILE: "村名单"}
 CLOCK_NOTE = "提交时间早于此前的提交，可能是电脑时钟有误；此处按提交顺序排列。"
@@ -254,7 +254,7 @@ def cell_fixes(revisions: dict[str, list[dict]]) -> dict[tuple[str, str, str], d
     for key, (values, draft) in chains.items():
         shown = " → ".join(values)
         label = "未提交的修改" if draft else "复议更正"
-        fixes[key] = {"title": f"{label}:{shown}", "old": values[0]}
+        fixes[key] = {"title": f"{label}：{shown}", "old": values[0]}
     return fixes
 
 
@@ -310,16 +310,16 @@ def history_pages(view: SiteIndex, history: SiteHistory) -> list[Page]:
             "total": len(commits),
             "previous": urls[i - 1] if i else None,
             "next": urls[i + 1] if i + 1 < len(urls) else None,
-            "position": f"第{i + 1}页,共{len(urls)}页" if len(urls) > 1 else "",
+            "position": f"第{i + 1}页，共{len(urls)}页" if len(urls) > 1 else "",
         }
-        suffix = f"(第{i + 1}页)" if i else ""
+        suffix = f"（第{i + 1}页）" if i else ""
         pages.append(
             Page(
                 "history",
                 urls[i] + "index.html",
                 urls[i],
-                f"数据修订历史{suffix} · {view.town}",
-                f"{view.town}评分数据的每一次提交:什么时候、谁、为什么改了哪些文件。",
+                f"数据修订历史{suffix} · {view.town}红黄旗评比",
+                f"{view.town}评分数据的每一次提交：什么时候、谁、为什么改了哪些文件。",
                 context,
             )
         )

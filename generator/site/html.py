@@ -162,7 +162,7 @@ def action_items(rows: list[dict], site_url: str, with_period: bool = False) -> 
         if with_period:
             where = link(site_url, a["period"]["url"], a["period"]["label"]) + " "
         else:
-            where = link(site_url, a["village"]["url"], a["village"]["name"]) + ":"
+            where = link(site_url, a["village"]["url"], a["village"]["name"]) + "："
         out.append(f"{_action_head(a['action'], a['name'])}{where}{escape(a['reason'])}</li>\n")
     return Markup("".join(out))
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from generator import labels
 from generator.periods import label as period_label
 from generator.periods import year_of
-from generator.site import blocks, villages
+from generator.site import blocks, schema, villages, wechat
 from generator.site.format import (
     data_path,
     default_period_date,
@@ -387,13 +387,32 @@ def history(site: Site, _) -> list[Page]:
     return history_pages(site.index, site.history)
 
 
+def wechat_article(site: Site, key: str) -> Page:
+    return wechat.wechat(site.index, key, site.site_url)
+
+
+# The data page's groups of files, by where they are published (the rest: results).
+DATA_GROUPS = {
+    "raw": "data/scores/",
+    "workbooks": "data/xlsx/",
+    "blanks": "data/template/",
+    "package": "data/datapackage",
+}
+
+
 def data(site: Site, _) -> Page:
     files = site.data_files
     town = site.index.town
-    context = {
-        "results": [f for f in files if not f.path.startswith("data/scores/")],
-        "raw": [f for f in files if f.path.startswith("data/scores/")],
+    groups = {
+        name: [f for f in files if f.path.startswith(prefix)]
+        for name, prefix in DATA_GROUPS.items()
+    }
+    context = groups | {
+        "results": [f for f in files if not f.path.startswith(tuple(DATA_GROUPS.values()))],
         "codes": CODES,
+        "tables": list(schema.RESULT_TABLES.values()),
+        "raw_columns": list(schema.RAW_COLUMNS.values()),
+        "type_names": schema.TYPE_NAMES,
     }
     description = f"{town}红黄旗评比的全部结果和原始评分表，CSV 和 JSON 格式，可用 Excel 打开。"
     title = f"数据下载 · {town}红黄旗评比"
@@ -464,6 +483,7 @@ KINDS: dict[str, PageKind] = {
     ),
     "grid": PageKind("grid.html", lambda s: [g["id"] for g in s.index.grids], grid_pages),
     "screen": PageKind("screen.html", screen_keys, one(screen)),
+    "wechat": PageKind("wechat.html", lambda s: s.index.periods, one(wechat_article)),
     "history": PageKind("history.html", ONCE, history),
     "feed": PageKind("feed.xml", ONCE, one(feed), last=True),
     "sitemap": PageKind("sitemap.xml", ONCE, one(sitemap), last=True),

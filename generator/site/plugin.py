@@ -16,6 +16,7 @@ Settings it reads (see pelicanconf.py):
   FLAGBOARD_SCREEN_SECONDS  seconds per slide of /screen/
   FLAGBOARD_JOBS          processes that write the pages (default: the machine's cores)
   FLAGBOARD_REPO_URL      the data repository's web address, for commit links
+  FLAGBOARD_LICENSE       the published data's licence, named in /data/datapackage.json
   FLAGBOARD_HISTORY       provenance from git: a revisions.SiteHistory, filled by `flagboard
                           build` (plain Pelican builds without it)
 
@@ -45,11 +46,12 @@ from generator import forked
 from generator.layout import TOWN_FILE
 from generator.periods import label as period_label
 from generator.site import html as sitehtml
-from generator.site import pages, publish
+from generator.site import blanks, datapackage, pages, publish
 from generator.site.contentcheck import check_content
 from generator.site.format import points, signed_yuan, yuan
 from generator.site.pages import Site
 from generator.site.revisions import SiteHistory, cell_fixes
+from generator.site.rulespage import rules_data
 from generator.site.sanitize import clean_html, is_site_path
 from generator.site.views import Page, SiteIndex
 
@@ -86,6 +88,11 @@ class ResultsPages(Generator):
         self.context.update(pages.shared(index))
         self.context.update(
             flagboard_css=Markup(read_css(Path(self.theme) / "css" / "site.css")),
+            # the stylesheets of pages that do not use site.css (poster, screen), by name
+            theme_css={
+                path.stem: Markup(read_css(path))
+                for path in sorted((Path(self.theme) / "css").glob("*.css"))
+            },
             nav=self._nav(),
             # Pelican's pages for every page's footer: a Pelican page's `url` is worked out
             # from the settings on each reading (0.25 ms, three times on each of 7,000 pages)
@@ -95,6 +102,7 @@ class ResultsPages(Generator):
             repo_url=self.settings.get("FLAGBOARD_REPO_URL") or "",
             site_root=self.settings["SITEURL"],
             share_image=SHARE_IMAGE,
+            rules_data=rules_data(index),  # the rules page's tables (theme/templates/rules.html)
         )
 
     def generate_output(self, writer) -> None:
@@ -107,6 +115,7 @@ class ResultsPages(Generator):
         site = self.site
         site.written = [(kind, url) for kind, url, _, _ in written]
         site.data_files = self._result_files() + self.raw_files
+        site.data_files.append(self._package(site.data_files))
         site.extra_urls = self._pelican_urls()
         written += [w for unit in self._write_units(pages.units(site, last=True)) for w in unit]
         publish.write_files(site.data_files + self._theme_files(), Path(self.output_path))
@@ -175,10 +184,23 @@ class ResultsPages(Generator):
         ]
 
     def _raw_files(self, doc: dict) -> list[publish.DataFile]:
+        """The office's files and the blank forms made from them (see blanks.py)."""
         scores = self.settings.get("FLAGBOARD_SCORES")
         if scores and Path(scores, TOWN_FILE).is_file():
-            return publish.scores_files(doc, Path(scores))
+            return publish.scores_files(doc, Path(scores)) + blanks.blank_files(doc, Path(scores))
         return []
+
+    def _package(self, files: list[publish.DataFile]) -> publish.DataFile:
+        """/data/datapackage.json describing every published CSV."""
+        described = datapackage.package(
+            self.site.index.town,
+            publish.csv_headers(files, Path(self.output_path)),
+            self.settings.get("FLAGBOARD_LICENSE") or "CC-BY-4.0",
+            self.settings["SITEURL"],
+        )
+        note = "以上全部 CSV 文件的说明（Frictionless Data Package，供程序读取）"
+        data = datapackage.package_bytes(described)
+        return publish.DataFile(datapackage.PACKAGE_PATH, "datapackage.json", note, data)
 
     def _result_files(self) -> list[publish.DataFile]:
         """FLAGBOARD_RESULT_FILES, else the files in the results folder of `flagboard compute`."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,8 +17,10 @@ from typing import TYPE_CHECKING
 
 from generator.layout import TOWN_FILE, VILLAGES_FILE
 from generator.load.cells import decode
+from generator.periods import label as period_label
 from generator.results import TABLES, neutralise, results_json_parts, table_csv
 from generator.site.format import data_path
+from generator.site.xlsx import Names, workbooks
 
 if TYPE_CHECKING:
     from generator.load import Dataset
@@ -76,12 +79,15 @@ def _may_need_neutralising(text: str) -> bool:
 
 
 def result_files(results_dir: Path) -> list[DataFile]:
-    """The results tables of RULES.md §5 and results.json, as written by `flagboard compute`."""
-    tables = {
-        name: formula_safe_csv((results_dir / f"{name}.csv").read_bytes().decode("utf-8-sig"))
-        for name in TABLES
+    """The results tables of RULES.md §5 and results.json, as written by `flagboard compute`,
+    and the Excel files made from them."""
+    texts = {
+        name: (results_dir / f"{name}.csv").read_bytes().decode("utf-8-sig") for name in TABLES
     }
-    return _result_files(tables, (results_dir / "results.json").read_bytes())
+    document = (results_dir / "results.json").read_bytes()
+    names = Names.of_document(json.loads(document))
+    tables = {name: formula_safe_csv(text) for name, text in texts.items()}
+    return _result_files(tables, document) + excel_files(texts, names)
 
 
 def safe_tables(results: Results) -> dict[str, bytes]:
@@ -93,7 +99,31 @@ def computed_files(data: Dataset, results: Results) -> list[DataFile]:
     """The published files from results computed in this process: nothing read back.
     results.json is made column by column (results_json_parts), as `flagboard compute`
     writes it, without the results document."""
-    return _result_files(safe_tables(results), b"".join(results_json_parts(data, results)))
+    texts = {name: table_csv(results, name) for name in TABLES}
+    tables = {name: formula_safe_csv(text) for name, text in texts.items()}
+    document = b"".join(results_json_parts(data, results))
+    return _result_files(tables, document) + excel_files(texts, dataset_names(data))
+
+
+def dataset_names(data: Dataset) -> Names:
+    town = data.town
+    return Names(
+        {v.id: v.name for v in data.villages},
+        {g.id: g.name for g in town.grids},
+        {c.id: c.name for c in town.categories},
+    )
+
+
+def excel_files(texts: dict[str, str], names: Names) -> list[DataFile]:
+    """/data/xlsx/: a workbook per period and per year, from the tables' CSV texts."""
+    return [
+        DataFile(path, path.rpartition("/")[2], f"{period_label(_key(path))}结果（Excel）", data)
+        for path, data in workbooks(texts, names).items()
+    ]
+
+
+def _key(path: str) -> str:
+    return path.rpartition("/")[2].removesuffix(".xlsx")
 
 
 def write_computed(data: Dataset, results: Results, output_dir: Path) -> list[DataFile]:
@@ -155,6 +185,24 @@ def _raw_csv(scores_dir: Path, relative: str, note: str) -> DataFile:
     if text is None:  # load() already rejected such a file; this is a programming error
         raise ValueError(problem.text() if problem else relative)
     return DataFile(f"data/scores/{relative}", relative, note, formula_safe_csv(text))
+
+
+def csv_headers(files: list[DataFile], output_dir: Path) -> list[tuple[str, str, list[str]]]:
+    """(path, note, header) of each published CSV, its header read from its bytes or, once
+    written by the second process, from the file in the site."""
+    found = []
+    for file in files:
+        if file.path.endswith(".csv"):
+            data = file.data if file.data is not None else _first_line(output_dir / file.path)
+            line = data.split(b"\n", 1)[0].decode("utf-8-sig")
+            header = next(csv.reader([line]), [])
+            found.append((file.path, file.note, header))
+    return found
+
+
+def _first_line(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.readline()
 
 
 def write_files(files: list[DataFile], output_dir: Path) -> None:

@@ -1,0 +1,84 @@
+"""The 公众号 article of a period (/YYYY/MM/wechat/): the month's results arranged to paste into
+the WeChat editor, which keeps inline styles only and drops classes, ids, <style> and outside
+links. This module arranges the article's text; theme/templates/wechat.html styles it inline.
+No I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from generator.periods import label as period_label
+from generator.site import blocks
+from generator.site.format import period_url, signed_yuan
+from generator.site.views import Page, SiteIndex
+
+
+def wechat_url(key: str) -> str:
+    return f"{period_url(key)}wechat/"
+
+
+def wechat(index: SiteIndex, key: str, site_url: str) -> Page:
+    """The article of period `key`; the site's address is written as text when it is known."""
+    absolute = site_url.startswith(("http://", "https://"))
+    rule = index.rule(key)
+    context = {
+        "period": index.period_ref(key),
+        "headline": f"{index.town}{period_label(key)}红黄旗评比结果公示",
+        "summary": blocks.period_summary(index, key),
+        "rule": rule,
+        "grids": flag_tables(index, key, rule),
+        "money": money_rows(index, key),
+        "actions": blocks.action_rows(index, index.rows("actions", key)),
+        "address": f"{site_url}/{period_url(key)}" if absolute else "",
+    }
+    url = wechat_url(key)
+    title = f"公众号文章 {period_label(key)} · {index.town}"
+    description = f"{index.town}{period_label(key)}红黄旗评比结果，可复制到微信公众号编辑器。"
+    return Page("wechat", url + "index.html", url, title, description, context)
+
+
+def flag_tables(index: SiteIndex, key: str, rule: dict) -> list[dict]:
+    """Per grid, a row per category: its red and its yellow villages as text, with marks."""
+    named: dict[tuple, dict[str, list[str]]] = defaultdict(lambda: {"red": [], "yellow": []})
+    rows = sorted(
+        (r for r in index.rows("flags", key) if r["flag"]), key=lambda r: blocks.row_key(index, r)
+    )
+    for row in rows:
+        named[(row["grid"], row["category"])][row["flag"]].append(_marked(index, row, rule))
+    categories = index.categories_in(index.period_info[key]["categories"])
+    return [
+        {
+            "grid": grid["name"],
+            "rows": [
+                {
+                    "category": c["name"],
+                    "red": "、".join(named[(grid["id"], c["id"])]["red"]) or "无",
+                    "yellow": "、".join(named[(grid["id"], c["id"])]["yellow"]) or "无",
+                }
+                for c in categories
+            ],
+        }
+        for grid in index.grids
+    ]
+
+
+def _marked(index: SiteIndex, row: dict, rule: dict) -> str:
+    """A village's name, with （并列） or （现场会） where that is why it has its flag."""
+    marks = [w for w in blocks.why(row, rule) if w in ("并列", "现场会")]
+    name = index.refs[row["village_id"]]["name"]
+    return name + "".join(f"（{m}）" for m in marks)
+
+
+def money_rows(index: SiteIndex, key: str) -> list[dict]:
+    """Villages with a reward or a penalty this period, most earned first."""
+    return [
+        {
+            "village": r["village"]["name"],
+            "red": r["red"],
+            "yellow": r["yellow"],
+            "net": signed_yuan(r["net"]),
+        }
+        for r in blocks.ledger(index, key)
+        if r["reward"] or r["penalty"]
+    ]

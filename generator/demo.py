@@ -492,8 +492,10 @@ OTHER_SEED = 77
 
 
 def other_plan(rng: random.Random) -> TownPlan:
-    """白石镇: four grids of uneven size, 27 villages, 18 months from 2022-09, a rule change."""
-    names = [h + t + "村" for h in NAME_HEADS for t in NAME_TAILS]
+    """白石镇: four grids of uneven size, 27 villages, 18 months from 2022-09, a rule change;
+    no village shares a name with the demo's."""
+    demo_names = {name for names in DEMO_NAMES.values() for name in names}
+    names = [h + t + "村" for h in NAME_HEADS for t in NAME_TAILS if h + t + "村" not in demo_names]
     rng.shuffle(names)
     sizes = (9, 5, 7, 6)
     specs, taken = [], 0

@@ -1,32 +1,38 @@
-"""generator.demo: deterministic synthetic towns, and the demo town committed in scores/."""
+"""generator.demo: deterministic synthetic towns and their office's history; and whatever town
+the repository's scores/ holds validates (the one test that reads it: a town that replaces the
+demo with its own data keeps a passing suite)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from _history_helpers import planned_repo
 
-from generator.demo import county_files, demo_files, is_scores_file, months
-from generator.layout import annual_path, place, scores_path
+from generator.cli import main
+from generator.demo import (
+    CLERK,
+    OFFICE,
+    county_files,
+    demo_files,
+    demo_history,
+    demo_plan,
+    months,
+    other_files,
+    other_history,
+)
+from generator.layout import SETTINGS_FILES, annual_path, place, scores_path
 from generator.periods import year_of
 
 ROOT = Path(__file__).resolve().parents[1]
-SCORES = ROOT / "scores"
 SMALL_COUNTY = {"villages": 60, "periods": 26, "grids": 3}
-
-
-def committed() -> dict[str, bytes]:
-    """The scores files of the committed demo town, keyed like generator.demo's output."""
-    return {
-        path.relative_to(SCORES).as_posix(): path.read_bytes()
-        for path in sorted(SCORES.rglob("*"))
-        if path.is_file() and is_scores_file(path.relative_to(SCORES).as_posix())
-    }
+HALF_WIDTH_NEXT_TO_CHINESE = re.compile(r"[\u4e00-\u9fff][,:;()?!]|[,:;()?!][\u4e00-\u9fff]")
 
 
 def text(data: bytes) -> str:
@@ -78,20 +84,95 @@ def test_cli_writes_the_demo_and_removes_stale_files(tmp_path):
     assert (out / "README.md").read_text() == "kept"
 
 
-def test_the_committed_demo_town_is_the_generators_with_the_offices_corrections():
-    """scores/ is what `python -m generator.demo demo scores` writes; the office may add months
-    and correct a few cells in later commits (the demo site shows those corrections)."""
-    mine, theirs = demo_files(), committed()
-    assert set(mine) <= set(theirs)
-    for path, data in mine.items():
-        if data == theirs[path]:
-            continue
-        assert path.endswith(".csv") and not path.endswith("villages.csv"), path
-        generated, kept = rows(data), rows(theirs[path])
-        assert [r[0] for r in generated] == [r[0] for r in kept], path
-        cells = zip(sum(generated, []), sum(kept, []), strict=True)
-        changed = sum(a != b for a, b in cells)
-        assert changed <= 2, path
+def test_whatever_the_repositorys_scores_folder_holds_validates(capsys):
+    """The demo town, or the town that replaced it: errors fail, warnings are allowed."""
+    assert main(["validate", "--scores", str(ROOT / "scores")]) == 0, capsys.readouterr().err
+
+
+# --- the office's history of a town -----------------------------------------------------
+
+
+def final_state(history) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for commit in history:
+        files.update(commit.files)
+    return files
+
+
+@pytest.mark.parametrize(
+    "history, files", [(demo_history, demo_files), (other_history, other_files)]
+)
+def test_history_commits_the_town_month_by_month_and_corrects_one_cell(history, files):
+    commits, generated = history(), files()
+    assert [c.date for c in commits] == sorted(c.date for c in commits)
+    assert (commits[0].author, sorted(commits[0].files)) == (OFFICE, sorted(SETTINGS_FILES))
+    assert {c.author for c in commits[1:]} == {CLERK}
+    fixes = [c for c in commits if c.message.startswith("复议更正：")]
+    assert len(fixes) == 1 and len(fixes[0].files) == 1
+    final = final_state(commits)
+    assert set(final) == set(generated)
+    (path,) = [p for p in final if final[p] != generated[p]]
+    assert path in fixes[0].files
+    changed = [
+        (a, b)
+        for a, b in zip(sum(rows(generated[path]), []), sum(rows(final[path]), []), strict=True)
+        if a != b
+    ]
+    assert len(changed) == 1 and f"{changed[0][0]} 改为 {changed[0][1]}" in fixes[0].message
+    assert sum(path in c.files for c in commits) == 2
+
+
+def test_each_period_is_committed_by_itself_a_few_days_after_it_ends():
+    for commit in demo_history()[1:]:
+        keys = {place(p).key for p in commit.files}
+        assert len(keys) == 1, commit.message
+        (key,) = keys
+        end = months(key, 2)[1] if len(key) == 7 else f"{int(key) + 1}-01"
+        assert end <= commit.date[:7] <= months(end, 2)[1], commit.message
+        if not commit.message.startswith("复议"):
+            assert re.fullmatch(r"\d{4}年(\d{1,2}月|度)评分", commit.message)
+
+
+def test_history_messages_are_chinese_with_full_width_punctuation():
+    for commit in demo_history() + other_history():
+        assert not HALF_WIDTH_NEXT_TO_CHINESE.search(commit.message), commit.message
+        commit.message.encode("gbk")
+
+
+def test_planned_repo_replays_the_history_with_real_git(tmp_path):
+    commits = other_history()
+    repo = planned_repo(tmp_path / "town", commits)
+    log = repo.git("log", "--reverse", "--format=%an|%aI|%s").splitlines()
+    assert log == [f"{c.author}|{c.date}|{c.message.splitlines()[0]}" for c in commits]
+    written = {
+        p.relative_to(repo.scores).as_posix(): p.read_bytes()
+        for p in repo.scores.rglob("*")
+        if p.is_file()
+    }
+    assert written == final_state(commits)
+    assert repo.git("status", "--porcelain") == ""
+
+
+def test_the_other_town_differs_from_the_demo_in_names_grids_sizes_and_months():
+    other, demo = other_files(), demo_files()
+    town = tomllib.loads(other["town.toml"].decode("utf-8"))
+    demo_town = tomllib.loads(demo["town.toml"].decode("utf-8"))
+    assert town["town"] != demo_town["town"]
+    assert len(town["grids"]) != len(demo_town["grids"])
+    assert {g["id"] for g in town["grids"]}.isdisjoint(g["id"] for g in demo_town["grids"])
+    names = {v["村名"] for v in records(other["villages.csv"])}
+    assert 12 <= len(names) <= 40 and names.isdisjoint(v.name for v in demo_plan().villages)
+    assert min(periods(other)) != min(periods(demo))
+
+
+def test_the_other_town_gives_every_kind_of_event_and_action():
+    from generator.load import load_files
+    from generator.rules import compute
+
+    data = load_files(other_files(), "other")
+    assert set(data.events["event"]) == {"meeting", "veto", "bonus", "deduction"}
+    actions = set(compute(data).actions["action"])
+    assert {"interview", "warning", "downgrade", "priority"} <= actions
 
 
 # --- the demo town's properties -----------------------------------------------------
@@ -238,12 +319,6 @@ def test_demo_changes_its_rules_once(town):
 
 
 # --- with the loader and the rules --------------------------------------------------
-
-
-def test_committed_scores_load():
-    from generator.load import load
-
-    assert load(SCORES).periods
 
 
 def test_demo_town_loads(demo_town):

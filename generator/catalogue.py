@@ -431,12 +431,15 @@ UNSUPPORTED_FILE = T(
     "只能导入 .xlsx、.xls、.ods 表格或 .csv 文件；"
     "其他格式（如 .xlsb）请在 Excel/WPS 里另存为 .xlsx 后再导入",
 )
+UNSUPPORTED_ET = UNSUPPORTED_FILE.variant(
+    "这是 WPS 表格（.et）文件，不能直接导入：请在 WPS 中另存为 .xlsx 后再导入"
+)
 NO_HEADER = T(
     "no_header",
     "找不到表头行",
     "表头要有「村名」（或「编号」）列和评比项目列；检查 --sheet",
-    "找不到表头行:表头要有「村名」(或「编号」)列和评比项目列,"
-    "例如 {examples};请检查是否选对了工作表(--sheet)",
+    "找不到表头行：表头要有「村名」（或「编号」；也可写作村庄名称、行政村、村（社区）、单位名称）"
+    "列和评比项目列，例如 {examples}。{closest}{sheets}请检查是否选对了工作表（--sheet）",
 )
 MERGED_CELLS = T(
     "merged_cells",

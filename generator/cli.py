@@ -363,8 +363,12 @@ def _add_office(sub) -> None:
 
     p = sub.add_parser("import", help="把 Excel/WPS 表格导入为某月的评分文件并校验")
     p.add_argument("file", type=Path, metavar="文件", help=".xlsx、.xls、.ods 或 .csv 文件")
-    p.add_argument("--month", required=True, metavar="YYYY-MM", help="评比月份，例如 2024-03")
-    p.add_argument("--sheet", metavar="工作表", help="工作表名称或序号（默认第一个可见的工作表）")
+    period = p.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", metavar="YYYY-MM", help="评比月份，例如 2024-03")
+    period.add_argument("--annual", metavar="YYYY", help="导入某年的年度评分表，例如 2024")
+    p.add_argument(
+        "--sheet", metavar="工作表", help="工作表名称或序号（默认第一个有表头的可见工作表）"
+    )
     p.add_argument("--force", action="store_true", help="覆盖已有的该月评分文件（复议更正时用）")
     _scores_arg(p)
     p.set_defaults(func=_import, format="text")
@@ -410,17 +414,24 @@ def _new_annual(args) -> int:
 def _import(args) -> int:
     from generator.office.importer import import_workbook
 
-    done = import_workbook(args.file, args.month, args.scores, args.sheet, args.force)
+    annual = args.annual is not None
+    period = args.annual if annual else args.month
+    done = import_workbook(args.file, period, args.scores, args.sheet, args.force, annual)
     print(
-        f"已从 {done.sheet}(表头在第{done.header_row}行)导入 {done.villages} 个村、"
-        f"{len(done.categories)} 个评比项目,写入 {done.path.as_posix()}"
+        f"已从 {done.sheet}（表头在第{done.header_row}行）导入 {done.villages} 个村、"
+        f"{len(done.categories)} 个评比项目，写入 {done.path.as_posix()}"
     )
     if done.ignored:
-        print(f"已忽略的列:{'、'.join(done.ignored)}")
+        print(f"已忽略的列：{'、'.join(done.ignored)}")
+    if done.skipped:
+        print(f"已跳过不是村的行：{'、'.join(done.skipped)}")
     if done.renamed:
-        print(f"村名已按 villages.csv 对应:{'、'.join(done.renamed)}")
-    print(f"校验通过:{done.data.summary()}")
-    print(f"请用 flagboard preview {args.month} 核对本月结果,再提交。")
+        print(f"村名已按 villages.csv 对应：{'、'.join(done.renamed)}")
+    print(f"校验通过：{done.data.summary()}")
+    if annual:
+        print(f"请核对 {done.path.as_posix()} 的年度评分，再提交。")
+    else:
+        print(f"请用 flagboard preview {period} 核对本月结果，再提交。")
     return 0
 
 

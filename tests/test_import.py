@@ -87,6 +87,7 @@ def test_workbook_becomes_the_canonical_file(tmp_path, scores):
     assert done.categories == ("党建引领发展", "和美家园建设", "创业承诺践行")
     assert done.ignored == ("A「序号」", "B「网格」", "G「合计」")
     assert done.renamed == ()
+    assert done.skipped == ("第10行「合计」",)
     data = load(scores)
     assert data.periods == ("2024-01", "2024-02")
     assert len(data.events) == 3
@@ -123,10 +124,11 @@ def test_bad_workbook_points_at_the_sheet_rows_and_cells(tmp_path, scores):
     ]
     texts = [p.text() for p in error.value.problems]
     assert texts[2] == (
-        f'{SHEET} 第5行「党建引领发展」列: "9O" 不是数字,请填写0到100之间的分数(单元格 D5)'
+        f'{SHEET} 第5行「党建引领发展」列: "9O" 不是数字,请填写0到100之间的分数；'
+        "不参评请留空或写未参评（单元格 D5）"
     )
     assert "第5行已有" in texts[3]  # the loader's own row number, moved to the sheet too
-    assert texts[4].endswith("(单元格 C7)")
+    assert texts[4].endswith("（单元格 C7）")
     assert not (scores / "2024" / "2024-02.csv").exists()
 
 
@@ -179,7 +181,7 @@ def test_csv_in_gbk_with_a_title_row_and_ids(tmp_path, scores):
     with pytest.raises(InvalidData) as error:
         import_workbook(source, "2024-02", scores)
     assert where(error) == [("二月.csv", 5, "和美家园建设", "not_a_number")]
-    assert error.value.problems[0].message.endswith("请填写0到100之间的分数")  # no cell letters
+    assert error.value.problems[0].message.endswith("不参评请留空或写未参评")  # no cell letters
     rows[4][2] = "90"
     source.write_bytes(csv_bytes(rows, encoding="gbk"))
     done = import_workbook(source, "2024-02", scores)
@@ -277,12 +279,192 @@ def test_cli(tmp_path, scores, capsys):
     args = ["import", str(source), "--month", "2024-02", "--scores", str(scores)]
     assert main(args) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:3] == [
-        f"已从 {SHEET}(表头在第3行)导入 6 个村、3 个评比项目,写入 {scores.as_posix()}/2024/2024-02.csv",
-        "已忽略的列:A「序号」、B「网格」、G「合计」",
-        "村名已按 villages.csv 对应:第4行「东山」→「东山村」",
+    assert out[:4] == [
+        f"已从 {SHEET}（表头在第3行）导入 6 个村、3 个评比项目，写入 {scores.as_posix()}/2024/2024-02.csv",
+        "已忽略的列：A「序号」、B「网格」、G「合计」",
+        "已跳过不是村的行：第10行「合计」",
+        "村名已按 villages.csv 对应：第4行「东山」→「东山村」",
     ]
-    assert out[3].startswith("校验通过:测试镇,2 个网格,6 个村,2 个评比月份")
-    assert out[4:] == ["请用 flagboard preview 2024-02 核对本月结果,再提交。"]
+    assert out[4].startswith("校验通过：测试镇")
+    assert out[5:] == ["请用 flagboard preview 2024-02 核对本月结果，再提交。"]
     assert main(args) == 1
     assert "请加 --force" in capsys.readouterr().err
+
+
+# -- headers as third parties write them, cover sheets, summary rows, one way of numbers -----
+
+
+def simple_workbook(path: Path, header: list, rows: list[list], cover: bool = False) -> Path:
+    """One visible sheet 「二月」 with a header and rows; `cover`: a visible cover sheet first."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if cover:
+        sheet.title = "封面"
+        sheet.append(["测试镇2024年2月村级评比"])
+        sheet.append(["评估单位：某某公司"])
+        sheet = book.create_sheet("二月")
+    else:
+        sheet.title = "二月"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+FEBRUARY_ROWS = [list(row) for row in FEBRUARY[1:]]
+
+
+@pytest.mark.parametrize(
+    "key", ["村名", "村庄名称", "村(社区)", "村（社区）", "行政村", "单位名称", "村 名", "村名称"]
+)
+@pytest.mark.parametrize(
+    "notes",
+    [
+        ("党建引领发展（20分）", "和美家园建设（满分100）", "创业承诺践行(分值)"),
+        ("党建引领发展【20分】", "和美家园建设[满分100]", "创业承诺践行 （满分 100 分）"),
+        ("党建引领发展\n(满分100)", "和美家园建设〔100分〕", "创业承诺践行"),
+    ],
+)
+def test_header_variants_are_recognised(tmp_path, scores, key, notes):
+    source = simple_workbook(tmp_path / "评分.xlsx", [key, *notes], FEBRUARY_ROWS)
+    done = import_workbook(source, "2024-02", scores)
+    assert done.path.read_bytes() == CANONICAL
+    assert done.categories == ("党建引领发展", "和美家园建设", "创业承诺践行")
+    assert done.ignored == ()
+
+
+def test_a_cover_sheet_first_is_passed_over(tmp_path, scores):
+    source = simple_workbook(tmp_path / "评分.xlsx", FEBRUARY[0], FEBRUARY_ROWS, cover=True)
+    done = import_workbook(source, "2024-02", scores)
+    assert (done.sheet, done.header_row) == (SHEET, 1)
+    assert done.path.read_bytes() == CANONICAL
+
+
+def no_header_message(tmp_path, scores, header: list) -> str:
+    source = simple_workbook(tmp_path / "评分.xlsx", header, FEBRUARY_ROWS, cover=True)
+    with pytest.raises(InvalidData) as error:
+        import_workbook(source, "2024-02", scores)
+    assert where(error) == [("评分.xlsx", None, None, "no_header")]
+    assert not (scores / "2024" / "2024-02.csv").exists()
+    return error.value.problems[0].message
+
+
+def test_no_header_says_which_row_came_closest_and_what_it_lacked(tmp_path, scores):
+    message = no_header_message(tmp_path, scores, ["名称", *FEBRUARY[0][1:]])
+    assert "最接近表头的是评分.xlsx「二月」第1行" in message
+    assert (
+        "它有评比项目列「党建引领发展」、「和美家园建设」、「创业承诺践行」，但没有村名列"
+        in message
+    )
+    assert "这个文件的工作表有：「封面」、「二月」；" in message
+
+
+def test_no_header_with_a_village_column_but_no_category(tmp_path, scores):
+    message = no_header_message(tmp_path, scores, ["村名", "党建", "家园", "承诺"])
+    assert "第1行，它有村名列，但没有一列是 town.toml 里的评比项目" in message
+    assert "例如 「党建引领发展」、「和美家园建设」" in message
+
+
+def test_no_header_at_all(tmp_path, scores):
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "年龄"])
+    book.save(tmp_path / "x.xlsx")
+    with pytest.raises(InvalidData) as error:
+        import_workbook(tmp_path / "x.xlsx", "2024-02", scores)
+    assert "没有一行像表头" in error.value.problems[0].message
+
+
+def test_a_wps_et_file_is_to_be_saved_as_xlsx(tmp_path, scores):
+    (tmp_path / "评分.et").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    with pytest.raises(InvalidData) as error:
+        import_workbook(tmp_path / "评分.et", "2024-02", scores)
+    assert where(error) == [("评分.et", None, None, "unsupported_file")]
+    assert "请在 WPS 中另存为 .xlsx" in error.value.problems[0].message
+
+
+def test_summary_rows_are_skipped_and_reported(tmp_path, scores):
+    rows = [["序号", "网格", *FEBRUARY[0]]]
+    for i, row in enumerate(FEBRUARY_ROWS, start=1):
+        rows.append([i, "东片" if i <= 3 else "西片", *row])
+        if i == 3:
+            rows.append([None, "东片", "东片小计", 255, 255, 240])
+    rows += [[None, "合计", None, 512, 500, 380], [None, None, "平均分", 85, 83, 76]]
+    source = simple_workbook(tmp_path / "评分.xlsx", rows[0], rows[1:])
+    done = import_workbook(source, "2024-02", scores)
+    assert done.path.read_bytes() == CANONICAL
+    assert done.skipped == ("第5行「东片小计」", "第9行「合计」", "第10行「平均分」")
+
+
+def test_numbers_are_written_one_way(tmp_path, scores):
+    rows = [list(row) for row in FEBRUARY_ROWS]
+    rows[0][1:] = ["95.0", "８０．００", "070"]  # typed as text
+    rows[3][2] = 78.50
+    source = simple_workbook(tmp_path / "评分.xlsx", FEBRUARY[0], rows)
+    done = import_workbook(source, "2024-02", scores)
+    assert done.path.read_bytes() == CANONICAL
+
+
+@pytest.mark.parametrize("mark", ["未参评", "缺考", "/", "-", "－", "—", "——", " 未参评 "])
+def test_not_evaluated_marks_import_as_blank_cells(tmp_path, scores, mark):
+    rows = [list(row) for row in FEBRUARY_ROWS]
+    rows[5][3] = mark  # 新苑村's 创业承诺践行, blank in CANONICAL
+    source = simple_workbook(tmp_path / "评分.xlsx", FEBRUARY[0], rows)
+    assert import_workbook(source, "2024-02", scores).path.read_bytes() == CANONICAL
+
+
+def test_other_text_in_a_score_cell_says_how_to_mark_not_evaluated(tmp_path, scores):
+    rows = [list(row) for row in FEBRUARY_ROWS]
+    rows[5][3] = "不参加"
+    source = simple_workbook(tmp_path / "评分.xlsx", FEBRUARY[0], rows)
+    with pytest.raises(InvalidData) as error:
+        import_workbook(source, "2024-02", scores)
+    assert where(error) == [(SHEET, 7, "创业承诺践行", "not_a_number")]
+    assert error.value.problems[0].message.endswith("不参评请留空或写未参评（单元格 D7）")
+
+
+# -- annual workbooks ----------------------------------------------------------------------
+
+
+def annual_rows() -> list[list]:
+    names = [row[0] for row in FEBRUARY_ROWS] + ["枫林村"]
+    return [[name, 90 - i] for i, name in enumerate(dict.fromkeys(names))]
+
+
+def test_an_annual_workbook_becomes_the_years_file(tmp_path, scores):
+    source = simple_workbook(
+        tmp_path / "年度.xlsx", ["村庄名称", "党风廉政建设（满分100）"], annual_rows(), cover=True
+    )
+    done = import_workbook(source, "2024", scores, annual=True)
+    assert done.path == scores / "2024" / "2024-annual.csv"
+    assert done.path.read_bytes().decode("utf-8-sig").splitlines()[:3] == [
+        "村名,党风廉政建设",
+        "东山村,90",
+        "梅林村,89",
+    ]
+    assert sorted(load(scores).annual_files) == ["2024"]
+    with pytest.raises(InvalidData) as error:
+        import_workbook(source, "2024", scores, annual=True)
+    assert [p.code for p in error.value.problems] == ["file_exists"]
+
+
+def test_an_annual_workbook_with_a_monthly_column_is_refused(tmp_path, scores):
+    source = simple_workbook(tmp_path / "年度.xlsx", ["村名", "党建引领发展"], annual_rows())
+    with pytest.raises(InvalidData) as error:
+        import_workbook(source, "2024", scores, annual=True)
+    assert "请填在当月的评分文件中" in " ".join(p.message for p in error.value.problems)
+    assert not (scores / "2024" / "2024-annual.csv").exists()
+
+
+def test_cli_annual(tmp_path, scores, capsys):
+    source = simple_workbook(tmp_path / "年度.xlsx", ["村名", "党风廉政建设"], annual_rows())
+    args = ["import", str(source), "--annual", "2024", "--scores", str(scores)]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith(f"写入 {scores.as_posix()}/2024/2024-annual.csv")
+    assert out[-1] == f"请核对 {scores.as_posix()}/2024/2024-annual.csv 的年度评分，再提交。"
+    assert main(["import", str(source), "--annual", "24", "--scores", str(scores)]) == 1
+    assert "不是有效年份" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as leaving:
+        main(["import", str(source), "--annual", "2024", "--month", "2024-02"])
+    assert leaving.value.code == 2

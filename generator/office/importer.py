@@ -16,26 +16,26 @@ from pathlib import Path
 
 from generator import catalogue, labels
 from generator.forms import csv_bytes
-from generator.layout import SETTINGS_FILES, scores_path
-from generator.load.cells import clean_cell, excel_column, read_rows
+from generator.layout import SETTINGS_FILES, annual_path, scores_path
+from generator.load.cells import (
+    clean_cell,
+    excel_column,
+    format_points,
+    is_not_evaluated,
+    parse_number,
+    read_rows,
+)
 from generator.load.folder import prefix_of, read_folder
 from generator.load.loader import Dataset, load_files
 from generator.model import Town, Village
-from generator.office.month import check_month, period_path
-from generator.office.workbook import read_grid
+from generator.office.header import find_header, header_name, no_header
+from generator.office.month import annual_file, check_month, check_year, period_path
+from generator.office.workbook import read_grids
 from generator.problems import InvalidData, Problem, quote
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # .xlsb: no bounded reader for it
-KEY_SYNONYMS = {
-    labels.NAME_COLUMN: labels.NAME_COLUMN,
-    "村名称": labels.NAME_COLUMN,
-    "行政村": labels.NAME_COLUMN,
-    "村别": labels.NAME_COLUMN,
-    labels.ID_COLUMN: labels.ID_COLUMN,
-    "村编号": labels.ID_COLUMN,
-}
-SKIPPED_LABELS = {"合计", "总计", "小计", "平均", "平均分", "平均值", "满分"}  # not villages
-_NOTE_RE = re.compile(r"[((\[【][^((\[【]*[))\]】]$")  # "党建引领发展(20分)"
+# Rows that are not villages: 合计, 平均分, 东片小计 … (when no village is named so).
+SUMMARY_WORDS = ("合计", "总计", "小计", "平均", "满分", "最高分", "最低分")
 _SPACE_RE = re.compile(r"\s+")
 DATE_TYPES = (dt.datetime, dt.date, dt.time, dt.timedelta)  # what calamine gives date cells
 _ROW_RE = re.compile(r"第(\d+)行")  # row numbers inside the loader's messages
@@ -52,6 +52,7 @@ class Sheet:
     merged: tuple[Merged, ...] = ()
     letters: bool = True  # False for CSV, whose empty columns the reader drops
     dates: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → as shown
+    sheets: tuple[str, ...] = ()  # every sheet of its workbook, for messages
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Layout:
     ignored: list[tuple[int, str]] = field(default_factory=list)
     rows: dict[int, int] = field(default_factory=dict)  # canonical row → sheet row
     renamed: list[tuple[int, str, str]] = field(default_factory=list)  # sheet row, was, now
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # sheet row, 合计 …
 
 
 @dataclass(frozen=True)
@@ -76,27 +78,38 @@ class Imported:
     categories: tuple[str, ...]
     ignored: tuple[str, ...]  # "A「序号」"
     renamed: tuple[str, ...]  # "第5行「东山」→「东山村」"
+    skipped: tuple[str, ...]  # "第10行「合计」": rows that are no village
     data: Dataset
 
 
 def import_workbook(
-    source: Path, month: str, scores_dir: Path, sheet: str | None = None, force: bool = False
+    source: Path,
+    month: str,
+    scores_dir: Path,
+    sheet: str | None = None,
+    force: bool = False,
+    annual: bool = False,
 ) -> Imported:
-    """Read `source`, write scores/YYYY/YYYY-MM.csv when it validates, else raise InvalidData."""
-    check_month(month)
+    """Read `source`, write scores/YYYY/YYYY-MM.csv (or, `annual`, `month` being a year,
+    YYYY/YYYY-annual.csv) when it validates, else raise InvalidData."""
     scores_dir = Path(scores_dir)
-    target = period_path(scores_dir, month)
+    check_year(month) if annual else check_month(month)
+    target = annual_file(scores_dir, month) if annual else period_path(scores_dir, month)
     if target.exists() and not force:
         raise InvalidData([catalogue.FILE_EXISTS_IMPORT.at(target.as_posix())])
     files = scores_files(scores_dir)
     town = _town_of(files, scores_dir)
-    table = read_sheet(Path(source), sheet)
-    layout, canonical, problems = canonical_rows(table, town.town, town.villages)
-    relative = scores_path(month)
+    table, rows, start = header_sheet(Path(source), sheet, town.town)
+    layout, canonical, problems = canonical_rows(table, rows, start, town.town, town.villages)
+    relative = annual_path(month) if annual else scores_path(month)
     files[relative] = csv_bytes(canonical[0], canonical[1:])
     data = _validate(files, scores_dir, relative, table, layout, problems)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(files[relative])
+    return _imported(target, table, layout, canonical, data)
+
+
+def _imported(target: Path, table: Sheet, layout: Layout, canonical: list, data) -> Imported:
     return Imported(
         path=target,
         sheet=table.label,
@@ -105,6 +118,7 @@ def import_workbook(
         categories=tuple(name for _, name in layout.categories),
         ignored=tuple(_column_name(table, i, text) for i, text in layout.ignored),
         renamed=tuple(f"第{row}行「{quote(was)}」→「{now}」" for row, was, now in layout.renamed),
+        skipped=tuple(f"第{row}行「{quote(text)}」" for row, text in layout.skipped),
         data=data,
     )
 
@@ -126,8 +140,24 @@ def _town_of(files: dict[str, bytes], scores_dir: Path) -> Dataset:
 # -- reading ----------------------------------------------------------------------------
 
 
-def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
-    """The chosen sheet (default: the first visible one) of a workbook, or a CSV file."""
+def header_sheet(
+    path: Path, sheet: str | None, town: Town
+) -> tuple[Sheet, list[tuple[int, list[str]]], int]:
+    """The sheet holding the table (the one chosen, or the first visible one with a header
+    row: a cover sheet may come first), its rows as shown, and its header row's index."""
+    closest, names = None, ()
+    for table in read_sheets(path, sheet):
+        rows = fill_merged(table)
+        start, guess = find_header(table.label, rows, town)
+        if start >= 0:
+            return table, rows, start
+        closest = guess if closest is None or guess.weight > closest.weight else closest
+        names = table.sheets
+    raise InvalidData([no_header(path.name, town, closest, names)])
+
+
+def read_sheets(path: Path, sheet: str | None = None):
+    """The chosen sheet, or each visible one in turn, of a workbook; or a CSV file's table."""
     if not path.is_file():
         raise InvalidData([catalogue.MISSING_SOURCE_FILE.at(path.as_posix())])
     suffix = path.suffix.lower()
@@ -135,21 +165,25 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
         rows, problems = read_rows(path.read_bytes(), path.name)
         if problems:
             raise InvalidData(problems)
-        return Sheet(path.name, rows, letters=False)
+        yield Sheet(path.name, rows, letters=False)
+        return
+    if suffix == ".et":
+        raise InvalidData([catalogue.UNSUPPORTED_ET.at(path.name)])
     if suffix not in WORKBOOK_SUFFIXES:
         raise InvalidData([catalogue.UNSUPPORTED_FILE.at(path.name)])
-    return _read_workbook(path, sheet)
+    for grid in read_grids(path, sheet):
+        yield _sheet_of(path, grid)
 
 
-def _read_workbook(path: Path, sheet: str | None) -> Sheet:
-    grid = read_grid(path, sheet)
+def _sheet_of(path: Path, grid) -> Sheet:
     rows, dates = [], {}
     for number, values in enumerate(grid.values, start=1):
         rows.append((number, [cell_text(v) for v in values]))
         for column, value in enumerate(values):
             if isinstance(value, DATE_TYPES):
                 dates[(number, column)] = rows[-1][1][column]
-    return Sheet(f"{path.name}「{quote(grid.name)}」", rows, grid.merged, dates=dates)
+    label = f"{path.name}「{quote(grid.name)}」"
+    return Sheet(label, rows, grid.merged, dates=dates, sheets=grid.sheets)
 
 
 def cell_text(value) -> str:
@@ -185,49 +219,54 @@ def fill_merged(sheet: Sheet) -> list[tuple[int, list[str]]]:
 # -- mapping ----------------------------------------------------------------------------
 
 
-def header_name(text: str, town: Town) -> str:
-    """A header cell → 村名, 编号, a category's name, or the text without spaces."""
-    compact = _SPACE_RE.sub("", text)
-    for candidate in (compact, _NOTE_RE.sub("", compact)):
-        if candidate in KEY_SYNONYMS:
-            return KEY_SYNONYMS[candidate]
-        if town.category_by_name(candidate):
-            return candidate
-    return compact
-
-
-def find_header(rows: list[tuple[int, list[str]]], town: Town, label: str) -> int:
-    """Index of the first row holding 村名 or 编号 and at least one category name."""
-    for index, (_, cells) in enumerate(rows):
-        names = [header_name(c, town) for c in cells]
-        has_key = any(n in (labels.NAME_COLUMN, labels.ID_COLUMN) for n in names)
-        if has_key and any(town.category_by_name(n) for n in names):
-            return index
-    examples = "、".join(c.name for c in town.categories[:3])
-    raise InvalidData([catalogue.NO_HEADER.at(label, examples=examples)])
-
-
 def canonical_rows(
     sheet: Sheet,
+    rows: list[tuple[int, list[str]]],
+    start: int,
     town: Town,
     villages: tuple[Village, ...],
 ) -> tuple[Layout, list[list[str]], list[Problem]]:
-    """The canonical table (header first) for the sheet, where it came from, and problems."""
-    rows = fill_merged(sheet)
-    start = find_header(rows, town, sheet.label)
+    """The canonical table (header first) for the sheet's rows below the header at `start`,
+    where it came from, and problems."""
     header_row, header = rows[start]
     layout, problems = _layout(sheet, header_row, header, town)
     columns = [c for c, _ in layout.categories]
     canonical = [[layout.key, *(name for _, name in layout.categories)]]
+    names = {n for v in villages for n in (v.id, v.name, *v.former_names)}
     for row, cells in rows[start + 1 :]:
         key = cells[layout.key_column]
         scores = [cells[c] for c in columns]
-        if (not key and not any(scores)) or _SPACE_RE.sub("", key) in SKIPPED_LABELS:
+        if not key and not any(scores):
             continue
-        canonical.append([_village_key(key, layout, row, villages), *scores])
+        summary = _summary_label(key, cells, names)
+        if summary:
+            layout.skipped.append((row, summary))
+            continue
+        canonical.append([_village_key(key, layout, row, villages), *map(score_text, scores)])
         layout.rows[len(canonical)] = row
     problems += _merged_scores(sheet, layout) + _date_cells(sheet, layout)
     return layout, canonical, problems
+
+
+def _summary_label(key: str, cells: list[str], names: set[str]) -> str | None:
+    """合计, 平均分, 东片小计 …: the row's label when it is a summary, not a village."""
+    compact = _SPACE_RE.sub("", key)
+    if compact in names:
+        return None
+    for text in [key] if key else cells:  # a blank 村名: the label may be in another column
+        text = _SPACE_RE.sub("", text)
+        if text and any(text.startswith(w) or text.endswith(w) for w in SUMMARY_WORDS):
+            return text
+    return None
+
+
+def score_text(text: str) -> str:
+    """A score cell written one way: 82, 82.5 (never 82.0); 未参评 and dashes as a blank cell;
+    anything else as it is, for the loader to report."""
+    if is_not_evaluated(text):
+        return ""
+    number = parse_number(text)
+    return text if number.error else format_points(number.hundredths)
 
 
 def _layout(
@@ -345,7 +384,7 @@ def _on_sheet(problem: Problem, sheet: Sheet, layout: Layout) -> Problem:
     column = columns.get(problem.column) if problem.column else None
     message = _ROW_RE.sub(lambda m: f"第{_sheet_row(int(m.group(1)), layout)}行", problem.message)
     if sheet.letters and column is not None and problem.row is not None:
-        message += f"(单元格 {excel_column(column)}{row})"
+        message += f"（单元格 {excel_column(column)}{row}）"
     return dataclasses.replace(problem, file=sheet.label, row=row, message=message)
 
 

@@ -35,6 +35,7 @@ MAX_MEMBERS = 2_000
 MAX_SHEETS = 1_000
 MAX_MERGED = 50_000
 MAX_LISTED = 200  # formula cells listed one by one; the rest are counted
+MAX_TRIED = 20  # visible sheets tried for a table when none is chosen (a cover sheet first)
 _CHUNK = 256 * 1024
 _REF_RE = re.compile(r"([A-Za-z]{1,7})([0-9]{1,9})")
 _ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
@@ -58,6 +59,7 @@ class Grid:
     name: str
     values: list[list]
     merged: tuple[Merged, ...]
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order (for messages)
 
 
 @dataclass
@@ -79,10 +81,34 @@ class Extent:
             self.uncached.append((row, column))
 
 
+@dataclass(frozen=True)
+class _Opened:
+    """A workbook that passed the checks made before calamine opens it."""
+
+    book: object  # calamine.CalamineWorkbook
+    extents: dict[str, Extent]  # .ods and .xls: every sheet's, found before opening
+
+
 def read_grid(path: Path, sheet: str | None) -> Grid:
     """The chosen sheet (default: the first visible one) of a workbook, within the bounds."""
+    return next(read_grids(path, sheet))
+
+
+def read_grids(path: Path, sheet: str | None) -> Iterator[Grid]:
+    """The chosen sheet; or, none chosen, each visible worksheet in turn (at most
+    MAX_TRIED), so that the caller can take the first that holds a table."""
+    opened = _guarded(path, lambda: _open(path))
+    if sheet is None:
+        names = visible_sheets(opened.book, path)[:MAX_TRIED]
+    else:
+        names = [sheet_name(opened.book, sheet, path)]
+    for name in names:
+        yield _guarded(path, lambda name=name: _grid(path, opened, name))
+
+
+def _guarded(path: Path, read: Callable):
     try:
-        return _read_grid(path, sheet)
+        return read()
     except _Refused as refused:
         raise InvalidData([refused.kind.at(path.name, **refused.fields)]) from None
     except InvalidData:
@@ -99,7 +125,7 @@ def unreadable(path: Path, error: Exception) -> Problem:
     )
 
 
-def _read_grid(path: Path, sheet: str | None) -> Grid:
+def _open(path: Path) -> _Opened:
     suffix = path.suffix.lower()
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -114,15 +140,18 @@ def _read_grid(path: Path, sheet: str | None) -> Grid:
         _refuse_far(extents)
     elif suffix == ".xls":
         _refuse_far({name: Extent(far=far) for name, far in xls_extents(path).items()})
-    workbook = calamine.CalamineWorkbook.from_path(str(path))
-    name = sheet_name(workbook, sheet, path)
-    if suffix in (".xlsx", ".xlsm"):  # …and a sheet of an .xlsx when it is asked for
+    return _Opened(calamine.CalamineWorkbook.from_path(str(path)), extents)
+
+
+def _grid(path: Path, opened: _Opened, name: str) -> Grid:
+    extents = opened.extents
+    if path.suffix.lower() in (".xlsx", ".xlsm"):  # …and a sheet of an .xlsx when it is read
         extents = {name: scan_xlsx_sheet(path, name)}
         _refuse_far(extents)
     _refuse_uncached(f"{path.name}「{quote(name)}」", extents.get(name, Extent()))
-    found = workbook.get_sheet_by_name(name)
+    found = opened.book.get_sheet_by_name(name)
     values = found.to_python(skip_empty_area=False, nrows=MAX_ROWS)
-    return Grid(name, values, _merged(found))
+    return Grid(name, values, _merged(found), tuple(opened.book.sheet_names))
 
 
 def xls_extents(path: Path) -> dict[str, tuple[int, int]]:
@@ -145,23 +174,31 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def sheet_name(workbook, sheet: str | None, path: Path) -> str:
-    """The sheet asked for by name or number, or the first visible worksheet."""
+def visible_sheets(workbook, path: Path) -> list[str]:
+    """The visible worksheets, in order; a workbook without any is refused."""
+    visible = [
+        m.name
+        for m in workbook.sheets_metadata
+        if m.visible == calamine.SheetVisibleEnum.Visible
+        and m.typ == calamine.SheetTypeEnum.WorkSheet
+    ]
+    if not visible:
+        _unknown_sheet(workbook, None, path)
+    return visible
+
+
+def sheet_name(workbook, sheet: str, path: Path) -> str:
+    """The sheet asked for by name or number."""
     names = workbook.sheet_names
-    if sheet is None:
-        visible = [
-            m.name
-            for m in workbook.sheets_metadata
-            if m.visible == calamine.SheetVisibleEnum.Visible
-            and m.typ == calamine.SheetTypeEnum.WorkSheet
-        ]
-        if visible:
-            return visible[0]
-    elif sheet in names:
+    if sheet in names:
         return sheet
-    elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
+    if sheet.isdigit() and 1 <= int(sheet) <= len(names):
         return names[int(sheet) - 1]
-    listed = "、".join(f"「{quote(n)}」" for n in names[:50]) or "（无）"
+    _unknown_sheet(workbook, sheet, path)
+
+
+def _unknown_sheet(workbook, sheet: str | None, path: Path):
+    listed = "、".join(f"「{quote(n)}」" for n in workbook.sheet_names[:50]) or "（无）"
     raise InvalidData(
         [catalogue.UNKNOWN_SHEET.at(path.name, sheet=quote(sheet or ""), listed=listed)]
     )

@@ -33,6 +33,7 @@ from generator.site.format import (
 )
 from generator.site.revisions import SiteHistory, correction_dates, history_pages, period_history
 from generator.site.views import Page, SiteIndex
+from generator.site.xlsx import xlsx_path
 
 # Above this many villages (in more than one grid) a period or year gets a page per grid.
 SPLIT_VILLAGES = 200
@@ -158,6 +159,8 @@ def period(site: Site, key: str) -> Page:
         "actions": blocks.action_rows(index, index.rows("actions", key)),
         "averages": blocks.average_table(index, key, info["categories"]),
         "downloads": blocks.downloads(info),
+        "workbook": xlsx_path(key),
+        "wechat_url": wechat.wechat_url(key),
         **_period_grids(site, key, info["categories"]),
         "record": period_history(index, key, site.history),
     }

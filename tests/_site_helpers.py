@@ -21,7 +21,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = ROOT / "test-artifacts"
+# Screenshots of the other town go to their own folder, so they never replace the demo's.
+ARTIFACTS = (
+    ROOT / "test-artifacts" / {"other": "other"}.get(os.environ.get("FLAGBOARD_TEST_TOWN"), "")
+)
 
 
 def build_site(scores: Path, out: Path, content: Path | None = None, **settings):

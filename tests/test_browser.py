@@ -95,7 +95,7 @@ def test_page_reads_well(browser, base_url, site_paths, name, viewport):
         response = page.goto(base_url + site_paths[name], wait_until="load")
         assert response is not None and response.status == 200
         facts = page.evaluate(MEASURE)
-        ARTIFACTS.mkdir(exist_ok=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shot = ARTIFACTS / f"{name}-{width}x{height}"
         page.screenshot(path=f"{shot}.png")  # what the first screen shows
         page.screenshot(path=f"{shot}-full.png", full_page=True)
@@ -142,7 +142,7 @@ def test_a_village_after_six_years_reads_well_on_a_phone(browser, years_town):
         try:
             assert page.goto(base_url + path).status == 200
             facts = page.evaluate(MEASURE)
-            ARTIFACTS.mkdir(exist_ok=True)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(
                 path=str(ARTIFACTS / f"village-years-{number}-360x640-full.png"), full_page=True
             )
@@ -159,7 +159,7 @@ def test_a_grid_after_six_years_reads_well_on_a_phone(browser, years_town):
             assert page.goto(base_url + path).status == 200
             facts = page.evaluate(MEASURE)
             charts = page.evaluate("() => document.querySelectorAll('svg.chart').length")
-            ARTIFACTS.mkdir(exist_ok=True)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(
                 path=str(ARTIFACTS / f"grid-years-{number}-360x640-full.png"), full_page=True
             )
@@ -182,7 +182,7 @@ def test_screen_fits_a_1920x1080_screen_without_scrolling(browser, base_url):
         cell = page.evaluate(
             "() => parseFloat(getComputedStyle(document.querySelector('.slide td')).fontSize)"
         )
-        ARTIFACTS.mkdir(exist_ok=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "screen-1920x1080.png"))
     finally:
         page.close()
@@ -200,7 +200,7 @@ def test_period_page_prints_as_a_clean_a4_poster(browser, base_url, site_paths):
             ".map(s => document.querySelector(s)).filter(e => e && e.offsetParent !== null).length"
         )
         pdf = page.pdf(format="A4")
-        ARTIFACTS.mkdir(exist_ok=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "period-print.pdf").write_bytes(pdf)
     finally:
         page.close()

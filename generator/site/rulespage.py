@@ -1,0 +1,82 @@
+"""The data of the rules page (/rules/): what town.toml says, as results.json carries it —
+the categories in force and their kinds, every rule version with its months, flag counts and
+money tiers, full marks. The page's prose is content/pages/rules.md; theme/templates/rules.html
+puts the two together, so a rule change shows on the next build without editing Markdown. Pure.
+"""
+
+from __future__ import annotations
+
+from generator.periods import label
+from generator.site.format import cn_number, yuan
+from generator.site.views import SiteIndex
+
+KIND_WORDS = {
+    "monthly": "每月必评",
+    "optional": "每月可选（当月评分表有这一列才评）",
+    "annual": "年度项目（每年评一次，不计奖罚）",
+}
+
+
+def rules_data(index: SiteIndex) -> dict:
+    """Categories and rule versions for the rules page, the version in force last."""
+    versions = [index.rules[key] for key in sorted(index.rules)]
+    return {
+        "categories": [_category(c) for c in index.categories],
+        "versions": [
+            _version(v, versions[i + 1]["from"] if i + 1 < len(versions) else None)
+            for i, v in enumerate(versions)
+        ],
+        "marks": sorted({c["full_marks"] for c in index.categories}),
+    }
+
+
+def _category(category: dict) -> dict:
+    start, end = category.get("from"), category.get("until")
+    if start and end:
+        when = f"{label(start)}至{label(end)}"
+    elif start:
+        when = f"{label(start)}起"
+    elif end:
+        when = f"至{label(end)}"
+    else:
+        when = "一直评比"
+    return {
+        "name": category["name"],
+        "kind": KIND_WORDS.get(category["kind"], category["kind"]),
+        "full_marks": category["full_marks"],
+        "when": when,
+    }
+
+
+def _version(rule: dict, following: str | None) -> dict:
+    """One rule version: from when to when, the flag counts in words, the money tiers."""
+    start = label(rule["from"])
+    return {
+        "from": rule["from"],
+        "when": f"{start}起" if following is None else f"{start}至{_month_before(following)}",
+        "current": following is None,
+        "red": f"前{_count(rule['red_count'])}名",
+        "yellow": f"后{_count(rule['yellow_count'])}名",
+        "rewards": _tiers(rule["reward_tiers"]),
+        "penalties": _tiers(rule["penalty_tiers"]),
+    }
+
+
+def _count(number: int) -> str:
+    """前两名, not 前二名: a count in words."""
+    return "两" if number == 2 else cn_number(number)
+
+
+def _tiers(amounts: list[int]) -> list[dict]:
+    """1面, 2面, … and the last tier as 'N面及以上'."""
+    last = len(amounts)
+    return [
+        {"flags": f"{n}面及以上" if n == last else f"{n}面", "amount": yuan(amount)}
+        for n, amount in enumerate(amounts, start=1)
+    ]
+
+
+def _month_before(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+    return f"{year}年{number}月"

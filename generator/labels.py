@@ -22,6 +22,28 @@ ACTION_LONG_NAMES = {
     "star_loss": "党组织五星评定降一星",
 }
 MONTHLY_ACTIONS = ("interview", "warning", "suspension")
+# What the site calls each action: who it concerns, in the plan's words (§5.4, §5.5); the
+# results files keep the codes and the office's tools ACTION_NAMES.
+ACTION_TITLES = {
+    "interview": "村主职干部约谈",
+    "warning": "村主职干部警告",
+    "suspension": "村主职干部停职",
+    "downgrade": "年度考核降一档",
+    "star_loss": "党组织五星评定降一星",
+    "priority": "优先评优",
+}
+# What each action means for the village, as the plan says it (§5.4, §5.5).
+ACTION_MEANINGS = {
+    "interview": "镇主要领导约谈村主职干部，组团帮扶，由联系该村的镇班子成员牵头整改",
+    "warning": "对村主职干部进行警告",
+    "suspension": "村主职干部停职处理",
+    "downgrade": "年度考核降一档，保洁费及垃圾分类补贴按最低档次发放",
+    "star_loss": "村党组织五星评定降一颗星",
+    "priority": (
+        "优先列入年度考核优秀等次，在基础设施投入、「一事一议」项目补助等上级各项政策方面"
+        "予以倾斜"
+    ),
+}
 
 # Column headers of the office's files.
 ID_COLUMN = "编号"

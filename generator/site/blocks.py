@@ -96,11 +96,24 @@ def rankings(
                 for v in active[g["id"]]
                 if v not in seen
             ]
+            for row in table:
+                row["anchor"] = row_anchor(category["id"], row["village"]["id"])
             if table:
-                tables.append({"category": category, "rows": table})
+                anchor = table_anchor(g["id"], category["id"])
+                tables.append({"category": category, "rows": table, "anchor": anchor})
         if tables:
             sections.append({"grid": index.grid_ref(g["id"]), "tables": tables})
     return sections
+
+
+def table_anchor(grid_id: str, category_id: str) -> str:
+    """The id of a grid's ranking table of a category on a period page."""
+    return f"t-{grid_id}-{category_id}"
+
+
+def row_anchor(category_id: str, village_id: str) -> str:
+    """The id of a village's row in a category's ranking table (a village ranks in one grid)."""
+    return f"r-{category_id}-{village_id}"
 
 
 def _ranking_row(index: SiteIndex, row: dict, rule: dict) -> dict:
@@ -148,7 +161,7 @@ def action_rows(index: SiteIndex, actions: list[dict], by_period: bool = False) 
             "period": index.period_ref(a["period"]) if by_period else None,
             "village": index.refs[a["village_id"]],
             "action": a["action"],
-            "name": labels.ACTION_NAMES.get(a["action"], a["action"]),
+            "name": labels.ACTION_TITLES.get(a["action"], a["action"]),
             "reason": a["reason"],
         }
         for a in actions
@@ -168,7 +181,7 @@ def action_rows(index: SiteIndex, actions: list[dict], by_period: bool = False) 
 def action_counts(index: SiteIndex, period: str) -> list[dict]:
     counts = Counter(a["action"] for a in index.rows("actions", period))
     return [
-        {"action": a, "name": labels.ACTION_NAMES[a], "count": counts[a]}
+        {"action": a, "name": labels.ACTION_TITLES[a], "count": counts[a]}
         for a in labels.MONTHLY_ACTIONS
     ]
 

@@ -57,9 +57,10 @@ def ranking_rows(rows: list[dict], site_url: str) -> Markup:
     for r in rows:
         village = r["village"]
         name = link(site_url, village["url"], village["name"])
+        anchor = f' id="{escape(r["anchor"])}"' if r.get("anchor") else ""
         if r.get("unscored"):
             out.append(
-                f'<tr>\n<td class="n">—</td>\n<td class="v">{name}</td>\n'
+                f'<tr{anchor}>\n<td class="n">—</td>\n<td class="v">{name}</td>\n'
                 f'<td class="n">—</td><td></td><td>未参评</td>\n</tr>\n'
             )
             continue
@@ -73,7 +74,7 @@ def ranking_rows(rows: list[dict], site_url: str) -> Markup:
         else:
             score = f'<td class="n">{score}</td>'
         out.append(
-            f"<tr{ROW_CLASSES.get(flag, '')}>\n"
+            f"<tr{anchor}{ROW_CLASSES.get(flag, '')}>\n"
             f'<td class="n">{"—" if rank is None else rank}</td>\n'
             f'<td class="v">{name}</td>\n'
             f"{score}<td>{FLAG_BADGES.get(flag, '')}</td>\n"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from generator import labels
 from generator.periods import label as period_label
 from generator.periods import year_of
-from generator.site import blocks, schema, villages, wechat
+from generator.site import blocks, schema, status, villages, wechat
 from generator.site.format import (
     data_path,
     default_period_date,
@@ -226,6 +226,7 @@ def year(site: Site, key: str) -> Page:
     annual = info["annual_categories"]
     context = {
         "year": index.period_ref(key),
+        "as_of": index.as_of(key),
         "periods": [index.period_ref(p) for p in info["periods"]],
         "priority": blocks.priority(index, key),
         "downgrades": blocks.yearly(index, key, "downgrade"),
@@ -277,6 +278,7 @@ def grid_year(site: Site, key: tuple[str, str]) -> Page:
     grid = index.grid_ref(grid_id)
     context = {
         "year": index.period_ref(year_key),
+        "as_of": index.as_of(year_key),
         "grid": grid,
         "sections": blocks.rankings(index, year_key, annual, grid_id) if annual else [],
         "money": blocks.money_totals(index, year_key, grid_id),
@@ -297,7 +299,30 @@ def village_pages(site: Site, village_id: str) -> list[Page]:
     shown = data.years[-villages.VILLAGE_YEARS_SHOWN :]
     older = data.years[: -villages.VILLAGE_YEARS_SHOWN]
     pages = [village(site.index, data, shown, older)]
+    pages[0].context["status"] = status.village_status(site.index, village_id, _rank_url(site))
     return pages + [village_year(site.index, data, y) for y in older]
+
+
+def _rank_url(site: Site) -> Callable[[str, str], str]:
+    """Where a period's rankings of a grid are: the period page, or (split) the grid's."""
+    return grid_period_url if site.split else lambda key, _grid: period_url(key)
+
+
+def village_index(site: Site, _) -> Page:
+    """找我的村: every village by grid, with jump links to each grid."""
+    index = site.index
+    context = {"directory": blocks.directory(index)}
+    description = (
+        f"{index.town}各村评比结果：按网格列出全部行政村，点村名查看该村的得分、红黄旗和奖罚。"
+    )
+    return Page(
+        "village_index",
+        "village/index.html",
+        "village/",
+        f"找我的村 · {index.town}红黄旗评比",
+        description,
+        context,
+    )
 
 
 def village(index: SiteIndex, data: villages.VillageData, shown: list, older: list) -> Page:
@@ -485,6 +510,7 @@ KINDS: dict[str, PageKind] = {
         "village.html", lambda s: [v["id"] for v in s.index.villages], village_pages
     ),
     "grid": PageKind("grid.html", lambda s: [g["id"] for g in s.index.grids], grid_pages),
+    "village_index": PageKind("village_index.html", ONCE, one(village_index)),
     "screen": PageKind("screen.html", screen_keys, one(screen)),
     "wechat": PageKind("wechat.html", lambda s: s.index.periods, one(wechat_article)),
     "history": PageKind("history.html", ONCE, history),
@@ -517,4 +543,6 @@ def shared(index: SiteIndex) -> dict:
         "latest": index.period_ref(newest) if newest else None,
         "flag_names": labels.FLAG_NAMES,
         "action_names": labels.ACTION_LONG_NAMES,
+        "action_titles": labels.ACTION_TITLES,
+        "action_meanings": labels.ACTION_MEANINGS,
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from generator.periods import is_month, label, month_number, year_of
+from generator.periods import december, is_month, label, month_number, year_of
 from generator.site.format import grid_url, period_url, village_url, year_url
 
 
@@ -59,6 +59,7 @@ class SiteIndex:
         self.refs = {v["id"]: self._ref(v) for v in self.villages}
         self._period_refs: dict[str, dict] = {}
         self._grid_split: dict[tuple[str, str], dict[str, list[dict]]] = {}
+        self._ranked: dict[str, dict[tuple[str, str], int]] = {}
 
     def rows(self, table: str, period: str) -> list[dict]:
         """A period's rows of one table: "flags", "rewards", "actions" or "events"."""
@@ -98,6 +99,7 @@ class SiteIndex:
             "url": village_url(village["id"]),
             "grid": self.grid[village["grid"]]["name"],
             "status": _status(village),
+            "former": "、".join(village.get("former_names") or ()),
         }
 
     def period_ref(self, period: str) -> dict:
@@ -127,6 +129,31 @@ class SiteIndex:
     @property
     def latest(self) -> str | None:
         return self.periods[-1] if self.periods else None
+
+    def year_done(self, year: str) -> bool:
+        """Whether a year's annual outcomes are final: it has its December, or a later period
+        exists (a town that skipped December has moved on)."""
+        periods = self.year_info[year]["periods"] if year in self.year_info else []
+        if december(year) in periods:
+            return True
+        return bool(self.periods) and year_of(self.periods[-1]) > year
+
+    def as_of(self, year: str) -> str | None:
+        """截至YYYY年M月 while a year is unfinished (its outcomes are decided at its end)."""
+        if self.year_done(year):
+            return None
+        periods = self.year_info[year]["periods"] if year in self.year_info else []
+        return f"截至{label(periods[-1])}" if periods else None
+
+    def ranked(self, period: str, grid: str, category: str) -> int:
+        """How many villages of a grid were ranked in a category in a period (共N村)."""
+        counts = self._ranked.get(period)
+        if counts is None:
+            counts = self._ranked[period] = defaultdict(int)
+            for row in self.rows("flags", period):
+                if row["rank"] is not None:
+                    counts[(row["grid"], row["category"])] += 1
+        return counts.get((grid, category), 0)
 
     def categories_in(self, ids: list[str]) -> list[dict]:
         wanted = set(ids)

@@ -3,7 +3,7 @@ SiteIndex's rows; no I/O. pages.py puts them together into page contexts."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -90,13 +90,45 @@ def village_context(index: SiteIndex, data: VillageData, years: list[str]) -> di
         "months": months,
         "scores": village_scores(index, village_id, cells, periods),
         "charts": village_charts(index, village["grid"], cells, periods),
-        "actions": action_rows(index, actions, by_period=True),
+        "actions": action_years(index, action_rows(index, actions, by_period=True)),
         "events": event_rows(index, events, by_period=True),
         "annual": [a for a in data.annual if a["year"]["period"] in chosen],
     }
 
 
 MONEY_KEYS = ("red", "yellow", "reward", "penalty", "net")
+
+
+def action_years(index: SiteIndex, rows: list[dict]) -> list[dict]:
+    """A village's actions (action_rows, newest first) by year, newest first: a line per period
+    naming its actions, the year's own outcomes, and a count per kind for the year's summary."""
+    years: dict[str, dict] = {}
+    for row in rows:
+        key = index.period_year[row["period"]["period"]]
+        year = years.setdefault(key, {"year": index.period_ref(key), "periods": {}, "own": []})
+        if row["period"]["period"] == key:
+            year["own"].append(row)
+        else:
+            year["periods"].setdefault(row["period"]["period"], []).append(row)
+    found = []
+    for key, year in years.items():
+        counts = Counter(r["name"] for rows_ in year["periods"].values() for r in rows_)
+        found.append(
+            {
+                "year": year["year"],
+                "as_of": index.as_of(key),
+                "own": year["own"],
+                "periods": [
+                    {"period": rows_[0]["period"], "actions": rows_}
+                    for rows_ in year["periods"].values()
+                ],
+                "summary": "、".join(
+                    [f"{name}{n}次" for name, n in counts.items()]
+                    + [r["name"] for r in year["own"]]
+                ),
+            }
+        )
+    return found
 
 
 def money_sums(rows: Iterable[dict]) -> dict:
@@ -113,6 +145,7 @@ def village_year_rows(index: SiteIndex, data: VillageData, older: set[str]) -> l
     return [
         {
             "year": index.period_ref(year),
+            "as_of": index.as_of(year),
             **data.year_row(year),
             "url": data.year_url(year) if year in older else None,
         }
@@ -240,7 +273,11 @@ def grid_years(index: SiteIndex) -> tuple[list[str], list[str]]:
 def grid_year_sections(index: SiteIndex, grid_id: str, years: Iterable[str]) -> list[dict]:
     """Per year with grid totals, newest first: each category's total and leading grids."""
     return [
-        {"year": index.period_ref(y), "rows": grid_year_rows(index, y, grid_id)}
+        {
+            "year": index.period_ref(y),
+            "as_of": index.as_of(y),
+            "rows": grid_year_rows(index, y, grid_id),
+        }
         for y in reversed(list(years))
         if index.year_totals.get(y)
     ]

@@ -1,0 +1,177 @@
+"""A village's status at the latest period, for the top of its page (当前状态): its flags with
+their rank context, its yellow-flag chains, the actions in force, and what one more yellow flag
+would bring by RULES.md §4. Pure: a SiteIndex's rows in, a dict for the template out.
+
+What happens next is computed by the rules of §4 (`if_yellow`), never written as fixed text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from generator import labels
+from generator.periods import month_number, year_of
+from generator.site.blocks import row_anchor, why
+from generator.site.views import SiteIndex
+
+# RULES.md §4's thresholds
+WARNING_YEAR_FLAGS = 3  # yellow flags in a calendar year that bring a warning
+SUSPENSION_FLAGS = 3  # yellow flags in each of two consecutive periods: suspension
+STAR_LOSS_PERIODS = 3  # periods of a year with yellow flags: 五星评定降一星
+MONTHLY = ("interview", "warning", "suspension")
+YEARLY = ("downgrade", "star_loss")
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A village's yellow flags as they stand after period P."""
+
+    yellow: int  # yellow flags in P
+    year_total: int  # yellow flags in P's year, counted up to P
+    year_periods: int  # periods of P's year with a yellow flag, P included
+    same_year: bool  # whether the next period falls in P's year
+    yearly: frozenset[str] = frozenset()  # yearly actions P's year already holds
+
+
+def if_yellow(chain: Chain, flags: int) -> list[tuple[str, str]]:
+    """(action, why) that `flags` yellow flags in the next period bring, by RULES.md §4."""
+    total = chain.year_total if chain.same_year else 0
+    periods = chain.year_periods if chain.same_year else 0
+    found = [("interview", "")]
+    if chain.yellow:
+        found.append(("warning", "连续两期得黄旗"))
+    elif total < WARNING_YEAR_FLAGS <= total + flags:
+        found.append(("warning", f"本年黄旗累计达到{WARNING_YEAR_FLAGS}面"))
+    if chain.yellow >= SUSPENSION_FLAGS and flags >= SUSPENSION_FLAGS:
+        found.append(("suspension", f"连续两期各得{SUSPENSION_FLAGS}面及以上黄旗"))
+    if chain.same_year and chain.yellow and "downgrade" not in chain.yearly:
+        found.append(("downgrade", "同一年内连续两期得黄旗"))
+    if periods + 1 == STAR_LOSS_PERIODS and "star_loss" not in chain.yearly:
+        found.append(("star_loss", f"本年第{STAR_LOSS_PERIODS}期得黄旗"))
+    return found
+
+
+def next_steps(chain: Chain) -> list[dict]:
+    """What 1, 2, 3 … yellow flags next period bring: the first line, then what more flags add."""
+    steps, seen = [], set()
+    for flags in range(1, max(WARNING_YEAR_FLAGS, SUSPENSION_FLAGS) + 1):
+        new = [(a, w) for a, w in if_yellow(chain, flags) if a not in seen]
+        if new:
+            seen.update(a for a, _ in new)
+            steps.append({"flags": flags, "actions": [_action(a, w) for a, w in new]})
+    return steps
+
+
+def _action(action: str, reason: str) -> dict:
+    return {
+        "action": action,
+        "name": labels.ACTION_TITLES[action],
+        "meaning": labels.ACTION_MEANINGS[action],
+        "why": reason,
+    }
+
+
+def village_status(
+    index: SiteIndex, village_id: str, rank_url: Callable[[str, str], str]
+) -> dict | None:
+    """当前状态 at the latest period; `rank_url(period, grid)` is the page of its rankings."""
+    period = index.latest
+    if period is None:
+        return None
+    money = {r["period"]: r for r in index.village_rows("rewards", village_id)}
+    year = year_of(period)
+    chain = _chain(index, village_id, money, period)
+    return {
+        "period": index.period_ref(period),
+        "year": index.period_ref(year),
+        "as_of": index.as_of(year),
+        "active": period in money,
+        "categories": _categories(index, village_id, period, rank_url),
+        "chain": _chain_words(index, village_id, money, period, chain),
+        "actions": _in_force(index, village_id, period),
+        "next": next_steps(chain),
+        "again": bool(chain.yellow),
+        "annual": _annual(index, village_id, year, chain),
+    }
+
+
+def _chain(index: SiteIndex, village_id: str, money: dict, period: str) -> Chain:
+    year = year_of(period)
+    in_year = [money[p] for p in index.year_info[year]["periods"] if p <= period and p in money]
+    yearly = {a["action"] for a in index.village_rows("actions", village_id) if a["period"] == year}
+    return Chain(
+        yellow=money[period]["yellow"] if period in money else 0,
+        year_total=sum(r["yellow"] for r in in_year),
+        year_periods=sum(1 for r in in_year if r["yellow"]),
+        same_year=month_number(period) < 12,
+        yearly=frozenset(yearly),
+    )
+
+
+def _categories(index: SiteIndex, village_id: str, period: str, rank_url) -> list[dict]:
+    """Per category scored in the period: score, 第N名/共M村, flag and where its row is."""
+    rows = [r for r in index.village_rows("flags", village_id) if r["period"] == period]
+    order = {c["id"]: i for i, c in enumerate(index.categories)}
+    rule = index.rule(period)
+    return [
+        {
+            "category": index.category[r["category"]],
+            "score": r["score"],
+            "rank": r["rank"],
+            "of": index.ranked(period, r["grid"], r["category"]),
+            "flag": r["flag"],
+            "why": why(r, rule),
+            "url": rank_url(period, r["grid"]) + "#" + row_anchor(r["category"], village_id),
+        }
+        for r in sorted(rows, key=lambda r: order[r["category"]])
+    ]
+
+
+def _chain_words(index, village_id: str, money: dict, period: str, chain: Chain) -> list[str]:
+    """连续几期黄旗, 本年第几面黄旗: sentences, empty when it holds no yellow flag this year."""
+    words = []
+    if chain.yellow:
+        run = 0
+        for p in reversed(index.periods[: index.periods.index(period) + 1]):
+            if not money.get(p, {}).get("yellow"):
+                break
+            run += 1
+        words.append(f"已连续{run}期得黄旗" if run > 1 else "本期得黄旗，上期没有")
+    if chain.year_total:
+        first = chain.year_total - chain.yellow + 1
+        these = f"第{first}至{chain.year_total}面" if chain.yellow > 1 else f"第{first}面"
+        count = f"本年累计黄旗{chain.year_total}面，分布在{chain.year_periods}期"
+        words.append(f"{count}；本期的是本年{these}" if chain.yellow else count)
+    return words
+
+
+def _in_force(index: SiteIndex, village_id: str, period: str) -> list[dict]:
+    """The actions of the latest period (the year's are in `_annual`)."""
+    rows = [a for a in index.village_rows("actions", village_id) if a["period"] == period]
+    rows.sort(key=lambda a: MONTHLY.index(a["action"]) if a["action"] in MONTHLY else 9)
+    return [_action(a["action"], a["reason"]) for a in rows]
+
+
+def _annual(index: SiteIndex, village_id: str, year: str, chain: Chain) -> list[str]:
+    """How close the year's consequences are: 降档, 降星, 优先评优."""
+    found = []
+    if "downgrade" in chain.yearly:
+        found.append(f"本年已有连续两期得黄旗：{labels.ACTION_MEANINGS['downgrade']}")
+    if "star_loss" in chain.yearly:
+        found.append(f"本年已有{chain.year_periods}期得黄旗：{labels.ACTION_MEANINGS['star_loss']}")
+    elif chain.year_periods:
+        left = STAR_LOSS_PERIODS - chain.year_periods
+        found.append(
+            f"本年已有{chain.year_periods}期得黄旗，再有{left}期得黄旗，"
+            f"{labels.ACTION_MEANINGS['star_loss']}"
+        )
+    rows = index.years_of_village.get(village_id, [])
+    mine = next((r for r in rows if r["year"] == year), None)
+    if mine and mine["priority_rank"] is not None:
+        found.append(
+            f"本年已得红旗{mine['red']}面，全镇第{mine['priority_rank']}名，可列入优先评优"
+        )
+    elif mine and mine["red"]:
+        found.append("本年有一票否决，不能列入优先评优")
+    return found

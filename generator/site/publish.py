@@ -20,6 +20,7 @@ from generator.load.cells import decode
 from generator.periods import label as period_label
 from generator.results import TABLES, neutralise, results_json_parts, table_csv
 from generator.site.format import data_path
+from generator.site.schema import RESULT_TABLES
 from generator.site.xlsx import Names, workbooks
 
 if TYPE_CHECKING:
@@ -32,12 +33,6 @@ BOM = "\ufeff"
 # is checked apart, which lets the search skip ahead three times as fast.
 _RISKY_CHARS = "=+-@\t\r"
 _RISKY_AFTER_SEPARATOR = re.compile(r'[,\r\n](?:[=+\-@\t]|\r(?!\n)|"[=+\-@\t\r])')
-RESULT_NOTES = {
-    "flags": "每个村每期每个项目的得分、名次和红黄旗",
-    "rewards": "每个村每期的红旗数、黄旗数、嘉奖、扣罚和合计(元)",
-    "actions": "约谈、警告、停职、年度降档、降星和优先评优,及其原因",
-    "grid_averages": "各网格每期每个项目的平均分和参评村数",
-}
 
 
 @dataclass(frozen=True)
@@ -137,14 +132,14 @@ def write_computed(data: Dataset, results: Results, output_dir: Path) -> list[Da
 
 def _result_files(tables: dict[str, bytes], document: bytes) -> list[DataFile]:
     files = [
-        DataFile(f"data/{name}.csv", f"{name}.csv", RESULT_NOTES[name], data)
+        DataFile(f"data/{name}.csv", f"{name}.csv", RESULT_TABLES[name].description, data)
         for name, data in tables.items()
     ]
     files.append(
         DataFile(
             "data/results.json",
             "results.json",
-            "以上全部结果及镇、网格、项目、村和规则的说明(JSON,供程序读取)",
+            "以上全部结果及镇、网格、项目、村和规则的说明（JSON，供程序读取）",
             document,
         )
     )
@@ -160,7 +155,7 @@ def scores_files(doc: dict, scores_dir: Path) -> list[DataFile]:
             "镇、网格、评比项目和规则版本",
             (scores_dir / TOWN_FILE).read_bytes(),
         ),
-        _raw_csv(scores_dir, VILLAGES_FILE, "村名单(编号、村名、网格、参评起止月份)"),
+        _raw_csv(scores_dir, VILLAGES_FILE, "村名单（编号、村名、网格、参评起止月份）"),
     ]
     for period in doc["periods"]:
         files.append(_raw_csv(scores_dir, _relative(period["file"]), f"{period['period']} 评分表"))

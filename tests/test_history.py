@@ -360,7 +360,7 @@ def test_uncommitted_changes_are_a_revision_marked_uncommitted(corrected, tmp_pa
     dirty.write("2024/2024-05.csv", csv_bytes(period_rows(APRIL)))
     history = collect_history(work, Path("scores"))
     assert history.version.uncommitted and history.version.short == "未提交"
-    assert history.version.label == f"未提交的修改,基于 {commits['resave'][:7]}"
+    assert history.version.label == f"未提交的修改，基于 {commits['resave'][:7]}"
     newest = history.commits[0]
     assert newest.uncommitted and newest.hash == "" and newest.date is None
     assert [(f.status, f.path) for f in newest.files] == [

@@ -97,7 +97,7 @@ def test_the_banner_stays_on_a_period_published_before_the_correction(published_
     april = out / "2024" / "04" / "index.html"
     assert fixnote(april).startswith("△ 本期结果因2024年3月的更正而变化")
     march = page_text(out / "2024" / "03" / "index.html")
-    assert "2024年4月 东村 警告:取消" in march
+    assert "2024年4月 东村 警告：取消" in march
     assert "2024年5月" not in march.split("其他期因此变化")[1]
 
 
@@ -234,7 +234,7 @@ def test_gbk_and_hostile_commits_read_well_on_the_site(encodings):
     assert "录入4月评分" in april_text and "李主任" in april_text
     items = revisions(march)
     assert "录入3月评分（朱镕基路社区）" in items[0]
-    assert "王书记" in items[1] and "复议:东村[31m更正为85" in items[1]
+    assert "王书记" in items[1] and "复议：东村[31m更正为85" in items[1]
     for path in [march, out / "history" / "index.html", out / "feed.xml"]:
         text = path.read_text("utf-8")
         assert "\ufffd" not in text, path

@@ -46,7 +46,7 @@ def annual_town(root: Path) -> tuple[DataRepo, dict[str, str]]:
     commits["annual"] = repo.commit("录入2024年度评分", "张会计", "2025-01-10T10:00:00+08:00")
     repo.write("2024/2024-annual.csv", csv_bytes([ANNUAL[0], ["东村", 88], *ANNUAL[2:]]))
     commits["annual_fix"] = repo.commit(
-        f"复议:东村年度分数{SCRIPT}", "欧阳&书记", "2025-01-20T10:00:00+08:00"
+        f"复议:东村党风廉政建设年度分数由七十分更正为八十八分{SCRIPT}", "欧阳&书记", "2025-01-20T10:00:00+08:00"
     )
     return repo, commits
 
@@ -95,9 +95,9 @@ def test_the_period_page_lists_each_revision_with_its_changes(town):
     assert [item.split()[0] for item in items] == ["首次公布", "更正", "修订"]
     assert items[0].startswith("首次公布 2024-04-05 张会计")
     assert "更正 2024-05-10 王书记" in items[1]
-    assert "复议:东村和美家园建设分数更正为85" in items[1]
+    assert "复议：东村和美家园建设分数更正为85" in items[1]
     assert "依据镇评比小组2024年5月复议纪要。" in items[1]
-    assert "东村 · 和美家园建设: 60 → 85" in items[1]
+    assert "东村 · 和美家园建设：60 → 85" in items[1]
     assert "内容没有变化" in items[2]
     assert commit_links(revisions) == [commits["march"], commits["fix"], commits["resave"]]
 
@@ -105,9 +105,9 @@ def test_the_period_page_lists_each_revision_with_its_changes(town):
 def test_the_period_page_shows_the_flag_the_correction_took_away(town):
     _, _, out = town
     text = text_of(section(out / "2024" / "03" / "index.html", "revisions"))
-    assert "东村 和美家园建设: 黄旗 → 无" in text
-    assert "北村 和美家园建设: 无 → 黄旗" in text
-    assert "2024年4月 东村 警告:取消" in text
+    assert "东村 和美家园建设：黄旗 → 无" in text
+    assert "北村 和美家园建设：无 → 黄旗" in text
+    assert "2024年4月 东村 警告：取消" in text
     assert "更正带来的结果变化" in text
 
 
@@ -115,7 +115,7 @@ def test_the_changed_cell_is_marked_in_the_ranking_with_a_symbol_not_colour(town
     _, _, out = town
     page = parse(out / "2024" / "03" / "index.html")
     marks = [e for e in page.iter("span") if "fix" in (e.get("class") or "").split()]
-    assert {m.get("title") for m in marks} == {"复议更正:60 → 85"}
+    assert {m.get("title") for m in marks} == {"复议更正：60 → 85"}
     assert "△" in "".join(t for m in marks for t in m.itertext())
     marked_rows = [
         text_of(row)
@@ -144,7 +144,7 @@ def test_the_corrected_cell_is_marked_on_the_village_page_too(town):
 def test_a_period_whose_results_changed_by_another_correction_says_so(town):
     _, _, out = town
     april = out / "2024" / "04" / "index.html"
-    assert "2024年3月更正后:东村 警告:取消" in text_of(section(april, "revisions"))
+    assert "2024年3月更正后：东村 警告：取消" in text_of(section(april, "revisions"))
     assert "本期结果因2024年3月的更正而变化" in page_text(april)
     assert "△" not in text_of(parse(april).find(".//main//table"))
 
@@ -153,11 +153,11 @@ def test_an_annual_correction_shows_on_the_year_page(town):
     _, _, out = town
     year = out / "2024" / "index.html"
     text = text_of(section(year, "revisions"))
-    assert "东村 · 党风廉政建设: 70 → 88" in text
-    assert "东村 党风廉政建设: 黄旗 → 无" in text
-    assert "2024年3月更正后:东村 年度考核降一档:取消" in text
+    assert "东村 · 党风廉政建设：70 → 88" in text
+    assert "东村 党风廉政建设：黄旗 → 无" in text
+    assert "2024年3月更正后：东村 年度考核降一档：取消" in text
     titles = {e.get("title") for e in parse(year).iter("span") if e.get("title")}
-    assert "复议更正:70 → 88" in titles
+    assert "复议更正：70 → 88" in titles
 
 
 def test_commit_messages_and_author_names_are_escaped(town):
@@ -167,7 +167,7 @@ def test_commit_messages_and_author_names_are_escaped(town):
         assert SCRIPT not in html and "&lt;script&gt;" in html
         tree = parse(path)
         assert tree.find(".//script") is None
-        assert f"复议:东村年度分数{SCRIPT}" in page_text(path)
+        assert f"复议：东村党风廉政建设年度分数由七十分更正为八十八分{SCRIPT}" in page_text(path)
         assert "欧阳&书记" in page_text(path) and "欧阳&amp;书记" in html
 
 
@@ -181,10 +181,10 @@ def test_the_history_page_lists_every_data_commit_newest_first(town):
     assert commit_links(parse(page).find(".//main")) == [commits[k] for k in order]
     items = [text_of(li) for li in parse(page).find(".//main//ol").findall("li")]
     assert items[3].startswith(f"2024-05-10 王书记 {commits['fix'][:7]}")
-    assert "复议:东村和美家园建设分数更正为85" in items[3]
-    assert items[3].endswith("修改:2024年3月评分表")
-    assert items[5].endswith("新增:2024年3月评分表、评比设置、村名单")
-    assert items[0].endswith("修改:2024年年度评分表")
+    assert "复议：东村和美家园建设分数更正为85" in items[3]
+    assert items[3].endswith("修改：2024年3月评分表")
+    assert items[5].endswith("新增：2024年3月评分表、评比设置、村名单")
+    assert items[0].endswith("修改：2024年年度评分表")
 
 
 def test_the_history_page_links_each_file_to_its_periods_record(town):
@@ -236,7 +236,7 @@ def test_feed_entries_are_published_at_the_first_commit_and_updated_by_correctio
     march, april = entries["urn:flagboard:2024-03"], entries["urn:flagboard:2024-04"]
     # March: corrected by 王书记 on 05-10; the WPS re-save on 05-11 changed no value
     assert march[:2] == ("2024-04-05T10:00:00+08:00", "2024-05-10T09:15:00+08:00")
-    assert march[2].startswith("(本期结果已于2024-05-10更正,见修订记录。)")
+    assert march[2].startswith("（本期结果已于2024-05-10更正，见修订记录。）")
     assert april[:2] == ("2024-05-06T16:30:00+08:00", "2024-05-06T16:30:00+08:00")
     assert "更正" not in april[2]
     assert feed.findtext(f"{ATOM}updated") == "2024-05-10T09:15:00+08:00"
@@ -303,7 +303,7 @@ def test_a_folder_outside_git_builds_and_says_history_is_unavailable(tmp_path, c
     assert "注意:不是 Git 仓库,没有修订记录" in capsys.readouterr().err
     out = tmp_path / "out"
     note = parse(out / "history" / "index.html").find(".//main//p[@class='alert']")
-    assert text_of(note) == "※ 不是 Git 仓库,没有修订记录"
+    assert text_of(note) == "※ 不是 Git 仓库，没有修订记录"
     assert "数据版本" not in page_text(out / "index.html")
     assert "修订记录" not in page_text(out / "2024" / "03" / "index.html")
 
@@ -336,15 +336,15 @@ def test_uncommitted_changes_are_built_and_marked_uncommitted(tmp_path, capsys):
         assert main(["build", "--scores", str(repo.scores), "--out", str(out)]) == 0
     assert "数据版本 未提交的修改" in capsys.readouterr().out
     base = commits["resave"][:7]
-    assert f"数据版本 未提交的修改,基于 {base}" in page_text(out / "index.html")
+    assert f"数据版本 未提交的修改，基于 {base}" in page_text(out / "index.html")
     april = out / "2024" / "04" / "index.html"
     revisions = [text_of(li) for li in section(april, "revisions").find("ol").findall("li")]
-    assert revisions[-1] == "未提交的修改 北村 · 和美家园建设: 71 → 60"
+    assert revisions[-1] == "未提交的修改 北村 · 和美家园建设：71 → 60"
     assert "本期数据有未提交的修改" in page_text(april)
     titles = {e.get("title") for e in parse(april).iter("span") if e.get("title")}
-    assert titles == {"未提交的修改:71 → 60"}
+    assert titles == {"未提交的修改：71 → 60"}
     newest = text_of(parse(out / "history" / "index.html").find(".//main//ol/li"))
-    assert newest.startswith("未提交的修改") and newest.endswith("修改:2024年4月评分表")
+    assert newest.startswith("未提交的修改") and newest.endswith("修改：2024年4月评分表")
 
 
 # -- the pure parts: History → settings → contexts --------------------------------------------
@@ -386,7 +386,7 @@ def test_a_cell_corrected_twice_shows_its_whole_chain():
         "2024-03": [rev(None, None, first=True), rev("60", "85"), rev("85", None, uncommitted=True)]
     }
     fixes = cell_fixes(revisions)
-    assert fixes == {("2024-03", "V1", "a"): {"title": "复议更正:60 → 85 → 空", "old": "60"}}
+    assert fixes == {("2024-03", "V1", "a"): {"title": "复议更正：60 → 85 → 空", "old": "60"}}
 
 
 def test_a_long_history_is_split_into_pages(town):
@@ -399,7 +399,7 @@ def test_a_long_history_is_split_into_pages(town):
     assert [len(p.context["commits"]) for p in pages] == [40, 40, 5]
     assert (pages[0].context["previous"], pages[0].context["next"]) == (None, "history/2/")
     assert pages[2].context["previous"] == "history/2/" and pages[2].context["next"] is None
-    assert pages[1].title.startswith("数据修订历史(第2页)")
+    assert pages[1].title.startswith("数据修订历史（第2页）")
 
 
 def test_a_hard_wrapped_commit_body_reads_as_paragraphs():

@@ -84,7 +84,8 @@ __all__ = [
 
 UNCOMMITTED = "未提交"
 _ZERO = "0" * 40
-_FORMAT = "%x1e%H%x1f%P%x1f%cI%x1f%aI%x1f"
+# %an and %aN last: the author as written and as the repository's .mailmap names them.
+_FORMAT = "%x1e%H%x1f%P%x1f%cI%x1f%aI%x1f%an%x1f%aN"
 _STATUS = {
     "A": "added",
     "C": "added",
@@ -209,7 +210,7 @@ class DataVersion:
     @property
     def label(self) -> str:
         if self.uncommitted:
-            base = f",基于 {self.hash[:7]}" if self.hash else ""
+            base = f"，基于 {self.hash[:7]}" if self.hash else ""
             return f"{UNCOMMITTED}的修改{base}"
         return f"{self.short} · {self.date[:10]}" if self.date else self.short
 
@@ -351,13 +352,16 @@ class _Reader:
         for head, raw in _records(out):
             changes = _parse_raw(raw, self.prefix)
             if changes:
-                entries.append(self._entry(head.decode("ascii", "replace"), changes))
+                entries.append(self._entry(head, changes))
         return entries
 
-    def _entry(self, head: str, changes: list[_Change]) -> _Entry:
-        """A data commit; its author and message come from the commit object's own bytes."""
-        full, parents, date, authored = head.split("\x1f")[:4]
+    def _entry(self, head: bytes, changes: list[_Change]) -> _Entry:
+        """A data commit; its author and message come from the commit object's own bytes,
+        the author renamed where the repository's .mailmap says so."""
+        *fields, names = head.split(b"\x1f", 4)
+        full, parents, date, authored = (f.decode("ascii", "replace") for f in fields)
         author, message = commit_text(self.store.git.get_object_data(full)[3])
+        author = mailmapped(author, names)
         commit = Commit(
             full, full[:7], date, authored, author, message, tuple(c.public() for c in changes)
         )
@@ -476,6 +480,19 @@ def commit_text(data: bytes) -> tuple[str, str]:
             declared = line[len(b"encoding ") :].decode("ascii", "replace").strip()
     name = clean_text(decode_text(author, declared), lines=False).strip()
     return name, clean_text(decode_text(message, declared)).strip()
+
+
+def mailmapped(author: str, names: bytes) -> str:
+    """The author as .mailmap renames them (git's %aN where it differs from %an), else as
+    read from the commit itself (git's own re-encoding of names is not to be trusted)."""
+    half = len(names) // 2
+    if names[half : half + 1] == b"\x1f" and names[:half] == names[half + 1 :]:
+        return author  # not mapped
+    try:
+        name = names.rpartition(b"\x1f")[2].decode("utf-8")
+    except UnicodeDecodeError:
+        return author
+    return clean_text(name, lines=False).strip() or author
 
 
 def _parse_raw(tokens: list[str], prefix: str) -> list[_Change]:

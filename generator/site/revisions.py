@@ -31,6 +31,13 @@ if TYPE_CHECKING:
     from generator.history.gitlog import Commit, DataVersion, History, PeriodHistory, PeriodRevision
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_REVERT = re.compile(r'Revert "(.*)"', re.S)
+# Half-width punctuation → full-width, next to Chinese text (parentheses in pairs).
+FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+UPDATE = "数据更新"  # what an English-only commit subject is shown as
+REVERTED = "撤销："  # what git's `Revert "…"` subject is shown as, before the reverted subject
 _ITEM = re.compile(r"[-*•]\s|\d+(\.\s|[、)])")
 HISTORY_URL = "history/"
 COMMITS_PER_PAGE = 40
@@ -107,10 +114,61 @@ def _commit(commit: Commit) -> dict:
         "datetime": commit.date,
         "author": commit.author,
         "message": commit.message,
-        "subject": commit.subject,
-        "body": paragraphs(commit.message[len(commit.subject) :]),
+        "subject": public_subject(commit.subject),
+        "body": [
+            chinese_punctuation(p)
+            for p in paragraphs(commit.message[len(commit.subject) :])
+            if not english(p)
+        ],
         "uncommitted": commit.uncommitted,
     }
+
+
+def public_subject(subject: str) -> str:
+    """A commit subject as the public reads it, in Chinese: git's `Revert "…"` as 撤销：…,
+    an English or empty subject as 数据更新 (the commit's link next to it shows the original)."""
+    reverted = _REVERT.fullmatch(subject.strip())
+    if reverted:
+        return REVERTED + public_subject(reverted.group(1))
+    if english(subject) or not subject.strip():
+        return UPDATE
+    return chinese_punctuation(subject)
+
+
+def english(text: str) -> bool:
+    """More Latin letters than Chinese characters: written for the developers, not the public."""
+    return len(_LATIN.findall(text)) > len(_HAN.findall(text))
+
+
+def chinese_punctuation(text: str) -> str:
+    """Half-width , : ; ? ! and ( ) next to a Chinese character made full-width (a pair of
+    parentheses when one of its four sides touches one), without the space written after a
+    half-width mark; URLs, times and English text are left alone."""
+    chars = list(text)
+    pairs, opened = {}, []
+    for i, ch in enumerate(chars):
+        if ch == "(":
+            opened.append(i)
+        elif ch == ")" and opened:
+            pairs[opened.pop()] = i
+    for start, end in pairs.items():
+        if any(_han_at(text, i) for i in (start - 1, start + 1, end - 1, end + 1)):
+            chars[start], chars[end] = "（", "）"
+    for i, ch in enumerate(text):
+        if ch in ",:;?!" and (_han_at(text, i - 1) or _han_at(text, i + 1)):
+            chars[i] = FULL_WIDTH[ch]
+            if text[i + 1 : i + 2] == " ":  # a full-width mark carries its own space
+                chars[i + 1] = ""
+    return "".join(chars)
+
+
+def _public(text: str) -> str:
+    """A line the history modules wrote (a change, an outcome, a note), cleaned for a page."""
+    return chinese_punctuation(clean_text(text, lines=False))
+
+
+def _han_at(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and bool(_HAN.match(text[i]))
 
 
 def paragraphs(text: str) -> list[str]:
@@ -136,7 +194,7 @@ def revision(rev: PeriodRevision, cut: str | None = None) -> dict:
         "label": revision_label(rev, cut),
         "first": rev.first,
         "changed": rev.changed,
-        "changes": [{"text": clean_text(line, lines=False)} for line in rev.lines],
+        "changes": [{"text": _public(line)} for line in rev.lines],
         "cells": [
             {"village_id": c.village_id, "category": c.category, "old": c.old, "new": c.new}
             for c in rev.cells
@@ -193,13 +251,11 @@ def outcomes(periods: dict[str, PeriodHistory]) -> dict[str, dict]:
     for period, history in periods.items():
         if history.outcome or history.later or history.outcome_note:
             entry = found[period]
-            entry["outcome"] = [clean_text(c.text, lines=False) for c in history.outcome]
-            entry["later"] = [
-                {"period": c.period, "text": clean_text(c.text, lines=False)} for c in history.later
-            ]
-            entry["note"] = history.outcome_note
+            entry["outcome"] = [_public(c.text) for c in history.outcome]
+            entry["later"] = [{"period": c.period, "text": _public(c.text)} for c in history.later]
+            entry["note"] = _public(history.outcome_note) if history.outcome_note else None
         for change in history.later:
-            text = clean_text(change.text, lines=False)
+            text = _public(change.text)
             found[change.period]["affected"].append({"period": period, "text": text})
     return dict(sorted(found.items()))
 
@@ -216,7 +272,7 @@ def history_record(history: History) -> dict:
     return {
         "available": history.available,
         "shallow": history.shallow,
-        "note": history.note,
+        "note": _public(history.note) if history.note else history.note,
         "version": data_version(history.version) if history.available else None,
         "commits": clock_notes(oldest_first)[::-1],  # newest first
     }

@@ -471,6 +471,14 @@ def test_preview_step_previews_each_changed_month_against_the_base(workflow, dat
     assert summary == "flagboard preview --format markdown 2024-02 --against base\n"
 
 
+def test_preview_step_notes_a_removed_month(workflow, data_repo):
+    fake_flagboard(data_repo)
+    git(data_repo, "rm", "-q", "scores/2024/2024-02.csv")
+    git(data_repo, "commit", "-q", "-m", "撤销误传的 2024年2月评分")
+    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "HEAD~1")
+    assert summary == "- 2024-02：本次删除了这个月的评分文件，网站将不再公布这个月的结果。\n"
+
+
 @pytest.mark.parametrize("base", ["", "0" * 40, "origin/nowhere"])
 def test_preview_step_without_a_base_previews_the_latest_month(workflow, data_repo, base):
     fake_flagboard(data_repo)

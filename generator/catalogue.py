@@ -418,6 +418,12 @@ NOT_OPTIONAL = T(
     "--with 只用当月可选的评比项目",
     "「{key}」不是 {month} 可选的评比项目,--with 只能用:{names}",
 )
+BAD_REF = T(
+    "bad_ref",
+    "无法与以前的版本比较",
+    "--against 写分支名、标签或提交号（例如 origin/main），并确认它有评分数据",
+    "无法与版本「{ref}」比较：{reason}",
+)
 NO_PERIOD = T(
     "no_period",
     "没有这个月的评分文件",

@@ -381,6 +381,15 @@ def _add_office(sub) -> None:
         default="text",
         help="text（默认，终端表格）或 markdown（用于 GitHub 运行摘要）",
     )
+    p.add_argument(
+        "--full", action="store_true", help="列出每个村的评分、加减分、得分、名次和未参评"
+    )
+    p.add_argument(
+        "--against",
+        metavar="版本",
+        help="与以前的版本（分支、标签或提交号，例如 origin/main）比较："
+        "列出这次改动使哪些分数、红黄旗、奖罚和处理措施发生变化",
+    )
     _scores_arg(p)
     p.set_defaults(func=_preview)
 
@@ -438,7 +447,13 @@ def _import(args) -> int:
 def _preview(args) -> int:
     from generator.office.preview import preview, print_rich, to_markdown
 
-    previews = preview(args.scores, args.months)
+    previews = []
+    if args.against is not None:
+        from generator.office.against import against
+
+        previews.append(against(args.scores, args.against, args.months))
+    if args.against is None or args.full:
+        previews += preview(args.scores, args.months, args.full)
     if args.format == "markdown":
         sys.stdout.write(to_markdown(previews))
     else:

@@ -59,7 +59,8 @@ from generator.history.changes import (
     sheet_changes,
 )
 from generator.history.outcomes import OutcomeChange, Outcomes, PeriodOutcomes, Published
-from generator.layout import events_of
+from generator.layout import events_of, is_ignored
+from generator.load.cells import MAX_CSV_BYTES
 from generator.periods import is_year, year_of
 
 __all__ = [
@@ -76,9 +77,11 @@ __all__ = [
     "OutcomeChange",
     "PeriodHistory",
     "PeriodRevision",
+    "RefUnavailable",
     "Revision",
     "RowChange",
     "collect_history",
+    "folder_at",
     "repo_root_of",
 ]
 
@@ -851,3 +854,61 @@ def _read_files(store: _Store, history: PeriodHistory, rev: str, path: str) -> d
     if events_blob:
         files[events_of(history.path)] = store.blob(events_blob)
     return files
+
+
+# -- the scores folder as it was at a ref (flagboard preview --against) ---------------------------
+
+
+class RefUnavailable(Exception):
+    """The folder cannot be read at the ref asked for; the message says why, in Chinese."""
+
+
+_REGULAR_MODES = ("100644", "100755")
+
+
+def folder_at(scores_dir: Path, ref: str) -> dict[str, bytes]:
+    """Every file of the scores folder at `ref` (branch, tag or commit), keyed by its path
+    inside the folder, as read_folder reads the working tree: regular files only, ignored
+    ones (hidden, READMEs, Markdown notes) left out, a file past the size limit cut there."""
+    try:
+        with git.Repo(scores_dir, search_parent_directories=True) as repo:
+            return _folder_at(repo, Path(scores_dir), ref)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise RefUnavailable("评分数据文件夹不在 Git 仓库中，无法与以前的版本比较") from None
+    except git.CommandError as error:
+        detail = (error.stderr or "").strip().splitlines()[-1:] or [type(error).__name__]
+        raise RefUnavailable(f"无法读取 Git 仓库：{detail[0]}") from None
+
+
+def _folder_at(repo: git.Repo, scores_dir: Path, ref: str) -> dict[str, bytes]:
+    root = Path(repo.working_tree_dir or "").resolve()
+    try:
+        relative = scores_dir.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise RefUnavailable("评分数据文件夹不在 Git 仓库中，无法与以前的版本比较") from None
+    commit = _commit_of(repo, ref)
+    prefix = "" if relative == "." else relative + "/"
+    listing = repo.git.ls_tree("-r", "-z", commit, "--", prefix or ".", stdout_as_string=False)
+    files = {}
+    for record in listing.split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        mode, kind, sha = meta.decode().split(" ") if meta else ("", "", "")
+        name = path.decode("utf-8", "surrogateescape").removeprefix(prefix)
+        if kind == "blob" and mode in _REGULAR_MODES and not is_ignored(name):
+            files[name] = repo.git.get_object_data(sha)[3][: MAX_CSV_BYTES + 1]
+    if not files:
+        raise RefUnavailable(f"「{ref}」中还没有评分数据文件夹 {relative}")
+    return files
+
+
+def _commit_of(repo: git.Repo, ref: str) -> str:
+    """The commit `ref` names; `--end-of-options` keeps a ref like `--output=x` a ref."""
+    try:
+        found = repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    except git.CommandError:
+        found = ""
+    if not ref or not found:
+        raise RefUnavailable(
+            f"找不到版本「{ref}」：请写分支名、标签或提交号，例如 origin/main 或 HEAD~1"
+        )
+    return found.strip()

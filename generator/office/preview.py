@@ -1,7 +1,9 @@
 """`flagboard preview`: a period's flags, events, money and actions — the clerk's last check.
 
 One neutral structure (`Preview`), two renderings: rich tables for the terminal and Markdown
-for the pull request's summary.
+for the pull request's summary. `--full` adds every village's typed score, 加分/扣分, adjusted
+score and rank (并列 when tied), and its blank cells (未参评); against.py says what a
+correction changes against an earlier version.
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ class Preview:
     sections: tuple[Section, ...]
 
 
-def preview(scores_dir: Path, months: Sequence[str] = ()) -> list[Preview]:
-    """Validate and compute the scores folder; preview `months` (default: the latest period)."""
+def preview(scores_dir: Path, months: Sequence[str] = (), full: bool = False) -> list[Preview]:
+    """Validate and compute the scores folder; preview `months` (default: the latest period);
+    `full`: with every village's scores, grid by grid and category by category."""
     for month in months:
         check_month(month)
     data = load(scores_dir)
@@ -57,20 +60,22 @@ def preview(scores_dir: Path, months: Sequence[str] = ()) -> list[Preview]:
     if not data.periods:
         return []
     results = compute(data)
-    return [period_preview(data, results, m) for m in (months or data.periods[-1:])]
+    return [period_preview(data, results, m, full) for m in (months or data.periods[-1:])]
 
 
-def period_preview(data: Dataset, results: Results, period: str) -> Preview:
+def period_preview(data: Dataset, results: Results, period: str, full: bool = False) -> Preview:
     rule = data.rule_for(period)
     flags = results.flags[results.flags["period"] == period]
     rewards = results.rewards[results.rewards["period"] == period]
     summary = (
-        f"规则版本 {rule.from_} 起:每个网格每个项目红旗 {rule.red_count} 面、黄旗 "
-        f"{rule.yellow_count} 面。本月共 {len(rewards)} 个村,红旗 {int(rewards['red'].sum())} 面,"
-        f"黄旗 {int(rewards['yellow'].sum())} 面,嘉奖 {int(rewards['reward'].sum())} 元,"
+        f"规则版本 {rule.from_} 起：每个网格每个项目红旗 {rule.red_count} 面、黄旗 "
+        f"{rule.yellow_count} 面。本月共 {len(rewards)} 个村，红旗 {int(rewards['red'].sum())} 面，"
+        f"黄旗 {int(rewards['yellow'].sum())} 面，嘉奖 {int(rewards['reward'].sum())} 元，"
         f"扣罚 {int(rewards['penalty'].sum())} 元。"
     )
     sections = [grid_section(data, flags, period, grid.id) for grid in data.town.grids]
+    if full:
+        sections += full_sections(data, flags, period)
     sections += [
         events_section(data, period),
         money_section(data, rewards),
@@ -82,7 +87,8 @@ def period_preview(data: Dataset, results: Results, period: str) -> Preview:
 
 
 def month_title(period: str) -> str:
-    return f"{period[:4]}年{int(period[5:])}月"
+    """'2024-02' → '2024年2月'; a year's key '2024' → '2024年度'."""
+    return f"{period[:4]}年{int(period[5:])}月" if len(period) > 4 else f"{period}年度"
 
 
 def grid_section(data: Dataset, flags: pd.DataFrame, period: str, grid: str) -> Section:
@@ -101,8 +107,8 @@ def grid_section(data: Dataset, flags: pd.DataFrame, period: str, grid: str) -> 
     grid_name = next(g.name for g in data.town.grids if g.id == grid)
     columns = (
         "评比项目",
-        f"{labels.FLAG_NAMES['red']}({labels.FLAG_TITLES['red']})",
-        f"{labels.FLAG_NAMES['yellow']}({labels.FLAG_TITLES['yellow']})",
+        f"{labels.FLAG_NAMES['red']}（{labels.FLAG_TITLES['red']}）",
+        f"{labels.FLAG_NAMES['yellow']}（{labels.FLAG_TITLES['yellow']}）",
     )
     return Section(grid_name, columns, tuple(rows))
 
@@ -116,10 +122,87 @@ def _flag_list(data: Dataset, flags: pd.DataFrame, category: str, flag: str) -> 
     for record in chosen.itertuples():
         name = data.village(record.village_id).name
         if record.basis == "meeting":
-            items.append(f"{name}({labels.BASIS_NAMES['meeting']})")
+            items.append(f"{name}（{labels.BASIS_NAMES['meeting']}）")
         else:
-            items.append(f"{name} {_points(record.score)}")
+            items.append(f"{name} {score_text(record.score, record.cell, record.adjustment)}")
     return tuple(items)
+
+
+def score_text(final, cell, adjustment) -> str:
+    """'90', or '90（80+10）' when 加分/扣分 made it: the typed score is never hidden."""
+    if pd.isna(final):
+        return ""
+    if pd.isna(adjustment) or int(adjustment) == 0:
+        return _points(final)
+    sign = "+" if int(adjustment) > 0 else "-"
+    return f"{_points(final)}（{_points(cell)}{sign}{_points(abs(int(adjustment)))}）"
+
+
+# -- --full: every village's scores ------------------------------------------------------------
+
+
+FULL_COLUMNS = ("名次", "村名", "评分", "加减分", "得分", "红黄旗")
+
+
+def full_sections(data: Dataset, flags: pd.DataFrame, period: str) -> list[Section]:
+    """Per grid and category: every village of the period's file, by rank, blank cells last."""
+    cells = data.scores[data.scores["period"] == period]
+    return [
+        Section(
+            f"{grid.name}「{category.name}」",
+            FULL_COLUMNS,
+            _full_rows(data, cells, flags, grid.id, category.id),
+        )
+        for grid in data.town.grids
+        for category in data.town.categories
+        if category.id in data.period_files[period].categories
+    ]
+
+
+def _full_rows(data: Dataset, cells, flags, grid: str, category: str) -> tuple:
+    mine = cells[cells["category"] == category]
+    flagged = flags[(flags["grid"] == grid) & (flags["category"] == category)]
+    by_village = {f.village_id: f for f in flagged.itertuples()}
+    order = _village_order(data)
+    rows = []
+    for cell in mine.itertuples():
+        if data.village(cell.village_id).grid != grid:
+            continue
+        found = by_village.get(cell.village_id)
+        rank = found.rank if found is not None and not pd.isna(found.rank) else None
+        key = (0 if rank is not None else 1, rank or 0, order[cell.village_id])
+        rows.append((key, _full_row(data, cell, found, rank)))
+    return tuple(row for _, row in sorted(rows))
+
+
+def _full_row(data: Dataset, cell, found, rank) -> tuple[str, ...]:
+    name = data.village(cell.village_id).name
+    if pd.isna(cell.cell):
+        return ("—", name, "未参评", "", "", _flag_text(found))
+    adjustment = 0 if found is None or pd.isna(found.adjustment) else int(found.adjustment)
+    final = int(cell.cell) + adjustment
+    ranked = "" if rank is None else (f"并列{rank}" if found.tied else str(rank))
+    return (
+        ranked,
+        name,
+        _points(cell.cell),
+        _signed(adjustment) if adjustment else "",
+        _points(final),
+        _flag_text(found),
+    )
+
+
+def _signed(hundredths: int) -> str:
+    return ("+" if hundredths > 0 else "-") + _points(abs(hundredths))
+
+
+def _flag_text(found) -> str:
+    if found is None or found.flag not in labels.FLAG_NAMES:
+        return "一票否决" if found is not None and found.vetoed else ""
+    text = labels.FLAG_NAMES[found.flag]
+    if found.basis == "meeting":
+        text += f"（{labels.BASIS_NAMES['meeting']}）"
+    return text + ("（一票否决）" if found.vetoed else "")
 
 
 def events_section(data: Dataset, period: str) -> Section:
@@ -159,7 +242,7 @@ def money_section(data: Dataset, rewards: pd.DataFrame) -> Section:
     if rows:
         totals = [int(rewards[c].sum()) for c in ("red", "yellow", "reward", "penalty", "net")]
         rows.append(("合计", f"{len(rows)} 个村", *map(str, totals)))
-    columns = ("网格", "村名", "红旗", "黄旗", "嘉奖(元)", "扣罚(元)", "合计(元)")
+    columns = ("网格", "村名", "红旗", "黄旗", "嘉奖（元）", "扣罚（元）", "合计（元）")
     return Section("奖罚", columns, tuple(rows), "本月没有奖罚")
 
 
@@ -174,7 +257,7 @@ def year_section(data: Dataset, actions: pd.DataFrame, period: str) -> Section:
     year = period[:4]
     chosen = actions[(actions["period"] == year) & actions["action"].isin(YEAR_ACTIONS_SHOWN)]
     return Section(
-        f"{year}年度处理(截至{month_title(period)})",
+        f"{year}年度处理（截至{month_title(period)}）",
         ("村名", "措施", "原因"),
         _action_rows(data, chosen),
         "本年度目前没有降档或降星",
@@ -258,7 +341,7 @@ def print_rich(previews: Sequence[Preview], console) -> None:
         console.print(item.summary, markup=False, highlight=False)
         for section in item.sections:
             if not section.rows:
-                console.print(f"{section.title}:{section.empty}", markup=False, highlight=False)
+                console.print(f"{section.title}：{section.empty}", markup=False, highlight=False)
                 continue
             table = Table(
                 title=section.title, title_justify="left", show_lines=False, highlight=False

@@ -508,6 +508,24 @@ FORMULA_WITHOUT_RESULT = T(
 FORMULA_WITHOUT_RESULT_MORE = FORMULA_WITHOUT_RESULT.variant(
     "另有 {count} 个公式单元格也没有保存计算结果，未一一列出"
 )
+INIT_NOT_EMPTY = T(
+    "init_not_empty",
+    "新建的镇已有数据",
+    "flagboard init 不覆盖任何文件：换一个 --dir，或先把原有的 scores/ 和关于页移走",
+    "这个文件夹里已经有文件，flagboard init 不会覆盖：请先把它移走（示范镇的数据可以整个删除），"
+    "或用 --dir 指定另一个项目文件夹",
+)
+INIT_ABOUT_EXISTS = INIT_NOT_EMPTY.variant(
+    "关于本站的页面已经存在，flagboard init 不会覆盖：请先把它移走（示范镇的页面可以删除），"
+    "或用 --dir 指定另一个项目文件夹"
+)
+INIT_NO_NAME_COLUMN = T(
+    "init_no_name_column",
+    "村名单里找不到村名列",
+    "村名单的表头要有「村名」列（也可写作村庄名称、行政村等），可再加「网格」和「编号」列",
+    "前 {rows} 行里找不到表头：村名单要有「村名」列（也可写作村庄名称、行政村、村（社区）、单位名称），"
+    "可再加「网格」和「编号」列",
+)
 
 # more_problems and its variant live in problems.py (rendering makes them); listed here too.
 __all__ = ["MORE_IN_ALL", "MORE_PROBLEMS", "TYPES", "markdown"]

@@ -146,6 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_site(sub)
     # --- commands: office ---
     _add_office(sub)
+    _add_init(sub)
     return parser
 
 
@@ -460,6 +461,62 @@ def _preview(args) -> int:
         from rich.console import Console
 
         print_rich(previews, Console())
+    return 0
+
+
+# --- init: a new town's skeleton ------------------------------------------------
+
+
+def _add_init(sub) -> None:
+    p = sub.add_parser("init", help="为新的镇生成 scores/ 和关于本站页面的初始文件")
+    p.add_argument("--town", required=True, type=_town_name, metavar="镇名", help="例如 某某镇")
+    p.add_argument(
+        "--villages",
+        type=Path,
+        metavar="文件",
+        help="村名单（.xlsx、.xls、.ods 或 .csv，要有「村名」列，可有「网格」「编号」列）",
+    )
+    p.add_argument(
+        "--dir", type=Path, default=Path("."), metavar="DIR", help="项目文件夹（默认当前文件夹）"
+    )
+    p.add_argument(
+        "--from",
+        dest="first",
+        type=_month,
+        default="2023-01",
+        metavar="YYYY-MM",
+        help="规则开始执行的月份（默认 2023-01），应不晚于第一次评比的月份",
+    )
+    p.set_defaults(func=_init, format="text")
+
+
+def _town_name(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("镇名不能为空")
+    return text.strip()
+
+
+def _month(text: str) -> str:
+    from generator.periods import is_month
+
+    if not is_month(text):
+        raise argparse.ArgumentTypeError(f"应为 YYYY-MM 格式的月份，例如 2025-01，而不是「{text}」")
+    return text
+
+
+def _init(args) -> int:
+    from generator.office.init import init
+
+    made = init(args.dir, args.town, args.villages, args.first)
+    for relative in made.files:
+        print(f"已生成 {(args.dir / relative).as_posix()}")
+    print(
+        f"{args.town}：{made.villages} 个村，网格：{'、'.join(made.grids)}；"
+        f"规则自 {args.first} 起执行（每个网格每项前三名红旗、末三名黄旗）。"
+    )
+    print(
+        "请按本镇实施方案核对 town.toml 后运行 flagboard validate，再用 flagboard new-month 开始录入。"
+    )
     return 0
 
 

@@ -1,9 +1,11 @@
 """`flagboard import`: a third party's workbook → one period's canonical scores CSV, validated.
 
 The workbook is read by workbook.py (python-calamine, within bounds checked before it reads)
-or the core CSV reader; the header row is found even below a title, merged cells are read as
-Excel shows them, a score shown as a date is refused, and every problem is reported against
-the sheet's own rows and columns.
+or the core CSV reader; the header row is found even below a title (header.py: its variants),
+on the first visible sheet that has one (a cover sheet may come first); merged cells are read
+as Excel shows them, a score shown as a date is refused, 合计/平均/小计 rows are skipped and
+reported, scores are written one way (82, 82.5; 未参评 and dashes as blank cells), and every
+problem is reported against the sheet's own rows and columns.
 """
 
 from __future__ import annotations

@@ -112,6 +112,7 @@ class TownPlan:
     by_id_periods: frozenset[str] = frozenset()  # periods whose files name villages by 编号
     events_per_period: tuple[int, ...] = (0, 1, 2, 3)  # drawn uniformly per period
     gbk_every: int = 3  # every n-th period (and annual file) is saved in GBK
+    notice: tuple[str, ...] = ()  # lines of town.toml's [notice] table (RULES.md §2)
 
 
 # --- scores: a persistent level per village and category, plus noise ----------
@@ -284,6 +285,15 @@ def villages_csv(plan: TownPlan) -> bytes:
     return excel_csv(rows, "utf-8-sig")
 
 
+# The demo town's public notice (公示): who publishes, where to ask for 复议, within how many days.
+DEMO_NOTICE = (
+    'issuer = "花木镇人民政府"',
+    'contact = "镇党政办（电话 0571-00000000）"',
+    "review_days = 5",
+    'icp = "浙ICP备00000000号-1"',
+)
+
+
 def town_toml(plan: TownPlan) -> str:
     used = set(MONTHLY + ANNUAL).union(*plan.optional.values())
     lines = [f"# {plan.comment}", f'town = "{plan.town}"', ""]
@@ -308,6 +318,8 @@ def town_toml(plan: TownPlan) -> str:
             f"penalty_tiers = [{', '.join(map(str, rule.penalty_tiers))}]",
             "",
         ]
+    if plan.notice:
+        lines += ["[notice]", *plan.notice, ""]
     return "\n".join(lines)
 
 
@@ -428,6 +440,7 @@ def demo_plan() -> TownPlan:
         annual_years=("2023", "2024"),
         by_id_periods=frozenset({"2023-08", "2024-04", "2024-11"}),
         events_per_period=(0, 1, 2, 3, 4),
+        notice=DEMO_NOTICE,
     )
 
 

@@ -39,7 +39,7 @@ from generator.rules import compute
 from generator.site import publish
 from generator.site.contentcheck import check_content
 from generator.site.plugin import PelicanFailed, run_pelican
-from generator.site.revisions import SiteHistory, site_history
+from generator.site.revisions import SiteHistory, notice_settings, site_history
 
 try:
     import fcntl
@@ -170,6 +170,7 @@ def _generate(
             "FLAGBOARD_RESULTS": document,
             "FLAGBOARD_RESULT_FILES": published.result,
             "FLAGBOARD_SCORES": str(scores.resolve()),
+            "FLAGBOARD_NOTICE": notice_settings(data.town.notice),
             "DELETE_OUTPUT_DIRECTORY": False,
             "FLAGBOARD_HISTORY": _site_history(history.result(), for_publishing, progress, warn),
             **(extra_settings or {}),

@@ -60,6 +60,7 @@ class Site:
     written: list[tuple[str, str]] = field(default_factory=list)  # (kind, url) of each page
     data_files: list = field(default_factory=list)  # publish.DataFile of the data page
     extra_urls: list[str] = field(default_factory=list)  # Pelican's pages, for the sitemap
+    notice: dict = field(default_factory=dict)  # town.toml's [notice]: revisions.notice_settings
 
     @property
     def split(self) -> bool:
@@ -162,7 +163,7 @@ def period(site: Site, key: str) -> Page:
         "workbook": xlsx_path(key),
         "wechat_url": wechat.wechat_url(key),
         **_period_grids(site, key, info["categories"]),
-        "record": period_history(index, key, site.history),
+        "record": period_history(index, key, site.history, site.notice),
     }
     title = f"{index.town}{period_label(key)}红黄旗评比结果"
     description = blocks.period_description(index, key)

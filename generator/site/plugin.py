@@ -83,6 +83,7 @@ class ResultsPages(Generator):
             history,
             screen_seconds=self.settings.get("FLAGBOARD_SCREEN_SECONDS", 20),
             site_url=self.settings["SITEURL"],
+            notice=self.settings.get("FLAGBOARD_NOTICE") or {},
         )
         self.raw_files = self._raw_files(doc)
         self.context.update(pages.shared(index))
@@ -98,6 +99,7 @@ class ResultsPages(Generator):
             # from the settings on each reading (0.25 ms, three times on each of 7,000 pages)
             footer_pages=[{"url": p.url, "title": p.title} for p in self.context.get("pages", [])],
             raw_published=bool(self.raw_files),
+            notice=self.site.notice,
             data_version=history.data_version,
             repo_url=self.settings.get("FLAGBOARD_REPO_URL") or "",
             site_root=self.settings["SITEURL"],

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from generator.history.changes import clean_text
@@ -318,9 +318,12 @@ def _blank(value: str | None) -> str:
     return "空" if value is None else value
 
 
-def period_history(view: SiteIndex, period: str, history: SiteHistory) -> dict:
+def period_history(
+    view: SiteIndex, period: str, history: SiteHistory, notice: dict | None = None
+) -> dict:
     """A period or year page's 修订记录 (the `record` its templates pass to the fixnote and
-    revisions macros): its revisions, changed outcomes, related periods."""
+    revisions macros): its revisions, changed outcomes, related periods, and when it was first
+    published with the 复议 deadline that follows from it (`notice`: notice_settings)."""
     revs = history.revisions.get(period, [])
     entry = history.outcomes.get(period) or {}
     fixes = [r for r in revs if not r.get("first") and (r.get("changed") or "changed" not in r)]
@@ -337,7 +340,36 @@ def period_history(view: SiteIndex, period: str, history: SiteHistory) -> dict:
         "later": later,
         "outcome_note": entry.get("note"),
         "affected": affected,
+        "published": publication(history.period_dates.get(period), notice or {}),
     }
+
+
+# -- the public notice (公示): town.toml's [notice] ---------------------------------------------
+
+
+def notice_settings(notice) -> dict:
+    """The [notice] fields the town gave (a model.Notice), as plain data for FLAGBOARD_NOTICE:
+    a review period is only stated when the town states it."""
+    given = notice.model_dump(include=notice.model_fields_set)
+    return {key: value for key, value in given.items() if value not in ("", None)}
+
+
+def publication(first: str | None, notice: dict) -> dict:
+    """When a period was first published (git's date of the commit, never the clock) and,
+    when the town gives review_days, the 复议 sentence with its last day."""
+    found = {"date": None, "datetime": first, "label": None, "review": None}
+    if first:
+        day = date.fromisoformat(first[:10])
+        found |= {"date": day.isoformat(), "label": chinese_date(day)}
+    days, to = notice.get("review_days"), notice.get("contact") or notice.get("issuer")
+    if days and to:
+        until = f"（{chinese_date(day + timedelta(days=days))}前）" if first else ""
+        found["review"] = f"如有异议，请于首次公布后{days}日内{until}向{to}申请复议。"
+    return found
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _ref(view: SiteIndex, period: str) -> dict:

@@ -274,3 +274,13 @@ def test_cli_against_markdown_for_the_run_summary(tmp_path, capsys):
     assert "评比结果预览" not in out  # --against alone: only the changes
     assert main([*args, "--full", "--scores", str(repo.scores)]) == 0
     assert "评比结果预览" in capsys.readouterr().out
+
+
+def test_against_reads_only_regular_files_at_the_ref(tmp_path):
+    repo, _ = corrected_town(tmp_path)
+    (repo.scores / "2024" / "link.csv").symlink_to("/etc/passwd")
+    repo.write("README.md", "说明")
+    repo.commit("一个链接和说明", "测试", "2024-06-01T09:00:00+08:00")
+    (repo.scores / "2024" / "link.csv").unlink()
+    # Read as a file, the link (its blob is the target's path) would fail validation at HEAD.
+    assert against(repo.scores, "HEAD").summary == "与「HEAD」相比，评分数据没有变化。"

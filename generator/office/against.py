@@ -126,20 +126,22 @@ def score_rows(old: tuple, new: tuple, start: str, names, categories) -> tuple:
     """Each changed cell: the typed score, with 加分/扣分 as the preview shows them."""
 
     def texts(data: Dataset, results: Results) -> dict[tuple, str]:
-        flags = results.flags.set_index(["period", "village_id", "category"])
         cells = pd.concat([data.scores, data.annual.rename(columns={"year": "period"})])
-        found = {}
-        for c in _since(cells, start).itertuples():
-            key = (c.period, c.village_id, c.category)
-            if pd.isna(c.cell):
-                found[key] = "未参评"
-            else:
-                row = flags.loc[key] if key in flags.index else None
-                adjustment = 0 if row is None else row["adjustment"]
-                found[key] = score_text(int(c.cell) + adjustment, c.cell, adjustment)
-        return found
+        keys = ["period", "village_id", "category"]
+        adjustments = results.flags[[*keys, "adjustment"]]
+        cells = _since(cells, start).merge(adjustments, on=keys, how="left")
+        return {
+            (c.period, c.village_id, c.category): "未参评"
+            if pd.isna(c.cell)
+            else score_text(c.cell + _zero(c.adjustment), c.cell, _zero(c.adjustment))
+            for c in cells.itertuples()
+        }
 
     return _diff(texts(*old), texts(*new), names, lambda c: categories.get(c, c))
+
+
+def _zero(value) -> int:
+    return 0 if pd.isna(value) else int(value)
 
 
 def flag_rows(old: tuple, new: tuple, start: str, names, categories) -> tuple:

@@ -459,8 +459,8 @@ def test_preview_step_previews_each_changed_month_against_the_base(workflow, dat
     git(data_repo, "commit", "-q", "-am", "复议更正 2024-01：东山村 党建引领发展 90→91")
     summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
     assert summary.splitlines() == [
-        "flagboard preview --format markdown 2024-01 --against base",
-        "flagboard preview --format markdown 2024-02 --against base",
+        "flagboard preview --format markdown 2024-01 2024-02",
+        "flagboard preview --format markdown --against base 2024-01 2024-02",
     ]
     # Only the events of a month: that month.
     git(data_repo, "branch", "-f", "base")
@@ -468,7 +468,24 @@ def test_preview_step_previews_each_changed_month_against_the_base(workflow, dat
     git(data_repo, "add", "scores")
     git(data_repo, "commit", "-q", "-m", "2024年2月事件表")
     summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
-    assert summary == "flagboard preview --format markdown 2024-02 --against base\n"
+    assert summary.splitlines() == [
+        "flagboard preview --format markdown 2024-02",
+        "flagboard preview --format markdown --against base 2024-02",
+    ]
+
+
+def test_preview_step_compares_a_change_of_settings_from_where_it_starts(workflow, data_repo):
+    fake_flagboard(data_repo)
+    git(data_repo, "branch", "-f", "base")
+    (data_repo / "scores" / "town.toml").write_text(
+        (data_repo / "scores" / "town.toml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    git(data_repo, "commit", "-q", "-am", "规则调整")
+    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
+    assert summary.splitlines() == [
+        "flagboard preview --format markdown",
+        "flagboard preview --format markdown --against base",
+    ]
 
 
 def test_preview_step_notes_a_removed_month(workflow, data_repo):
@@ -476,7 +493,10 @@ def test_preview_step_notes_a_removed_month(workflow, data_repo):
     git(data_repo, "rm", "-q", "scores/2024/2024-02.csv")
     git(data_repo, "commit", "-q", "-m", "撤销误传的 2024年2月评分")
     summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "HEAD~1")
-    assert summary == "- 2024-02：本次删除了这个月的评分文件，网站将不再公布这个月的结果。\n"
+    assert summary.splitlines() == [
+        "- 2024-02：本次删除了这个月的评分文件，网站将不再公布这个月的结果。",
+        "flagboard preview --format markdown --against HEAD~1 2024-02",
+    ]
 
 
 @pytest.mark.parametrize("base", ["", "0" * 40, "origin/nowhere"])
@@ -503,8 +523,13 @@ def test_preview_step_runs_the_real_preview_against_the_base(workflow, data_repo
     if not any("--against" in action.option_strings for action in preview._actions):
         pytest.skip("flagboard preview --against is not there yet (issue 12, point 5)")
     (data_repo / ".venv").symlink_to(BIN.parent)
+    january = data_repo / "scores" / "2024" / "2024-01.csv"
+    january.write_bytes(january.read_bytes().replace(b"90,80", b"91,80"))
+    git(data_repo, "commit", "-q", "-am", "复议更正 2024-01：东山村 党建引领发展 90→91")
     summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
-    assert "2024年2月" in summary
+    assert "## 测试镇 2024年1月 评比结果预览" in summary
+    assert "## 测试镇 2024年2月 评比结果预览" in summary
+    assert "与「base」相比的变化" in summary and "91" in summary
 
 
 @pytest.mark.parametrize(

@@ -10,16 +10,16 @@ written as text (write_string), so a name starting with = + - @ never becomes a 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import xlsxwriter
 
 from generator.periods import is_month, label, year_of
-from generator.site.schema import RESULT_TABLES, Column, code_name
+from generator.site.schema import RESULT_TABLES, Column, Table, code_name
 
 XLSX_FOLDER = "data/xlsx"
 WIDTHS = {"string": 14, "number": 9, "integer": 9}
@@ -61,17 +61,37 @@ def xlsx_path(period: str) -> str:
 
 def workbooks(tables: dict[str, str], names: Names) -> dict[str, bytes]:
     """The results tables' CSV texts → {path: bytes} of every period's and year's workbook."""
-    rows = {name: list(csv.reader(io.StringIO(text)))[1:] for name, text in tables.items()}
     groups: dict[str, dict[str, list]] = defaultdict(lambda: {name: [] for name in RESULT_TABLES})
-    for name, table_rows in rows.items():
-        for row in table_rows:
-            groups[row[0]][name].append(row)
-            if is_month(row[0]):
-                groups[year_of(row[0])][name].append(row)
-    return {xlsx_path(key): workbook(key, groups[key], names) for key in sorted(groups)}
+    for name, text in tables.items():
+        rows = list(csv.reader(io.StringIO(text)))[1:]
+        cells_of = shown(RESULT_TABLES[name], rows, names)
+        for key, cells in zip((r[0] for r in rows), cells_of, strict=True):
+            groups[key][name].append(cells)
+            if is_month(key):
+                groups[year_of(key)][name].append(cells)
+    return {xlsx_path(key): workbook(key, groups[key]) for key in sorted(groups)}
 
 
-def workbook(period: str, tables: dict[str, list[list[str]]], names: Names) -> bytes:
+def shown(table: Table, rows: list[list[str]], names: Names) -> list[list]:
+    """Each row's cells as people read them: numbers, names for codes, None when empty; each
+    distinct value of a column converted once."""
+    convert = [
+        functools.cache(functools.partial(_value, column, names)) for column in table.columns
+    ]
+    return [[f(value) for f, value in zip(convert, row, strict=True)] for row in rows]
+
+
+def _value(column: Column, names: Names, value: str) -> str | int | float | None:
+    if value == "":
+        return None
+    if column.type == "integer":
+        return int(value)
+    if column.type == "number":
+        return float(value)
+    return names.text(column, value)
+
+
+def workbook(period: str, tables: dict[str, list[list]]) -> bytes:
     """One workbook: a sheet per results table, in RESULT_TABLES order."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
@@ -80,7 +100,7 @@ def workbook(period: str, tables: dict[str, list[list[str]]], names: Names) -> b
     )
     header = book.add_format({"bold": True})
     for name, table in RESULT_TABLES.items():
-        _sheet(book.add_worksheet(table.title), table.columns, tables.get(name, []), names, header)
+        _sheet(book.add_worksheet(table.title), table.columns, tables.get(name, []), header)
     book.close()
     return buffer.getvalue()
 
@@ -90,22 +110,14 @@ def _created(period: str) -> datetime:
     return datetime(int(year), int(month or 1), 1)
 
 
-def _sheet(sheet, columns: tuple[Column, ...], rows: Iterable[list[str]], names, header) -> None:
+def _sheet(sheet, columns: tuple[Column, ...], rows: list[list], header) -> None:
+    """Text by write_string, so that it is never taken for a formula; numbers as numbers."""
     for col, column in enumerate(columns):
         sheet.write_string(0, col, column.sheet_title, header)
         sheet.set_column(col, col, WIDE.get(column.name, WIDTHS[column.type]))
     sheet.freeze_panes(1, 0)
+    write = [sheet.write_string if c.type == "string" else sheet.write_number for c in columns]
     for r, row in enumerate(rows, start=1):
-        for col, (column, value) in enumerate(zip(columns, row, strict=True)):
-            _cell(sheet, r, col, column, value, names)
-
-
-def _cell(sheet, row: int, col: int, column: Column, value: str, names: Names) -> None:
-    if value == "":
-        return
-    if column.type == "integer":
-        sheet.write_number(row, col, int(value))
-    elif column.type == "number":
-        sheet.write_number(row, col, float(value))
-    else:
-        sheet.write_string(row, col, names.text(column, value))
+        for col, value in enumerate(row):
+            if value is not None:
+                write[col](r, col, value)

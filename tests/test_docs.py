@@ -20,6 +20,7 @@ from towns import Town
 from generator import labels
 from generator.cli import _parser
 from generator.load.cells import NOT_EVALUATED
+from generator.load.loader import load
 from generator.model import (
     DEFAULT_CATEGORIES,
     Category,
@@ -177,11 +178,19 @@ def test_the_guides_paths_exist():
         assert (ROOT / path).exists(), path
 
 
-def test_the_guides_new_rule_version_is_valid_after_the_last_one():
+def test_the_guides_new_rule_version_applies_from_its_month_when_appended(tmp_path):
+    """Followed as the guide says (a [[rules]] section added at the end of town.toml), the
+    new version is valid and judges its months, the old one the months before."""
     snippet = next(b for b in fenced_blocks(read(GUIDE)) if "[[rules]]" in b)
-    version = RuleVersion.model_validate(tomllib.loads(snippet)["rules"][0])
-    demo = tomllib.loads(read(ROOT / "scores" / "town.toml"))
-    assert version.from_ > max(rule["from"] for rule in demo["rules"])
+    version = tomllib.loads(snippet)["rules"][0]
+    scores = {"v1": 90, "v2": 80, "v3": 70, "v4": 60}
+    town = Town().month("2024-12", scores).month(version["from"], scores)
+    folder = town.write(tmp_path / "scores")
+    toml = folder / "town.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n" + snippet, encoding="utf-8")
+    data = load(folder)
+    assert data.rule_for("2024-12").from_ == "2020-01"
+    assert data.rule_for(version["from"]).reward_tiers == tuple(version["reward_tiers"])
 
 
 def test_the_guides_announcement_has_the_headers_articles_have():

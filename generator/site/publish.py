@@ -1,4 +1,5 @@
-"""The files published under /data/: formula-safe CSV copies of the results and the raw scores.
+"""The files published under /data/: formula-safe CSV copies of the results and the raw scores,
+and the Excel files made from the results (xlsx.py), each a DataFile the data page lists.
 
 Every CSV is written as UTF-8 with BOM (so Excel on Chinese Windows opens it right), and a
 text cell starting with = + - @, tab or CR gets a leading apostrophe so that a spreadsheet

@@ -57,6 +57,11 @@ def _shared_params(item) -> list[str]:
     ]
 
 
+def pytest_report_header(config) -> str:
+    """Which town the site tests build (tests/_site_helpers.which_town)."""
+    return f"test town: {os.environ.get('FLAGBOARD_TEST_TOWN', 'demo')} (FLAGBOARD_TEST_TOWN)"
+
+
 def examples(ci: int) -> int:
     """How many examples a property test runs: `ci` in the ci profile, fewer in dev."""
     return ci if PROFILE == "ci" else min(ci, DEV_EXAMPLES)

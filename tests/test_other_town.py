@@ -1,6 +1,8 @@
 """The site and office tests against another town (issue 12 #10): FLAGBOARD_TEST_TOWN=other makes
 tests/_site_helpers.demo_site() build 白石镇 (generator.demo.other_files: other names, four grids
 of other ids, other sizes, a first month in 2022) instead of the demo, with the same office history.
+Every test file that builds the test town (calls demo_site() and friends) runs too, so a test
+added there must derive what it expects from the town built, not from the demo's names.
 
 The test files run in a pytest subprocess, in one process and stopping at the first failure. The
 tests of a six-year county (budgets and phone widths after six years) are left out: they build a
@@ -10,6 +12,7 @@ county of their own whatever the test town is, so a second run would only take t
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +29,18 @@ SITE_TESTS = [
 ]
 OFFICE_TESTS = ["tests/test_month.py", "tests/test_import.py", "tests/test_preview.py"]
 NOT_THE_TOWNS = "not six-years and not six_years"
+USES_THE_TEST_TOWN = re.compile(r"\bdemo_(site|scores|results|repo)\(")
+
+
+def town_test_files() -> list[str]:
+    """The site and office test files, and every other one that builds the test town."""
+    found = [
+        f"tests/{path.name}"
+        for path in sorted((ROOT / "tests").glob("test_*.py"))
+        if path.name != Path(__file__).name
+        and USES_THE_TEST_TOWN.search(path.read_text(encoding="utf-8"))
+    ]
+    return list(dict.fromkeys(SITE_TESTS + OFFICE_TESTS + found))
 
 
 @pytest.mark.skipif(
@@ -36,7 +51,7 @@ def test_the_site_and_office_tests_pass_for_another_town():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "FLAGBOARD_"))}
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-x", "-q"]
-        + ["-k", NOT_THE_TOWNS, *SITE_TESTS, *OFFICE_TESTS],
+        + ["-k", NOT_THE_TOWNS, *town_test_files()],
         cwd=ROOT,
         env={**env, "FLAGBOARD_TEST_TOWN": "other"},
         capture_output=True,

@@ -54,7 +54,10 @@ _ERRORS = (
     (r"argument (?P<arg>.+?): (?P<rest>.*)", lambda m: _argument(m["arg"], m["rest"])),
     (r"the following arguments are required: (.*)", lambda m: f"缺少参数：{_list(m[1])}"),
     (r"unrecognized arguments: (.*)", lambda m: f"不认识的参数：{m[1]}"),
-    (r"one of the arguments (.*) is required", lambda m: f"请给出其中一个参数：{_list(m[1])}"),
+    (
+        r"one of the arguments (.*) is required",
+        lambda m: f"请给出其中一个参数：{'、'.join(m[1].split())}",
+    ),
     (r"not allowed with argument (.*)", lambda m: f"不能与参数 {m[1]} 同时使用"),
     (
         r"ambiguous option: (\S+) could match (.*)",
@@ -199,7 +202,7 @@ def _validate(args) -> int:
         return 0
     if data.warnings:
         _print_problems(list(data.warnings), args.format)
-    _say(args, f"校验通过:{data.summary()}")
+    _say(args, f"校验通过：{data.summary()}")
     return 0
 
 
@@ -232,7 +235,7 @@ def _compute(args) -> int:
     written = write_results(data, results, args.out)
     seconds = time.perf_counter() - started
     print(
-        f"已计算:{data.summary()};写入 {args.out}/ 共 {len(written)} 个文件,用时 {seconds:.1f} 秒"
+        f"已计算：{data.summary()}；写入 {args.out}/ 共 {len(written)} 个文件，用时 {seconds:.1f} 秒"
     )
     return 0
 
@@ -296,7 +299,7 @@ def _build(args) -> int:
             warn=lambda line: print(line, file=sys.stderr),
         )
     except BuildFailed as error:
-        print(f"生成失败:{error}", file=sys.stderr)
+        print(f"生成失败：{error}", file=sys.stderr)
         print(f"{args.out}/ 保持不变。", file=sys.stderr)
         return 1
     print(

@@ -110,7 +110,8 @@ class _Formatter(argparse.HelpFormatter):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with its headings, -h and errors in Chinese; usage errors exit 2 as before."""
+    """argparse with its headings, -h and errors in Chinese: a usage error is one line saying
+    what is wrong, and exits 2 as argparse's do."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
@@ -123,9 +124,8 @@ class _Parser(argparse.ArgumentParser):
                 "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示帮助并退出"
             )
 
-    def error(self, message: str):
-        self.print_usage(sys.stderr)
-        self.exit(2, f"错误：{_translate(message)}\n请用 {self.prog} -h 查看用法。\n")
+    def error(self, message: str):  # one line; the usage is one `-h` away
+        self.exit(2, f"错误：{_translate(message)}（用法见 {self.prog} -h）\n")
 
 
 def _version() -> str:

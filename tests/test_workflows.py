@@ -22,6 +22,8 @@ import yaml
 from _office_helpers import FEBRUARY, JANUARY, write_month, write_town
 from packaging.requirements import Requirement
 
+from generator.site.build import SITE_URL
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 SITE = WORKFLOWS / "site.yml"
@@ -593,3 +595,6 @@ def test_build_step_publishes_with_the_site_address(
         check=True,
     )
     assert result.stdout.strip() == expected
+    address = expected.split("|")[1]
+    if publish == "true":  # an address `flagboard build` takes for publishing
+        assert SITE_URL.fullmatch(address), address

@@ -8,6 +8,8 @@ pyproject.toml declares and the code imports, and are the only source that insta
 from __future__ import annotations
 
 import ast
+import csv
+import io
 import os
 import re
 import shutil
@@ -20,8 +22,10 @@ from pathlib import Path
 import pytest
 import yaml
 from _office_helpers import FEBRUARY, JANUARY, write_month, write_town
+from _site_helpers import build_site
 from packaging.requirements import Requirement
 
+from generator.demo import excel_csv
 from generator.site.build import SITE_URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -598,3 +602,41 @@ def test_build_step_publishes_with_the_site_address(
     address = expected.split("|")[1]
     if publish == "true":  # an address `flagboard build` takes for publishing
         assert SITE_URL.fullmatch(address), address
+
+
+def test_the_guides_month_replayed_through_the_check(workflow, data_repo, tmp_path):
+    """The clerk's routine as the guide tells it: next month's blank form from the built site,
+    filled in and saved as Excel saves CSV, uploaded on a branch, read in the check's summary;
+    then a 复议 correction, whose summary says what changes; then undoing it (GitHub's Revert
+    button makes the commit `git revert` makes)."""
+    (data_repo / ".venv").symlink_to(BIN.parent)
+    build_site(data_repo / "scores", tmp_path / "site")
+    form = (tmp_path / "site" / "data" / "template" / "2024-03.csv").read_bytes()
+    header, *rows = csv.reader(io.StringIO(form.decode("utf-8-sig")))
+    assert header[:3] == ["村名", "党建引领发展", "和美家园建设"] and rows
+    assert all(not any(row[1:]) for row in rows)  # blank
+    filled = [header] + [
+        [row[0], *(str(95 - 5 * i - j) for j in range(len(header) - 1))]
+        for i, row in enumerate(rows)
+    ]
+    upload = data_repo / "scores" / "2024" / "2024-03.csv"
+    upload.write_bytes(excel_csv(filled, "utf-8-sig"))
+    git(data_repo, "branch", "-f", "base")
+    git(data_repo, "add", "scores")
+    git(data_repo, "commit", "-q", "-m", "录入 2024年3月评分")
+    subprocess.run([".venv/bin/flagboard", "validate"], cwd=data_repo, check=True)
+    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
+    assert "## 测试镇 2024年3月 评比结果预览" in summary and "与「base」相比的变化" in summary
+    # 复议: the first village's first score from 95 to 60, in a branch off the merged upload
+    git(data_repo, "branch", "-f", "base")
+    filled[1][1] = "60"
+    upload.write_bytes(excel_csv(filled, "utf-8-sig"))
+    git(data_repo, "commit", "-q", "-am", f"复议更正 2024-03：{filled[1][0]} 党建引领发展 95→60")
+    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
+    correction = f"| 2024年3月 | {filled[1][0]} | 党建引领发展 | 95 | 60 |"
+    assert correction in summary
+    # Undone: the same change the other way
+    git(data_repo, "branch", "-f", "base")
+    git(data_repo, "revert", "--no-edit", "HEAD")
+    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
+    assert f"| 2024年3月 | {filled[1][0]} | 党建引领发展 | 60 | 95 |" in summary

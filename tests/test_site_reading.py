@@ -36,6 +36,7 @@ RULES = [
 BASE = {"V1": 90, "V2": 85, "V3": 80, "V4": 75, "V5": 70, "V6": 65}
 BASE2 = {"W1": 90, "W2": 85, "W3": 80, "W4": 75}
 FORMER = ("V2", "旧二村")
+ENDED = "V7"  # merged away after 2024-01
 
 
 def _month(g1: dict, g2: dict) -> dict:
@@ -47,10 +48,11 @@ def town() -> Town:
     red everywhere. g2: W4 gets one yellow flag in 2024-01 and 2024-02 (W3 the others)."""
     t = Town(categories=list(CATEGORIES), rules=list(RULES), grids=["g1", "g2"])
     t.villages = [(v, "g1") for v in BASE] + [(w, "g2") for w in BASE2]
+    t.villages.append((ENDED, "g1", "", "2024-01"))
     w_dec = {**BASE2, "W3": 60}
     w_jan = {"W1": 90, "W2": 85, "W3": [80, 70, 70], "W4": [60, 75, 75]}
-    t.month("2023-12", _month(BASE, w_dec), COLUMNS)
-    t.month("2024-01", _month(BASE, w_jan), COLUMNS)
+    t.month("2023-12", _month({**BASE, ENDED: 78}, w_dec), COLUMNS)
+    t.month("2024-01", _month({**BASE, ENDED: 78}, w_jan), COLUMNS)
     t.month("2024-02", _month({**BASE, "V6": 72}, w_jan), COLUMNS)
     return t
 
@@ -238,3 +240,9 @@ def test_the_status_fits_a_phone_screen(site):
             assert view.locator("#status h2").inner_text() == "当前状态"
         finally:
             browser.close()
+
+
+def test_a_village_no_longer_evaluated_is_told_so_without_next_steps(site):
+    status = text(section(page(site, f"village/{ENDED}"), "status"))
+    assert "不在参评范围内" in status
+    assert "如下期" not in status and "本期处理措施" not in status

@@ -205,6 +205,16 @@ def test_the_rules_page_follows_town_toml(site):
     assert "缺考" in rules  # cells read as not evaluated
 
 
+def test_the_rules_page_before_the_rule_change_says_the_old_rule(tmp_path):
+    """The same Markdown, built before the town added its 2024 version: 前三名, one version."""
+    t = town()
+    t.rules = [RULES[0]]
+    build_site(write_town(t, tmp_path / "scores"), tmp_path / "out")
+    now = text(section(page(tmp_path / "out", "rules"), "in-force")).replace(" ", "")
+    assert "前三名得红旗" in now and "前两名" not in now and "1,000" in now
+    assert "历次规则" not in now
+
+
 def test_the_village_index_lists_every_village_by_grid(site):
     index = page(site, "village")
     for vid in [*BASE, *BASE2]:

@@ -410,3 +410,91 @@ def test_a_hard_wrapped_commit_body_reads_as_paragraphs():
         "1、东村",
         "- 西村",
     ]
+
+
+# -- history for the public: Chinese subjects, .mailmap, the public notice ----------------------
+
+NOTICE = """
+[notice]
+issuer = "测试镇人民政府"
+contact = "镇督查室（电话 0571-00000001）"
+review_days = 7
+icp = "浙ICP备12345678号-1"
+"""
+
+
+def test_reverts_and_english_subjects_read_in_chinese_and_authors_follow_the_mailmap(tmp_path):
+    repo, commits = corrected_town(tmp_path / "repo")
+    (repo.root / ".mailmap").write_text(
+        "镇党政办 <office@example.org> Seed Bot <office@example.org>\n", "utf-8"
+    )
+    repo.git("add", ".mailmap")
+    repo.git("commit", "-q", "-m", "authors as the site names them")  # not a data commit
+    repo.write("2024/2024-04.csv", csv_bytes(period_rows({**APRIL, "南村": 82})))
+    commits["chinese"] = repo.commit("复议:南村分数更正为82", "王书记", "2024-05-12T10:00:00+08:00")
+    repo.git("revert", "--no-edit", "HEAD", when="2024-05-13T10:00:00+08:00")
+    repo.write("2024/2024-04.csv", csv_bytes(period_rows({**APRIL, "北村": 72})))
+    commits["english"] = repo.commit(
+        "Fix April scores after review\n\nSee the minutes.", "Seed Bot", "2024-05-14T10:00:00+08:00"
+    )
+    repo.git("revert", "--no-edit", "HEAD", when="2024-05-15T10:00:00+08:00")
+    out = tmp_path / "out"
+    build_site(repo.scores, out, FLAGBOARD_REPO_URL=REPO_URL)
+    items = [text_of(li) for li in parse(out / "history" / "index.html").iter("li")]
+    listed = [i for i in items if i.startswith("2024-05-1")][:4]
+    assert [i.split()[0:2] for i in listed] == [
+        ["2024-05-15", "测试"],
+        ["2024-05-14", "镇党政办"],
+        ["2024-05-13", "测试"],
+        ["2024-05-12", "王书记"],
+    ]
+    assert "撤销：数据更新" in listed[0] and "数据更新" in listed[1]
+    assert "撤销：复议：南村分数更正为82" in listed[2] and "复议：南村分数更正为82" in listed[3]
+    history = page_text(out / "history" / "index.html")
+    april = page_text(out / "2024" / "04" / "index.html")
+    for english in ("Revert", "reverts", "Fix April", "minutes", "Seed Bot"):
+        assert english not in history and english not in april
+    links = commit_links(parse(out / "history" / "index.html").find(".//main"))
+    assert commits["english"] in links, "the original message is one click away"
+
+
+def test_the_period_page_says_when_it_was_first_published_and_until_when_to_ask_for_review(
+    tmp_path,
+):
+    repo = DataRepo(tmp_path / "repo").town()
+    repo.write("town.toml", (repo.scores / "town.toml").read_text("utf-8") + NOTICE)
+    repo.commit("录入2024年3月评分", "张会计", "2024-04-05T10:00:00+08:00")
+    out = tmp_path / "out"
+    build_site(repo.scores, out)
+    march = parse(out / "2024" / "03" / "index.html")
+    published = next(p for p in march.iter("p") if p.get("class") == "published")
+    assert text_of(published) == (
+        "首次公布：2024年4月5日；发布单位：测试镇人民政府。"
+        "如有异议，请于首次公布后7日内（2024年4月12日前）向镇督查室（电话 0571-00000001）申请复议。"
+    )
+    assert published.find("time").get("datetime") == "2024-04-05T10:00:00+08:00"
+    for page in (
+        out / "index.html",
+        out / "2024" / "03" / "index.html",
+        out / "about" / "index.html",
+    ):
+        footer = parse(page).find(".//footer")
+        assert "发布单位：测试镇人民政府" in text_of(footer)
+        assert "联系方式：镇督查室（电话 0571-00000001）" in text_of(footer)
+        icp = [a for a in footer.iter("a") if a.get("href") == "https://beian.miit.gov.cn/"]
+        assert [a.text for a in icp] == ["浙ICP备12345678号-1"]
+
+
+def test_without_review_days_or_a_notice_no_review_sentence_is_made_up(town, tmp_path):
+    _, _, out = town  # a town.toml without [notice]
+    march = page_text(out / "2024" / "03" / "index.html")
+    assert "首次公布：2024年4月5日" in march
+    assert "复议。" not in march and "发布单位" not in march and "ICP" not in march
+    repo = DataRepo(tmp_path / "repo").town()
+    notice = NOTICE.replace("review_days = 7\n", "")
+    repo.write("town.toml", (repo.scores / "town.toml").read_text("utf-8") + notice)
+    repo.commit("录入2024年3月评分", "张会计", "2024-04-05T10:00:00+08:00")
+    build_site(repo.scores, tmp_path / "out")
+    march = page_text(tmp_path / "out" / "2024" / "03" / "index.html")
+    assert "首次公布：2024年4月5日；发布单位：测试镇人民政府。" in march
+    assert "申请复议" not in march

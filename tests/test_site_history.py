@@ -46,7 +46,9 @@ def annual_town(root: Path) -> tuple[DataRepo, dict[str, str]]:
     commits["annual"] = repo.commit("录入2024年度评分", "张会计", "2025-01-10T10:00:00+08:00")
     repo.write("2024/2024-annual.csv", csv_bytes([ANNUAL[0], ["东村", 88], *ANNUAL[2:]]))
     commits["annual_fix"] = repo.commit(
-        f"复议:东村党风廉政建设年度分数由七十分更正为八十八分{SCRIPT}", "欧阳&书记", "2025-01-20T10:00:00+08:00"
+        f"复议:东村党风廉政建设年度分数由七十分更正为八十八分{SCRIPT}",
+        "欧阳&书记",
+        "2025-01-20T10:00:00+08:00",
     )
     return repo, commits
 

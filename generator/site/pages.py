@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from generator import labels
 from generator.periods import label as period_label
 from generator.periods import year_of
-from generator.site import blocks, schema, status, villages, wechat
+from generator.site import blocks, poster, schema, screen, status, villages, wechat
 from generator.site.format import (
     data_path,
     default_period_date,
@@ -113,31 +113,7 @@ def not_found(site: Site, _) -> Page:
     return Page("404", "404.html", "404.html", title, "页面不存在或已移动。")
 
 
-def screen_keys(site: Site) -> list[int]:
-    return list(range(len(site.index.grids))) if site.index.latest else []
-
-
-def screen(site: Site, number: int) -> Page:
-    """One slide per grid of the latest period, each pointing to the next (a loop)."""
-    index = site.index
-    period = index.latest
-    count = len(index.grids)
-    slide = blocks.glance(index, period)[number]  # cheap: one period's flags
-    context = {
-        "period": index.period_ref(period),
-        "slide": slide,
-        "position": f"{number + 1}/{count}",
-        "next_url": screen_url((number + 1) % count),
-        "refresh": site.screen_seconds,
-    }
-    title = f"{slide['grid']['name']}{period_label(period)}红黄旗 · {index.town}电子屏"
-    url = screen_url(number)
-    description = blocks.period_description(index, period)
-    return Page("screen", url + "index.html", url, title, description, context)
-
-
-def screen_url(number: int) -> str:
-    return "screen/" if number == 0 else f"screen/{number + 1}/"
+# the screen's slides: screen.py
 
 
 # -- periods and years ------------------------------------------------------------------------
@@ -512,7 +488,8 @@ KINDS: dict[str, PageKind] = {
     ),
     "grid": PageKind("grid.html", lambda s: [g["id"] for g in s.index.grids], grid_pages),
     "village_index": PageKind("village_index.html", ONCE, one(village_index)),
-    "screen": PageKind("screen.html", screen_keys, one(screen)),
+    "screen": PageKind("screen.html", screen.screen_keys, one(screen.screen)),
+    "poster": PageKind("poster.html", lambda s: s.index.periods, poster.poster_pages),
     "wechat": PageKind("wechat.html", lambda s: s.index.periods, one(wechat_article)),
     "history": PageKind("history.html", ONCE, history),
     "feed": PageKind("feed.xml", ONCE, one(feed), last=True),

@@ -1,0 +1,194 @@
+"""The 宣传栏 poster of a period (/YYYY/MM/poster/): the month's 公示 on one A4 page; no I/O.
+
+Plan §5.1 publishes the results on the bulletin board. A poster is a table with a row per
+village that got a flag (villages without one have no money and no action either, RULES.md
+§3.5 and §4) and a column per category, so that every name is printed once, large enough to
+read from 1-2 m: ★ red, ▼ yellow, with 会 (承办现场会) and 并 (并列) marks, the village's money
+and the actions concerning its 主职干部. Portrait A4, the way notices hang on the board; the
+table is as wide as the page.
+
+A page holds POSTER_LINES lines of the table (a village's row is one line, two when its name
+is long). A town whose month needs more, or whose site is split by grid (pages.Site.split),
+gets one poster per grid (/YYYY/MM/poster/<grid>/), and the period's poster page lists them.
+A grid that needs more than a page still gets one poster, printed on as many pages as it needs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from generator import labels
+from generator.periods import label as period_label
+from generator.site.format import period_url
+from generator.site.qr import qr_code
+from generator.site.revisions import period_history
+from generator.site.views import Page, SiteIndex
+
+# Table lines one A4 page holds with names at 16 pt beside a full [notice] (32 measured in
+# Chromium; one kept for a 复议 sentence that wraps), and the lines a draft's warning takes.
+POSTER_LINES = 31
+DRAFT_LINES = 2
+NAME_CHARS = 4  # characters of a name that fit its column on one line
+MARKS = {"red": "★", "yellow": "▼"}
+NOTES = {"meeting": "会", "tied": "并"}
+
+
+def poster_url(period: str, grid_id: str | None = None) -> str:
+    return period_url(period) + "poster/" + (f"{grid_id}/" if grid_id else "")
+
+
+def poster_pages(site, period: str) -> list[Page]:
+    """The period's poster, or (per grid) a page linking the grids' posters and those."""
+    index = site.index
+    rows = village_rows(index, period)
+    draft = period_history(index, period, site.history)["draft"]
+    if not site.split and lines(rows) <= POSTER_LINES - DRAFT_LINES * draft:
+        return [_poster(site, period, None, rows)]
+    grids = [g["id"] for g in index.grids if any(r["grid"] == g["id"] for r in rows)]
+    posters = [_poster(site, period, g, [r for r in rows if r["grid"] == g]) for g in grids]
+    return [_poster_list(site, period, posters)] + posters
+
+
+def lines(rows: list[dict]) -> int:
+    """The table lines of these rows: a name longer than NAME_CHARS takes two."""
+    return sum(1 + (len(r["village"]["name"]) > NAME_CHARS) for r in rows)
+
+
+def _poster(site, period: str, grid_id: str | None, rows: list[dict]) -> Page:
+    index = site.index
+    grid = index.grid_ref(grid_id) if grid_id else None
+    town, month = index.town, period_label(period)
+    title = f"{town}{month}红黄旗评比结果公示" + (f"（{grid['name']}）" if grid else "")
+    target = site_target(site, period, grid_id)
+    context = {
+        **poster_head(site, period),
+        "grid": grid,
+        "categories": index.categories_in(index.period_info[period]["categories"]),
+        "groups": _groups(index, period, rows, grid_id),
+        "legend": action_legend(index, period, rows),
+        "qr": qr_code(site.site_url, target, f"{title}的网页二维码"),
+        "target": target,
+    }
+    url = poster_url(period, grid_id)
+    description = f"{title}，可用A4纸打印张贴。"
+    return Page("poster", url + "index.html", url, title, description, context)
+
+
+def site_target(site, period: str, grid_id: str | None) -> str:
+    """The page a poster's QR code opens: the grid's page of the period when the site has one."""
+    if grid_id and site.split:
+        return f"{period_url(period)}{grid_id}/"
+    return period_url(period)
+
+
+def _poster_list(site, period: str, posters: list[Page]) -> Page:
+    town, month = site.index.town, period_label(period)
+    title = f"{town}{month}红黄旗评比结果公示"
+    context = {
+        **poster_head(site, period),
+        "posters": [{"title": p.title, "url": p.url, "grid": p.context["grid"]} for p in posters],
+        "qr": qr_code(site.site_url, period_url(period), f"{title}的网页二维码"),
+    }
+    url = poster_url(period)
+    description = f"{title}：各网格分别打印一张A4公示。"
+    return Page("poster", url + "index.html", url, title, description, context)
+
+
+def poster_head(site, period: str) -> dict:
+    """What every poster of the period says: month, rules, who publishes and since when (the
+    period page's record: git's date of first publication and the 复议 sentence of [notice])."""
+    index = site.index
+    record = period_history(index, period, site.history, site.notice)
+    return {
+        "period": index.period_ref(period),
+        "rule": index.rule(period),
+        "money_rule": money_rule(index.rule(period)),
+        "notice": site.notice,
+        "published": record["published"],
+        "draft": record["draft"],
+        "corrected": bool(record["corrected"]),
+    }
+
+
+def money_rule(rule: dict) -> str:
+    """'红旗嘉奖：1面2,000元、2面4,000元、3面及以上6,000元；黄旗扣罚：……' from the tiers (a
+    village with more flags than the list is long takes its last amount, RULES.md §2)."""
+    red, yellow = _tiers(rule["reward_tiers"]), _tiers(rule["penalty_tiers"])
+    return f"红旗嘉奖：{red}；黄旗扣罚：{yellow}；奖罚相抵后结算。"
+
+
+def _tiers(amounts: list[int]) -> str:
+    last = len(amounts)
+    return "、".join(
+        f"{n}面{'及以上' if n == last else ''}{amount:,}元" for n, amount in enumerate(amounts, 1)
+    )
+
+
+# -- the table ------------------------------------------------------------------------------
+
+
+def village_rows(index: SiteIndex, period: str) -> list[dict]:
+    """Every village with a flag in the period: its marks per category, money and actions."""
+    cells: dict[str, dict] = defaultdict(dict)
+    grid_of: dict[str, str] = {}
+    for row in index.rows("flags", period):
+        if row["flag"]:
+            cells[row["village_id"]][row["category"]] = _cell(row)
+            grid_of[row["village_id"]] = row["grid"]
+    money = {r["village_id"]: r for r in index.rows("rewards", period)}
+    acts = defaultdict(list)
+    for action in index.rows("actions", period):
+        acts[action["village_id"]].append(action["action"])
+    return [
+        {
+            "village": index.refs[v],
+            "grid": grid_of[v],
+            "cells": cells[v],
+            "net": money[v]["net"] if v in money else 0,
+            "actions": [labels.ACTION_NAMES[a] for a in labels.MONTHLY_ACTIONS if a in acts[v]],
+        }
+        for v in sorted(cells, key=index.village_key)
+    ]
+
+
+def _cell(row: dict) -> dict:
+    note = (
+        NOTES["meeting"] if row["basis"] == "meeting" else NOTES["tied"] if row.get("tied") else ""
+    )
+    return {"flag": row["flag"], "mark": MARKS[row["flag"]], "note": note}
+
+
+def _groups(index: SiteIndex, period: str, rows: list[dict], grid_id: str | None) -> list[dict]:
+    """The rows grid by grid, with how many of the grid's villages took part without a flag."""
+    taking_part = defaultdict(int)
+    for reward in index.rows("rewards", period):
+        taking_part[index.village[reward["village_id"]]["grid"]] += 1
+    groups = []
+    for g in index.grids if grid_id is None else [index.grid[grid_id]]:
+        members = [r for r in rows if r["grid"] == g["id"]]
+        if members or taking_part[g["id"]]:
+            unflagged = taking_part[g["id"]] - len(members)
+            groups.append(
+                {"grid": index.grid_ref(g["id"]), "rows": members, "unflagged": unflagged}
+            )
+    return groups
+
+
+def action_legend(index: SiteIndex, period: str, rows: list[dict]) -> list[dict]:
+    """The actions the poster shows, each with how many villages and what it means (plan §5.4)."""
+    counts = {
+        name: sum(name in r["actions"] for r in rows) for name in labels.ACTION_NAMES.values()
+    }
+    return [
+        {"name": labels.ACTION_NAMES[a], "count": counts[labels.ACTION_NAMES[a]], "means": MEANS[a]}
+        for a in labels.MONTHLY_ACTIONS
+        if counts[labels.ACTION_NAMES[a]]
+    ]
+
+
+# What each monthly action means for the village's 主职干部, in the plan's words (§5.4).
+MEANS = {
+    "interview": "本月得黄旗的村，主职干部由镇主要领导约谈，并组团帮扶、由联系班子成员牵头整改",
+    "warning": "连续两期得黄旗或本年黄旗累计达三面的村，对主职干部进行警告",
+    "suspension": "连续两期同时有三项黄旗的村，对主职干部停职处理",
+}

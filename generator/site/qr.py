@@ -1,0 +1,71 @@
+"""QR codes for the printed poster and the e-screen: inline SVG made from segno's matrix.
+
+A QR code encodes a page's absolute address, SITEURL + the page's path. A build whose SITEURL
+is not an absolute http(s) address (the default pelicanconf has SITEURL = "") gets no QR code:
+a code pointing at a local path would send a villager's phone nowhere, so the page shows
+LOCAL_NOTE instead. The SVG is written here from the module matrix alone (no text of segno's
+or of the data goes into it unescaped), so it is safe to mark as Markup; the same address
+always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlsplit
+
+import segno
+from markupsafe import Markup, escape
+
+# What a page shows where its QR code would be when the build has no absolute address.
+LOCAL_NOTE = "本地预览，未生成二维码（发布时设置网站地址 SITEURL 后生成）"
+BORDER = 4  # quiet zone in modules, as the QR standard asks
+
+
+def site_root(site_url: str) -> str | None:
+    """The site's absolute address without a trailing slash, or None when it is not one."""
+    parts = urlsplit(site_url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return site_url.rstrip("/")
+
+
+def absolute_url(site_url: str, path: str) -> str | None:
+    """SITEURL + a page's path ('2024/06/'), or None in a build without an absolute SITEURL."""
+    root = site_root(site_url)
+    return None if root is None else f"{root}/{path.lstrip('/')}"
+
+
+def qr_code(site_url: str, path: str, label: str) -> dict:
+    """What a template shows: {"url", "svg"} with the code, or {"url": None, "note"}."""
+    url = absolute_url(site_url, path)
+    if url is None:
+        return {"url": None, "svg": None, "note": LOCAL_NOTE}
+    return {"url": url, "svg": qr_svg(url, label), "note": ""}
+
+
+@functools.lru_cache(maxsize=256)
+def qr_svg(text: str, label: str) -> Markup:
+    """`<svg …>` of `text`'s QR code (error correction M): one path, a row's dark runs each."""
+    code = segno.make_qr(text, error="m", boost_error=False)
+    size = len(code.matrix) + 2 * BORDER
+    runs = "".join(_row_runs(y + BORDER, row) for y, row in enumerate(code.matrix))
+    return Markup(
+        f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}"'
+        f' role="img" aria-label="{escape(label)}" shape-rendering="crispEdges">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path fill="#000" d="{runs}"/></svg>'
+    )
+
+
+def _row_runs(y: int, row) -> str:
+    """Path commands for the dark runs of one matrix row, as 1-module-high rectangles."""
+    out, x, width = [], 0, len(row)
+    while x < width:
+        if row[x]:
+            start = x
+            while x < width and row[x]:
+                x += 1
+            out.append(f"M{start + BORDER} {y}h{x - start}v1h-{x - start}z")
+        else:
+            x += 1
+    return "".join(out)

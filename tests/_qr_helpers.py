@@ -1,0 +1,102 @@
+"""Helpers for the poster and screen tests: read a QR code off a Chromium screenshot, count a
+PDF's pages, measure how a page fills its viewport.
+
+Screenshots are PNG; the decoder below reads the 8-bit RGB(A) non-interlaced PNGs Chromium
+writes (no imaging library is installed), and zxing-cpp reads the code from the pixels.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+
+import numpy
+
+PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The number of page objects of a PDF (Chromium writes one per page, none compressed)."""
+    return len(PAGE_OBJECT.findall(pdf))
+
+
+def png_gray(png: bytes) -> numpy.ndarray:
+    """A PNG screenshot as a 2-D array of grey levels."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, data, head = 8, b"", None
+    while pos < len(png):
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        chunk = png[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            head = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            data += chunk
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = head
+    assert depth == 8 and colour in (2, 6) and interlace == 0, head
+    channels = 3 if colour == 2 else 4
+    pixels = _unfilter(zlib.decompress(data), width * channels, height, channels)
+    rgb = pixels.reshape(height, width, channels)[:, :, :3].astype(numpy.uint16)
+    return (rgb.sum(axis=2) // 3).astype(numpy.uint8)
+
+
+def _unfilter(raw: bytes, stride: int, height: int, bpp: int) -> numpy.ndarray:
+    out = numpy.zeros((height, stride), dtype=numpy.uint8)
+    previous = numpy.zeros(stride, dtype=numpy.int32)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], numpy.frombuffer(raw, numpy.uint8, stride, start + 1)
+        row = line.astype(numpy.int32)
+        if kind == 2:
+            row = (row + previous) & 0xFF
+        elif kind in (1, 3, 4):
+            row = _sequential(kind, row, previous, bpp)
+        out[y] = row
+        previous = row
+    return out
+
+
+def _sequential(kind: int, row, previous, bpp: int):
+    """Sub, Average and Paeth: each byte depends on the one bpp before it."""
+    row, up = row.tolist(), previous.tolist()
+    for x in range(len(row)):
+        left = row[x - bpp] if x >= bpp else 0
+        if kind == 1:
+            row[x] = (row[x] + left) & 0xFF
+        elif kind == 3:
+            row[x] = (row[x] + (left + up[x]) // 2) & 0xFF
+        else:
+            corner = up[x - bpp] if x >= bpp else 0
+            row[x] = (row[x] + _paeth(left, up[x], corner)) & 0xFF
+    return numpy.array(row, dtype=numpy.int32)
+
+
+def _paeth(a: int, b: int, c: int) -> int:
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    return a if pa <= pb and pa <= pc else b if pb <= pc else c
+
+
+def decode_qr(png: bytes) -> list[str]:
+    """The texts of the QR codes in a screenshot."""
+    import zxingcpp
+
+    found = zxingcpp.read_barcodes(png_gray(png), formats=zxingcpp.BarcodeFormat.QRCode)
+    return [code.text for code in found]
+
+
+def qr_texts(page, selector: str = "svg.qr") -> list[str]:
+    """Screenshot each QR code of a Playwright page (with a margin) and decode it."""
+    texts = []
+    for element in page.query_selector_all(selector):
+        box = element.bounding_box()
+        margin = 12
+        clip = {
+            "x": max(box["x"] - margin, 0),
+            "y": max(box["y"] - margin, 0),
+            "width": box["width"] + 2 * margin,
+            "height": box["height"] + 2 * margin,
+        }
+        texts += decode_qr(page.screenshot(clip=clip, full_page=True))
+    return texts

@@ -1,0 +1,207 @@
+"""The 宣传栏 poster (/YYYY/MM/poster/): every period's poster printed by Chromium on exactly one
+A4 page, names at 16 pt or more, its QR code read off a screenshot by zxing-cpp and equal to
+the period page's address; what it lists matches the results; no QR code without an absolute
+SITEURL; a town too large for one page gets a poster per grid, each on one page.
+
+Skipped when /usr/bin/chromium is missing, except in CI (FLAGBOARD_REQUIRE_BROWSER=1).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import html5lib
+import pytest
+from _qr_helpers import pdf_pages, qr_texts
+from _site_helpers import build_site, demo_scores, demo_site, launch_chromium, serve
+from test_browser import _require_browser
+
+from generator import demo as towngen
+from generator.labels import ACTION_NAMES
+from generator.site.format import period_url, signed_yuan
+from generator.site.qr import LOCAL_NOTE
+
+SITEURL = "https://flagboard.test"
+MIN_NAME_PX = 21.3  # 16 pt is 21.33 CSS px; Chromium reports 21.3333
+
+
+def results(site: Path) -> dict:
+    return json.loads((site / "data" / "results.json").read_text(encoding="utf-8"))
+
+
+def parse(path: Path):
+    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+
+
+def text(element) -> str:
+    return "".join(element.itertext()).strip()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The test town (in its git repository) built with an absolute address."""
+    out = tmp_path_factory.mktemp("poster") / "out"
+    build_site(demo_scores(), out, SITEURL=SITEURL)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def posters(site: Path, period: str) -> list[str]:
+    """The printable posters of a period: its own, or its grids' when it lists them."""
+    folder = site / period_url(period) / "poster"
+    grids = sorted(p.parent.name for p in folder.glob("*/index.html"))
+    if grids:
+        return [f"{period_url(period)}poster/{g}/" for g in grids]
+    return [f"{period_url(period)}poster/"]
+
+
+def print_poster(browser, base: str, url: str) -> dict:
+    """Print one poster to A4 and read what it shows: pages, name sizes, QR codes."""
+    page = browser.new_page(viewport={"width": 900, "height": 1200})
+    try:
+        assert page.goto(f"{base}/{url}").status == 200
+        sizes = page.evaluate(
+            "() => [...document.querySelectorAll('.board tbody th.v')]"
+            ".map(e => parseFloat(getComputedStyle(e).fontSize))"
+        )
+        codes = qr_texts(page)
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4")
+    finally:
+        page.close()
+    return {"pages": pdf_pages(pdf), "sizes": sizes, "codes": codes}
+
+
+def check_printed(browser, site: Path, periods: list[str], target) -> None:
+    with serve(site) as base:
+        for period in periods:
+            for url in posters(site, period):
+                printed = print_poster(browser, base, url)
+                assert printed["pages"] == 1, url
+                assert printed["sizes"] and min(printed["sizes"]) >= MIN_NAME_PX, url
+                assert printed["codes"] == [f"{SITEURL}/{target(period, url)}"], url
+
+
+def test_every_period_s_poster_prints_on_one_a4_page_with_a_qr_code_to_its_page(browser, site):
+    periods = [p["period"] for p in results(site)["periods"]]
+    check_printed(browser, site, periods, lambda period, _: period_url(period))
+
+
+# -- what a poster says ---------------------------------------------------------------------
+
+
+def expected_rows(doc: dict, period: str) -> dict[str, dict]:
+    """Village name → its marks per category name, money and actions, from the results."""
+    names = {v["id"]: v["name"] for v in doc["villages"]}
+    categories = {c["id"]: c["name"] for c in doc["categories"]}
+    rows: dict[str, dict] = defaultdict(lambda: {"cells": {}, "net": 0, "actions": []})
+    for flag in doc["flags"]:
+        if flag["period"] == period and flag["flag"]:
+            mark = "★" if flag["flag"] == "red" else "▼"
+            note = "会" if flag["basis"] == "meeting" else "并" if flag.get("tied") else ""
+            rows[names[flag["village_id"]]]["cells"][categories[flag["category"]]] = mark + note
+    for reward in doc["rewards"]:
+        if reward["period"] == period and names[reward["village_id"]] in rows:
+            rows[names[reward["village_id"]]]["net"] = reward["net"]
+    for action in doc["actions"]:
+        if action["period"] == period:
+            rows[names[action["village_id"]]]["actions"].append(ACTION_NAMES[action["action"]])
+    return rows
+
+
+def shown_rows(path: Path) -> dict[str, dict]:
+    """What a poster's table shows, by village name."""
+    tree = parse(path)
+    heads = [text(th) for th in tree.findall(".//table[@class='board']/thead/tr/th")]
+    categories = heads[heads.index("村") + 1 : -2]
+    rows = {}
+    for tr in tree.findall(".//table[@class='board']/tbody/tr"):
+        name = text(tr.find("th[@class='v']"))
+        cells = [text(td) for td in tr.findall("td")]
+        rows[name] = {
+            "cells": {c: v for c, v in zip(categories, cells[:-2], strict=True) if v},
+            "net": cells[-2],
+            "actions": sorted(cells[-1].split("、")) if cells[-1] else [],
+        }
+    return rows
+
+
+def test_every_poster_lists_each_flagged_village_once_with_its_marks_money_and_actions(site):
+    doc = results(site)
+    for period in [p["period"] for p in doc["periods"]]:
+        shown = {}
+        for url in posters(site, period):
+            shown |= shown_rows(site / url / "index.html")
+        expected = expected_rows(doc, period)
+        assert sorted(shown) == sorted(expected), period
+        for name, row in expected.items():
+            assert shown[name]["cells"] == row["cells"], (period, name)
+            assert shown[name]["net"] == (signed_yuan(row["net"]) if row["net"] else "")
+            assert shown[name]["actions"] == sorted(row["actions"]), (period, name)
+
+
+def test_a_poster_names_town_month_and_first_publication_from_git(site):
+    doc = results(site)
+    period = doc["periods"][-1]["period"]
+    page = parse(site / period_url(period) / "poster" / "index.html")
+    heading = text(page.find(".//h1"))
+    year, month = period.split("-")
+    assert heading.startswith(f"{doc['town']['name']}{year}年{int(month)}月")
+    assert "公示" in heading
+    assert "首次公布：" in text(page.find(".//footer"))
+
+
+def test_the_period_page_links_its_poster(site):
+    period = results(site)["periods"][0]["period"]
+    page = parse(site / period_url(period) / "index.html")
+    links = {a.get("href"): text(a) for a in page.iter("a")}
+    assert links.get(f"{SITEURL}/{period_url(period)}poster/") == "打印公示"
+
+
+def test_without_an_absolute_site_url_a_poster_has_no_qr_code_and_says_why():
+    site = demo_site()  # built with SITEURL = ""
+    for period in [p["period"] for p in results(site)["periods"]]:
+        for url in posters(site, period):
+            html = (site / url / "index.html").read_text(encoding="utf-8")
+            assert "<svg" not in html, url
+            assert LOCAL_NOTE in text(parse(site / url / "index.html").find(".//body")), url
+
+
+# -- a town too large for one page ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory) -> Path:
+    """240 villages in 8 grids: the site is split by grid, and so are the posters."""
+    root = tmp_path_factory.mktemp("county-posters")
+    files = towngen.county_files(villages=240, periods=2, grids=8, seed=5)
+    towngen.write_files(files, root / "s")
+    build_site(root / "s", root / "out", SITEURL=SITEURL)
+    return root / "out"
+
+
+def test_a_split_town_gets_a_poster_per_grid_each_on_one_a4_page(browser, county):
+    doc = results(county)
+    periods = [p["period"] for p in doc["periods"]]
+    for period in periods:
+        listed = [
+            a.get("href")
+            for a in parse(county / period_url(period) / "poster" / "index.html").iter("a")
+        ]
+        expected = [f"{SITEURL}/{url}" for url in posters(county, period)]
+        assert len(expected) == len(doc["grids"])
+        assert [href for href in listed if href in expected] == expected
+    # the QR code of a grid's poster opens that grid's page of the period
+    check_printed(browser, county, periods, lambda period, url: url.replace("poster/", ""))

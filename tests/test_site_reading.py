@@ -37,6 +37,7 @@ BASE = {"V1": 90, "V2": 85, "V3": 80, "V4": 75, "V5": 70, "V6": 65}
 BASE2 = {"W1": 90, "W2": 85, "W3": 80, "W4": 75}
 FORMER = ("V2", "旧二村")
 ENDED = "V7"  # merged away after 2024-01
+UNSCORED = "W2"  # blank in 丙项 in 2024-02
 
 
 def _month(g1: dict, g2: dict) -> dict:
@@ -53,7 +54,8 @@ def town() -> Town:
     w_jan = {"W1": 90, "W2": 85, "W3": [80, 70, 70], "W4": [60, 75, 75]}
     t.month("2023-12", _month({**BASE, ENDED: 78}, w_dec), COLUMNS)
     t.month("2024-01", _month({**BASE, ENDED: 78}, w_jan), COLUMNS)
-    t.month("2024-02", _month({**BASE, "V6": 72}, w_jan), COLUMNS)
+    w_feb = {**w_jan, UNSCORED: [85, 85, None]}  # not evaluated in 丙项
+    t.month("2024-02", _month({**BASE, "V6": 72}, w_feb), COLUMNS)
     return t
 
 
@@ -256,3 +258,10 @@ def test_a_village_no_longer_evaluated_is_told_so_without_next_steps(site):
     status = text(section(page(site, f"village/{ENDED}"), "status"))
     assert "不在参评范围内" in status
     assert "如下期" not in status and "本期处理措施" not in status
+
+
+def test_a_category_the_village_was_not_scored_in_says_so(site):
+    status = section(page(site, f"village/{UNSCORED}"), "status")
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", status, flags=re.S)
+    assert [text(r).split()[0] for r in rows] == ["甲项", "乙项", "丙项"]
+    assert "未参评" in text(rows[2]) and "未参评" not in text(rows[0])

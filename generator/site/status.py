@@ -110,22 +110,33 @@ def _chain(index: SiteIndex, village_id: str, money: dict, period: str) -> Chain
 
 
 def _categories(index: SiteIndex, village_id: str, period: str, rank_url) -> list[dict]:
-    """Per category scored in the period: score, 第N名/共M村, flag and where its row is."""
-    rows = [r for r in index.village_rows("flags", village_id) if r["period"] == period]
-    order = {c["id"]: i for i, c in enumerate(index.categories)}
+    """Per category of the period: score, 第N名/共M村, flag and where its row is; a category
+    the village was not scored in says 未参评."""
+    rows = {
+        r["category"]: r for r in index.village_rows("flags", village_id) if r["period"] == period
+    }
     rule = index.rule(period)
-    return [
-        {
-            "category": index.category[r["category"]],
-            "score": r["score"],
-            "rank": r["rank"],
-            "of": index.ranked(period, r["grid"], r["category"]),
-            "flag": r["flag"],
-            "why": why(r, rule),
-            "url": rank_url(period, r["grid"]) + "#" + row_anchor(r["category"], village_id),
-        }
-        for r in sorted(rows, key=lambda r: order[r["category"]])
-    ]
+    found = []
+    for category in index.categories_in(index.period_info[period]["categories"]):
+        r = rows.get(category["id"])
+        if r is None:
+            found.append(
+                {"category": category, "score": None, "rank": None, "flag": None, "why": ()}
+            )
+            continue
+        url = rank_url(period, r["grid"]) + "#" + row_anchor(r["category"], village_id)
+        found.append(
+            {
+                "category": category,
+                "score": r["score"],
+                "rank": r["rank"],
+                "of": index.ranked(period, r["grid"], r["category"]),
+                "flag": r["flag"],
+                "why": why(r, rule),
+                "url": url,
+            }
+        )
+    return found
 
 
 def _chain_words(index, village_id: str, money: dict, period: str, chain: Chain) -> list[str]:

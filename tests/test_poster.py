@@ -21,7 +21,7 @@ from test_browser import _require_browser
 from generator import demo as towngen
 from generator.labels import ACTION_NAMES
 from generator.site.format import period_url, signed_yuan
-from generator.site.qr import LOCAL_NOTE
+from generator.site.qr import LOCAL_NOTE, absolute_url, qr_code, qr_svg
 
 SITEURL = "https://flagboard.test"
 MIN_NAME_PX = 21.3  # 16 pt is 21.33 CSS px; Chromium reports 21.3333
@@ -177,6 +177,30 @@ def test_without_an_absolute_site_url_a_poster_has_no_qr_code_and_says_why():
             html = (site / url / "index.html").read_text(encoding="utf-8")
             assert "<svg" not in html, url
             assert LOCAL_NOTE in text(parse(site / url / "index.html").find(".//body")), url
+
+
+# -- QR codes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "site_url", ["", "/", "//flagboard.test", "ftp://flagboard.test", "javascript:alert(1)", "x"]
+)
+def test_no_qr_code_without_an_absolute_http_address(site_url):
+    assert absolute_url(site_url, "2024/06/") is None
+    assert qr_code(site_url, "2024/06/", "公示") == {"url": None, "svg": None, "note": LOCAL_NOTE}
+
+
+def test_a_qr_code_is_the_page_s_absolute_address_in_the_same_bytes_each_time():
+    assert absolute_url("https://hm.example.cn/", "/2024/06/") == "https://hm.example.cn/2024/06/"
+    first = qr_svg("https://hm.example.cn/2024/06/", "公示")
+    qr_svg.cache_clear()
+    assert qr_svg("https://hm.example.cn/2024/06/", "公示") == first
+    assert qr_svg("https://hm.example.cn/2024/07/", "公示") != first
+
+
+def test_a_qr_code_s_label_is_escaped():
+    svg = str(qr_svg("https://hm.example.cn/", '<script>"x"</script>村'))
+    assert "<script>" not in svg and "&lt;script&gt;&#34;x&#34;&lt;/script&gt;村" in svg
 
 
 # -- a town too large for one page ----------------------------------------------------------

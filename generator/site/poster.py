@@ -1,11 +1,11 @@
 """The 宣传栏 poster of a period (/YYYY/MM/poster/): the month's 公示 on one A4 page; no I/O.
 
 Plan §5.1 publishes the results on the bulletin board. A poster is a table with a row per
-village that got a flag (villages without one have no money and no action either, RULES.md
-§3.5 and §4) and a column per category, so that every name is printed once, large enough to
-read from 1-2 m: ★ red, ▼ yellow, with 会 (承办现场会) and 并 (并列) marks, the village's money
-and the actions concerning its 主职干部. Portrait A4, the way notices hang on the board; the
-table is as wide as the page.
+village that got a flag (villages without one have no money and no action either:
+docs/data-format.md §3.5 and §4) and a column per category, so that every name is printed
+once, large enough to read from 1-2 m: ★ red, ▼ yellow, with 会 (承办现场会) and 并 (并列)
+marks, the village's money and the actions concerning its 主职干部. Portrait A4, the way
+notices hang on the board; the table is as wide as the page.
 
 A page holds POSTER_LINES lines of the table (a village's row is one line, two when its name
 is long). A town whose month needs more, or whose site is split by grid (pages.Site.split),
@@ -112,7 +112,7 @@ def poster_head(site, period: str) -> dict:
 
 def money_rule(rule: dict) -> str:
     """'红旗嘉奖：1面2,000元、2面4,000元、3面及以上6,000元；黄旗扣罚：……' from the tiers (a
-    village with more flags than the list is long takes its last amount, RULES.md §2)."""
+    village with more flags than the list is long takes its last amount, docs/data-format.md §2)."""
     red, yellow = _tiers(rule["reward_tiers"]), _tiers(rule["penalty_tiers"])
     return f"红旗嘉奖：{red}；黄旗扣罚：{yellow}；奖罚相抵后结算。"
 

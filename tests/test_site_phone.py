@@ -27,7 +27,7 @@ from generator.site.format import period_url, village_url
 PHONES = [(320, 1.0), (360, 1.0), (360, 1.3)]
 FORCE_DARK = ["--force-dark-mode", "--enable-features=WebContentsForceDark"]
 # printed on paper or shown on a wall screen: tested at their own sizes
-ELSEWHERE = ("screen/", "poster/")
+ELSEWHERE = re.compile(r"(^|/)(screen|poster)/")
 PAGES_PER_KIND = 2
 
 ZOOM = """zoom => { const all = [...document.querySelectorAll('body, body *')];
@@ -97,7 +97,7 @@ def sample_pages() -> list[str]:
     kinds: dict[str, list[str]] = {}
     for name in html_pages(demo_site()):
         url = name.removesuffix("index.html")
-        if not url.startswith(ELSEWHERE):
+        if not ELSEWHERE.search(url):
             kinds.setdefault(re.sub(r"[0-9]+", "#", url), []).append(url)
     return sorted(url for urls in kinds.values() for url in urls[:PAGES_PER_KIND])
 

@@ -502,6 +502,12 @@ OTHER_GRIDS = (
     ("shanhou", "山后片区"),
 )
 OTHER_SEED = 77
+OTHER_NOTICE = (
+    'issuer = "白石镇人民政府"',
+    'contact = "镇督查室（电话 0574-00000000）"',
+    "review_days = 7",
+    'icp = "浙ICP备00000001号-2"',
+)
 
 
 def other_plan(rng: random.Random) -> TownPlan:
@@ -531,6 +537,7 @@ def other_plan(rng: random.Random) -> TownPlan:
         annual_years=("2022", "2023"),
         by_id_periods=frozenset({"2022-10", "2023-07"}),
         events_per_period=(1, 2, 3, 4),
+        notice=OTHER_NOTICE,
     )
 
 

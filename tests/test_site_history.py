@@ -472,7 +472,7 @@ def test_the_period_page_says_when_it_was_first_published_and_until_when_to_ask_
     published = next(p for p in march.iter("p") if p.get("class") == "published")
     assert text_of(published) == (
         "首次公布：2024年4月5日；发布单位：测试镇人民政府。"
-        "如有异议，请于首次公布后7日内（2024年4月12日前）向镇督查室（电话 0571-00000001）申请复议。"
+        "如有异议，请于首次公布后7日内（截至2024年4月12日）向镇督查室（电话 0571-00000001）申请复议。"
     )
     assert published.find("time").get("datetime") == "2024-04-05T10:00:00+08:00"
     for page in (

@@ -363,7 +363,7 @@ def publication(first: str | None, notice: dict) -> dict:
         found |= {"date": day.isoformat(), "label": chinese_date(day)}
     days, to = notice.get("review_days"), notice.get("contact") or notice.get("issuer")
     if days and to:
-        until = f"（{chinese_date(day + timedelta(days=days))}前）" if first else ""
+        until = f"（截至{chinese_date(day + timedelta(days=days))}）" if first else ""
         found["review"] = f"如有异议，请于首次公布后{days}日内{until}向{to}申请复议。"
     return found
 

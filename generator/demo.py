@@ -606,7 +606,8 @@ def _day(month: str, days_after: int, hour: int) -> str:
 
 def _correction(files: dict[str, bytes], commits: list[Commit]) -> Commit:
     """Two more points for the village lowest in CORRECTED, in a month two thirds of the way
-    through whose file names villages by 村名; committed twelve days after that month."""
+    through whose file names villages by 村名; committed four days after that month was first
+    published, within the review days of the towns' notices."""
     named = [
         p
         for p in sorted(files)
@@ -621,7 +622,7 @@ def _correction(files: dict[str, bytes], commits: list[Commit]) -> Commit:
     encoding = "utf-8-sig" if files[path].startswith(b"\xef\xbb\xbf") else "gbk"
     month = place(path).key
     published = next(c.date for c in commits if path in c.files)
-    when = (datetime.fromisoformat(published) + timedelta(days=12)).isoformat()
+    when = (datetime.fromisoformat(published) + timedelta(days=4)).isoformat()
     message = (
         f"复议更正：{label(month)} {row[0]}「{CORRECTED}」{old} 改为 {row[column]}\n\n"
         f"经镇评比工作小组复核，该项得分由 {old} 分更正为 {row[column]} 分。"

@@ -24,9 +24,11 @@ from generator.site.format import latest
 from generator.site.revisions import (
     SiteHistory,
     cell_fixes,
+    chinese_punctuation,
     correction_dates,
     history_pages,
     paragraphs,
+    public_subject,
     site_history,
 )
 from generator.site.views import SiteIndex
@@ -500,3 +502,19 @@ def test_without_review_days_or_a_notice_no_review_sentence_is_made_up(town, tmp
     march = page_text(tmp_path / "out" / "2024" / "03" / "index.html")
     assert "首次公布：2024年4月5日；发布单位：测试镇人民政府。" in march
     assert "申请复议" not in march
+
+
+def test_commit_subjects_and_history_lines_are_put_in_chinese_for_the_public():
+    assert public_subject('Revert "复议:东村更正为85"') == "撤销：复议：东村更正为85"
+    assert public_subject('Revert "Revert "Fix typo""') == "撤销：撤销：数据更新"
+    assert public_subject("Update 2024-03 scores (东村)") == "数据更新"
+    assert public_subject("录入3月评分 (CSV)") == "录入3月评分 (CSV)"
+    assert public_subject("  ") == "数据更新"
+    assert chinese_punctuation("东村 · 和美家园建设: 60 → 85") == "东村 · 和美家园建设：60 → 85"
+    assert (
+        chinese_punctuation("扣罚 3000 → 5000 元,净额 (见附件)")
+        == "扣罚 3000 → 5000 元，净额 （见附件）"
+    )
+    assert chinese_punctuation("依据纪要(第3号)。见 https://a.example/x,y 10:30") == (
+        "依据纪要（第3号）。见 https://a.example/x,y 10:30"
+    )

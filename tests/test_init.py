@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from _site_helpers import ROOT, build_site, html_pages
+from towns import Town
 
 from generator.cli import main
 from generator.demo import excel_csv
@@ -176,3 +177,73 @@ def test_a_blank_town_or_a_bad_first_month_is_a_usage_error(tmp_path, capsys, ar
     err = capsys.readouterr().err
     assert "镇名不能为空" in err or "应为 YYYY-MM 格式的月份" in err
     assert not any(tmp_path.iterdir())
+
+
+# -- adopting on a fork: the steps of content/pages/adopt.md -----------------------------------
+
+ADOPT = ROOT / "content" / "pages" / "adopt.md"
+
+
+def shown_lines(text: str) -> list[str]:
+    """The lines of the page's code blocks."""
+    blocks = text.split("```")[1::2]
+    return [line.split("#")[0].strip() for block in blocks for line in block.splitlines()]
+
+
+def git(cwd: Path, *args: str) -> str:
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-c", "user.name=镇党政办", "-c", "user.email=o@town.example", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout + done.stderr
+
+
+def test_the_adopt_pages_init_command_parses_and_its_merge_steps_keep_the_towns_data(tmp_path):
+    from generator.cli import _parser
+
+    lines = shown_lines(ADOPT.read_text("utf-8"))
+    (init_line,) = [line for line in lines if "flagboard init" in line]
+    _parser().parse_args(init_line.split("flagboard ", 1)[1].split())
+    (restore,) = [line for line in lines if line.startswith("git restore")]
+    # upstream: the demo town; the fork replaces it with its own town as the page says
+    upstream = tmp_path / "upstream"
+    Town().month("2024-01", {"A1": 90, "A2": 80, "A3": 70}).write(upstream / "scores")
+    (upstream / "content" / "pages").mkdir(parents=True)
+    (upstream / "content" / "pages" / "about.md").write_text(
+        "Title: 关于本站\n\n示范镇。\n", "utf-8"
+    )
+    git(upstream, "init", "-q", "-b", "main")
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-q", "-m", "示范镇")
+    fork = tmp_path / "fork"
+    git(tmp_path, "clone", "-q", str(upstream), str(fork))
+    git(fork, "rm", "-q", "-r", "scores", "content/pages/about.md")
+    source = villages_workbook(tmp_path / "村名单.xlsx")
+    assert init("--town", "某某镇", "--villages", str(source), "--dir", str(fork)) == 0
+    git(fork, "add", "-A")
+    git(fork, "commit", "-q", "-m", "某某镇的数据")
+    before = {p: p.read_bytes() for p in sorted((fork / "scores").rglob("*")) if p.is_file()}
+    # upstream changes the demo's settings and about page and adds a month
+    Town().month("2024-01", {"A1": 90, "A2": 80, "A3": 70}).month(
+        "2024-02", {"A1": 91, "A2": 81, "A3": 71}
+    ).write(upstream / "scores")
+    with (upstream / "scores" / "town.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[notice]\nissuer = "示范镇人民政府"\n')
+    (upstream / "content" / "pages" / "about.md").write_text(
+        "Title: 关于本站\n\n示范镇，新版。\n", "utf-8"
+    )
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-q", "-m", "示范镇的新数据")
+    merged = git(fork, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    assert "CONFLICT" in merged and "town.toml" in merged
+    git(fork, *restore.split()[1:])
+    git(fork, "commit", "-q", "--no-edit")
+    after = {p: p.read_bytes() for p in sorted((fork / "scores").rglob("*")) if p.is_file()}
+    assert after == before
+    assert "某某镇党政办" in (fork / "content" / "pages" / "about.md").read_text("utf-8")
+    assert git(fork, "status", "--porcelain") == ""
+    assert main(["validate", "--scores", str(fork / "scores")]) == 0

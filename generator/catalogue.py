@@ -144,7 +144,7 @@ BAD_TOML_NESTING = BAD_TOML.variant("town.toml 的括号嵌套太深,请检查�
 BAD_TOWN = T(
     "bad_town",
     "town.toml 的设置不符合要求",
-    "按消息改正这一项设置（见 RULES.md 第 2 节）",
+    "按消息改正这一项设置（见仓库里的 docs/data-format.md 第 2 节「town.toml」）",
     "{message}",
 )
 NO_RULE_VERSION = T(

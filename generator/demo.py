@@ -1,4 +1,5 @@
-"""The demo town and synthetic counties: a complete `scores/` folder (RULES.md §2) from a seed.
+"""The demo town and synthetic counties: a complete `scores/` folder (docs/data-format.md §2) from
+a seed.
 
 Two presets, as a library (`demo_files()`, `county_files(...)`: {path inside scores/: bytes},
 what `generator.load.load_files` takes) or from the command line:
@@ -112,7 +113,7 @@ class TownPlan:
     by_id_periods: frozenset[str] = frozenset()  # periods whose files name villages by 编号
     events_per_period: tuple[int, ...] = (0, 1, 2, 3)  # drawn uniformly per period
     gbk_every: int = 3  # every n-th period (and annual file) is saved in GBK
-    notice: tuple[str, ...] = ()  # lines of town.toml's [notice] table (RULES.md §2)
+    notice: tuple[str, ...] = ()  # lines of town.toml's [notice] table (docs/data-format.md §2)
 
 
 # --- scores: a persistent level per village and category, plus noise ----------

@@ -1,4 +1,5 @@
-"""The scores folder's layout (RULES.md §2): what each file is, and where a period's files go.
+"""The scores folder's layout (docs/data-format.md §2): what each file is, and where a period's
+files go.
 
 town.toml, villages.csv, YYYY/YYYY-MM.csv, YYYY/YYYY-MM.events.csv, YYYY/YYYY-annual.csv
 """

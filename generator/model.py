@@ -28,7 +28,8 @@ def name_key(name: str) -> str:
 
 
 def check_clean(value: str) -> str:
-    """A validator: names may hold no control or invisible characters (RULES.md §2.1)."""
+    """A validator: names may hold no control or invisible characters
+    (docs/data-format.md §2.1)."""
     bad = unsafe_characters(value)
     if bad:
         raise ValueError(f"unsafe characters: {' '.join(bad)}")

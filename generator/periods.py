@@ -1,7 +1,8 @@
 """The period key: a month `YYYY-MM` (a monthly period) or a year `YYYY` (the annual categories).
 
 Results tables, pages and history all key periods by these strings; this module is the one
-place that tells them apart and names them. Periods run from 2000-01 to 2099-12 (RULES.md §2.1).
+place that tells them apart and names them. Periods run from 2000-01 to 2099-12
+(docs/data-format.md §2.1).
 """
 
 from __future__ import annotations

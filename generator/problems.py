@@ -13,7 +13,7 @@ import json
 import unicodedata
 from dataclasses import asdict, dataclass
 
-PER_FILE = 200  # problems listed per file; the rest are counted (RULES.md §2.1)
+PER_FILE = 200  # problems listed per file; the rest are counted (docs/data-format.md §2.1)
 MAX_LISTED = 1000  # problems listed in all: a folder of many bad files still prints little
 QUOTE_CHARS = 40  # characters of a cell that a message quotes
 # Control, format (zero-width, bidi), private-use, surrogate, line and paragraph separators.

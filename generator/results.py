@@ -1,4 +1,5 @@
-"""The results tables of RULES.md §5 as CSV files and results.json, written column by column.
+"""The results tables of docs/data-format.md §5 as CSV files and results.json, written column by
+column.
 
 Scores arrive as integer hundredths and become text here, through the one number formatter
 (`format_points`), applied to each column's distinct values only: a county's 365,000 flag rows
@@ -249,7 +250,7 @@ def _year(data: Dataset, year: str) -> dict:
         "periods": [p for p in data.periods if year_of(p) == year],
         "annual_categories": list(annual.categories) if annual else [],
         "annual_file": _published_path(annual.relative) if annual else None,
-        "rules_from": data.rule_for(year).from_,  # December's (RULES.md §4)
+        "rules_from": data.rule_for(year).from_,  # December's (docs/data-format.md §4)
     }
 
 

@@ -1,11 +1,12 @@
-"""RULES.md §3–§4 over whole columns: scores → flags → money → actions → averages.
+"""The rules of docs/data-format.md §3–§4 over whole columns: scores → flags → money →
+actions → averages.
 
 Scores are integer hundredths of a point from the loader to the results files, so ties and sums
 are exact; only results.py turns them into text. While the rules run, periods, grids, villages
 and categories are integer codes (`Codes`): every group-by, rank and merge is numpy over whole
 columns, and text (ids, reasons) is made once per column at the end — no Python per row.
 
-Where RULES.md leaves a choice (also explained to villagers in content/pages/rules.md):
+Where docs/data-format.md leaves a choice (also explained to villagers in content/pages/rules.md):
 - several 加分/扣分 on one cell add up; a repeated 现场会 gives one flag;
 - a 现场会 on an unscored cell still gives the meeting red flag (no score, no rank);
 - a vetoed meeting host holds no meeting flag, so it is yellow-eligible like any vetoed village;
@@ -264,7 +265,7 @@ def flags(cells: pd.DataFrame, rules: RuleTable, by_period: np.ndarray) -> pd.Da
 
     `by_period`: the rule version of each period code (`rules.months` or `rules.years`)."""
     red_count, yellow_count = rules.counts(by_period[cells["p"].to_numpy()])
-    # at most 2**20 grids and 2**10 categories: far above RULES.md §2.1's limits
+    # at most 2**20 grids and 2**10 categories: far above docs/data-format.md §2.1's limits
     group = pack((cells["p"], len(by_period)), (cells["g"], 1 << 20), (cells["c"], 1 << 10))
     final, scored = cells["final"].to_numpy(), cells["scored"].to_numpy()
     vetoed, meeting = cells["vetoed"].to_numpy(), cells["meeting"].to_numpy()

@@ -57,7 +57,7 @@ class PeriodOutcomes:
 def window(files: Files, period: str) -> Files:
     """The files the rules need to decide `period`'s effects: its year and both neighbours.
 
-    The rules reach one calendar year and the periods next to it (RULES.md §4).
+    The rules reach one calendar year and the periods next to it (docs/data-format.md §4).
     """
     year = year_of(period)
     months = sorted({k[1] for k in map(file_kind, files) if k[0] == "period"})
@@ -132,8 +132,8 @@ class Outcomes:
         """Other periods' changes, each against the files it was first published with.
 
         `changes` (against the first published files, all else as now) are reused where they
-        hold: a month's results depend on earlier months only (RULES.md §4), so only a year's
-        are recomputed without the periods published after the correction.
+        hold: a month's results depend on earlier months only (docs/data-format.md §4), so only
+        a year's are recomputed without the periods published after the correction.
         """
         seen: dict[str, list[OutcomeChange]] = {}
         for change in changes:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from generator import catalogue
 from generator.problems import Problem, quote
 
-MAX_CSV_BYTES = 5 * 1024 * 1024  # RULES.md §2.1: larger files are one problem, not read
+MAX_CSV_BYTES = 5 * 1024 * 1024  # docs/data-format.md §2.1: larger files are one problem
 MAX_DATA_ROWS = 20_000
 MAX_COLUMNS = 200
 _MAX_DIGITS = 9  # no score or 分值 within the limits has more; longer texts are out of range
@@ -22,7 +22,8 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋−", "01234
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 _NUMBER_RE = re.compile(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?$")  # ASCII digits only: \d takes ٨٥
 # A score cell reading one of these (after trimming) means 未参评, as a blank cell does: our
-# extension of RULES.md §2, written in docs/ and on the rules page. (－ and − read as "-".)
+# extension of the contract, written in docs/data-format.md §2 and on the rules page.
+# (－ and − read as "-".)
 NOT_EVALUATED = frozenset({"未参评", "缺考", "/", "-", "－", "−", "—", "——"})
 
 

@@ -1,4 +1,5 @@
-"""Checks of a period's events file (现场会, 一票否决, 加分, 扣分; RULES.md §2)."""
+"""Checks of a period's events file: 现场会, 一票否决, 加分, 扣分
+(docs/data-format.md §2)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """The read step: a scores folder → its files' bytes by relative path, read once.
 
 Every command that needs the office's files (validate, compute, build, new-month, import)
-reads them here. Symbolic links and other non-regular files are never opened (RULES.md §2.1);
-hidden folders (a nested `.git`) are not entered; files the loader ignores are not read.
+reads them here. Symbolic links and other non-regular files are never opened
+(docs/data-format.md §2.1); hidden folders (a nested `.git`) are not entered; files the loader
+ignores are not read.
 """
 
 from __future__ import annotations

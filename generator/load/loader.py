@@ -103,7 +103,8 @@ class Placed:
 
 
 def place_files(files: dict[str, bytes], prefix: str) -> Check[Placed]:
-    """Sort the files by what their names say (RULES.md §2); a problem for any other name."""
+    """Sort the files by what their names say (docs/data-format.md §2); a problem for any other
+    name."""
     placed = Placed()
     for relative in sorted(files):
         if relative in layout.SETTINGS_FILES or layout.is_ignored(relative):

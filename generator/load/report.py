@@ -2,7 +2,7 @@
 
 Checks are generators that yield Problems and return what they produced (a frame, a village
 index); `Report.take(check)` runs one, keeping memory bounded however many problems a hostile
-file has (RULES.md §2.1).
+file has (docs/data-format.md §2.1).
 """
 
 from __future__ import annotations

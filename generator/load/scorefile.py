@@ -1,4 +1,4 @@
-"""Checks of a period's scores file and a year's annual file (RULES.md §2, §2.1).
+"""Checks of a period's scores file and a year's annual file (docs/data-format.md §2, §2.1).
 
 Rows are matched to villages one by one (a few hundred per file); the score cells are parsed
 and checked as one block (scores.py), and a file's problems come row by row, in the order

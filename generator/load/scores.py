@@ -3,7 +3,7 @@
 A file's cells repeat a few hundred distinct texts, so each distinct text is parsed once
 (cells.parse_number, the one definition of a number) and the results are spread over the
 block with numpy; the range check is column-wise, and messages are made only for the cells
-that fail (RULES.md §2: a number from 0 to full marks, at most two decimals).
+that fail (docs/data-format.md §2: a number from 0 to full marks, at most two decimals).
 """
 
 from __future__ import annotations

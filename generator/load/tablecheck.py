@@ -1,6 +1,6 @@
 """Checks shared by the office's table files: headers, the village column, identity columns.
 
-Each check is a generator: it yields Problems and returns what it found (RULES.md §2).
+Each check is a generator: it yields Problems and returns what it found (docs/data-format.md §2).
 `name` is a file as messages name it (the scores folder as given, then the relative path).
 """
 

@@ -3,8 +3,8 @@
 calamine allocates a sheet as a dense grid from A1 to its farthest cell, and trusts the sizes
 in a zip's headers. So before it sees a file: the file's size, each zip member's declared and
 actual decompressed size, its compression ratio, and the farthest cell holding something are
-checked by streaming the XML (RULES.md §2.1 "Workbooks"). The same pass finds formula cells
-whose result was never saved. Imports: problems, python-calamine; never prints.
+checked by streaming the XML (docs/data-format.md §2.1 「导入表格」). The same pass finds
+formula cells whose result was never saved. Imports: problems, python-calamine; never prints.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from generator.load.cells import MAX_COLUMNS, MAX_DATA_ROWS, excel_column
 from generator.office import biff
 from generator.problems import InvalidData, Problem, ProblemType, quote
 
-MAX_ROWS = MAX_DATA_ROWS  # rows read from a sheet, title and header included (RULES.md §2.1)
+# Rows read from a sheet, title and header included (docs/data-format.md §2.1).
+MAX_ROWS = MAX_DATA_ROWS
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the workbook file itself
 MAX_UNPACKED = 64 * 1024 * 1024  # all members of an .xlsx/.ods, decompressed
 MAX_PARSED = 16 * 1024 * 1024  # its XML parts: what is parsed, in about 3 s at worst

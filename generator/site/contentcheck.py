@@ -1,4 +1,5 @@
-"""The content folder holds only regular files and folders (RULES.md §2.1 "Only regular files").
+"""The content folder holds only regular files and folders (docs/data-format.md §2.1
+「只收普通文件」).
 
 A symbolic link (to `/etc/passwd`, to a folder outside the project) or a FIFO or device in
 `content/` is a problem naming its own path. The walk never follows a link and never opens

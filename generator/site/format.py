@@ -56,7 +56,7 @@ def signed_yuan(value) -> str:
     return f"+{value:,}" if value > 0 else f"{value:,}".replace("-", "－")
 
 
-# Where each kind of period file goes in the scores folder (RULES.md §2).
+# Where each kind of period file goes in the scores folder (docs/data-format.md §2).
 PERIOD_FILES = {"scores": scores_path, "events": events_path, "annual": annual_path}
 
 

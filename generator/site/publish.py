@@ -75,8 +75,8 @@ def _may_need_neutralising(text: str) -> bool:
 
 
 def result_files(results_dir: Path) -> list[DataFile]:
-    """The results tables of RULES.md §5 and results.json, as written by `flagboard compute`,
-    and the Excel files made from them."""
+    """The results tables of docs/data-format.md §5 and results.json, as written by
+    `flagboard compute`, and the Excel files made from them."""
     texts = {
         name: (results_dir / f"{name}.csv").read_bytes().decode("utf-8-sig") for name in TABLES
     }

@@ -118,7 +118,7 @@ RESULT_TABLES: dict[str, Table] = {
 
 TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字"}
 
-# Columns of the office's files (RULES.md §2) by their header.
+# Columns of the office's files (docs/data-format.md §2) by their header.
 RAW_COLUMNS: dict[str, Column] = {
     c.name: c
     for c in (

@@ -1,6 +1,6 @@
 """A village's status at the latest period, for the top of its page (当前状态): its flags with
 their rank context, its yellow-flag chains, the actions in force, and what one more yellow flag
-would bring by RULES.md §4. Pure: a SiteIndex's rows in, a dict for the template out.
+would bring by docs/data-format.md §4. Pure: a SiteIndex's rows in, a dict for the template out.
 
 What happens next is computed by the rules of §4 (`if_yellow`), never written as fixed text.
 """
@@ -15,7 +15,7 @@ from generator.periods import month_number, year_of
 from generator.site.blocks import row_anchor, why
 from generator.site.views import SiteIndex
 
-# RULES.md §4's thresholds
+# docs/data-format.md §4's thresholds
 WARNING_YEAR_FLAGS = 3  # yellow flags in a calendar year that bring a warning
 SUSPENSION_FLAGS = 3  # yellow flags in each of two consecutive periods: suspension
 STAR_LOSS_PERIODS = 3  # periods of a year with yellow flags: 五星评定降一星
@@ -35,7 +35,8 @@ class Chain:
 
 
 def if_yellow(chain: Chain, flags: int) -> list[tuple[str, str]]:
-    """(action, why) that `flags` yellow flags in the next period bring, by RULES.md §4."""
+    """(action, why) that `flags` yellow flags in the next period bring, by
+    docs/data-format.md §4."""
     total = chain.year_total if chain.same_year else 0
     periods = chain.year_periods if chain.same_year else 0
     found = [("interview", "")]

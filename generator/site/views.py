@@ -122,7 +122,8 @@ class SiteIndex:
         return [self.refs[v["id"]] for v in self.villages if v["grid"] == grid_id]
 
     def rule(self, period: str) -> dict:
-        """The rule version a month (or a year: its December's, RULES.md §4) was judged by."""
+        """The rule version a month (or a year: its December's, docs/data-format.md §4) was
+        judged by."""
         info = self.period_info[period] if is_month(period) else self.year_info[period]
         return self.rules[info["rules_from"]]
 

@@ -152,7 +152,7 @@ def test_mutated_demo_files_give_a_dataset_or_chinese_problems():
             for name in ("flags", "rewards", "actions", "grid_averages"):
                 table_csv(results, name)
     # The fuzzer reaches both sides: otherwise it tests nothing.
-    assert outcomes["valid"] >= 30 and outcomes["refused"] >= 100, outcomes
+    assert outcomes["valid"] >= 25 and outcomes["refused"] >= 100, outcomes
 
 
 def _has_chinese(text: str) -> bool:

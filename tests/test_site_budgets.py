@@ -123,7 +123,7 @@ def test_css_is_small_and_uses_system_fonts_only(pages: dict[str, Path]):
 
 def test_no_web_fonts_scripts_or_other_files_of_that_kind(site: Path):
     kinds = {p.suffix for p in site.rglob("*") if p.is_file() and p.name != SITE_MARK}
-    assert kinds <= {".html", ".xml", ".csv", ".json", ".toml", ".png"}
+    assert kinds <= {".html", ".xml", ".csv", ".json", ".toml", ".png", ".xlsx"}
     assert [p.relative_to(site).as_posix() for p in site.rglob("*.png")] == [SHARE_IMAGE]
 
 

@@ -303,7 +303,7 @@ def _build(args) -> int:
         print(f"{args.out}/ 保持不变。", file=sys.stderr)
         return 1
     print(
-        f"完成:{report.pages} 个网页、共 {report.files} 个文件,写入 {args.out}/,"
+        f"完成：{report.pages} 个网页、共 {report.files} 个文件，写入 {args.out}/，"
         f"用时 {report.seconds:.1f} 秒"
     )
     return 0
@@ -403,8 +403,8 @@ def _new_month(args) -> int:
 
     made = new_month(args.scores, args.month, args.optional)
     print(
-        f"已生成 {made.scores_file.as_posix()}({made.villages} 个村;"
-        f"评比项目:{'、'.join(made.categories)})"
+        f"已生成 {made.scores_file.as_posix()}（{made.villages} 个村；"
+        f"评比项目：{'、'.join(made.categories)}）"
     )
     print(
         f"和空白事件表 {made.events_file.as_posix()}。请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。"

@@ -154,7 +154,7 @@ def _generate(
         data = load(scores)
         progress(f"    {data.summary()}")
         for problem in data.warnings:
-            warn(f"提醒:{problem.text()}")
+            warn(f"提醒：{problem.text()}")
         progress("2/3 计算红黄旗、奖罚和处理措施……")
         results = compute(data)
         # The published CSVs and results.json, made and written into the site by a second
@@ -182,7 +182,7 @@ def _generate(
         except PelicanFailed as error:
             if isinstance(error.__cause__, OSError):  # a full disk, say: said as the others are
                 raise error.__cause__ from error
-            raise BuildFailed(f"网站生成失败:{error}") from error
+            raise BuildFailed(f"网站生成失败：{error}") from error
     return data.summary()
 
 
@@ -199,9 +199,9 @@ def _site_history(found: tuple, for_publishing: bool, progress, warn) -> SiteHis
     if shallow and for_publishing:  # a published site would show the clone's start as the beginning
         raise BuildFailed(SHALLOW)
     if note:
-        warn(f"注意:{note}")
+        warn(f"注意：{note}")
     if label is not None:
-        progress(f"    修订记录:{commits} 次数据提交,数据版本 {label}")
+        progress(f"    修订记录：{commits} 次数据提交，数据版本 {label}")
     return record
 
 
@@ -222,7 +222,7 @@ def _read_settings(settings_file: Path, overrides: dict) -> dict:
     """
     if not settings_file.is_file():
         raise BuildFailed(
-            f"找不到网站设置文件 {settings_file},请在项目根目录运行,或用 --settings 指定"
+            f"找不到网站设置文件 {settings_file}，请在项目根目录运行，或用 --settings 指定"
         )
     try:
         values = runpy.run_path(str(settings_file.resolve()), run_name="flagboard_settings")
@@ -276,7 +276,7 @@ FIX = "请换一个 --out 文件夹（例如项目根目录下的 output）"
 def _check_paths(out: Path, scores: Path, settings_file: Path, content, settings: dict) -> None:
     """--out may hold no source and lie in none, and may be replaced (see _check_out)."""
     if content is not None and not Path(content).is_dir():
-        raise BuildFailed(f"找不到网站内容文件夹 {content},请检查 --content 参数")
+        raise BuildFailed(f"找不到网站内容文件夹 {content}，请检查 --content 参数")
     sources, around = _project_folders(scores, settings_file, content, settings)
     for label, folder in sources + around:
         if out == folder or out in folder.parents:

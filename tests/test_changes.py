@@ -67,7 +67,7 @@ def test_names_come_from_villages_csv_and_town_toml():
 def test_a_changed_cell_is_named_by_village_and_category():
     old = csv_bytes(period_rows(MARCH))
     new = csv_bytes(period_rows({**MARCH, "东村": 85, "西村": None}))
-    assert diff(old, new) == ["东村 · 和美家园建设: 60 → 85", "西村 · 和美家园建设: 90 → 空"]
+    assert diff(old, new) == ["东村 · 和美家园建设：60 → 85", "西村 · 和美家园建设：90 → 空"]
 
 
 def test_encoding_row_order_and_cell_clean_up_are_no_change():
@@ -96,20 +96,20 @@ def test_rows_and_columns_added_or_removed():
     old = period_rows(MARCH)
     new = [[*row, extra] for row, extra in zip(old, ["重点工程攻坚", 1, 2, 3, 4, 5], strict=True)]
     new = [new[0], *new[2:]]
-    assert diff(csv_bytes(old), csv_bytes(new)) == ["新增一列:重点工程攻坚", "删除一行:东村"]
-    assert diff(csv_bytes(new), csv_bytes(old)) == ["删除一列:重点工程攻坚", "新增一行:东村"]
+    assert diff(csv_bytes(old), csv_bytes(new)) == ["新增一列：重点工程攻坚", "删除一行：东村"]
+    assert diff(csv_bytes(new), csv_bytes(old)) == ["删除一列：重点工程攻坚", "新增一行：东村"]
 
 
 def test_events_are_compared_as_multisets():
     same = "南村,加分,和美家园建设,2,省级表彰\n"
     assert event_diff(same * 2, same * 2) == []
-    assert event_diff(same, same * 2) == ["新增事件:南村 加分 和美家园建设 2(省级表彰)"]
+    assert event_diff(same, same * 2) == ["新增事件：南村 加分 和美家园建设 2（省级表彰）"]
     assert event_diff(same, "东村,现场会,和美家园建设,,观摩\n") == [
-        "删除事件:南村 加分 和美家园建设 2(省级表彰)",
-        "新增事件:东村 现场会 和美家园建设(观摩)",
+        "删除事件：南村 加分 和美家园建设 2（省级表彰）",
+        "新增事件：东村 现场会 和美家园建设（观摩）",
     ]
     assert event_diff(same, same.replace(",2,", ",3.0,")) == [
-        "修改事件:南村 加分 和美家园建设 2(省级表彰) → 加分 和美家园建设 3(省级表彰)"
+        "修改事件：南村 加分 和美家园建设 2（省级表彰） → 加分 和美家园建设 3（省级表彰）"
     ]
 
 

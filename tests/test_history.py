@@ -93,7 +93,7 @@ def test_a_correction_lists_the_changed_cell(corrected):
     _, _, history = corrected
     march = history.periods["2024-03"]
     assert [r.first for r in march.revisions] == [True, False, False]
-    assert lines(history, "2024-03")[1] == ["东村 · 和美家园建设: 60 → 85"]
+    assert lines(history, "2024-03")[1] == ["东村 · 和美家园建设：60 → 85"]
     assert march.changed_cells == {("V1", "a")}
     assert march.corrected and not history.periods["2024-04"].corrected
 
@@ -103,7 +103,7 @@ def test_re_encoding_and_reordering_rows_is_not_a_change(corrected):
     resave = history.periods["2024-03"].revisions[2]
     assert not resave.changed
     assert (resave.cells, resave.rows, resave.columns, resave.events) == ((), (), (), ())
-    assert resave.notes == ("内容没有变化(只是重新保存或更换了编码/行序)",)
+    assert resave.notes == ("内容没有变化（只是重新保存或更换了编码/行序）",)
 
 
 # -- changed outcomes -----------------------------------------------------------------------------
@@ -113,12 +113,12 @@ def test_a_correction_that_flips_a_flag_lists_the_outcome_changes(corrected):
     _, _, history = corrected
     march = history.periods["2024-03"]
     assert texts(march.outcome) == [
-        "东村 和美家园建设: 黄旗 → 无",
-        "北村 和美家园建设: 无 → 黄旗",
-        "东村 奖惩:扣罚 1000 → 0 元,净额 0 → 1000 元",
-        "北村 奖惩:扣罚 0 → 1000 元,净额 0 → -1000 元",
-        "东村 约谈:取消",
-        "北村 约谈:新增",
+        "东村 和美家园建设：黄旗 → 无",
+        "北村 和美家园建设：无 → 黄旗",
+        "东村 奖惩：扣罚 1000 → 0 元，净额 0 → 1000 元",
+        "北村 奖惩：扣罚 0 → 1000 元，净额 0 → -1000 元",
+        "东村 约谈：取消",
+        "北村 约谈：新增",
     ]
     flag = march.outcome[0]
     assert (flag.kind, flag.village_id, flag.item, flag.old, flag.new) == (
@@ -134,8 +134,8 @@ def test_later_periods_whose_chains_changed_are_listed(corrected):
     _, _, history = corrected
     # 东村 was yellow in March and April: a warning in April and a downgrade for 2024, both gone.
     assert [(c.period, c.text) for c in history.periods["2024-03"].later] == [
-        ("2024", "东村 年度考核降一档:取消"),
-        ("2024-04", "东村 警告:取消"),
+        ("2024", "东村 年度考核降一档：取消"),
+        ("2024-04", "东村 警告：取消"),
     ]
     assert history.periods["2024-04"].outcome == ()
 
@@ -194,8 +194,8 @@ def test_a_revert_is_a_revision_back_and_changes_no_outcome(busy):
     assert [r.commit.author for r in march.revisions] == ["张会计", "王书记", "李主任"]
     assert march.revisions[2].commit.subject.startswith('Revert "复议更正东村"')
     assert lines(history, "2024-03")[1:] == [
-        ["东村 · 和美家园建设: 60 → 85"],
-        ["东村 · 和美家园建设: 85 → 60"],
+        ["东村 · 和美家园建设：60 → 85"],
+        ["东村 · 和美家园建设：85 → 60"],
     ]
     assert march.outcome == () and march.later == ()
 
@@ -209,20 +209,20 @@ def test_a_renamed_file_keeps_its_history(busy):
         ("modified", "2024/2024-04.csv", None),
     ]
     assert history.periods["2024-04"].path == "2024/2024-04.csv"
-    assert lines(history, "2024-04")[1] == ["内容没有变化(只是重新保存或更换了编码/行序)"]
+    assert lines(history, "2024-04")[1] == ["内容没有变化（只是重新保存或更换了编码/行序）"]
 
 
 def test_events_and_columns_added_or_changed(busy):
     _, history = busy
     added, changed = lines(history, "2024-04")[2:]
-    assert added == ["新增事件:南村 加分 和美家园建设 2(省级表彰)"]
+    assert added == ["新增事件：南村 加分 和美家园建设 2（省级表彰）"]
     assert changed == [
-        "新增一列:重点工程攻坚",
-        "修改事件:南村 加分 和美家园建设 2(省级表彰) → 加分 和美家园建设 3(省级表彰)",
+        "新增一列：重点工程攻坚",
+        "修改事件：南村 加分 和美家园建设 2（省级表彰） → 加分 和美家园建设 3（省级表彰）",
     ]
     # The new column's flags are outcome changes; the bonus (81 + 3 = 84) passed nobody.
     flags = [c.text for c in history.periods["2024-04"].outcome if c.kind == "flag"]
-    assert flags == ["东村 重点工程攻坚: 无 → 红旗", "中村 重点工程攻坚: 无 → 黄旗"]
+    assert flags == ["东村 重点工程攻坚：无 → 红旗", "中村 重点工程攻坚：无 → 黄旗"]
 
 
 def test_a_deleted_file_keeps_its_history(busy):
@@ -241,8 +241,8 @@ def test_an_annual_correction_lists_its_cells_and_flags(busy):
     _, history = busy
     year = history.periods["2024"]
     assert year.kind == "annual" and year.path == "2024/2024-annual.csv"
-    assert lines(history, "2024")[1] == ["东村 · 党风廉政建设: 70 → 88"]
-    assert texts(year.outcome) == ["东村 党风廉政建设: 黄旗 → 无", "中村 党风廉政建设: 无 → 黄旗"]
+    assert lines(history, "2024")[1] == ["东村 · 党风廉政建设：70 → 88"]
+    assert texts(year.outcome) == ["东村 党风廉政建设：黄旗 → 无", "中村 党风廉政建设：无 → 黄旗"]
     assert year.later == ()
 
 
@@ -292,10 +292,10 @@ def test_a_clean_merge_is_not_a_revision_but_branch_commits_are(merged):
     assert commits["merge"] not in hashes
     march = history.periods["2024-03"]
     assert [r.commit.author for r in march.revisions] == ["张会计", "赵会计"]
-    assert lines(history, "2024-03")[1] == ["东村 · 和美家园建设: 60 → 85"]
+    assert lines(history, "2024-03")[1] == ["东村 · 和美家园建设：60 → 85"]
     assert texts(march.outcome)[:2] == [
-        "东村 和美家园建设: 黄旗 → 无",
-        "北村 和美家园建设: 无 → 黄旗",
+        "东村 和美家园建设：黄旗 → 无",
+        "北村 和美家园建设：无 → 黄旗",
     ]
 
 
@@ -309,9 +309,9 @@ def test_a_merge_resolved_by_hand_is_a_revision_against_its_first_parent(merged)
         commits["resolved"],
     ]
     assert lines(history, "2024-04")[1:] == [
-        ["西村 · 和美家园建设: 91 → 95"],
-        ["西村 · 和美家园建设: 91 → 96"],
-        ["西村 · 和美家园建设: 96 → 97"],
+        ["西村 · 和美家园建设：91 → 95"],
+        ["西村 · 和美家园建设：91 → 96"],
+        ["西村 · 和美家园建设：96 → 97"],
     ]
 
 
@@ -334,7 +334,7 @@ def test_a_folder_that_is_not_a_repository_is_unavailable(tmp_path):
     (tmp_path / "scores").mkdir()
     history = collect_history(tmp_path, tmp_path / "scores")
     assert not history.available
-    assert history.note == "不是 Git 仓库,没有修订记录"
+    assert history.note == "不是 Git 仓库，没有修订记录"
     assert history.commits == () and history.periods == {} and history.version is None
 
 
@@ -369,8 +369,8 @@ def test_uncommitted_changes_are_a_revision_marked_uncommitted(corrected, tmp_pa
     ]
     april = history.periods["2024-04"]
     assert april.revisions[-1].commit.uncommitted
-    assert lines(history, "2024-04")[-1] == ["北村 · 和美家园建设: 71 → 60"]
-    assert "北村 和美家园建设: 无 → 黄旗" in texts(april.outcome)
+    assert lines(history, "2024-04")[-1] == ["北村 · 和美家园建设：71 → 60"]
+    assert "北村 和美家园建设：无 → 黄旗" in texts(april.outcome)
     assert [r.first for r in history.periods["2024-05"].revisions] == [True]
 
 
@@ -473,8 +473,8 @@ def test_outcomes_computed_on_the_year_around_a_period_equal_those_on_all_period
     whole = collect_history(repo.root, repo.scores)
     assert windowed.periods == whole.periods
     december, april = windowed.periods["2023-12"], windowed.periods["2024-04"]
-    assert ("2024-01", "东村 警告:取消") in [(c.period, c.text) for c in december.later]
-    assert ("2025-01", "东村 警告:取消") in [(c.period, c.text) for c in april.later]
+    assert ("2024-01", "东村 警告：取消") in [(c.period, c.text) for c in december.later]
+    assert ("2025-01", "东村 警告：取消") in [(c.period, c.text) for c in april.later]
 
 
 def test_outcomes_are_the_same_whatever_the_number_of_processes(tmp_path, monkeypatch):

@@ -78,8 +78,8 @@ def test_a_period_published_after_the_correction_is_not_changed_by_it(published_
     history = collect_history(repo.root, Path("scores"))
     # April was published before the correction, so was the year's page; May only after it.
     assert later(history, "2024-03") == [
-        ("2024", "东村 年度考核降一档:取消"),
-        ("2024-04", "东村 警告:取消"),
+        ("2024", "东村 年度考核降一档：取消"),
+        ("2024-04", "东村 警告：取消"),
     ]
     assert history.periods["2024-05"].later == history.periods["2024-05"].outcome == ()
 
@@ -115,7 +115,7 @@ def test_a_period_published_between_two_corrections_counts_only_the_later_one(tm
     # Against March as first published, April's warning for 东村 is gone; but when April was
     # published 东村 was no longer yellow in March, so April never showed that warning.
     assert "2024-04" not in {period for period, _ in later(history, "2024-03")}
-    assert "东村 和美家园建设: 黄旗 → 无" in [c.text for c in history.periods["2024-03"].outcome]
+    assert "东村 和美家园建设：黄旗 → 无" in [c.text for c in history.periods["2024-03"].outcome]
 
 
 # -- dates that run backwards: commit order, with a note -------------------------------------------

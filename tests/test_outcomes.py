@@ -30,16 +30,16 @@ def test_a_corrected_flag_changes_its_period_and_the_chains_after_it():
     current = town(m2024_03={**MARCH, "东村": 85}, m2024_04=APRIL)
     found = Outcomes(current).changed_by("2024-03", first_march())
     assert [text for _, text in texts(found.outcome)] == [
-        "东村 和美家园建设: 黄旗 → 无",
-        "北村 和美家园建设: 无 → 黄旗",
-        "东村 奖惩:扣罚 1000 → 0 元,净额 0 → 1000 元",
-        "北村 奖惩:扣罚 0 → 1000 元,净额 0 → -1000 元",
-        "东村 约谈:取消",
-        "北村 约谈:新增",
+        "东村 和美家园建设：黄旗 → 无",
+        "北村 和美家园建设：无 → 黄旗",
+        "东村 奖惩：扣罚 1000 → 0 元，净额 0 → 1000 元",
+        "北村 奖惩：扣罚 0 → 1000 元，净额 0 → -1000 元",
+        "东村 约谈：取消",
+        "北村 约谈：新增",
     ]
     assert texts(found.later) == [
-        ("2024", "东村 年度考核降一档:取消"),
-        ("2024-04", "东村 警告:取消"),
+        ("2024", "东村 年度考核降一档：取消"),
+        ("2024-04", "东村 警告：取消"),
     ]
     assert found.note is None
     money = found.outcome[2]
@@ -61,11 +61,11 @@ def test_a_period_corrected_back_changes_nothing_and_computes_nothing():
 def test_files_that_do_not_load_give_a_note_instead_of_changes():
     broken = town(m2024_03={**MARCH, "东村": "八十五"})
     assert Outcomes(broken).changed_by("2024-03", first_march()).note == (
-        "现在的评分数据没有通过校验,无法比较结果"
+        "现在的评分数据没有通过校验，无法比较结果"
     )
     stranger = csv_bytes([*period_rows(MARCH), ["外村", 70, 70]])
     found = Outcomes(town(m2024_03=MARCH)).changed_by("2024-03", {MARCH_FILE: stranger})
-    assert found == PeriodOutcomes(note="首次发布的数据与现在的村名单或规则不一致,无法单独重算")
+    assert found == PeriodOutcomes(note="首次发布的数据与现在的村名单或规则不一致，无法单独重算")
 
 
 def test_the_window_is_the_year_and_the_period_on_each_side():
@@ -101,7 +101,7 @@ def test_the_window_misses_no_change_of_a_chain_across_a_year_end():
         windowed = Outcomes(current).changed_by(month, first)
         whole = Outcomes(current, window=lambda files, period: files).changed_by(month, first)
         assert windowed == whole
-        assert (chained, "东村 警告:取消") in texts(windowed.later)
+        assert (chained, "东村 警告：取消") in texts(windowed.later)
 
 
 def test_each_set_of_files_is_computed_once():

@@ -304,7 +304,7 @@ def test_a_folder_outside_git_builds_and_says_history_is_unavailable(tmp_path, c
     shutil.copytree(repo.scores, plain)
     with contextlib.chdir(ROOT):
         assert main(["build", "--scores", str(plain), "--out", str(tmp_path / "out")]) == 0
-    assert "注意:不是 Git 仓库,没有修订记录" in capsys.readouterr().err
+    assert "注意：不是 Git 仓库，没有修订记录" in capsys.readouterr().err
     out = tmp_path / "out"
     note = parse(out / "history" / "index.html").find(".//main//p[@class='alert']")
     assert text_of(note) == "※ 不是 Git 仓库，没有修订记录"

@@ -10,6 +10,7 @@ messages, author names) is decoded and cleaned here too (`decode_text`, `clean_t
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,6 +37,17 @@ def file_kind(path: str) -> tuple[str, str | None]:
     if placed is None:
         return "other", None
     return ("period" if placed.kind == "scores" else placed.kind), placed.key
+
+
+def town_name(data: bytes | None) -> str | None:
+    """town.toml's `town = "…"` value (stripped), or None when absent or unreadable; read
+    without the rest of the settings, which an older town.toml may write another way."""
+    text = decode(data, layout.TOWN_FILE)[0] if data is not None else None
+    try:
+        name = tomllib.loads(text).get("town") if text else None
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+    return (name.strip() or None) if isinstance(name, str) else None
 
 
 def file_role(path: str) -> tuple[str | None, str | None]:
@@ -95,7 +107,7 @@ class CellChange:
 
     @property
     def text(self) -> str:
-        return f"{self.village} · {self.category_name}: {_blank(self.old)} → {_blank(self.new)}"
+        return f"{self.village} · {self.category_name}：{_blank(self.old)} → {_blank(self.new)}"
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,7 @@ class RowChange:
 
     @property
     def text(self) -> str:
-        return f"{'新增' if self.added else '删除'}一行:{self.village}"
+        return f"{'新增' if self.added else '删除'}一行：{self.village}"
 
 
 @dataclass(frozen=True)
@@ -117,7 +129,7 @@ class ColumnChange:
 
     @property
     def text(self) -> str:
-        return f"{'新增' if self.added else '删除'}一列:{self.category_name}"
+        return f"{'新增' if self.added else '删除'}一列：{self.category_name}"
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,7 @@ class EventRecord:
     @property
     def text(self) -> str:
         parts = [self.event, self.category_name, self.value or ""]
-        return " ".join(p for p in parts if p) + f"({self.note})"
+        return " ".join(p for p in parts if p) + f"（{self.note}）"
 
 
 @dataclass(frozen=True)
@@ -143,10 +155,10 @@ class EventChange:
     @property
     def text(self) -> str:
         if self.old is None:
-            return f"新增事件:{self.village} {self.new.text}"
+            return f"新增事件：{self.village} {self.new.text}"
         if self.new is None:
-            return f"删除事件:{self.village} {self.old.text}"
-        return f"修改事件:{self.village} {self.old.text} → {self.new.text}"
+            return f"删除事件：{self.village} {self.old.text}"
+        return f"修改事件：{self.village} {self.old.text} → {self.new.text}"
 
 
 def _blank(value: str | None) -> str:

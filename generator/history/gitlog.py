@@ -57,9 +57,10 @@ from generator.history.changes import (
     read_names,
     read_sheet,
     sheet_changes,
+    town_name,
 )
 from generator.history.outcomes import OutcomeChange, Outcomes, PeriodOutcomes, Published
-from generator.layout import events_of, is_ignored
+from generator.layout import TOWN_FILE, events_of, is_ignored
 from generator.load.cells import MAX_CSV_BYTES
 from generator.periods import is_year, year_of
 
@@ -242,14 +243,14 @@ def collect_history(repo_root: Path, scores_dir: Path, *, outcomes: bool = True)
     try:
         repo = git.Repo(repo_root)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return History(available=False, note="不是 Git 仓库,没有修订记录")
+        return History(available=False, note="不是 Git 仓库，没有修订记录")
     try:
         return _Reader(repo, Path(scores_dir)).history(outcomes)
     except _Unavailable as error:
         return History(available=False, note=str(error))
     except git.CommandError as error:  # e.g. "dubious ownership", a damaged repository
         detail = (error.stderr or "").strip().splitlines()[-1:] or [type(error).__name__]
-        return History(available=False, note=f"无法读取 Git 历史:{detail[0]}")
+        return History(available=False, note=f"无法读取 Git 历史：{detail[0]}")
     finally:
         repo.close()
 
@@ -299,11 +300,12 @@ class _Reader:
         try:
             relative = scores_dir.resolve().relative_to(root).as_posix()
         except ValueError:
-            raise _Unavailable("评分数据文件夹不在 Git 仓库中,没有修订记录") from None
+            raise _Unavailable("评分数据文件夹不在 Git 仓库中，没有修订记录") from None
         self.repo = repo
         self.root = root
         self.prefix = "" if relative == "." else relative + "/"
         self.pathspec = relative
+        self.town_path = self.prefix + TOWN_FILE
         self.scores_dir = scores_dir
         self.store = _Store(repo, self.prefix, scores_dir)
 
@@ -318,8 +320,8 @@ class _Reader:
             periods = _with_outcomes(self.store, entries, self._current_files(), periods)
         shallow = self.repo.git.rev_parse("--is-shallow-repository").strip() == "true"
         note = (
-            "历史不完整:这是浅克隆(shallow clone),只含最近的提交;"
-            "请获取完整历史后再生成(CI 中设置 fetch-depth: 0)"
+            "历史不完整：这是浅克隆（shallow clone），只含最近的提交；"
+            "请获取完整历史后再生成（CI 中设置 fetch-depth: 0）"
             if shallow
             else None
         )
@@ -336,6 +338,7 @@ class _Reader:
     def _log(self) -> list[_Entry]:
         if not self.repo.head.is_valid():
             return []  # no commit yet
+        start = self._start()
         out = self.repo.git.log(
             "--raw",
             "--no-abbrev",
@@ -346,17 +349,77 @@ class _Reader:
             "--date-order",
             "--reverse",
             f"--format={_FORMAT}",
-            "HEAD",
+            *(["--ancestry-path", f"{start}..HEAD"] if start else ["HEAD"]),
             "--",
             self.pathspec,
             stdout_as_string=False,
         )
-        entries = []
+        entries = [self._start_entry(start)] if start else []
+        own = _Descendants(self.repo, start) if start else None
         for head, raw in _records(out):
             changes = _parse_raw(raw, self.prefix)
+            if own and own.foreign_merge(head):
+                changes = self._first_parent_changes(head)
             if changes:
                 entries.append(self._entry(head, changes))
         return entries
+
+    def _start(self) -> str | None:
+        """The commit this town's data starts with, when commits came before it (a fork of
+        another town's repository): in first-parent history, the first that set town.toml's
+        current `town = "…"` (the working tree's, else HEAD's). None: read every commit."""
+        out = self.repo.git.log(
+            "--first-parent", "--reverse", "--format=%H %P", "HEAD", "--", self.town_path
+        )
+        commits = [line.split() for line in out.splitlines() if line.strip()]
+        named = {c[0]: town_name(self._town_at(c[0])) for c in commits}
+        for name in (town_name(self._town_at("")), town_name(self._town_at("HEAD"))):
+            found = next((c for c in commits if name and named[c[0]] == name), None)
+            if found:
+                return found[0] if len(found) > 1 else None  # a root needs no cut
+        return None
+
+    def _town_at(self, rev: str) -> bytes | None:
+        blob = self.store.at(rev, TOWN_FILE)
+        return self.store.blob(blob) if blob else None
+
+    def _start_entry(self, start: str) -> _Entry:
+        """The start commit as if it were the first: every scores file it holds is added by
+        it, so each number older than the town's own history is explained by this commit."""
+        listing = self.repo.git.ls_tree(
+            "-r", "-z", "--full-tree", start, "--", self.pathspec, stdout_as_string=False
+        )
+        changes = []
+        for record in listing.split(b"\0"):
+            meta, _, path = record.partition(b"\t")
+            mode, kind, sha = meta.decode().split(" ") if meta else ("", "", "")
+            name = path.decode("utf-8", "replace")
+            change = _change("A", _ZERO, sha, [name], self.prefix) if kind == "blob" else None
+            if change:
+                changes.append(change)
+        head = self.repo.git.log("-1", f"--format={_FORMAT}", start, stdout_as_string=False)
+        entry = self._entry(head.strip(b"\n").lstrip(b"\x1e"), changes)
+        entry.parent = None  # compared with nothing: what came before is another town's
+        return entry
+
+    def _first_parent_changes(self, head: bytes) -> list[_Change]:
+        """A merge of another town's commits (a fork taking upstream's new version), read
+        against the town's own side: whatever it took from upstream shows as its change."""
+        full, parents = head.decode("ascii", "replace").split("\x1f")[:2]
+        out = self.repo.git.diff_tree(
+            "-r",
+            "-z",
+            "--raw",
+            "--no-abbrev",
+            "-M",
+            parents.split()[0],
+            full,
+            "--",
+            self.pathspec,
+            stdout_as_string=False,
+        )
+        tokens = [t.decode("utf-8", "replace") for t in out.split(b"\0")]
+        return _parse_raw(tokens, self.prefix)
 
     def _entry(self, head: bytes, changes: list[_Change]) -> _Entry:
         """A data commit; its author and message come from the commit object's own bytes,
@@ -540,6 +603,25 @@ def _change(letters: str, old: str, new: str, paths: list[str], prefix: str) -> 
     )
 
 
+class _Descendants:
+    """The commits of this town's own history: the start commit and its descendants."""
+
+    def __init__(self, repo: git.Repo, start: str):
+        self.repo = repo
+        self.start = start
+        self.commits: set[str] | None = None  # read at the first merge
+
+    def foreign_merge(self, head: bytes) -> bool:
+        """A merge with a parent from before the start (another town's upstream history)."""
+        parents = head.decode("ascii", "replace").split("\x1f")[1].split()
+        if len(parents) < 2:
+            return False
+        if self.commits is None:
+            out = self.repo.git.rev_list("--ancestry-path", f"{self.start}..HEAD")
+            self.commits = {self.start, *out.split()}
+        return any(p not in self.commits for p in parents)
+
+
 # -- following files through renames ---------------------------------------------------------------
 
 
@@ -663,7 +745,7 @@ class _Periods:
             last[kind] = change.new_blob or old
         parts, notes = ({}, []) if first else self._diff(entry, sides, annual)
         if not first and not any(parts.values()) and not notes:
-            notes = ["内容没有变化(只是重新保存或更换了编码/行序)"]
+            notes = ["内容没有变化（只是重新保存或更换了编码/行序）"]
         return PeriodRevision(
             entry.commit, tuple(c.public() for c in changes), first, notes=tuple(notes), **parts
         )
@@ -694,7 +776,7 @@ class _Periods:
         elif old and new:
             parts.update(sheet_changes(old, new, names[1]))
         elif blobs[0]:
-            notes.append("文件无法读取,无法比较")
+            notes.append("文件无法读取，无法比较")
 
     def _sheets(self, blobs: tuple, old_names: Names, new_names: Names) -> tuple:
         """Both sides of a scores file; only the lines that differ when that is safe."""

@@ -113,11 +113,11 @@ class Outcomes:
         try:
             after = self._compute(self.window(self.current, period))
         except InvalidData:
-            return PeriodOutcomes(note="现在的评分数据没有通过校验,无法比较结果")
+            return PeriodOutcomes(note="现在的评分数据没有通过校验，无法比较结果")
         try:
             before = self._compute(self.window(then, period))
         except InvalidData:
-            return PeriodOutcomes(note="首次发布的数据与现在的村名单或规则不一致,无法单独重算")
+            return PeriodOutcomes(note="首次发布的数据与现在的村名单或规则不一致，无法单独重算")
         changes = outcome_changes(before[1], after[1], _names(after[0]))
         later = [c for c in changes if c.period != period]
         if published is not None:
@@ -225,7 +225,7 @@ def _flag_label(flag, basis) -> str:
     if pd.isna(flag) or not flag:
         return "无"
     name = labels.FLAG_NAMES[flag]
-    return f"{name}(现场会)" if basis == "meeting" else name
+    return f"{name}（现场会）" if basis == "meeting" else name
 
 
 def _flag_changes(before: pd.DataFrame, after: pd.DataFrame, names: Names):
@@ -235,7 +235,7 @@ def _flag_changes(before: pd.DataFrame, after: pd.DataFrame, names: Names):
     for row, a, b in zip(merged.itertuples(), old, new, strict=True):
         if a != b:
             village, label = names.village(row.village_id), names.category(row.category)
-            text = f"{village} {label}: {a} → {b}"
+            text = f"{village} {label}：{a} → {b}"
             yield OutcomeChange(
                 row.period, "flag", row.village_id, village, row.category, label, a, b, text
             )
@@ -252,9 +252,9 @@ def _money_changes(before: pd.DataFrame, after: pd.DataFrame, names: Names):
         if all(a == b for _, a, b in pairs):
             continue
         village = names.village(row.village_id)
-        detail = ",".join(f"{_MONEY_WORDS[p]} {a} → {b} 元" for p, a, b in pairs if a != b)
+        detail = "，".join(f"{_MONEY_WORDS[p]} {a} → {b} 元" for p, a, b in pairs if a != b)
         old, new = str(pairs[2][1]), str(pairs[2][2])
-        text = f"{village} 奖惩:{detail}"
+        text = f"{village} 奖惩：{detail}"
         yield OutcomeChange(
             row.period, "money", row.village_id, village, None, "奖惩", old, new, text
         )
@@ -268,8 +268,8 @@ def _action_changes(before: pd.DataFrame, after: pd.DataFrame, names: Names):
             continue
         village = names.village(row.village_id)
         label = labels.ACTION_NAMES.get(row.action, row.action)
-        what = "新增" if old is None else "取消" if new is None else f"理由变为:{new}"
-        text = f"{village} {label}:{what}"
+        what = "新增" if old is None else "取消" if new is None else f"理由变为：{new}"
+        text = f"{village} {label}：{what}"
         yield OutcomeChange(
             row.period, "action", row.village_id, village, row.action, label, old, new, text
         )

@@ -19,21 +19,21 @@ MISSING_FOLDER = T(
     "missing_folder",
     "找不到评分数据文件夹",
     "检查 --scores 参数指向的文件夹",
-    "找不到评分数据文件夹,请检查 --scores 参数",
+    "找不到评分数据文件夹，请检查 --scores 参数",
 )
 MISSING_FILE = T(
     "missing_file",
     "缺少必需的文件",
     "补上 town.toml 或 villages.csv，或检查要导入的文件名",
-    "缺少 town.toml(镇名、网格、评比项目、规则)",
+    "缺少 town.toml（镇名、网格、评比项目、规则）",
 )
-MISSING_VILLAGES_FILE = MISSING_FILE.variant("缺少 villages.csv(编号,村名,网格)")
-MISSING_SOURCE_FILE = MISSING_FILE.variant("找不到这个文件,请检查文件名和所在文件夹")
+MISSING_VILLAGES_FILE = MISSING_FILE.variant("缺少 villages.csv（编号、村名、网格）")
+MISSING_SOURCE_FILE = MISSING_FILE.variant("找不到这个文件，请检查文件名和所在文件夹")
 NOT_REGULAR_FILE = T(
     "not_regular_file",
     "符号链接或其他非普通文件",
     "换成普通文件，或把它移出文件夹；它不会被读取",
-    "这是{what},为安全起见不予读取:请换成普通文件,或把它移出文件夹",
+    "这是{what}，为安全起见不予读取：请换成普通文件，或把它移出文件夹",
 )
 NOT_REGULAR_CONTENT = NOT_REGULAR_FILE.variant(
     "这是符号链接（或不是普通文件），为安全起见不予读取，请换成普通文件"
@@ -48,35 +48,35 @@ UNEXPECTED_FILE = T(
     "unexpected_file",
     "不认识的文件",
     "按 YYYY/YYYY-MM.csv 等规则命名，或另存为 CSV，或移出文件夹",
-    "不认识的文件,{hint}",
+    "不认识的文件，{hint}",
 )
 BAD_FILE_NAME = T(
     "bad_file_name",
     "文件名中的月份或年份无效",
     "改为 2000 至 2099 年间的真实月份，例如 2024/2024-03.csv",
-    "文件名中的{what} {key} 不是 2000 至 2099 年间的有效{what},"
-    "请命名为 YYYY-MM.csv,例如 2024-03.csv",
+    "文件名中的{what} {key} 不是 2000 至 2099 年间的有效{what}，"
+    "请命名为 YYYY-MM.csv，例如 2024-03.csv",
 )
 MONTH_MISMATCH = T(
     "month_mismatch",
     "文件不在它的年份文件夹中",
     "把文件移到与文件名年份相同的文件夹",
-    "文件名的年份是 {year},但它在「{folder}」文件夹中,请移到 {prefix}/{year}/ 文件夹",
+    "文件名的年份是 {year}，但它在「{folder}」文件夹中，请移到 {prefix}/{year}/ 文件夹",
 )
 EVENTS_WITHOUT_SCORES = T(
     "events_without_scores",
     "有事件文件但没有当月的评分文件",
     "补上当月的评分文件，或删除事件文件",
-    "有事件文件但没有 {month} 的评分文件 {month}.csv,请补上评分文件或删除事件文件",
+    "有事件文件但没有 {month} 的评分文件 {month}.csv，请补上评分文件或删除事件文件",
 )
 FILE_EXISTS = T(
     "file_exists",
     "文件已存在",
     "先删除或改名已有的文件；导入时可加 --force 替换",
-    "文件已存在,不会覆盖。如要重新生成,请先删除或改名这个文件",
+    "文件已存在，不会覆盖。如要重新生成，请先删除或改名这个文件",
 )
 FILE_EXISTS_IMPORT = FILE_EXISTS.variant(
-    "文件已存在,不会覆盖。如确要用表格替换它(例如复议后更正),请加 --force"
+    "文件已存在，不会覆盖。如确要用表格替换它（例如复议后更正），请加 --force"
 )
 
 # -- reading a CSV file ----------------------------------------------------------------------
@@ -85,52 +85,52 @@ FILE_TOO_LARGE = T(
     "file_too_large",
     "文件太大",
     "检查是否误存了别的文件或多余的内容",
-    "文件大于 {limit} MB 的上限,不予读取:请检查是否误存了别的文件或多余的内容",
+    "文件大于 {limit} MB 的上限，不予读取：请检查是否误存了别的文件或多余的内容",
 )
 WORKBOOK = T(
     "workbook",
     "工作簿改名成了 .csv",
     _SAVE_AS_CSV + "，或用 flagboard import 导入",
-    "这是 Excel/WPS 工作簿,不是 CSV 文件:请在 Excel 或 WPS 中「另存为」CSV UTF-8(逗号分隔),"
+    "这是 Excel/WPS 工作簿，不是 CSV 文件：请在 Excel 或 WPS 中「另存为」CSV UTF-8（逗号分隔），"
     "或用 flagboard import 导入",
 )
 ENCODING = T(
     "encoding",
     "文件编码无法识别",
     _SAVE_AS_CSV,
-    "文件编码无法识别(既不是 UTF-8 也不是 GBK/GB18030),"
-    "请在 Excel 或 WPS 中另存为「CSV UTF-8(逗号分隔)」",
+    "文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030），"
+    "请在 Excel 或 WPS 中另存为「CSV UTF-8（逗号分隔）」",
 )
 ENCODING_UTF16 = ENCODING.variant(
-    "文件是 UTF-16(Unicode 文本)编码,请在 Excel 中另存为「CSV UTF-8(逗号分隔)」"
+    "文件是 UTF-16（Unicode 文本）编码，请在 Excel 中另存为「CSV UTF-8（逗号分隔）」"
 )
-ENCODING_NUL = ENCODING.variant("文件含有空字符,不是文本文件,请另存为 CSV 文件")
+ENCODING_NUL = ENCODING.variant("文件含有空字符，不是文本文件，请另存为 CSV 文件")
 CSV_UNCLOSED_QUOTE = T(
     "csv_unclosed_quote",
     "引号没有配对",
     "用 Excel 或 WPS 打开检查这一行，改好后重新另存为 CSV",
-    "{reason};请用 Excel 或 WPS 打开检查这一行,改好后重新另存为 CSV",
+    "{reason}；请用 Excel 或 WPS 打开检查这一行，改好后重新另存为 CSV",
 )
 CSV = T(
     "csv",
     "CSV 格式有误",
     "用 Excel 或 WPS 打开检查这一行，改好后重新另存为 CSV",
-    "CSV 格式有误({error});请用 Excel 或 WPS 打开检查这一行,改好后重新另存为 CSV",
+    "CSV 格式有误（{error}）；请用 Excel 或 WPS 打开检查这一行，改好后重新另存为 CSV",
 )
 TOO_MANY_CELLS = T(
     "too_many_cells",
     "行数或列数超过上限",
     "检查是否误存了别的表格或多余的内容",
-    "文件{what},超过上限(最多 {rows} 行数据、{columns} 列),不再往下读:"
+    "文件{what}，超过上限（最多 {rows} 行数据、{columns} 列），不再往下读："
     "请检查是否误存了别的表格或多余的内容",
 )
 NOT_CSV = T(
     "not_csv",
     "制表符分隔的文本",
     _SAVE_AS_CSV,
-    "文件是用制表符分隔的文本,不是逗号分隔的 CSV:请另存为「CSV UTF-8(逗号分隔)」",
+    "文件是用制表符分隔的文本，不是逗号分隔的 CSV：请另存为「CSV UTF-8（逗号分隔）」",
 )
-EMPTY_FILE = T("empty_file", "空文件", "填写表头和数据", "文件是空的,请填写表头和数据")
+EMPTY_FILE = T("empty_file", "空文件", "填写表头和数据", "文件是空的，请填写表头和数据")
 
 # -- town.toml -------------------------------------------------------------------------------
 
@@ -138,9 +138,9 @@ BAD_TOML = T(
     "bad_toml",
     "town.toml 格式有误",
     "检查引号、方括号和等号",
-    "town.toml 格式有误({error}),请检查引号、方括号和等号",
+    "town.toml 格式有误（{error}），请检查引号、方括号和等号",
 )
-BAD_TOML_NESTING = BAD_TOML.variant("town.toml 的括号嵌套太深,请检查格式")
+BAD_TOML_NESTING = BAD_TOML.variant("town.toml 的括号嵌套太深，请检查格式")
 BAD_TOWN = T(
     "bad_town",
     "town.toml 的设置不符合要求",
@@ -151,13 +151,13 @@ NO_RULE_VERSION = T(
     "no_rule_version",
     "没有适用的规则版本",
     "在 town.toml 中添加 from 不晚于该月的 [[rules]]",
-    "{month} 早于所有规则版本(最早从 {first} 起),请在 town.toml 中添加适用的 [[rules]]",
+    "{month} 早于所有规则版本（最早从 {first} 起），请在 town.toml 中添加适用的 [[rules]]",
 )
 NO_RULE_VERSION_YEAR = NO_RULE_VERSION.variant(
-    "{year} 年12月没有适用的规则版本,请在 town.toml 中添加 [[rules]]"
+    "{year} 年12月没有适用的规则版本，请在 town.toml 中添加 [[rules]]"
 )
 NO_RULE_VERSION_NEW = NO_RULE_VERSION.variant(
-    "{month} 早于所有规则版本(最早从 {first} 起),请先在 town.toml 中添加适用的 [[rules]]"
+    "{month} 早于所有规则版本（最早从 {first} 起），请先在 town.toml 中添加适用的 [[rules]]"
 )
 
 # -- villages.csv ------------------------------------------------------------------------------
@@ -166,51 +166,51 @@ BAD_ID = T(
     "bad_id",
     "编号无效",
     "只用英文字母、数字和 -",
-    "编号「{value}」无效,只能用英文字母、数字和 -,最多 {limit} 个字符(例如 330110101201)",
+    "编号「{value}」无效，只能用英文字母、数字和 -，最多 {limit} 个字符（例如 330110101201）",
 )
 DUPLICATE_ID = T(
     "duplicate_id",
     "编号重复",
     "给每个村不同的编号",
-    "编号 {value} 重复,每个村的编号必须不同",
+    "编号 {value} 重复，每个村的编号必须不同",
 )
 MISSING_NAME = T("missing_name", "村名为空", "填写村名", "村名不能为空")
 NAME_TOO_LONG = T(
     "name_too_long",
     "名称太长",
     "缩短村名或曾用名",
-    "村名太长(最多 {limit} 个字),请检查",
+    "村名太长（最多 {limit} 个字），请检查",
 )
-FORMER_NAME_TOO_LONG = NAME_TOO_LONG.variant("曾用名太长(最多 {limit} 个字)")
+FORMER_NAME_TOO_LONG = NAME_TOO_LONG.variant("曾用名太长（最多 {limit} 个字）")
 DUPLICATE_NAME = T(
     "duplicate_name",
     "名称重复",
     "每个村的村名和曾用名都必须不同（只差空格或全角/半角也算相同）",
-    "村名「{value}」重复{same},每个村的名称必须不同",
+    "村名「{value}」重复{same}，每个村的名称必须不同",
 )
 DUPLICATE_FORMER_NAME = DUPLICATE_NAME.variant(
-    "曾用名「{value}」与「{other}」的{what}相同,一个名称只能属于一个村,请核对"
+    "曾用名「{value}」与「{other}」的{what}相同，一个名称只能属于一个村，请核对"
 )
 UNSAFE_CHARACTERS = T(
     "unsafe_characters",
     "含有控制字符或看不见的字符",
     "删除这些字符后重新输入",
-    "含有控制字符或看不见的字符({codes}),请删除后重新输入",
+    "含有控制字符或看不见的字符（{codes}），请删除后重新输入",
 )
 UNKNOWN_GRID = T(
     "unknown_grid",
     "网格不在 town.toml 中",
     "填写 town.toml 中网格的 id 或名称",
-    "网格「{value}」不在 town.toml 中,请填写:{known}{more}",
+    "网格「{value}」不在 town.toml 中，请填写：{known}{more}",
 )
 BAD_MONTH = T(
     "bad_month",
     "月份无效",
     "写成 YYYY-MM（2000-01 至 2099-12），例如 2024-03",
-    "「{value}」不是有效月份,请写成 YYYY-MM(2000-01 至 2099-12),例如 2024-03",
+    "「{value}」不是有效月份，请写成 YYYY-MM（2000-01 至 2099-12），例如 2024-03",
 )
-BAD_MONTH_ORDER = BAD_MONTH.variant("终止月份 {end} 早于起始月份 {start},请检查")
-BAD_MONTH_ARGUMENT = BAD_MONTH.variant("月份要写成 YYYY-MM,例如 2024-03")
+BAD_MONTH_ORDER = BAD_MONTH.variant("终止月份 {end} 早于起始月份 {start}，请检查")
+BAD_MONTH_ARGUMENT = BAD_MONTH.variant("月份要写成 YYYY-MM，例如 2024-03")
 ANNUAL_NOT_MONTH = BAD_MONTH.variant(
     "「{value}」是年度评分，不是月份：年度评分表请用 flagboard new-annual {year} 生成，"
     "导入年度表格请用 flagboard import 文件 --annual {year}"
@@ -234,27 +234,27 @@ UNKNOWN_COLUMN = T(
     "unknown_column",
     "不认识的列",
     "删除这一列，或把表头改为评比项目名称",
-    "不认识的列,{expected}",
+    "不认识的列，{expected}",
 )
-UNKNOWN_CATEGORY_COLUMN = UNKNOWN_COLUMN.variant("这一列{what},请删除或改为评比项目名称:{names}")
+UNKNOWN_CATEGORY_COLUMN = UNKNOWN_COLUMN.variant("这一列{what}，请删除或改为评比项目名称：{names}")
 MISSING_COLUMN = T(
     "missing_column",
     "缺少必需的列",
     "补上这一列（未参评的村留空）",
-    "缺少「{header}」列,{expected}",
+    "缺少「{header}」列，{expected}",
 )
 MISSING_MONTHLY_COLUMN = MISSING_COLUMN.variant(
-    "缺少「{name}」列,每月必评项目都要有一列(未参评的村留空)"
+    "缺少「{name}」列，每月必评项目都要有一列（未参评的村留空）"
 )
 MISSING_ANNUAL_COLUMN = MISSING_COLUMN.variant("年度评分文件至少要有一个年度评比项目列")
 DUPLICATE_COLUMN = T(
     "duplicate_column",
     "列重复",
     "删除多余的一列",
-    "这一列重复出现,请删除多余的一列",
+    "这一列重复出现，请删除多余的一列",
 )
 DUPLICATE_SHEET_COLUMN = DUPLICATE_COLUMN.variant(
-    "「{name}」有两列({first}和{second}),请删除多余的一列"
+    "「{name}」有两列（{first}和{second}），请删除多余的一列"
 )
 COLUMN_NOT_ALLOWED = T(
     "column_not_allowed",
@@ -269,73 +269,73 @@ MISSING_VILLAGE = T(
     "missing_village",
     "缺少村或村名为空",
     "补上这个村的一行（未参评的项目留空），或填写村名",
-    "缺少「{label}」这一行:该村在 {when} 参加评比,请补上(未参评的项目留空)",
+    "缺少「{label}」这一行：该村在 {when} 参加评比，请补上（未参评的项目留空）",
 )
-EMPTY_VILLAGE = MISSING_VILLAGE.variant("{key}为空,请填写")
+EMPTY_VILLAGE = MISSING_VILLAGE.variant("{key}为空，请填写")
 UNKNOWN_VILLAGE = T(
     "unknown_village",
     "村不在 villages.csv 中",
     "改正村名或编号，新村先加入 villages.csv",
-    "「{value}」不在 villages.csv 中,请检查{key}是否写错,新村请先加入 villages.csv",
+    "「{value}」不在 villages.csv 中，请检查{key}是否写错，新村请先加入 villages.csv",
 )
 DUPLICATE_VILLAGE = T(
     "duplicate_village",
     "村重复出现",
     "删除多余的一行",
-    "「{value}」重复出现(第{first}行已有),请删除多余的一行",
+    "「{value}」重复出现（第{first}行已有），请删除多余的一行",
 )
 INACTIVE_VILLAGE = T(
     "inactive_village",
     "村在这一期不参加评比",
     "删除这一行，或改正 villages.csv 的起始/终止月份",
-    "「{value}」{inactive},请删除这一行",
+    "「{value}」{inactive}，请删除这一行",
 )
 INACTIVE_EVENT_VILLAGE = INACTIVE_VILLAGE.variant(
-    "「{value}」在 {month} 不在评比范围内,不能登记事件"
+    "「{value}」在 {month} 不在评比范围内，不能登记事件"
 )
 GRID_MISMATCH = T(
     "grid_mismatch",
     "网格与 villages.csv 不一致",
     "核对这一格，或删除这一列",
-    "「{value}」与 villages.csv 中该村的网格不一致,请核对",
+    "「{value}」与 villages.csv 中该村的网格不一致，请核对",
 )
 ID_NAME_MISMATCH = T(
     "id_name_mismatch",
     "编号或村名与 villages.csv 不一致",
     "核对这一格，或删除这一列",
-    "「{value}」与 villages.csv 中该村的{header}「{expected}」不一致,请核对",
+    "「{value}」与 villages.csv 中该村的{header}「{expected}」不一致，请核对",
 )
 NOT_A_NUMBER = T(
     "not_a_number",
     "分数不是数字",
     "填写 0 到满分之间的数字，最多两位小数；不参评请留空或写未参评",
-    '"{value}" 不是数字,请填写0到{full}之间的分数；不参评请留空或写未参评',
+    "「{value}」不是数字，请填写0到{full}之间的分数；不参评请留空或写未参评",
 )
 TOO_MANY_DECIMALS = T(
     "too_many_decimals",
     "超过两位小数",
     "四舍五入到两位小数",
-    '"{value}" 超过两位小数,请四舍五入到两位小数',
+    "「{value}」超过两位小数，请四舍五入到两位小数",
 )
 OUT_OF_RANGE = T(
     "out_of_range",
     "分数超出范围",
     "填写 0 到满分之间的分数",
-    '"{value}" 超出范围,请填写0到{full}之间的分数',
+    "「{value}」超出范围，请填写0到{full}之间的分数",
 )
 BLANK_PERIOD = T(
     "blank_period",
     "文件里没有任何分数",
     "填好分数再提交；本期确实不评比则删除这个文件",
-    "这个文件里没有任何分数(像是误提交的空白表):请填好分数再提交;如果本期确实不评比,请删除这个文件",
+    "这个文件里没有任何分数（像是误提交的空白表）：请填好分数再提交；如果本期确实不评比，请删除这个文件",
 )
 BLANK_ANNUAL = BLANK_PERIOD.variant(severity="warning")
 SAME_AS_PREVIOUS = T(
     "same_as_previous",
     "分数与上一期完全相同（提醒）",
     "核对是否复制了上一期的文件；确实相同可以不理会",
-    "本期的分数与上一期 {previous} 完全相同:是否复制了上一期的文件却忘了改分数?"
-    "请核对;如果确实相同,可以不理会这条提醒",
+    "本期的分数与上一期 {previous} 完全相同：是否复制了上一期的文件却忘了改分数？"
+    "请核对；如果确实相同，可以不理会这条提醒",
     severity="warning",
 )
 
@@ -345,62 +345,62 @@ BAD_EVENT_TYPE = T(
     "bad_event_type",
     "事件无效",
     "只填 现场会、一票否决、加分 或 扣分",
-    "「{value}」不是有效的事件,只能填:{known}",
+    "「{value}」不是有效的事件，只能填：{known}",
 )
-MISSING_NOTE = T("missing_note", "说明为空", "写明事件的依据", "说明不能为空,请写明事件的依据")
+MISSING_NOTE = T("missing_note", "说明为空", "写明事件的依据", "说明不能为空，请写明事件的依据")
 NOTE_TOO_LONG = T(
     "note_too_long",
     "说明太长",
     "简写说明",
-    "说明有 {length} 个字,太长了(最多 {limit} 个字),请简写",
+    "说明有 {length} 个字，太长了（最多 {limit} 个字），请简写",
 )
 UNEXPECTED_CATEGORY = T(
     "unexpected_category",
     "一票否决填了类别",
     "一票否决的「类别」留空",
-    "一票否决针对整个村,「类别」请留空",
+    "一票否决针对整个村，「类别」请留空",
 )
 MISSING_CATEGORY = T(
     "missing_category",
     "缺少类别",
     "填写评比项目名称",
-    "{event}必须填写「类别」(评比项目名称)",
+    "{event}必须填写「类别」（评比项目名称）",
 )
 UNKNOWN_CATEGORY = T(
     "unknown_category",
     "类别不是本月的评比项目",
     "填写本月评分文件中的评比项目名称",
-    "「{value}」不是本月评分文件中的评比项目,请填写:{scored}",
+    "「{value}」不是本月评分文件中的评比项目，请填写：{scored}",
 )
 UNEXPECTED_VALUE = T(
     "unexpected_value",
     "现场会或一票否决填了分值",
     "「分值」留空",
-    "{event}不加减分,「分值」请留空",
+    "{event}不加减分，「分值」请留空",
 )
 MISSING_VALUE = T(
     "missing_value",
     "缺少分值",
     "填写大于 0 的分值",
-    "{event}必须填写「分值」(大于0的数)",
+    "{event}必须填写「分值」（大于0的数）",
 )
 BAD_VALUE = T(
     "bad_value",
     "分值不是大于 0 的数",
     "填写大于 0 的数，如 2 或 0.5",
-    '"{value}" 不是大于0的数,请填写要{event}的分数(如 2 或 0.5)',
+    "「{value}」不是大于0的数，请填写要{event}的分数（如 2 或 0.5）",
 )
 VALUE_OVER_FULL_MARKS = T(
     "value_over_full_marks",
     "分值超过满分",
     "加分或扣分不超过该项目的满分",
-    '"{value}" 超过该项目的满分 {full} 分,{event}不能超过满分,请核对',
+    "「{value}」超过该项目的满分 {full} 分，{event}不能超过满分，请核对",
 )
 ADJUST_EMPTY_SCORE = T(
     "adjust_empty_score",
     "给未参评的分数加减分",
     "先填写分数，或删除这条事件",
-    "「{value}」的「{category}」没有分数(未参评),不能{event};请先填写分数或删除这条事件",
+    "「{value}」的「{category}」没有分数（未参评），不能{event}；请先填写分数或删除这条事件",
 )
 
 # -- office tools: new-month, import, preview ----------------------------------------------------
@@ -416,7 +416,7 @@ NOT_OPTIONAL = T(
     "not_optional",
     "不是可选的评比项目",
     "--with 只用当月可选的评比项目",
-    "「{key}」不是 {month} 可选的评比项目,--with 只能用:{names}",
+    "「{key}」不是 {month} 可选的评比项目，--with 只能用：{names}",
 )
 BAD_REF = T(
     "bad_ref",
@@ -428,7 +428,7 @@ NO_PERIOD = T(
     "no_period",
     "没有这个月的评分文件",
     "先用 flagboard new-month 或 flagboard import 生成",
-    "没有 {month} 的评分文件,请先用 flagboard new-month 或 flagboard import 生成",
+    "没有 {month} 的评分文件，请先用 flagboard new-month 或 flagboard import 生成",
 )
 UNSUPPORTED_FILE = T(
     "unsupported_file",
@@ -451,7 +451,7 @@ MERGED_CELLS = T(
     "merged_cells",
     "分数格是合并单元格",
     "取消合并后逐格填写",
-    "{where} 是合并单元格,每个村的每一项要各填一个分数,请取消合并后逐格填写",
+    "{where} 是合并单元格，每个村的每一项要各填一个分数，请取消合并后逐格填写",
 )
 DATE_CELL = T(
     "date_cell",

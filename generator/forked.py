@@ -130,7 +130,7 @@ def _child(fn: Callable[..., Any], args: tuple, write: int) -> None:
         try:
             data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # an unpicklable result is a programming error: say which
-            data = pickle.dumps(("error", f"结果无法传回主进程:{error}"))
+            data = pickle.dumps(("error", f"结果无法传回主进程：{error}"))
         with os.fdopen(write, "wb") as pipe:
             pipe.write(data)
         code = 0

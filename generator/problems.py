@@ -45,8 +45,8 @@ class Problem:
         return where
 
     def text(self) -> str:
-        label = "(提醒)" if self.is_warning else ""
-        return f"{self.location()}: {label}{visible(self.message)}"
+        label = "（提醒）" if self.is_warning else ""
+        return f"{self.location()}：{label}{visible(self.message)}"
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the file."""
@@ -119,7 +119,7 @@ def unsafe_characters(text: str) -> list[str]:
 def quote(text: str) -> str:
     """A cell as a message quotes it: at most QUOTE_CHARS characters, invisible ones made visible."""
     if len(text) > QUOTE_CHARS:
-        text = text[:QUOTE_CHARS] + f"…(共{len(text)}个字符)"
+        text = text[:QUOTE_CHARS] + f"…（共{len(text)}个字符）"
     return visible(text)
 
 
@@ -162,15 +162,15 @@ MORE_PROBLEMS = ProblemType(
     "more_problems",
     "问题太多，未全部列出",
     "先改正已列出的问题，再重新校验，其余问题会接着列出",
-    "这个文件还有 {count} 个问题未列出(每个文件最多列出 {limit} 个),请先改正以上问题",
+    "这个文件还有 {count} 个问题未列出（每个文件最多列出 {limit} 个），请先改正以上问题",
 )
 MORE_IN_ALL = MORE_PROBLEMS.variant(
-    "还有 {count} 个问题未列出(一次最多列出 {limit} 个),请先改正以上问题"
+    "还有 {count} 个问题未列出（一次最多列出 {limit} 个），请先改正以上问题"
 )
 
 
 def _more_in_all(count: int) -> Problem:
-    return MORE_IN_ALL.at("(其余文件)", count=count, limit=MAX_LISTED)
+    return MORE_IN_ALL.at("（其余文件）", count=count, limit=MAX_LISTED)
 
 
 def more_problems(file: str, count: int) -> Problem:
@@ -183,10 +183,10 @@ def render_text(problems: list[Problem]) -> str:
     errors = total(errors_of(problems))
     warnings = total(problems) - errors
     if errors:
-        extra = f"(另有 {warnings} 条提醒)" if warnings else ""
-        lines.append(f"共发现 {errors} 个问题{extra},请改正后重新提交。")
+        extra = f"（另有 {warnings} 条提醒）" if warnings else ""
+        lines.append(f"共发现 {errors} 个问题{extra}，请改正后重新提交。")
     elif warnings:
-        lines.append(f"共有 {warnings} 条提醒,请核对;数据可以使用。")
+        lines.append(f"共有 {warnings} 条提醒，请核对；数据可以使用。")
     return "\n".join(lines)
 
 

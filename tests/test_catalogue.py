@@ -87,7 +87,8 @@ def test_a_message_is_its_template_filled():
         "unknown_village",
     )
     assert (
-        problem.message == "「x」不在 villages.csv 中,请检查村名是否写错,新村请先加入 villages.csv"
+        problem.message
+        == "「x」不在 villages.csv 中，请检查村名是否写错，新村请先加入 villages.csv"
     )
     assert catalogue.SAME_AS_PREVIOUS.at("f", previous="2024-02").is_warning
 

@@ -53,9 +53,9 @@ def test_validate_reports_every_problem_in_chinese(bad_town, capsys):
     name = f"{bad_town.as_posix()}/2024/2024-03.csv"
     lines = captured.err.splitlines()
     assert len(lines) == 3
-    assert lines[0].startswith(f'{name} 第2行「甲项」列: "9O" 不是数字')
-    assert lines[1].startswith(f'{name} 第5行「乙项」列: "101" 超出范围')
-    assert lines[2] == "共发现 2 个问题,请改正后重新提交。"
+    assert lines[0].startswith(f"{name} 第2行「甲项」列：「9O」不是数字")
+    assert lines[1].startswith(f"{name} 第5行「乙项」列：「101」超出范围")
+    assert lines[2] == "共发现 2 个问题，请改正后重新提交。"
 
 
 def test_validate_github_annotations(bad_town, capsys):
@@ -64,7 +64,7 @@ def test_validate_github_annotations(bad_town, capsys):
     name = f"{bad_town.as_posix()}/2024/2024-03.csv"
     assert len(lines) == 2
     assert lines[0].startswith(f"::error file={name},line=2,title=评比数据有误「甲项」列::")
-    assert '"9O" 不是数字' in lines[0]
+    assert "「9O」不是数字" in lines[0]
 
 
 def test_validate_json(bad_town, capsys):

@@ -124,7 +124,7 @@ def test_bad_workbook_points_at_the_sheet_rows_and_cells(tmp_path, scores):
     ]
     texts = [p.text() for p in error.value.problems]
     assert texts[2] == (
-        f'{SHEET} 第5行「党建引领发展」列: "9O" 不是数字,请填写0到100之间的分数；'
+        f"{SHEET} 第5行「党建引领发展」列：「9O」不是数字，请填写0到100之间的分数；"
         "不参评请留空或写未参评（单元格 D5）"
     )
     assert "第5行已有" in texts[3]  # the loader's own row number, moved to the sheet too

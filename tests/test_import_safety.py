@@ -55,7 +55,7 @@ def test_formula_without_saved_result_is_refused(tmp_path, scores):
         (SHEET, 8, "D", "formula_without_result"),
     ]
     assert problems[0].text() == (
-        f"{SHEET} 第7行「E」列: 单元格 E7 是公式，但表格里没有保存它的计算结果"
+        f"{SHEET} 第7行「E」列：单元格 E7 是公式，但表格里没有保存它的计算结果"
         "（表格不是用 Excel/WPS 保存的）；请用 Excel 或 WPS 打开这个表格，保存后再导入"
     )
 
@@ -146,7 +146,7 @@ def test_messages_quote_at_most_40_characters_of_a_cell(tmp_path, scores):
         sheet["C4"] = "东山"
 
     done = import_workbook(third_party_workbook(tmp_path / "评分.xlsx", noted), "2024-02", scores)
-    assert done.ignored[-1] == f"H「{long[:40]}…(共150个字符)」"
+    assert done.ignored[-1] == f"H「{long[:40]}…（共150个字符）」"
 
 
 # -- hostile workbooks ------------------------------------------------------------------

@@ -131,13 +131,13 @@ def test_cli(tmp_path, capsys):
     assert main(args) == 0
     out = capsys.readouterr().out
     assert out == (
-        f"已生成 {scores.as_posix()}/2024/2024-03.csv(5 个村;"
-        "评比项目:党建引领发展、和美家园建设、创业承诺践行)\n"
+        f"已生成 {scores.as_posix()}/2024/2024-03.csv（5 个村；"
+        "评比项目：党建引领发展、和美家园建设、创业承诺践行）\n"
         f"和空白事件表 {scores.as_posix()}/2024/2024-03.events.csv。"
         "请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。\n"
     )
     assert main(args) == 1
-    assert "文件已存在,不会覆盖" in capsys.readouterr().err
+    assert "文件已存在，不会覆盖" in capsys.readouterr().err
 
 
 # -- the annual form (new-annual) and the pure forms ------------------------------------------

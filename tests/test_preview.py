@@ -136,7 +136,7 @@ def test_invalid_data_is_reported_not_previewed(scores, capsys):
     assert main(["preview", "--scores", str(scores), "--format", "markdown"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert '第2行「党建引领发展」列: "abc" 不是数字' in captured.err
+    assert "第2行「党建引领发展」列：「abc」不是数字" in captured.err
 
 
 def test_markdown_shows_names_as_written():

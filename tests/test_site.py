@@ -431,7 +431,7 @@ def test_a_page_failing_in_another_process_fails_the_build_and_keeps_the_site(
 
     monkeypatch.setitem(sitepages.KINDS, "grid", dataclasses.replace(kind, make=broken_in_a_child))
     monkeypatch.setattr(site_plugin, "PAGES_PER_JOB", 1)  # fork even for a small town
-    with pytest.raises(BuildFailed, match="网站生成失败:网格 .* 无法生成"):
+    with pytest.raises(BuildFailed, match="网站生成失败：网格 .* 无法生成"):
         build_site(scores, out, FLAGBOARD_JOBS=2)
     assert (out / "index.html").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -494,7 +494,7 @@ def test_cli_build_reports_stages_pages_and_time(town, tmp_path: Path, capsys, m
     assert main(["build", "--scores", str(scores), "--out", str(tmp_path / "site")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line[:3] for line in lines if line[:1].isdigit()] == ["1/3", "2/3", "3/3"]
-    assert re.match(r"完成:\d+ 个网页、共 \d+ 个文件,写入 .+,用时 \d+\.\d 秒$", lines[-1])
+    assert re.match(r"完成：\d+ 个网页、共 \d+ 个文件，写入 .+，用时 \d+\.\d 秒$", lines[-1])
 
 
 def test_cli_build_jobs_sets_how_many_processes_write_pages(

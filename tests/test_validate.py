@@ -149,7 +149,7 @@ def test_non_numeric_score_message():
     assert (problem.row, problem.column, problem.code) == (4, "甲项", "not_a_number")
     assert (
         problem.text()
-        == 'scores/2024/2024-03.csv 第4行「甲项」列: "9O" 不是数字,请填写0到100之间的分数；'
+        == "scores/2024/2024-03.csv 第4行「甲项」列：「9O」不是数字，请填写0到100之间的分数；"
         "不参评请留空或写未参评"
     )
 

@@ -101,8 +101,8 @@ def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
 _LENIENT = "',' expected after '\"'"
 # csv's messages → what went wrong, in Chinese
 _CSV_ERRORS = {
-    "unexpected end of data": '引号没有配对:从这一行起有一个以英文双引号 " 开头的单元格一直没有结束',
-    "field larger than field limit": "有一个单元格超过 13 万个字符,多半是引号没有配对",
+    "unexpected end of data": '引号没有配对：从这一行起有一个以英文双引号 " 开头的单元格一直没有结束',
+    "field larger than field limit": "有一个单元格超过 13 万个字符，多半是引号没有配对",
 }
 
 

@@ -52,10 +52,10 @@ class Dataset:
         return tuple(sorted({year_of(p) for p in self.periods} | set(self.annual_files)))
 
     def summary(self) -> str:
-        span = f"({self.periods[0]} 至 {self.periods[-1]})" if self.periods else ""
+        span = f"（{self.periods[0]} 至 {self.periods[-1]}）" if self.periods else ""
         return (
-            f"{self.town.town},{len(self.town.grids)} 个网格,{len(self.villages)} 个村,"
-            f"{len(self.periods)} 个评比月份{span},{len(self.events)} 条事件,"
+            f"{self.town.town}，{len(self.town.grids)} 个网格，{len(self.villages)} 个村，"
+            f"{len(self.periods)} 个评比月份{span}，{len(self.events)} 条事件，"
             f"{len(self.annual_files)} 个年度评比"
         )
 

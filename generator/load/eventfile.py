@@ -15,7 +15,7 @@ from generator.model import MAX_FULL_MARKS
 from generator.problems import Problem, quote, unsafe_characters
 
 MAX_NOTE_CHARS = 500
-EXPECTED = "事件文件的表头应为 村名,事件,类别,分值,说明"
+EXPECTED = "事件文件的表头应为：村名、事件、类别、分值、说明"
 
 
 @dataclass(frozen=True)

@@ -78,5 +78,5 @@ def _read_capped(path: str) -> bytes:
 
 
 def not_regular_file(name: str, link: bool) -> Problem:
-    what = "符号链接(快捷方式)" if link else "不是普通文件"
+    what = "符号链接（快捷方式）" if link else "不是普通文件"
     return catalogue.NOT_REGULAR_FILE.at(name, what=what)

@@ -73,12 +73,14 @@ def check_period(context: Context, month: str, relative: str, data: bytes) -> Ch
 
     def allowed(category: Category) -> str | None:
         if category.kind == "annual":
-            return f"「{category.name}」是年度评比项目,请填在 {year_of(month)}-annual.csv 中"
+            return f"「{category.name}」是年度评比项目，请填在 {year_of(month)}-annual.csv 中"
         if not category.in_force(month):
-            return f"「{category.name}」在 {month} 不评比(见 town.toml 的 from/until),请删除这一列"
+            return (
+                f"「{category.name}」在 {month} 不评比（见 town.toml 的 from/until），请删除这一列"
+            )
         return None
 
-    inactive = f"在 {month} 不在评比范围内(见 villages.csv 的起始/终止月份)"
+    inactive = f"在 {month} 不在评比范围内（见 villages.csv 的起始/终止月份）"
     kind = _Kind(
         month,
         lambda v: v.active_in(month),
@@ -101,9 +103,11 @@ def check_annual(context: Context, year: str, relative: str, data: bytes) -> Che
 
     def allowed(category: Category) -> str | None:
         if category.kind != "annual":
-            return f"「{category.name}」是每月评比项目,请填在当月的评分文件中"
+            return f"「{category.name}」是每月评比项目，请填在当月的评分文件中"
         if not category.in_force_in_year(year):
-            return f"「{category.name}」在 {year} 年不评比(见 town.toml 的 from/until),请删除这一列"
+            return (
+                f"「{category.name}」在 {year} 年不评比（见 town.toml 的 from/until），请删除这一列"
+            )
         return None
 
     kind = _Kind(

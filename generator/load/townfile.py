@@ -36,18 +36,18 @@ _FIELD_NAMES = {
     "icp": "ICP备案号 icp",
 }
 _HINTS = {
-    "missing": "缺少必填项,请补上",
-    "extra_forbidden": "是不认识的设置项,请检查拼写或删除",
+    "missing": "缺少必填项，请补上",
+    "extra_forbidden": "是不认识的设置项，请检查拼写或删除",
     "string_too_short": "不能为空",
-    "too_short": "不能为空,至少要有一项",
-    "literal_error": "只能是 monthly(每月)、optional(可选)或 annual(年度)",
+    "too_short": "不能为空，至少要有一项",
+    "literal_error": "只能是 monthly（每月）、optional（可选）或 annual（年度）",
     "string_pattern_mismatch": "只能用英文字母、数字、- 和 _",
     "greater_than": "必须大于 {gt}",
     "greater_than_equal": "不能小于 {ge}",
     "less_than_equal": "不能大于 {le}",
-    "finite_number": "必须是有限的数字(不能是 inf 或 nan)",
-    "too_long": "太多了:最多 {max_length} 项",
-    "string_too_long": "太长了:最多 {max_length} 个字",
+    "finite_number": "必须是有限的数字（不能是 inf 或 nan）",
+    "too_long": "太多了：最多 {max_length} 项",
+    "string_too_long": "太长了：最多 {max_length} 个字",
     "int_parsing": "必须是整数",
     "int_from_float": "必须是整数",
     "int_type": "必须是整数",
@@ -56,8 +56,8 @@ _HINTS = {
     "string_type": "必须是用英文引号括起来的文字",
     "tuple_type": "必须是用方括号括起来的列表",
     "list_type": "必须是用方括号括起来的列表",
-    "model_type": "必须是一个表,例如 [notice]",
-    "dataclass_type": "必须是一个表,例如 [notice]",
+    "model_type": "必须是一个表，例如 [notice]",
+    "dataclass_type": "必须是一个表，例如 [notice]",
 }
 
 
@@ -99,29 +99,29 @@ def _problem(name: str, text: str, item: dict) -> Problem:
     if item["type"] == "value_error":
         message = _value_error(item["msg"], where)
     elif item["type"] == "missing" and loc == ("rules",):
-        message = '缺少规则版本 [[rules]](至少一个,写明 from = "YYYY-MM")'
+        message = '缺少规则版本 [[rules]]（至少一个，写明 from = "YYYY-MM"）'
     else:
         field = _FIELD_NAMES.get(str(loc[-1]), where) if loc else "town.toml"
-        hint = _HINTS.get(item["type"], f"不符合要求({quote(item['msg'])})")
+        hint = _HINTS.get(item["type"], f"不符合要求（{quote(item['msg'])}）")
         context = {
             k: f"{v:g}" if isinstance(v, float) else v for k, v in item.get("ctx", {}).items()
         }
-        message = f"{where}:{field} {hint.format(**context)}"
+        message = f"{where}：{field} {hint.format(**context)}"
     return catalogue.BAD_TOWN.at(name, _line_of(text, loc), where, message=message)
 
 
 def _value_error(msg: str, where: str) -> str:
     if "unsafe characters" in msg:
         codes = msg.rsplit(":", 1)[1].strip()
-        return f"{where}:含有控制字符或看不见的字符({codes}),请删除后重新输入"
+        return f"{where}：含有控制字符或看不见的字符（{codes}），请删除后重新输入"
     if "full_marks decimals" in msg:
-        return f"{where}:满分最多两位小数"
+        return f"{where}：满分最多两位小数"
     if "month" in msg:
-        return f'{where}:月份必须写成 "YYYY-MM"(2000-01 至 2099-12),例如 "2024-03"'
+        return f'{where}：月份必须写成 "YYYY-MM"（2000-01 至 2099-12），例如 "2024-03"'
     duplicate = re.search(r"duplicate (\S+): (.*)", msg)
     if duplicate:
-        return f"{duplicate.group(1)} 有重复:{duplicate.group(2)},每一项必须不同"
-    return f"{where}:{msg}"
+        return f"{duplicate.group(1)} 有重复：{duplicate.group(2)}，每一项必须不同"
+    return f"{where}：{msg}"
 
 
 def _line_of(text: str, loc: tuple) -> int | None:

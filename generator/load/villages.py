@@ -16,7 +16,7 @@ from generator.problems import Problem, quote, unsafe_characters
 
 MAX_ID_CHARS = 64  # 编号 goes into URLs; the 12-digit division code fits with room
 MAX_NAME_CHARS = 100
-EXPECTED = "villages.csv 的表头应为 编号,村名,网格[,起始月份,终止月份,曾用名]"
+EXPECTED = "villages.csv 的表头应为：编号、村名、网格（可再加起始月份、终止月份、曾用名）"
 
 
 def check_villages(data: bytes, name: str, town: Town | None) -> Check[VillageIndex]:
@@ -113,7 +113,7 @@ def _name_problems(name: str, index: VillageIndex, at):
         yield at(catalogue.NAME_TOO_LONG, "村名", limit=MAX_NAME_CHARS)
     elif name_key(name) in index.by_name:
         other = index.by_name[name_key(name)].name
-        same = "" if other == name else f"(与「{quote(other)}」只差空格或全角/半角,算同一个名称)"
+        same = "" if other == name else f"（与「{quote(other)}」只差空格或全角/半角，算同一个名称）"
         yield at(catalogue.DUPLICATE_NAME, "村名", value=quote(name), same=same)
 
 

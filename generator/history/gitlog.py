@@ -6,6 +6,14 @@ The only module that imports git; `changes` compares two versions of a period's 
 - One `git log --raw -M -c --full-history` walk over the scores folder gives every commit that
   changed a data file, with the old and new blob of each file. Blobs are then read through
   GitPython's persistent `git cat-file` processes, each at most once.
+- The history starts with the town's own data: in first-parent history, the first commit that
+  set town.toml's current `town = "…"` (the working tree's, else HEAD's). A fork of another
+  town's repository thus lists none of that town's commits: the walk is limited to the start's
+  descendants (`--ancestry-path`), the start reads as adding every file it holds (a number
+  from before it is explained by it), and a merge with a parent from before the start (upstream's
+  newer version) is read against its first parent only, so one whose scores folder was restored
+  changes nothing and one that took upstream files shows them as its own. A town named so
+  since its first commit is read whole. Renaming the town (乡 → 镇) moves the start too.
 - Every commit that changed a file is shown, branch commits included, so a correction keeps
   its own author and message. A merge is a revision only where its result differs from every
   parent (a conflict resolved by hand); a clean merge changes nothing new and is not listed.

@@ -35,6 +35,10 @@ from generator.periods import year_of
 NONE, RED, YELLOW = 0, 1, 2
 FLAG_TEXT = np.array(["", "red", "yellow"], dtype=object)
 BASIS_TEXT = np.array(["", "rank", "meeting"], dtype=object)  # 0 none, 1 rank, 2 meeting
+# The action ladder's thresholds (docs/data-format.md §4), also read by the site's village status.
+WARNING_YEAR_FLAGS = 3  # yellow flags in a calendar year that bring a warning
+SUSPENSION_FLAGS = 3  # yellow flags in each of two consecutive periods: suspension
+STAR_LOSS_PERIODS = 3  # periods of a year with yellow flags: 五星评定降一星
 
 
 @dataclass(frozen=True)
@@ -415,14 +419,15 @@ def monthly_actions(
     now, before = rows["yellow"].astype(str), rows["previous_yellow"].astype(str)
     pair = previous + "黄旗" + before + "面、" + period + "黄旗" + now + "面"
     streak = (rows["yellow"] >= 1) & (rows["previous_yellow"] >= 1)
-    reached = (rows["year_total"] >= 3) & (rows["year_total"] - rows["yellow"] < 3)
-    heavy = (rows["yellow"] >= 3) & (rows["previous_yellow"] >= 3)
+    total, now_yellow = rows["year_total"], rows["yellow"]
+    reached = (total >= WARNING_YEAR_FLAGS) & (total - now_yellow < WARNING_YEAR_FLAGS)
+    heavy = (now_yellow >= SUSPENSION_FLAGS) & (rows["previous_yellow"] >= SUSPENSION_FLAGS)
     categories = yellow_categories(rows, flagged, codes)
     interview_reason = "本期获黄旗" + now + "面（" + categories + "）"
     streak_reason = "连续两期获黄旗（" + pair + "）"
     year = pd.Series(codes.years[rows["y"].to_numpy()], dtype=object)
     reached_reason = (
-        year + "年累计黄旗达到3面（截至" + period + "共" + rows["year_total"].astype(str) + "面）"
+        year + f"年累计黄旗达到{WARNING_YEAR_FLAGS}面（截至" + period + "共" + rows["year_total"].astype(str) + "面）"
     )
     warning_reason = _join_reasons([(streak, streak_reason), (reached, reached_reason)])
     heavy_reason = "连续两期各获3面及以上黄旗（" + pair + "）"
@@ -505,7 +510,7 @@ def _star_losses(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     chosen = yellow.iloc[first]
     year = pd.Series(codes.years[chosen["y"].to_numpy()], dtype=object)
     reason = year + "年有" + pd.Series(count).astype(str) + "期获黄旗（" + joined + "）"
-    return _actions(year, chosen["v"], count >= 3, "star_loss", reason)
+    return _actions(year, chosen["v"], count >= STAR_LOSS_PERIODS, "star_loss", reason)
 
 
 def _priorities(years: pd.DataFrame, codes: Codes) -> pd.DataFrame:

@@ -12,13 +12,10 @@ from dataclasses import dataclass
 
 from generator import labels
 from generator.periods import month_number, year_of
+from generator.rules import STAR_LOSS_PERIODS, SUSPENSION_FLAGS, WARNING_YEAR_FLAGS
 from generator.site.blocks import row_anchor, why
 from generator.site.views import SiteIndex
 
-# docs/data-format.md §4's thresholds
-WARNING_YEAR_FLAGS = 3  # yellow flags in a calendar year that bring a warning
-SUSPENSION_FLAGS = 3  # yellow flags in each of two consecutive periods: suspension
-STAR_LOSS_PERIODS = 3  # periods of a year with yellow flags: 五星评定降一星
 MONTHLY = ("interview", "warning", "suspension")
 YEARLY = ("downgrade", "star_loss")
 

@@ -427,7 +427,12 @@ def monthly_actions(
     streak_reason = "连续两期获黄旗（" + pair + "）"
     year = pd.Series(codes.years[rows["y"].to_numpy()], dtype=object)
     reached_reason = (
-        year + f"年累计黄旗达到{WARNING_YEAR_FLAGS}面（截至" + period + "共" + rows["year_total"].astype(str) + "面）"
+        year
+        + f"年累计黄旗达到{WARNING_YEAR_FLAGS}面（截至"
+        + period
+        + "共"
+        + rows["year_total"].astype(str)
+        + "面）"
     )
     warning_reason = _join_reasons([(streak, streak_reason), (reached, reached_reason)])
     heavy_reason = "连续两期各获3面及以上黄旗（" + pair + "）"

@@ -15,7 +15,7 @@ UV ?= $(BIN)/uv
 COMPILE = $(UV) pip compile --quiet --no-config --generate-hashes \
 	--python-version 3.11 --python-platform x86_64-manylinux_2_28$(if $(UPGRADE), --upgrade)
 
-.PHONY: install lock site test bench golden docs lint clean
+.PHONY: install lock site test bench golden docs screenshots lint clean
 
 install: $(STAMP)
 
@@ -48,6 +48,10 @@ bench: $(STAMP)
 # The problem catalogue as a table for docs/ (tests/test_catalogue.py checks it is current).
 docs: $(STAMP)
 	$(BIN)/python -m generator.catalogue docs/problems.md
+
+# The README's screenshots, from the demo built as published (needs /usr/bin/chromium).
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots/make.py
 
 golden: $(STAMP)
 	rm -rf .golden-scores

@@ -45,8 +45,8 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from generator import forked
 from generator.layout import TOWN_FILE
 from generator.periods import label as period_label
-from generator.site import html as sitehtml
 from generator.site import blanks, datapackage, pages, publish
+from generator.site import html as sitehtml
 from generator.site.contentcheck import check_content
 from generator.site.format import points, signed_yuan, yuan
 from generator.site.pages import Site

@@ -19,6 +19,12 @@ from markupsafe import Markup, escape
 # What a page shows where its QR code would be when the build has no absolute address.
 LOCAL_NOTE = "本地预览，未生成二维码（发布时设置网站地址 SITEURL 后生成）"
 BORDER = 4  # quiet zone in modules, as the QR standard asks
+# The data mask, fixed. segno picks the best of eight by scoring each (ISO 18004 §7.8.3),
+# 6 of its 7 ms a code: a county's 2,500 poster codes took 17 s of CPU. Any mask decodes the
+# same; the score only rates how easy the pattern is to read. On the site's addresses mask 7's
+# score is within 2 % of the best on average (1,322 against 1,295 over 463 addresses; never
+# more than 186 worse), with 1 the closest of the others; 2, 4 and 6 are 8 % worse.
+MASK = 7
 
 
 def site_root(site_url: str) -> str | None:
@@ -45,8 +51,9 @@ def qr_code(site_url: str, path: str, label: str) -> dict:
 
 @functools.lru_cache(maxsize=256)
 def qr_svg(text: str, label: str) -> Markup:
-    """`<svg …>` of `text`'s QR code (error correction M): one path, a row's dark runs each."""
-    code = segno.make_qr(text, error="m", boost_error=False)
+    """`<svg …>` of `text`'s QR code (error correction M, mask MASK): one path, a row's dark
+    runs each."""
+    code = segno.make_qr(text, error="m", boost_error=False, mask=MASK)
     size = len(code.matrix) + 2 * BORDER
     runs = "".join(_row_runs(y + BORDER, row) for y, row in enumerate(code.matrix))
     return Markup(

@@ -14,12 +14,16 @@ same Markdown pages with a one-file layout, for reference; without it, a note sa
 With `--before REV` it also builds each town with the code, theme and settings of git
 revision REV (exported to the system's temporary folder), alternating run by run with the
 working tree's, so that both are measured side by side under the same load.
+With `--site-url URL` every flagboard build (of both revisions) is a published one: settings
+publishconf.py with FLAGBOARD_SITEURL=URL, an absolute address, so that the posters and the
+screen get their QR codes (a build with pelicanconf.py makes none).
 `bench_site` has the shape run.py's BENCHMARKS expects.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -177,12 +181,15 @@ def exported(revision: str) -> Path:
     return folder
 
 
-def build_command(scores: Path, out: Path, code: Path | None) -> list[str]:
-    """`flagboard build`, of the working tree or (code) of an exported revision."""
+def build_command(scores: Path, out: Path, code: Path | None, published: bool = False) -> list[str]:
+    """`flagboard build`, of the working tree or (code) of an exported revision; `published`:
+    with publishconf.py (its address from FLAGBOARD_SITEURL, see main)."""
+    settings_file = "publishconf.py" if published else "pelicanconf.py"
     if code is None:
-        return flagboard("build", "--scores", str(scores), "--out", str(out))
+        chosen = ["--settings", str(ROOT / settings_file)] if published else []
+        return flagboard("build", "--scores", str(scores), "--out", str(out), *chosen)
     run = f"import sys; sys.path.insert(0, {str(code)!r}); from generator.cli import run; run()"
-    settings = str(code / "pelicanconf.py")
+    settings = str(code / settings_file)
     args = ["build", "--scores", str(scores), "--out", str(out), "--settings", settings]
     return [sys.executable, "-c", run, *args]
 
@@ -199,13 +206,14 @@ def best_of_alternating(commands: dict[str, list[str]], budget: float, repeat: i
 
 
 def compare(
-    name: str, scores: Path, repeat: int, before: Path | None = None
+    name: str, scores: Path, repeat: int, before: Path | None = None, published: bool = False
 ) -> tuple[Figure, Figure, int, list[float], Figure | None]:
     out = WORK / f"{name}-output"
     label = f"flagboard build({name})"
-    commands = {label: build_command(scores, out, None)}
+    commands = {label: build_command(scores, out, None, published)}
     if before is not None:
-        commands[f"{label},改动前"] = build_command(scores, WORK / f"{name}-before", before)
+        earlier = build_command(scores, WORK / f"{name}-before", before, published)
+        commands[f"{label},改动前"] = earlier
     runs = best_of_alternating(commands, BUDGETS[name], repeat)
     ours, earlier = runs[label], runs.get(f"{label},改动前")
     pages = html_count(out)
@@ -266,13 +274,13 @@ def beyond_startup_line(name: str, runs: tuple, start: tuple) -> str:
     )
 
 
-def bench_site(repeat: int, before: str | None = None) -> list[Figure]:
+def bench_site(repeat: int, before: str | None = None, published: bool = False) -> list[Figure]:
     code = exported(before) if before else None
-    ours0, theirs0, pages0, _, earlier0 = compare("tiny", tiny_town(), repeat, code)
+    ours0, theirs0, pages0, _, earlier0 = compare("tiny", tiny_town(), repeat, code, published)
     print(startup_line(ours0, theirs0, pages0))
     figures = []
     for name, scores in (("demo", ROOT / "scores"), ("county", ensure_county())):
-        ours, theirs, pages, mb, earlier = compare(name, scores, repeat, code)
+        ours, theirs, pages, mb, earlier = compare(name, scores, repeat, code, published)
         figures += [ours, theirs]
         print(ratio_line(name, ours, theirs, pages, mb))
         print(beyond_startup_line(name, (ours, theirs, pages), (ours0, theirs0, pages0)))
@@ -308,8 +316,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--before", metavar="REV", help="同时计时此 Git 版本的 flagboard build(交替运行)"
     )
+    parser.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="以发布设置（publishconf.py）和此网站地址生成，海报和电子屏带二维码",
+    )
     args = parser.parse_args(argv)
-    figures = bench_site(args.repeat, args.before)
+    if args.site_url:
+        if not args.site_url.startswith(("http://", "https://")):
+            parser.error(
+                f"--site-url 应是以 http:// 或 https:// 开头的完整地址，而不是「{args.site_url}」"
+            )
+        os.environ["FLAGBOARD_SITEURL"] = args.site_url  # read by publishconf.py in every build
+        print(f"发布设置，网站地址 {args.site_url}：海报和电子屏带二维码")
+    figures = bench_site(args.repeat, args.before, published=bool(args.site_url))
     print(table([f for f in figures if f.budget_seconds != float("inf")]))
     return 0 if all(f.ok for f in figures) else 1
 

@@ -23,6 +23,7 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 
 import xlsxwriter
 
@@ -81,16 +82,17 @@ def workbooks(tables: dict[str, str], names: Names) -> dict[str, bytes]:
 
 
 def cell_xml(table: Table, rows: list[list[str]], names: Names) -> list[str]:
-    """Each row's cells as people read them (numbers, names for codes) in the XML of a sheet
-    row, ROW standing for the row's number: the same text serves a month's and its year's
-    sheet. Each distinct value of a column is converted once, and the loops over cells run
-    in C (map, zip, join)."""
+    """Each row as people read it (numbers, names for codes) in the XML of a sheet row, ROW
+    standing for the row's number: the same text serves a month's and its year's sheet. Each
+    distinct value of a column is converted once, and the loops over cells run in C (map,
+    zip, join)."""
     columns = zip(*rows, strict=True) if rows else [()] * len(table.columns)
     converted = [
         list(map(functools.cache(functools.partial(_cell, LETTERS[i], column, names)), values))
         for i, (column, values) in enumerate(zip(table.columns, columns, strict=True))
     ]
-    return list(map("".join, zip(*converted, strict=True)))
+    rows_of = zip(repeat(f'<row r="{ROW}">'), *converted, repeat("</row>"))
+    return list(map("".join, rows_of))
 
 
 ROW = "\x00"  # never in a cell's XML: inline_string writes control characters as _x0000_
@@ -175,9 +177,12 @@ _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 
 def _with_rows(xml: str, table: Table, rows: list[str]) -> str:
     """A sheet's XML with `rows` (cell_xml's) after its header row, and its dimension to match."""
-    data = "".join(
-        f'<row r="{n}">{row.replace(ROW, str(n))}</row>' for n, row in enumerate(rows, start=2)
-    )
     head, end, tail = xml.partition("</sheetData>")
     dimension = f'<dimension ref="A1:{LETTERS[len(table.columns) - 1]}{len(rows) + 1}"/>'
-    return _DIMENSION.sub(dimension, head, count=1) + data + end + tail
+    return _DIMENSION.sub(dimension, head, count=1) + _numbered(rows) + end + tail
+
+
+def _numbered(rows: list[str]) -> str:
+    """The rows joined, each one's ROW marks replaced by its number (2, 3, …), in C (map)."""
+    numbers = map(str, range(2, len(rows) + 2))
+    return "".join(map(str.replace, rows, repeat(ROW), numbers))

@@ -134,7 +134,7 @@ def hugo_figure(pages: int, repeat: int) -> Figure | None:
     """Hugo's time for `pages` Markdown pages, or None (and a note) where it is not installed."""
     hugo = shutil.which("hugo")
     if hugo is None:
-        print(f"未安装 Hugo(Debian:apt-get install hugo),跳过 Hugo 的 {pages} 页对照。")
+        print(f"未安装 Hugo（Debian：apt-get install hugo），跳过 Hugo 的 {pages} 页对照。")
         return None
     site = hugo_site(pages)
     command = [hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")]
@@ -146,7 +146,7 @@ def hugo_figure(pages: int, repeat: int) -> Figure | None:
 def hugo_line(name: str, ours: Figure, hugo: Figure, pages: int) -> str:
     per_page = [f.seconds / pages * 1000 for f in (ours, hugo)]
     return (
-        f"{name}:Hugo 每页 {per_page[1]:.2f} 毫秒(同样 {pages} 个 Markdown 页,仅作参照),"
+        f"{name}:Hugo 每页 {per_page[1]:.2f} 毫秒（同样 {pages} 个 Markdown 页，仅作参照），"
         f"flagboard 是它的 {per_page[0] / per_page[1]:.1f} 倍"
     )
 
@@ -213,9 +213,9 @@ def compare(
     commands = {label: build_command(scores, out, None, published)}
     if before is not None:
         earlier = build_command(scores, WORK / f"{name}-before", before, published)
-        commands[f"{label},改动前"] = earlier
+        commands[f"{label}，改动前"] = earlier
     runs = best_of_alternating(commands, BUDGETS[name], repeat)
-    ours, earlier = runs[label], runs.get(f"{label},改动前")
+    ours, earlier = runs[label], runs.get(f"{label}，改动前")
     pages = html_count(out)
     plain = pelican_site(pages)
     pelican = [
@@ -240,9 +240,9 @@ def ratio_line(name: str, ours: Figure, theirs: Figure, pages: int, mb: list[flo
     per_mb = [f.seconds / size for f, size in zip((ours, theirs), mb, strict=True)]
     verdict = "不慢于" if per_page[0] <= per_page[1] else "慢于"
     return (
-        f"{name}:{pages} 个网页;每页 flagboard {per_page[0]:.1f} 毫秒,Pelican {per_page[1]:.1f} 毫秒,"
-        f"比值 {per_page[0] / per_page[1]:.2f}({verdict}纯 Pelican);"
-        f"网页共 {mb[0]:.1f} MB 对 {mb[1]:.1f} MB,每 MB 用时比值 {per_mb[0] / per_mb[1]:.2f}"
+        f"{name}:{pages} 个网页；每页 flagboard {per_page[0]:.1f} 毫秒，Pelican {per_page[1]:.1f} 毫秒，"
+        f"比值 {per_page[0] / per_page[1]:.2f}（{verdict}纯 Pelican）；"
+        f"网页共 {mb[0]:.1f} MB 对 {mb[1]:.1f} MB，每 MB 用时比值 {per_mb[0] / per_mb[1]:.2f}"
     )
 
 
@@ -256,8 +256,8 @@ def tiny_town() -> Path:
 
 def startup_line(ours: Figure, theirs: Figure, pages: int) -> str:
     return (
-        f"启动开销:flagboard {ours.seconds:.2f} 秒(4 个村、1 期,{pages} 个网页;"
-        f"导入 pandas、读 Git 历史、编译模板),Pelican {theirs.seconds:.2f} 秒(同样页数)"
+        f"启动开销：flagboard {ours.seconds:.2f} 秒（4 个村、1 期，{pages} 个网页；"
+        f"导入 pandas、读 Git 历史、编译模板），Pelican {theirs.seconds:.2f} 秒（同样页数）"
     )
 
 
@@ -269,8 +269,8 @@ def beyond_startup_line(name: str, runs: tuple, start: tuple) -> str:
     ]
     verdict = "不慢于" if each[0] <= each[1] else "慢于"
     return (
-        f"{name}:除去启动开销,每页 flagboard {each[0] * 1000:.1f} 毫秒,Pelican {each[1] * 1000:.1f} 毫秒,"
-        f"比值 {each[0] / each[1]:.2f}({verdict}纯 Pelican)"
+        f"{name}：除去启动开销，每页 flagboard {each[0] * 1000:.1f} 毫秒，Pelican {each[1] * 1000:.1f} 毫秒，"
+        f"比值 {each[0] / each[1]:.2f}（{verdict}纯 Pelican）"
     )
 
 
@@ -305,16 +305,16 @@ def before_line(
         (theirs.seconds - theirs0.seconds) / (pages - pages0)
     )
     return (
-        f"{name}:改动前({revision})用时 {earlier.seconds:.2f} 秒,{own} 个网页;"
-        f"每页对 Pelican 比值 {ratio:.2f},除去启动开销 {beyond:.2f}"
+        f"{name}：改动前（{revision}）用时 {earlier.seconds:.2f} 秒，{own} 个网页；"
+        f"每页对 Pelican 比值 {ratio:.2f}，除去启动开销 {beyond:.2f}"
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="比较 flagboard build 与纯 Pelican 的每页用时。")
-    parser.add_argument("--repeat", type=int, default=1, help="每项运行次数,取最快一次(默认 1)")
+    parser.add_argument("--repeat", type=int, default=1, help="每项运行次数，取最快一次（默认 1）")
     parser.add_argument(
-        "--before", metavar="REV", help="同时计时此 Git 版本的 flagboard build(交替运行)"
+        "--before", metavar="REV", help="同时计时此 Git 版本的 flagboard build（交替运行）"
     )
     parser.add_argument(
         "--site-url",

@@ -59,6 +59,24 @@ def browser_required() -> bool:
     return os.environ.get("FLAGBOARD_REQUIRE_BROWSER") == "1"
 
 
+def require_browser() -> None:
+    """Skip a browser test when playwright or Chromium is missing; fail instead in CI
+    (FLAGBOARD_REQUIRE_BROWSER=1), where a skipped browser test would hide a broken page."""
+    import pytest
+
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "playwright 没有安装"
+    if problem is None and not CHROMIUM.exists():
+        problem = f"找不到浏览器 {CHROMIUM}（apt-get install chromium fonts-noto-cjk）"
+    if problem and browser_required():
+        pytest.fail(problem)
+    if problem:
+        pytest.skip(problem)
+
+
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 

@@ -79,3 +79,17 @@ def demo_town(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("demo") / "scores"
     demo.write_files(demo.demo_files(), root)
     return root
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's package) for a test module; see _site_helpers.require_browser."""
+    from _site_helpers import launch_chromium, require_browser
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

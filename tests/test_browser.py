@@ -11,11 +11,8 @@ import json
 import pytest
 from _site_helpers import (
     ARTIFACTS,
-    CHROMIUM,
-    browser_required,
     build_site,
     demo_site,
-    launch_chromium,
     serve,
 )
 
@@ -24,20 +21,6 @@ from generator.site.format import period_url
 
 VIEWPORTS = [(360, 640), (1280, 800)]
 PAGES = {"home": "/", "period": None, "village": None, "year": None, "screen": "/screen/"}
-
-
-def _require_browser():
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "playwright 没有安装"
-    if problem is None and not CHROMIUM.exists():
-        problem = f"找不到浏览器 {CHROMIUM}(apt-get install chromium fonts-noto-cjk)"
-    if problem and browser_required():
-        pytest.fail(problem)
-    if problem:
-        pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")
@@ -50,17 +33,6 @@ def site_paths() -> dict[str, str]:
     paths["village"] = f"/village/{doc['villages'][0]['id']}/"
     paths["year"] = f"/{doc['years'][-2]['year']}/"
     return paths
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

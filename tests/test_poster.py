@@ -15,8 +15,7 @@ from pathlib import Path
 import html5lib
 import pytest
 from _qr_helpers import pdf_pages, qr_texts
-from _site_helpers import build_site, demo_scores, demo_site, launch_chromium, serve
-from test_browser import _require_browser
+from _site_helpers import build_site, demo_scores, demo_site, serve
 
 from generator import demo as towngen
 from generator.labels import ACTION_NAMES
@@ -45,17 +44,6 @@ def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("poster") / "out"
     build_site(demo_scores(), out, SITEURL=SITEURL)
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def posters(site: Path, period: str) -> list[str]:

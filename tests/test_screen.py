@@ -15,8 +15,7 @@ from pathlib import Path
 import html5lib
 import pytest
 from _qr_helpers import qr_texts
-from _site_helpers import build_site, demo_scores, demo_site, launch_chromium, serve
-from test_browser import _require_browser
+from _site_helpers import build_site, demo_scores, demo_site, serve
 from towns import Town
 
 from generator.periods import label as period_label
@@ -58,17 +57,6 @@ def doc(site: Path) -> dict:
 
 def slides(doc: dict) -> list[str]:
     return ["screen/"] + [f"screen/{n}/" for n in range(2, len(doc["grids"]) + 1)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def empty_bands(facts: dict) -> list[float]:

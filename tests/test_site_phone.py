@@ -14,10 +14,10 @@ import pytest
 from _site_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    browser_required,
     demo_results,
     demo_site,
     html_pages,
+    require_browser,
     serve,
 )
 
@@ -52,23 +52,9 @@ SCROLL_BOXES = """() => [...document.querySelectorAll('.scroll')]
             cue: getComputedStyle(box).backgroundImage}; })"""
 
 
-def _require_browser():
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "playwright 没有安装"
-    if problem is None and not CHROMIUM.exists():
-        problem = f"找不到浏览器 {CHROMIUM}"
-    if problem and browser_required():
-        pytest.fail(problem)
-    if problem:
-        pytest.skip(problem)
-
-
 @pytest.fixture(scope="module")
 def playwright():
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as running:

@@ -16,6 +16,7 @@ import html5lib
 import pytest
 from _qr_helpers import pdf_pages, qr_texts
 from _site_helpers import build_site, demo_scores, demo_site, serve
+from towns import Town
 
 from generator import demo as towngen
 from generator.labels import ACTION_NAMES
@@ -47,11 +48,12 @@ def site(tmp_path_factory) -> Path:
 
 
 def posters(site: Path, period: str) -> list[str]:
-    """The printable posters of a period: its own, or its grids' when it lists them."""
+    """The printable posters of a period: its own, or its grids' (and their further A4 sheets,
+    <grid>/2/ …) when it lists them."""
     folder = site / period_url(period) / "poster"
-    grids = sorted(p.parent.name for p in folder.glob("*/index.html"))
-    if grids:
-        return [f"{period_url(period)}poster/{g}/" for g in grids]
+    sheets = sorted(p.parent.relative_to(folder).as_posix() for p in folder.rglob("*/index.html"))
+    if sheets:
+        return [f"{period_url(period)}poster/{s}/" for s in sheets]
     return [f"{period_url(period)}poster/"]
 
 
@@ -217,3 +219,34 @@ def test_a_split_town_gets_a_poster_per_grid_each_on_one_a4_page(browser, county
         assert [href for href in listed if href in expected] == expected
     # the QR code of a grid's poster opens that grid's page of the period
     check_printed(browser, county, periods, lambda period, url: url.replace("poster/", ""))
+
+
+@pytest.fixture(scope="module")
+def full_grid(tmp_path_factory) -> Path:
+    """One grid of 40 villages with long names, three categories flagging 18 different villages:
+    36 table lines, more than one A4 sheet holds."""
+    categories = [(f"c{i}", f"{name}项", "monthly") for i, name in enumerate("甲乙丙")]
+
+    def score(n: int, i: int) -> int:
+        return 90 if 6 * i <= n < 6 * i + 3 else 50 if 6 * i + 3 <= n < 6 * i + 6 else 70
+
+    scores = {f"V{n:02d}": [score(n, i) for i in range(3)] for n in range(40)}
+    names = {vid: f"第{vid}号长名村" for vid in scores}
+    town = Town(grids=["g1"], categories=categories, names=names)
+    town.month("2024-01", scores, [c[1] for c in categories])
+    root = tmp_path_factory.mktemp("full-grid")
+    build_site(town.write(root / "scores"), root / "out", SITEURL=SITEURL)
+    return root / "out"
+
+
+def test_a_grid_too_full_for_one_sheet_gets_a_poster_per_a4_sheet(browser, full_grid):
+    period = "2024-01"
+    sheets = posters(full_grid, period)
+    assert sheets == [f"{period_url(period)}poster/g1/", f"{period_url(period)}poster/g1/2/"]
+    titles = [text(parse(full_grid / url / "index.html").find(".//h1")) for url in sheets]
+    assert ["第1张，共2张" in titles[0], "第2张，共2张" in titles[1]] == [True, True]
+    names = "".join(text(parse(full_grid / url / "index.html").find(".//table")) for url in sheets)
+    flagged = {n for n in range(40) if n < 18}
+    assert all(f"第V{n:02d}号长名村" in names for n in flagged)
+    assert "第V30号长名村" not in names
+    check_printed(browser, full_grid, [period], lambda period, _: period_url(period))

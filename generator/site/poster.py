@@ -10,7 +10,8 @@ notices hang on the board; the table is as wide as the page.
 A page holds POSTER_LINES lines of the table (a village's row is one line, two when its name
 is long). A town whose month needs more, or whose site is split by grid (pages.Site.split),
 gets one poster per grid (/YYYY/MM/poster/<grid>/), and the period's poster page lists them.
-A grid that needs more than a page still gets one poster, printed on as many pages as it needs.
+A grid that needs more than a page gets one poster per A4 sheet (/YYYY/MM/poster/<grid>/2/ …),
+each titled 第N张，共M张.
 """
 
 from __future__ import annotations
@@ -42,11 +43,27 @@ def poster_pages(site, period: str) -> list[Page]:
     index = site.index
     rows = village_rows(index, period)
     draft = period_history(index, period, site.history)["draft"]
-    if not site.split and lines(rows) <= POSTER_LINES - DRAFT_LINES * draft:
+    room = POSTER_LINES - DRAFT_LINES * draft
+    if not site.split and lines(rows) <= room:
         return [_poster(site, period, None, rows)]
     grids = [g["id"] for g in index.grids if any(r["grid"] == g["id"] for r in rows)]
-    posters = [_poster(site, period, g, [r for r in rows if r["grid"] == g]) for g in grids]
+    posters = [
+        _poster(site, period, g, part, (number, len(parts)))
+        for g in grids
+        for parts in [sheets([r for r in rows if r["grid"] == g], room)]
+        for number, part in enumerate(parts, 1)
+    ]
     return [_poster_list(site, period, posters)] + posters
+
+
+def sheets(rows: list[dict], room: int) -> list[list[dict]]:
+    """A grid's rows cut into A4 sheets of at most `room` table lines each, in order."""
+    found: list[list[dict]] = [[]]
+    for row in rows:
+        if found[-1] and lines(found[-1] + [row]) > room:
+            found.append([])
+        found[-1].append(row)
+    return found
 
 
 def lines(rows: list[dict]) -> int:
@@ -54,22 +71,27 @@ def lines(rows: list[dict]) -> int:
     return sum(1 + (len(r["village"]["name"]) > NAME_CHARS) for r in rows)
 
 
-def _poster(site, period: str, grid_id: str | None, rows: list[dict]) -> Page:
+def _poster(site, period: str, grid_id, rows: list[dict], sheet=(1, 1)) -> Page:
     index = site.index
     grid = index.grid_ref(grid_id) if grid_id else None
     town, month = index.town, period_label(period)
-    title = f"{town}{month}红黄旗评比结果公示" + (f"（{grid['name']}）" if grid else "")
+    number, count = sheet
+    part = f"第{number}张，共{count}张" if count > 1 else ""
+    title = f"{town}{month}红黄旗评比结果公示" + (
+        f"（{grid['name']}{'，' + part if part else ''}）" if grid else ""
+    )
     target = site_target(site, period, grid_id)
     context = {
         **poster_head(site, period),
         "grid": grid,
+        "sheet": part,
         "categories": index.categories_in(index.period_info[period]["categories"]),
         "groups": _groups(index, period, rows, grid_id),
         "legend": action_legend(index, period, rows),
         "qr": qr_code(site.site_url, target, f"{title}的网页二维码"),
         "target": target,
     }
-    url = poster_url(period, grid_id)
+    url = poster_url(period, grid_id) + (f"{number}/" if number > 1 else "")
     description = f"{title}，可用A4纸打印张贴。"
     return Page("poster", url + "index.html", url, title, description, context)
 
@@ -86,7 +108,10 @@ def _poster_list(site, period: str, posters: list[Page]) -> Page:
     title = f"{town}{month}红黄旗评比结果公示"
     context = {
         **poster_head(site, period),
-        "posters": [{"title": p.title, "url": p.url, "grid": p.context["grid"]} for p in posters],
+        "posters": [
+            {"title": p.title, "url": p.url, "grid": p.context["grid"], "sheet": p.context["sheet"]}
+            for p in posters
+        ],
         "qr": qr_code(site.site_url, period_url(period), f"{title}的网页二维码"),
     }
     url = poster_url(period)

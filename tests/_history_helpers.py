@@ -11,9 +11,9 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from towns import Town
+from towns import Town, one_flag_rules
+from towns import excel_bytes as csv_bytes
 
-from generator.demo import excel_csv
 from generator.layout import TOWN_FILE, VILLAGES_FILE, scores_path
 
 VILLAGES = [("V1", "东村"), ("V2", "西村"), ("V3", "南村"), ("V4", "北村"), ("V5", "中村")]
@@ -33,25 +33,13 @@ def history_town() -> Town:
             ("opt", "重点工程攻坚", "optional"),
             ("yr", "党风廉政建设", "annual"),
         ],
-        rules=[
-            {
-                "from": "2024-01",
-                "red_count": 1,
-                "yellow_count": 1,
-                "reward_tiers": [1000, 3000],
-                "penalty_tiers": [1000, 3000],
-            }
-        ],
+        rules=one_flag_rules(),
         by="村名",
         encoding="utf-8-sig",
     )
 
 
 TOWN_TOML = history_town().toml()
-
-
-def csv_bytes(rows: list[list], encoding: str = "utf-8-sig") -> bytes:
-    return excel_csv(rows, encoding)
 
 
 def villages_csv() -> bytes:

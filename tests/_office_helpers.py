@@ -10,9 +10,9 @@ import csv
 import io
 from pathlib import Path
 
-from towns import Town
+from towns import Town, one_flag_rules
+from towns import excel_bytes as csv_bytes
 
-from generator.demo import excel_csv
 from generator.layout import scores_path
 
 # villages.csv order deliberately mixes the grids, by name and by id: templates list them grid
@@ -40,25 +40,13 @@ def office_town() -> Town:
             ("pledge", "创业承诺践行", "optional"),
             ("integrity", "党风廉政建设", "annual"),
         ],
-        rules=[
-            {
-                "from": "2024-01",
-                "red_count": 1,
-                "yellow_count": 1,
-                "reward_tiers": [1000, 3000],
-                "penalty_tiers": [1000, 3000],
-            }
-        ],
+        rules=one_flag_rules(),
         by="村名",
         encoding="utf-8-sig",
     )
 
 
 TOWN_TOML = office_town().toml()
-
-
-def csv_bytes(rows: list[list[str]], encoding: str = "utf-8-sig") -> bytes:
-    return excel_csv(rows, encoding)
 
 
 def read_csv(path: Path) -> list[list[str]]:

@@ -15,6 +15,26 @@ from generator.layout import TOWN_FILE, VILLAGES_FILE, annual_path, events_path,
 from generator.load import Dataset, load_files
 from generator.rules import Results, compute
 
+
+def one_flag_rules() -> list[dict]:
+    """One red and one yellow flag per grid and category from 2024-01, money in two tiers: a
+    single score decides who is flagged (the history and office tests' towns)."""
+    return [
+        {
+            "from": "2024-01",
+            "red_count": 1,
+            "yellow_count": 1,
+            "reward_tiers": [1000, 3000],
+            "penalty_tiers": [1000, 3000],
+        }
+    ]
+
+
+def excel_bytes(rows: list[list], encoding: str = "utf-8-sig") -> bytes:
+    """A CSV file as Excel saves it: UTF-8 with BOM (or the given encoding), CRLF, quoting."""
+    return excel_csv(rows, encoding)
+
+
 # A compact category set keeps hand-made towns readable: two monthly, one optional, one annual.
 CATEGORIES = [
     ("a", "甲项", "monthly"),

@@ -1,4 +1,4 @@
-"""Helpers for the poster and screen tests: read a QR code off a Chromium screenshot, count a
+"""Helpers for the browser tests: read pixels and QR codes off a Chromium screenshot, count a
 PDF's pages, measure how a page fills its viewport.
 
 Screenshots are PNG; the decoder below reads the 8-bit RGB(A) non-interlaced PNGs Chromium
@@ -23,6 +23,11 @@ def pdf_pages(pdf: bytes) -> int:
 
 def png_gray(png: bytes) -> numpy.ndarray:
     """A PNG screenshot as a 2-D array of grey levels."""
+    return (png_rgb(png).astype(numpy.uint16).sum(axis=2) // 3).astype(numpy.uint8)
+
+
+def png_rgb(png: bytes) -> numpy.ndarray:
+    """A PNG screenshot's pixels as a height × width × 3 array of RGB bytes."""
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     pos, data, head = 8, b"", None
     while pos < len(png):
@@ -37,8 +42,7 @@ def png_gray(png: bytes) -> numpy.ndarray:
     assert depth == 8 and colour in (2, 6) and interlace == 0, head
     channels = 3 if colour == 2 else 4
     pixels = _unfilter(zlib.decompress(data), width * channels, height, channels)
-    rgb = pixels.reshape(height, width, channels)[:, :, :3].astype(numpy.uint16)
-    return (rgb.sum(axis=2) // 3).astype(numpy.uint8)
+    return pixels.reshape(height, width, channels)[:, :, :3]
 
 
 def _unfilter(raw: bytes, stride: int, height: int, bpp: int) -> numpy.ndarray:

@@ -6,11 +6,10 @@ do, the yellow flags stay legible (measured on a screenshot)."""
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 
 import numpy as np
 import pytest
+from _qr_helpers import png_rgb as png_pixels
 from _site_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -204,44 +203,3 @@ def luminance(rgb) -> float:
 
 def _rgb(css: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", css)[:3])
-
-
-def png_pixels(data: bytes) -> np.ndarray:
-    """RGB pixels of an 8-bit RGB or RGBA PNG, as Chromium writes screenshots (no Pillow here)."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    chunks, at = {}, 8
-    while at < len(data):
-        size, kind = struct.unpack(">I4s", data[at : at + 8])
-        chunks.setdefault(kind, b"")
-        chunks[kind] += data[at + 8 : at + 8 + size]
-        at += size + 12
-    width, height, depth, colour = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
-    assert depth == 8 and colour in (2, 6)
-    channels = 3 if colour == 2 else 4
-    raw = zlib.decompress(chunks[b"IDAT"])
-    stride = width * channels
-    rows = np.zeros((height, stride), dtype=np.int32)
-    for y in range(height):
-        kind, line = raw[y * (stride + 1)], raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]
-        rows[y] = _unfilter(kind, np.frombuffer(line, np.uint8).astype(np.int32), rows, y, channels)
-    return rows.reshape(height, width, channels)[:, :, :3].astype(np.uint8)
-
-
-def _unfilter(kind: int, line, rows, y: int, bpp: int):
-    up = rows[y - 1] if y else np.zeros_like(line)
-    if kind in (0, 2):
-        return (line + (up if kind == 2 else 0)) % 256
-    out = line.copy()
-    for x in range(len(line)):
-        left = out[x - bpp] if x >= bpp else 0
-        corner = up[x - bpp] if x >= bpp else 0
-        if kind == 1:
-            out[x] = (line[x] + left) % 256
-        elif kind == 3:
-            out[x] = (line[x] + (left + up[x]) // 2) % 256
-        else:
-            p = left + up[x] - corner
-            pa, pb, pc = abs(p - left), abs(p - up[x]), abs(p - corner)
-            near = left if pa <= pb and pa <= pc else up[x] if pb <= pc else corner
-            out[x] = (line[x] + near) % 256
-    return out

@@ -183,16 +183,16 @@ def monthly_actions(data: Dataset, yellow: dict, categories: dict) -> list[list[
             before = yellow.get((q, v), 0)
             so_far = sum(yellow.get((r, v), 0) for r in periods[: i + 1] if r[:4] == p[:4])
             pair = f"{q}黄旗{before}面、{p}黄旗{now}面"
-            rows.append([p, v, "interview", f"本期获黄旗{now}面({categories[(p, v)]})"])
+            rows.append([p, v, "interview", f"本期获黄旗{now}面（{categories[(p, v)]}）"])
             reasons = []
             if before >= 1:
-                reasons.append(f"连续两期获黄旗({pair})")
+                reasons.append(f"连续两期获黄旗（{pair}）")
             if so_far >= 3 > so_far - now:
-                reasons.append(f"{p[:4]}年累计黄旗达到3面(截至{p}共{so_far}面)")
+                reasons.append(f"{p[:4]}年累计黄旗达到3面（截至{p}共{so_far}面）")
             if reasons:
-                rows.append([p, v, "warning", ";".join(reasons)])
+                rows.append([p, v, "warning", "；".join(reasons)])
             if now >= 3 and before >= 3:
-                rows.append([p, v, "suspension", f"连续两期各获3面及以上黄旗({pair})"])
+                rows.append([p, v, "suspension", f"连续两期各获3面及以上黄旗（{pair}）"])
     return rows
 
 
@@ -214,9 +214,9 @@ def yearly_actions(data: Dataset, yellow: dict, red_total: dict, vetoed_years: s
                 and yellow.get((periods[i - 1], v), 0) >= 1
             ]
             if pairs:
-                rows.append([year, v, "downgrade", f"同一年内连续两期获黄旗({'、'.join(pairs)})"])
+                rows.append([year, v, "downgrade", f"同一年内连续两期获黄旗（{'、'.join(pairs)}）"])
             if len(flagged) >= 3:
-                reason = f"{year}年有{len(flagged)}期获黄旗({'、'.join(flagged)})"
+                reason = f"{year}年有{len(flagged)}期获黄旗（{'、'.join(flagged)}）"
                 rows.append([year, v, "star_loss", reason])
     for year in years:
         eligible = {
@@ -226,7 +226,7 @@ def yearly_actions(data: Dataset, yellow: dict, red_total: dict, vetoed_years: s
         }
         for v, total in eligible.items():
             rank = 1 + sum(1 for t in eligible.values() if t > total)
-            rows.append([year, v, "priority", f"{total}面红旗,全镇第{rank}名(本年无一票否决)"])
+            rows.append([year, v, "priority", f"{total}面红旗，全镇第{rank}名（本年无一票否决）"])
     return rows
 
 

@@ -42,18 +42,18 @@ def poster_pages(site, period: str) -> list[Page]:
     """The period's poster, or (per grid) a page linking the grids' posters and those."""
     index = site.index
     rows = village_rows(index, period)
-    draft = period_history(index, period, site.history)["draft"]
-    room = POSTER_LINES - DRAFT_LINES * draft
+    head = poster_head(site, period)
+    room = POSTER_LINES - DRAFT_LINES * head["draft"]
     if not site.split and lines(rows) <= room:
-        return [_poster(site, period, None, rows)]
+        return [_poster(site, period, head, None, rows)]
     grids = [g["id"] for g in index.grids if any(r["grid"] == g["id"] for r in rows)]
     posters = [
-        _poster(site, period, g, part, (number, len(parts)))
+        _poster(site, period, head, g, part, (number, len(parts)))
         for g in grids
         for parts in [sheets([r for r in rows if r["grid"] == g], room)]
         for number, part in enumerate(parts, 1)
     ]
-    return [_poster_list(site, period, posters)] + posters
+    return [_poster_list(site, period, head, posters)] + posters
 
 
 def sheets(rows: list[dict], room: int) -> list[list[dict]]:
@@ -71,7 +71,8 @@ def lines(rows: list[dict]) -> int:
     return sum(1 + (len(r["village"]["name"]) > NAME_CHARS) for r in rows)
 
 
-def _poster(site, period: str, grid_id, rows: list[dict], sheet=(1, 1)) -> Page:
+def _poster(site, period: str, head: dict, grid_id, rows: list[dict], sheet=(1, 1)) -> Page:
+    """One A4 poster; `head` is what every poster of the period says (poster_head)."""
     index = site.index
     grid = index.grid_ref(grid_id) if grid_id else None
     town, month = index.town, period_label(period)
@@ -82,7 +83,7 @@ def _poster(site, period: str, grid_id, rows: list[dict], sheet=(1, 1)) -> Page:
     )
     target = site_target(site, period, grid_id)
     context = {
-        **poster_head(site, period),
+        **head,
         "grid": grid,
         "sheet": part,
         "categories": index.categories_in(index.period_info[period]["categories"]),
@@ -103,11 +104,11 @@ def site_target(site, period: str, grid_id: str | None) -> str:
     return period_url(period)
 
 
-def _poster_list(site, period: str, posters: list[Page]) -> Page:
+def _poster_list(site, period: str, head: dict, posters: list[Page]) -> Page:
     town, month = site.index.town, period_label(period)
     title = f"{town}{month}红黄旗评比结果公示"
     context = {
-        **poster_head(site, period),
+        **head,
         "posters": [
             {"title": p.title, "url": p.url, "grid": p.context["grid"], "sheet": p.context["sheet"]}
             for p in posters

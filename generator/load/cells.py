@@ -55,14 +55,20 @@ def excel_column(index: int) -> str:
 
 
 def clean_cell(text: str) -> str:
+    if text.isascii():  # nothing to translate, nothing invisible: most cells
+        return text.strip()
     return text.strip().strip(_INVISIBLE).strip().translate(_FULL_WIDTH)
+
+
+# Across files too: every month's file repeats the same village names and scores.
+_clean_cached = functools.lru_cache(maxsize=16384)(clean_cell)
 
 
 class _Cleaned(dict):
     """clean_cell of each distinct text once: a file's cells repeat a few hundred texts."""
 
     def __missing__(self, text: str) -> str:
-        cleaned = self[text] = clean_cell(text)
+        cleaned = self[text] = _clean_cached(text)
         return cleaned
 
 
@@ -162,11 +168,12 @@ def read_table(data: bytes, name: str) -> tuple[Table | None, list[Problem]]:
 
 def _without_empty_columns(records: list) -> list[tuple[int, list[str]]]:
     """Rows padded to one width, wholly empty columns dropped."""
-    width = max(len(cells) for _, cells in records)
+    width = max(map(len, (cells for _, cells in records)))
     for _, cells in records:
         if len(cells) < width:
             cells += [""] * (width - len(cells))
-    filled = [any(column) for column in zip(*(cells for _, cells in records), strict=True)]
+    # a column is filled at its first non-empty cell, mostly its header: not a pass over all
+    filled = [any(cells[i] for _, cells in records) for i in range(width)]
     if all(filled):
         return records
     keep = [i for i, full in enumerate(filled) if full]

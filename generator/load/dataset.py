@@ -1,8 +1,15 @@
-"""The validated data set: what the rules read. No I/O."""
+"""The validated data set: what the rules read. No I/O.
+
+Its large tables hold their key columns (periods, village ids, category ids) coded: a pandas
+categorical keeps each distinct text once and an integer code per row, so that the rules group
+and join on integers without hashing 360,000 strings of a county again. `Dataset.scores` and
+`Dataset.annual` give the same tables with text columns, made when first asked for.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -34,10 +41,21 @@ class Dataset:
     periods: tuple[str, ...]
     period_files: dict[str, PeriodFile]
     annual_files: dict[str, PeriodFile]  # keyed by year; PeriodFile.period is the year
-    scores: pd.DataFrame  # period, village_id, category, cell (Int64 hundredths, <NA> = 未参评)
+    # period, village_id, category (coded), cell (Int64 hundredths, <NA> = 未参评)
+    score_cells: pd.DataFrame
     events: pd.DataFrame  # period, village_id, event, category, value, note, file, row
-    annual: pd.DataFrame  # year, village_id, category, cell
+    annual_cells: pd.DataFrame  # year, village_id, category (coded), cell
     warnings: tuple[Problem, ...] = ()  # doubtful but valid input, shown to the office
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """period, village_id, category, cell: `score_cells` with text columns."""
+        return as_text(self.score_cells)
+
+    @cached_property
+    def annual(self) -> pd.DataFrame:
+        """year, village_id, category, cell: `annual_cells` with text columns."""
+        return as_text(self.annual_cells)
 
     def village(self, village_id: str) -> Village:
         return next(v for v in self.villages if v.id == village_id)
@@ -60,10 +78,28 @@ class Dataset:
         )
 
 
-def score_frame(parts: list, period_column: str) -> pd.DataFrame:
-    """The cells of several files (scorefile.FileScores), one row per village and category."""
+def coded(vocabulary, codes: np.ndarray, dtype: str = "string") -> pd.Series:
+    """A text column as codes into `vocabulary` (distinct texts; code -1: missing)."""
+    categories = pd.Index(vocabulary, dtype=dtype)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame with its coded columns as text, of the dtype of their vocabulary."""
+    return frame.astype(
+        {
+            name: column.cat.categories.dtype
+            for name, column in frame.items()
+            if isinstance(column.dtype, pd.CategoricalDtype)
+        }
+    )
+
+
+def score_frame(parts: list, period_column: str, villages, categories) -> pd.DataFrame:
+    """The cells of several files (scorefile.FileScores, in key order), one row per village and
+    category; the files' village and category codes index the sorted `villages` and
+    `categories`."""
     sizes = [len(part.hundredths) for part in parts]
-    keys = np.repeat(np.array([part.key for part in parts], dtype=object), sizes)
 
     def joined(field: str, dtype) -> np.ndarray:
         arrays = [getattr(part, field) for part in parts]
@@ -72,11 +108,12 @@ def score_frame(parts: list, period_column: str) -> pd.DataFrame:
     cells = pd.arrays.IntegerArray(joined("hundredths", np.int64), joined("missing", bool))
     return pd.DataFrame(
         {
-            period_column: pd.Series(keys, dtype="string"),
-            "village_id": pd.Series(joined("village_ids", object), dtype="string"),
-            "category": pd.Series(joined("category_ids", object), dtype="string"),
+            period_column: coded([p.key for p in parts], np.repeat(np.arange(len(parts)), sizes)),
+            "village_id": coded(villages, joined("villages", np.int64)),
+            "category": coded(categories, joined("category_codes", np.int64)),
             "cell": pd.Series(cells, dtype="Int64"),
-        }
+        },
+        copy=False,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from generator import catalogue, labels
 from generator.load.cells import Table, read_table
@@ -43,6 +44,59 @@ class Context:
 
     def name(self, relative: str) -> str:
         return f"{self.prefix}/{relative}"
+
+    @cached_property
+    def village_ids(self) -> list[str]:
+        """The good villages' ids, sorted: a village's code is its position here."""
+        return sorted(v.id for v in self.index.villages)
+
+    @cached_property
+    def village_codes(self) -> dict[str, int]:
+        return {village: code for code, village in enumerate(self.village_ids)}
+
+    @cached_property
+    def bounded_villages(self) -> list[Village]:
+        """The villages with a first or last month: the only ones ever inactive."""
+        return [v for v in self.index.villages if v.start is not None or v.end is not None]
+
+    def village_finder(self, key: str) -> dict[str, str]:
+        """Cell text of a 村名 or 编号 column → the id of the village it names, "" for none."""
+        if key not in self._finders:
+            self._finders[key] = _Finder(self.index, key)
+        return self._finders[key]
+
+    @cached_property
+    def _finders(self) -> dict[str, _Finder]:
+        return {}
+
+    @cached_property
+    def category_ids(self) -> list[str]:
+        """The town's category ids, sorted: a category's code is its position here."""
+        return sorted(c.id for c in self.town.categories)
+
+    @cached_property
+    def category_codes(self) -> dict[str, int]:
+        return {category: code for code, category in enumerate(self.category_ids)}
+
+
+class _Finder(dict):
+    """Each distinct text looked up once, across files (every month names the same villages);
+    forgotten past _FINDER_SIZE texts, so that memory stays bounded."""
+
+    def __init__(self, index: VillageIndex, key: str):
+        super().__init__()
+        self.by_name = key == labels.NAME_COLUMN
+        self.known = index.by_name if self.by_name else index.by_id
+
+    def __missing__(self, text: str) -> str:
+        if len(self) >= _FINDER_SIZE:
+            self.clear()
+        village = self.known.get(name_key(text) if self.by_name else text) if text else None
+        found = self[text] = village.id if village is not None else ""
+        return found
+
+
+_FINDER_SIZE = 65536
 
 
 def read(data: bytes, name: str) -> Check[Table | None]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import logging
 import os
 import re
 import sys
@@ -40,7 +39,8 @@ def run() -> None:
     """
     gc.disable()
     code = main()
-    logging.shutdown()
+    if "logging" in sys.modules:  # a build's Pelican logs; compute never imports logging
+        sys.modules["logging"].shutdown()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     os._exit(code)
@@ -137,11 +137,23 @@ def _version() -> str:
         return "（未安装，版本未知）"
 
 
+class _Version(argparse.Action):
+    """--version, looked up only when asked: reading the installed package's metadata is a
+    cost every other command would pay at start-up."""
+
+    def __init__(
+        self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None
+    ):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"flagboard {_version()}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="flagboard", description="红黄旗评比：校验评分数据、计算结果、生成网站。")
-    parser.add_argument(
-        "--version", action="version", version=f"flagboard {_version()}", help="显示版本号并退出"
-    )
+    parser.add_argument("--version", action=_Version, help="显示版本号并退出")
     sub = parser.add_subparsers(title="命令", metavar="命令")
     _add_validate(sub)
     _add_compute(sub)

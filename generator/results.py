@@ -22,7 +22,7 @@ import pandas as pd
 from generator.load import Dataset
 from generator.load.cells import format_points
 from generator.periods import year_of
-from generator.rules import Results, distinct
+from generator.rules import Results
 
 # file → (columns, which of them are points to write without trailing zeros)
 TABLES = {
@@ -36,7 +36,7 @@ TABLES = {
 }
 POINTS = {"score", "cell", "adjustment", "average", "total", "value"}  # hundredths in the frames
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_SLICE = 20_000  # rows joined into text at a time: a few MB
+_SLICE = 8_000  # rows joined into text at a time: a few MB
 MAX_COMBINED = 1 << 15  # texts of two adjacent columns made into one (Column.then)
 _QUOTE_RE = re.compile(r'[,"\r\n]')
 
@@ -111,9 +111,10 @@ class Column:
 
     def then(self, other: Column) -> Column | None:
         """This column's text followed by `other`'s, as one column of every combination of
-        their texts; None when there would be more than MAX_COMBINED."""
+        their texts; None when there would be more than MAX_COMBINED, or than a quarter of the
+        rows (then few combinations would be used)."""
         width = len(other.texts)
-        if len(self.texts) * width > MAX_COMBINED:
+        if len(self.texts) * width > min(MAX_COMBINED, len(self.codes) // 4):
             return None
         codes = self.codes.astype(np.min_scalar_type(len(self.texts) * width)) * width
         return Column(np.add.outer(self.texts, other.texts).ravel(), codes + other.codes)
@@ -153,6 +154,8 @@ def _distinct(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if isinstance(series.dtype, pd.CategoricalDtype):  # coded by the rules: no hashing
         values = pd.Series(series.cat.categories)
         codes = series.cat.codes.to_numpy()
+    elif pd.api.types.is_bool_dtype(series.dtype) and not series.hasnans:
+        return pd.Series([False, True]), series.to_numpy(dtype=np.uint8)
     elif pd.api.types.is_integer_dtype(series.dtype) and len(series):
         return _distinct_integers(series)
     else:
@@ -169,17 +172,22 @@ def _missing_last(codes: np.ndarray, missing: int) -> np.ndarray:
 def _distinct_integers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """`_distinct` of whole numbers (points, ranks, money), sorted: from a table of flags over
     their range where it is small, else by hashing."""
-    missing = series.isna().to_numpy()
-    numbers = series.to_numpy(dtype=np.int64, na_value=0)
+    dtype = getattr(series.dtype, "numpy_dtype", series.dtype)  # Int32 → int32
+    numbers = series.to_numpy(dtype=dtype, na_value=0)  # may be the frame's own: not changed
     low = int(numbers.min())
     size = int(numbers.max()) - low + 1
     if size > 4 * len(numbers):
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        values = pd.Series(uniques, dtype=series.dtype)
-        return values, _missing_last(codes, len(values))
-    present, codes = distinct(numbers - low, size)
-    values = pd.Series(present + low, dtype=series.dtype)
-    return values, _missing_last(np.where(missing, -1, codes), len(values))
+        return pd.Series(uniques, dtype=series.dtype), _missing_last(codes, len(uniques))
+    numbers = numbers - low  # now 0 … size − 1
+    present = np.zeros(size, dtype=bool)
+    present[numbers] = True
+    codes = np.cumsum(present, dtype=np.int32)[numbers]  # 1 + the value's position
+    del numbers
+    values = np.flatnonzero(present) + low
+    codes[series.isna().to_numpy()] = len(values) + 1
+    codes -= 1
+    return pd.Series(values, dtype=series.dtype), codes.astype(np.min_scalar_type(len(values)))
 
 
 def _plain(values: pd.Series, is_points: bool) -> list[str]:

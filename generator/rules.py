@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from generator.load import Dataset
-from generator.load.dataset import as_text, coded
+from generator.load.dataset import as_text, coded, narrow
 from generator.periods import year_of
 
 NONE, RED, YELLOW = np.int8(0), np.int8(1), np.int8(2)
@@ -124,7 +124,7 @@ def judge(data: Dataset, codes: Codes, rules: RuleTable, events: pd.DataFrame) -
         rewards=money(monthly, active_pairs(monthly, codes), codes, rules),
         averages=grid_averages(monthly, codes),
         yellow=rows_where({k: monthly[k] for k in "pvc"}, monthly["flag"] == YELLOW),
-        flags=flag_table(monthly, annual, codes),  # last: the largest
+        flags=flag_table(monthly, annual, codes),  # last: it takes the cells' columns
     )
 
 
@@ -273,7 +273,8 @@ def event_codes(events: pd.DataFrame, codes: Codes) -> pd.DataFrame:
 
 
 def monthly_cells(scores: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> Columns:
-    """§3.1: final = cell + 加分 − 扣分 (not clamped); vetoes (§3.4) and meetings (§3.3) marked."""
+    """§3.1: final = cell + 加分 − 扣分 (not clamped); vetoes (§3.4) and meetings (§3.3) marked;
+    in ranking order (`in_groups`)."""
     cells = _cells(scores, codes, "period", codes.months)
     sizes = (len(codes.months), len(codes.villages), len(codes.categories))
     cell_key = pack(*zip((cells["p"], cells["v"], cells["c"]), sizes, strict=True))
@@ -288,7 +289,8 @@ def monthly_cells(scores: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> C
     meetings = events[events["event"] == "meeting"]
     meeting_keys = pack(*zip((meetings["p"], meetings["v"], meetings["c"]), sizes, strict=True))
     cells["meeting"] = among(cell_key, meeting_keys, math.prod(sizes))
-    return cells
+    del cell_key
+    return in_groups(cells, codes)
 
 
 def annual_cells(annual: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> Columns:
@@ -301,7 +303,7 @@ def annual_cells(annual: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> Co
     vetoed = pack((vetoes["y"], sizes[0]), (vetoes["v"], sizes[1]))
     cells["vetoed"] = among(year_village, vetoed, sizes[0] * sizes[1])
     cells["meeting"] = np.zeros(len(cells["p"]), dtype=bool)
-    return cells
+    return in_groups(cells, codes)
 
 
 def _cells(scores: pd.DataFrame, codes: Codes, period: str, periods: np.ndarray) -> Columns:
@@ -313,8 +315,19 @@ def _cells(scores: pd.DataFrame, codes: Codes, period: str, periods: np.ndarray)
         "c": code(scores["category"], codes.categories),
         "g": codes.grid_of[village],
         "scored": cell.notna().to_numpy(dtype=bool),
-        "cell": cell.to_numpy(dtype=np.int64, na_value=0),
+        "cell": cell.to_numpy(dtype=np.int32, na_value=0),
     }
+
+
+def in_groups(cells: Columns, codes: Codes) -> Columns:
+    """The cells with their group (period, grid, category) as one code, sorted by group, then
+    final score: the order in which ranks are counted. Sorted a column at a time, in place."""
+    sizes = (int(cells["p"].max(initial=0)) + 1, len(codes.grids), len(codes.categories))
+    cells["group"] = narrow(pack(*zip((cells["p"], cells["g"], cells["c"]), sizes, strict=True)))
+    order = _by_group_and_value(cells["group"], cells["final"])
+    for name, column in cells.items():
+        cells[name] = column[order]
+    return cells
 
 
 # -- §3.1 rank, §3.2 red and yellow flags ------------------------------------------------------------
@@ -322,15 +335,10 @@ def _cells(scores: pd.DataFrame, codes: Codes, period: str, periods: np.ndarray)
 
 def flags(cells: Columns, rules: RuleTable, by_period: np.ndarray) -> Columns:
     """Rank, red and yellow flags in every group of (period, grid, category); `published`: the
-    rows of flags.csv (scored, or red without a score). The cells come back sorted by group,
-    then final score.
+    rows of flags.csv (scored, or red without a score). `cells` in ranking order (`in_groups`).
 
     `by_period`: the rule version of each period code (`rules.months` or `rules.years`)."""
-    group = pack(*((cells[k], int(cells[k].max(initial=0)) + 1) for k in "pgc"))
-    order = _by_group_and_value(group, cells["final"])
-    cells = {name: column[order] for name, column in cells.items()}
-    ranking = Ranking(group[order], cells["final"])
-    del group, order
+    ranking = Ranking(cells["group"], cells["final"])
     red_count, yellow_count = rules.counts(by_period[cells["p"]])
     scored, vetoed, meeting = cells["scored"], cells["vetoed"], cells["meeting"]
     rank = ranking.descending(scored)
@@ -396,9 +404,12 @@ def _by_group_and_value(group: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     low = int(values.min())
     span = int(values.max()) - low + 1
-    if (int(group.max()) + 1) * span < 1 << 62:
-        return np.argsort(group * span + (values - low))
-    return np.lexsort((values, group))
+    if (int(group.max()) + 1) * span >= 1 << 62:
+        return np.lexsort((values, group))
+    key = group.astype(np.int64) * span
+    key += values
+    key -= low
+    return np.argsort(key)
 
 
 def _run_starts(group: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -420,15 +431,13 @@ def _run_bounds(new_run: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def sums_at(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray, size: int) -> np.ndarray:
     """For each of `wanted`: the sum of the `values` whose key equals it (0 if none); keys are
-    below `size`."""
-    if size <= 8 * len(wanted) + 4096:  # a table over all keys: no search
-        sums = np.zeros(size, dtype=np.int64)
-        np.add.at(sums, keys, values)
-        return sums[wanted]
+    below `size`. The keys are few (events), the wanted many (cells): only hits are searched."""
     unique, inverse = np.unique(keys, return_inverse=True)
     sums = group_sums(inverse, values, len(unique))
-    position, found = find(unique, wanted)
-    return np.where(found, sums[np.minimum(position, len(unique) - 1)] if len(unique) else 0, 0)
+    found = np.zeros(len(wanted), dtype=np.int64)
+    hit = among(wanted, unique, size)
+    found[hit] = sums[np.searchsorted(unique, wanted[hit])]
+    return found
 
 
 def among(keys: np.ndarray, chosen: np.ndarray, size: int) -> np.ndarray:
@@ -774,7 +783,10 @@ def grid_year_totals(averages: pd.DataFrame, codes: Codes) -> pd.DataFrame:
 
 def flag_table(monthly: Columns, annual: Columns, codes: Codes) -> pd.DataFrame:
     """The published rows of both, sorted by period (years before their months), grid, village
-    and category; adjustment = final − cell (an unscored cell counts 0)."""
+    and category; adjustment = final − cell (an unscored cell counts 0).
+
+    The last use of the cells: their columns are taken out of `monthly` and `annual` as the
+    table's are made, so that a county's cells and its table are never both whole in memory."""
 
     def both(name: str) -> np.ndarray:  # one column at a time: a county's rows are many
         return np.concatenate([monthly[name], annual[name]])
@@ -789,30 +801,31 @@ def flag_table(monthly: Columns, annual: Columns, codes: Codes) -> pd.DataFrame:
     del key
 
     def column(name: str) -> np.ndarray:
-        return both(name)[rows]
+        return np.concatenate([monthly.pop(name), annual.pop(name)])[rows]
 
-    final, cell, unscored = column("final"), column("cell"), ~column("scored")
-    return pd.DataFrame(
-        {
-            "period": text(codes.periods, period[rows]),
-            "grid": text(codes.grids, column("g")),
-            "village_id": text(codes.villages, column("v")),
-            "category": text(codes.categories, column("c")),
-            "score": pd.arrays.IntegerArray(final, unscored),
-            "rank": _int_or_na(column("rank")),
-            "flag": text(FLAG_TEXT, column("flag"), "str"),
-            "basis": text(BASIS_TEXT, column("basis"), "str"),
-            "cell": pd.arrays.IntegerArray(cell, unscored),
-            "adjustment": pd.arrays.IntegerArray(final - cell, np.zeros(len(rows), dtype=bool)),
-            **{name: column(name) for name in ("vetoed", "tied", "moved_up")},
-        },
-        copy=False,
-    )
+    table = {
+        "period": text(codes.periods, period[rows]),
+        "grid": text(codes.grids, column("g")),
+        "village_id": text(codes.villages, column("v")),
+        "category": text(codes.categories, column("c")),
+    }
+    unscored = ~column("scored")
+    final, cell = column("final"), column("cell")
+    table |= {
+        "score": pd.arrays.IntegerArray(narrow(final), unscored),
+        "rank": _int_or_na(column("rank")),
+        "flag": text(FLAG_TEXT, column("flag"), "str"),
+        "basis": text(BASIS_TEXT, column("basis"), "str"),
+        "cell": pd.arrays.IntegerArray(narrow(cell), unscored),
+        "adjustment": pd.arrays.IntegerArray(narrow(final - cell), np.zeros(len(rows), bool)),
+        **{name: column(name) for name in ("vetoed", "tied", "moved_up")},
+    }
+    return pd.DataFrame(table, copy=False)
 
 
 def _int_or_na(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """Ranks as Int64, 0 (not ranked) as <NA>."""
-    return pd.arrays.IntegerArray(values.astype(np.int64), values == 0)
+    """Ranks as nullable integers, 0 (not ranked) as <NA>."""
+    return pd.arrays.IntegerArray(narrow(values), values == 0)
 
 
 def reward_table(rewards: pd.DataFrame, codes: Codes) -> pd.DataFrame:
@@ -820,7 +833,7 @@ def reward_table(rewards: pd.DataFrame, codes: Codes) -> pd.DataFrame:
         {
             "period": text(codes.months, rewards["p"].to_numpy()),
             "village_id": text(codes.villages, rewards["v"].to_numpy()),
-            **{c: rewards[c].to_numpy() for c in ("red", "yellow", "reward", "penalty", "net")},
+            **{c: narrow(rewards[c]) for c in ("red", "yellow", "reward", "penalty", "net")},
         },
         copy=False,
     )

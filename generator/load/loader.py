@@ -204,24 +204,27 @@ def same_as_previous(
 
 def _same(one: FileScores, other: FileScores) -> bool:
     """The same cells (village, category) with the same scores and the same blanks."""
-    if len(one.hundredths) != len(other.hundredths):
+    if one.hundredths.shape != other.hundredths.shape:
         return False
+    one, other = _sorted(one), _sorted(other)  # the same villages and columns in another order
     if not (
         np.array_equal(one.villages, other.villages)
         and np.array_equal(one.category_codes, other.category_codes)
-    ):  # the same villages and columns in another order
-        one, other = _sorted(one), _sorted(other)
+    ):
+        return False
     values = (np.where(f.missing, -1, f.hundredths) for f in (one, other))
     return np.array_equal(one.missing, other.missing) and np.array_equal(*values)
 
 
 def _sorted(found: FileScores) -> FileScores:
-    order = np.lexsort((found.category_codes, found.villages))
+    """Rows in village order, columns in category order."""
+    rows, columns = np.argsort(found.villages), np.argsort(found.category_codes)
+    cells = np.ix_(rows, columns)
     return FileScores(
         found.key,
         found.categories,
-        found.villages[order],
-        found.category_codes[order],
-        found.hundredths[order],
-        found.missing[order],
+        found.villages[rows],
+        found.category_codes[columns],
+        found.hundredths[cells],
+        found.missing[cells],
     )

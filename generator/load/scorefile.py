@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -34,15 +33,15 @@ from generator.problems import PER_FILE, Problem, ProblemType, quote
 
 @dataclass(frozen=True)
 class FileScores:
-    """One file's cells, village by village and column by column; `missing`: 未参评 or bad.
-    Villages and categories are codes: positions in Context.village_ids and category_ids."""
+    """One file's score cells: a row per village, a column per category; `missing`: 未参评 or
+    bad. Villages and categories are codes: positions in Context.village_ids and category_ids."""
 
     key: str  # the period (YYYY-MM), or the year of an annual file
     categories: tuple[str, ...]  # its category columns' ids, in order
-    villages: np.ndarray  # int64 village code, one per cell
-    category_codes: np.ndarray  # int64 category code, one per cell
-    hundredths: np.ndarray  # int64
-    missing: np.ndarray  # bool
+    villages: np.ndarray  # int32, the village of each row
+    category_codes: np.ndarray  # int32, the category of each column
+    hundredths: np.ndarray  # int64, rows × columns
+    missing: np.ndarray  # bool, rows × columns
 
     @property
     def scored(self) -> int:
@@ -50,19 +49,11 @@ class FileScores:
 
     def score(self, village: int, category: int) -> int | None:
         """A cell's score by codes; None when empty, bad or not in the file."""
-        table = self._by_code
-        if village >= table.shape[0] or category >= table.shape[1]:
+        rows = np.flatnonzero(self.villages == village)
+        columns = np.flatnonzero(self.category_codes == category)
+        if not len(rows) or not len(columns) or self.missing[rows[0], columns[0]]:
             return None
-        value = int(table[village, category])
-        return None if value < 0 else value
-
-    @cached_property
-    def _by_code(self) -> np.ndarray:
-        """village code × category code → score, -1 where there is none (scores are ≥ 0)."""
-        shape = (self.villages.max(initial=-1) + 1, self.category_codes.max(initial=-1) + 1)
-        table = np.full(shape, -1, dtype=np.int64)
-        table[self.villages, self.category_codes] = np.where(self.missing, -1, self.hundredths)
-        return table
+        return int(self.hundredths[rows[0], columns[0]])
 
 
 @dataclass(frozen=True)
@@ -284,13 +275,11 @@ def _file_scores(
     context: Context, key: str, columns, kept_ids: list[str], block: scores.Block
 ) -> FileScores:
     categories = tuple(c.id for _, c in columns)
-    villages = np.array([context.village_codes[v] for v in kept_ids], dtype=np.int64)
-    category_codes = np.array([context.category_codes[c] for c in categories], dtype=np.int64)
     return FileScores(
         key=key,
         categories=categories,
-        villages=np.repeat(villages, len(categories)),
-        category_codes=np.tile(category_codes, len(kept_ids)),
-        hundredths=block.hundredths.ravel(),
-        missing=~block.scored.ravel(),
+        villages=np.array([context.village_codes[v] for v in kept_ids], dtype=np.int32),
+        category_codes=np.array([context.category_codes[c] for c in categories], dtype=np.int32),
+        hundredths=block.hundredths,
+        missing=~block.scored,
     )

@@ -192,11 +192,12 @@ def _distinct_integers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def _plain(values: pd.Series, is_points: bool) -> list[str]:
     """Distinct values as plain text: points by `format_points`, booleans as true/false."""
+    plain = values.tolist()  # Python values: iterating a pandas array goes through pandas
     if is_points:
-        return [format_points(int(v)) for v in values]
+        return [format_points(int(v)) for v in plain]
     if pd.api.types.is_bool_dtype(values.dtype):
-        return ["true" if v else "false" for v in values]
-    return [str(v) for v in values]
+        return ["true" if v else "false" for v in plain]
+    return [str(v) for v in plain]
 
 
 def points_text(points: pd.Series) -> pd.Series:

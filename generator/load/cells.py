@@ -60,16 +60,19 @@ def clean_cell(text: str) -> str:
     return text.strip().strip(_INVISIBLE).strip().translate(_FULL_WIDTH)
 
 
-# Across files too: every month's file repeats the same village names and scores.
-_clean_cached = functools.lru_cache(maxsize=16384)(clean_cell)
-
-
 class _Cleaned(dict):
-    """clean_cell of each distinct text once: a file's cells repeat a few hundred texts."""
+    """clean_cell of each distinct text once, across files: every month's file repeats the same
+    village names and scores. Forgets all past _CLEANED_SIZE texts, so memory stays bounded."""
 
     def __missing__(self, text: str) -> str:
-        cleaned = self[text] = _clean_cached(text)
+        if len(self) >= _CLEANED_SIZE:
+            self.clear()
+        cleaned = self[text] = clean_cell(text)
         return cleaned
+
+
+_CLEANED_SIZE = 65536
+_CLEANED = _Cleaned()
 
 
 # Workbooks renamed to .csv: zip (.xlsx, .et, .ods) and OLE2 (.xls) signatures.
@@ -117,19 +120,21 @@ def _parse_csv(text: str, name: str, strict: bool) -> tuple[list, Problem | None
     a cell that swallows the rest of the file. Stops at the first record past the limits."""
     records = []  # only non-empty ones: millions of blank lines must cost neither time nor memory
     number = 0
-    cleaned = _Cleaned()
+    clean, keep = _CLEANED.__getitem__, records.append  # the loop runs once per line
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
         for number, record in enumerate(reader, start=1):
             if not any(record):
                 continue
-            if len(record) > MAX_COLUMNS and any(c.strip() for c in record[MAX_COLUMNS:]):
-                return [], _over_limit(name, number, f"超过 {MAX_COLUMNS} 列")
-            cells = list(map(cleaned.__getitem__, record[:MAX_COLUMNS]))
+            if len(record) > MAX_COLUMNS:
+                if any(c.strip() for c in record[MAX_COLUMNS:]):
+                    return [], _over_limit(name, number, f"超过 {MAX_COLUMNS} 列")
+                record = record[:MAX_COLUMNS]
+            cells = list(map(clean, record))
             if any(cells):
-                records.append((number, cells))
-            if len(records) > MAX_DATA_ROWS + 1:
-                return [], _over_limit(name, number, f"数据超过 {MAX_DATA_ROWS} 行")
+                keep((number, cells))
+                if len(records) > MAX_DATA_ROWS + 1:
+                    return [], _over_limit(name, number, f"数据超过 {MAX_DATA_ROWS} 行")
     except csv.Error as error:
         message = str(error)
         if strict and message.startswith(_LENIENT):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -234,7 +235,8 @@ def _match_rows(context: Context, name: str, table: Table, key: str, kind: _Kind
 
 def _block(table: Table, kept: list[int], columns) -> scores.Block:
     width = len(table.header)
-    grid = np.array([cells for _, cells in table.rows], dtype=object).reshape(-1, width)
+    every_cell = chain.from_iterable(cells for _, cells in table.rows)
+    grid = np.fromiter(every_cell, dtype=object, count=len(table.rows) * width).reshape(-1, width)
     texts = grid[np.ix_(np.asarray(kept, dtype=np.intp), [i for i, _ in columns])]
     full = np.array([c.full_hundredths for _, c in columns], dtype=np.int64)
     return scores.parse_block(texts, full)

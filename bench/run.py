@@ -6,6 +6,8 @@ A benchmark is a function returning `Figure`s; add new ones to BENCHMARKS. `hist
 reading provenance from a git repo of 1,000 commits instead (bench/history_bench.py).
 `compute` runs, side by side, the loop-based yardstick (bench/naive.py), the parts of
 `flagboard compute` (load, rules, write) each timed in one child, and the command as a whole.
+`read` runs `flagboard compute` and a plain pandas read of the same CSV files (bench/read_csv.py)
+taking turns, and prints the ratio of their times and both peak memories.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import csv
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import unicodedata
@@ -31,7 +34,8 @@ RESULTS = WORK / "results"
 NAIVE_RESULTS = WORK / "naive-results"
 PARTS_RESULTS = WORK / "parts-results"
 COMPUTE_RATIO = 0.12  # compute's time at most this share of the naive implementation's
-COMPUTE_MB = 300
+COMPUTE_MB = 150
+READ_RATIO = 2.0  # compute's time at most this multiple of reading the CSV files with pandas
 COUNTY = {"villages": 600, "periods": 120, "grids": 20, "seed": 1}
 STAMP = WORK / "county.json"  # the parameters the county was generated with
 
@@ -103,23 +107,25 @@ def flagboard(*args: str) -> list[str]:
 
 def measure(name: str, command: list[str], budget_seconds: float, repeat: int) -> Figure:
     """Best wall time and the peak memory of that run, each run in a fresh child."""
-    runs = []
-    for _ in range(repeat):
-        done = subprocess.run(
-            [sys.executable, "-c", _MEASURE, *command],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        run = json.loads(done.stdout)
-        if run["returncode"] != 0:
-            raise CommandFailed(
-                f"{' '.join(command)} 失败(退出码 {run['returncode']}):\n{run['stderr']}"
-            )
-        runs.append(run)
-    best = min(runs, key=lambda run: run["seconds"])
+    best = min((run_once(command) for _ in range(repeat)), key=lambda run: run["seconds"])
     return Figure(name, best["seconds"], best["peak_kb"] / 1024, budget_seconds)
+
+
+def run_once(command: list[str]) -> dict:
+    """One run of `command` in a fresh child: its wall seconds and peak memory (peak_kb)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    run = json.loads(done.stdout)
+    if run["returncode"] != 0:
+        raise CommandFailed(
+            f"{' '.join(command)} 失败(退出码 {run['returncode']}):\n{run['stderr']}"
+        )
+    return run
 
 
 # --- benchmarks: each returns figures; add new ones to BENCHMARKS ------------------
@@ -145,6 +151,29 @@ def bench_compute(repeat: int) -> list[Figure]:
 
 
 RATIOS: list[tuple[str, float, float]] = []  # (what, ratio, target), printed under the table
+
+
+def bench_read(repeat: int) -> list[Figure]:
+    """compute against reading and parsing the county's CSV files with pandas (bench/read_csv.py):
+    both started afresh, taking turns `repeat` times so that both meet the same load; the ratio of
+    each pair's times, best and median; memory: the highest peak of each."""
+    read_command = [sys.executable, str(ROOT / "bench" / "read_csv.py"), str(SCORES)]
+    command = flagboard("compute", "--scores", str(SCORES), "--out", str(RESULTS))
+    pairs = [(run_once(read_command), run_once(command)) for _ in range(max(repeat, 1))]
+    ratios = [ours["seconds"] / read["seconds"] for read, ours in pairs]
+    RATIOS.append((f"compute ÷ pandas 读取，{len(pairs)} 次中最好", min(ratios), READ_RATIO))
+    RATIOS.append(
+        (f"compute ÷ pandas 读取，{len(pairs)} 次的中位数", statistics.median(ratios), READ_RATIO)
+    )
+
+    def figure(name: str, runs: list[dict], budget_mb: float | None) -> Figure:
+        seconds = min(run["seconds"] for run in runs)
+        return Figure(name, seconds, max(run["peak_kb"] for run in runs) / 1024, None, budget_mb)
+
+    return [
+        figure("pandas 读取全部 CSV（bench/read_csv.py）", [read for read, _ in pairs], None),
+        figure("flagboard compute", [ours for _, ours in pairs], COMPUTE_MB),
+    ]
 
 
 def compute_parts(repeat: int) -> list[Figure]:
@@ -194,7 +223,12 @@ def bench_history(repeat: int) -> list[Figure]:
     ]
 
 
-BENCHMARKS = {"validate": bench_validate, "compute": bench_compute, "history": bench_history}
+BENCHMARKS = {
+    "validate": bench_validate,
+    "compute": bench_compute,
+    "read": bench_read,
+    "history": bench_history,
+}
 
 
 # --- report ---------------------------------------------------------------------
@@ -288,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{what}:{ratio:.3f}×(目标 ≤ {target}×)")
     if RESULTS.exists():
         print("结果文件:", *result_files(), sep="\n")
-    return 0 if all(f.ok for f in figures) else 1
+    ratios_ok = all(ratio <= target for _, ratio, target in RATIOS)
+    return 0 if ratios_ok and all(f.ok for f in figures) else 1
 
 
 if __name__ == "__main__":

@@ -106,9 +106,6 @@ class Column:
     texts: np.ndarray  # object
     codes: np.ndarray  # int, one per row
 
-    def slice(self, start: int, stop: int) -> list[str]:
-        return self.texts[self.codes[start:stop]].tolist()
-
     def then(self, other: Column) -> Column | None:
         """This column's text followed by `other`'s, as one column of every combination of
         their texts; None when there would be more than MAX_COMBINED, or than a quarter of the
@@ -140,13 +137,16 @@ def row_texts(columns: Iterable[Column], rows: int) -> Iterator[str]:
             pieces.append(column)
         else:
             pieces[-1] = both
-    width = len(pieces)
+    texts = np.concatenate(
+        [piece.texts for piece in pieces]
+    )  # one table, the pieces' one after another
+    offsets = np.cumsum([0] + [len(piece.texts) for piece in pieces[:-1]])
     for start in range(0, rows, _SLICE):
         stop = min(start + _SLICE, rows)
-        texts: list = [None] * ((stop - start) * width)
+        chosen = np.empty((stop - start, len(pieces)), dtype=np.int64)  # row by row, piece by piece
         for i, piece in enumerate(pieces):
-            texts[i::width] = piece.slice(start, stop)
-        yield "".join(texts)
+            np.add(piece.codes[start:stop], offsets[i], out=chosen[:, i])
+        yield "".join(texts[chosen.ravel()].tolist())
 
 
 def _distinct(series: pd.Series) -> tuple[pd.Series, np.ndarray]:

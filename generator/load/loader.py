@@ -185,10 +185,19 @@ def _annual_file(context: Context, placed: Placed, year: str, found: FileScores)
 
 
 def _scores_of(context: Context, found: FileScores):
-    """(village id, category id) → the score, None when empty or bad: what events adjust."""
-    return lambda village, category: found.score(
-        context.village_codes[village], context.category_codes[category]
-    )
+    """(village id, category id) → the score, None when empty, bad or not in the file: what
+    the month's events adjust."""
+    row_of = {village: row for row, village in enumerate(found.villages.tolist())}
+    column_of = {category: i for i, category in enumerate(found.category_codes.tolist())}
+
+    def score(village: str, category: str) -> int | None:
+        row = row_of.get(context.village_codes[village])
+        column = column_of.get(context.category_codes[category])
+        if row is None or column is None or found.missing[row, column]:
+            return None
+        return int(found.hundredths[row, column])
+
+    return score
 
 
 def same_as_previous(

@@ -48,13 +48,6 @@ class FileScores:
     def scored(self) -> int:
         return int((~self.missing).sum())
 
-    def score(self, village: int, category: int) -> int | None:
-        """A cell's score by codes; None when empty, bad or not in the file."""
-        rows = np.flatnonzero(self.villages == village)
-        columns = np.flatnonzero(self.category_codes == category)
-        if not len(rows) or not len(columns) or self.missing[rows[0], columns[0]]:
-            return None
-        return int(self.hundredths[rows[0], columns[0]])
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from towns import Town
 
 from generator.load.dataset import as_text, narrow
 from generator.results import Column, column_text, row_texts, write_results
-from generator.rules import Ranking, competition_rank
+from generator.rules import Ranking, competition_rank, order_by
 
 STRING, STR = pd.StringDtype(), pd.StringDtype(na_value=np.nan)
 
@@ -87,6 +87,15 @@ def test_one_ranking_serves_every_set_of_rows(rows, other_mask):
             for g, v, m in zip(group, values, mask, strict=True)
         ]
         assert ranking.tied(mask).tolist() == tied
+
+
+@settings(max_examples=examples(100))
+@given(st.lists(st.integers(0, 50), max_size=60), st.sampled_from([51, 2**40, 2**62]))
+def test_order_by_is_a_stable_argsort(keys, size):
+    """The keys' row numbers ride in their low digits; past 63 bits, a plain argsort."""
+    key = np.array(keys, dtype=np.int64)
+    assert order_by(key, size).tolist() == np.argsort(key, kind="stable").tolist()
+    assert key.tolist() == keys  # not changed
 
 
 # -- coded tables and their text views -------------------------------------------------

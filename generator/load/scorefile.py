@@ -49,7 +49,6 @@ class FileScores:
         return int((~self.missing).sum())
 
 
-
 @dataclass(frozen=True)
 class _Kind:
     """What differs between a period's file and a year's annual file."""

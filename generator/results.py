@@ -166,6 +166,8 @@ def _distinct(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def _missing_last(codes: np.ndarray, missing: int) -> np.ndarray:
     """Codes with -1 (missing) made `missing`, in the smallest unsigned type that holds them."""
+    if codes.min(initial=0) >= 0:  # nothing missing: the codes as they are (a text's, coded)
+        return codes
     return np.where(codes < 0, missing, codes).astype(np.min_scalar_type(missing))
 
 

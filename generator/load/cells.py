@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
@@ -92,8 +93,8 @@ def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
         return None, catalogue.WORKBOOK.at(name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, catalogue.ENCODING_UTF16.at(name)
-    try:
-        return data.decode("utf-8-sig"), None
+    try:  # as utf-8-sig decodes, without going through its codec written in Python
+        return (data[3:] if data.startswith(codecs.BOM_UTF8) else data).decode("utf-8"), None
     except UnicodeDecodeError:
         pass
     try:

@@ -187,8 +187,8 @@ def _annual_file(context: Context, placed: Placed, year: str, found: FileScores)
 def _scores_of(context: Context, found: FileScores):
     """(village id, category id) → the score, None when empty, bad or not in the file: what
     the month's events adjust."""
-    row_of = {village: row for row, village in enumerate(found.villages.tolist())}
-    column_of = {category: i for i, category in enumerate(found.category_codes.tolist())}
+    row_of = dict(zip(found.villages.tolist(), range(len(found.villages)), strict=True))
+    column_of = dict(zip(found.category_codes.tolist(), range(len(found.categories)), strict=True))
 
     def score(village: str, category: str) -> int | None:
         row = row_of.get(context.village_codes[village])

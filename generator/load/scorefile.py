@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 
@@ -227,7 +228,7 @@ def _match_rows(context: Context, name: str, table: Table, key: str, kind: _Kind
 
 def _block(table: Table, kept: list[int], columns) -> scores.Block:
     width = len(table.header)
-    every_cell = chain.from_iterable(cells for _, cells in table.rows)
+    every_cell = chain.from_iterable(map(itemgetter(1), table.rows))
     grid = np.fromiter(every_cell, dtype=object, count=len(table.rows) * width).reshape(-1, width)
     texts = grid[np.ix_(np.asarray(kept, dtype=np.intp), [i for i, _ in columns])]
     full = np.array([c.full_hundredths for _, c in columns], dtype=np.int64)

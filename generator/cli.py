@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import re
 import sys
@@ -39,8 +40,7 @@ def run() -> None:
     """
     gc.disable()
     code = main()
-    if "logging" in sys.modules:  # a build's Pelican logs; compute never imports logging
-        sys.modules["logging"].shutdown()
+    logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     os._exit(code)

@@ -2,9 +2,10 @@
 actions → averages.
 
 Scores are integer hundredths of a point from the loader to the results files, so ties and sums
-are exact; only results.py turns them into text. While the rules run, periods, grids, villages
-and categories are integer codes (`Codes`): every group-by, rank and merge is numpy over whole
-columns, and text (ids, reasons) is made once per column at the end — no Python per row.
+are exact; only results.py turns them into text. Periods, grids, villages and categories are
+integer codes (`Codes`) from the loader's coded tables to the results': every group-by, rank and
+merge is numpy over whole columns, the cells of a group are ranked after one sort (`Ranking`),
+and text is made only for reasons, each by one join — no Python per row.
 
 Where docs/data-format.md leaves a choice (also explained to villagers in content/pages/rules.md):
 - several 加分/扣分 on one cell add up; a repeated 现场会 gives one flag;
@@ -50,6 +51,15 @@ SUSPENSION_FLAGS = 3  # yellow flags in each of two consecutive periods: suspens
 STAR_LOSS_PERIODS = 3  # periods of a year with yellow flags: 五星评定降一星
 
 
+# The cells of a county are many (360,000): while the rules work on them they are plain numpy
+# columns by name, which a new column or a selection of rows does not copy as a frame would.
+Columns = dict[str, np.ndarray]
+
+
+def rows_where(table: Columns, mask: np.ndarray) -> Columns:
+    return {name: column[mask] for name, column in table.items()}
+
+
 def _table(name: str) -> cached_property:
     def table(self: Results) -> pd.DataFrame:
         return as_text(self.coded[name])
@@ -60,9 +70,10 @@ def _table(name: str) -> cached_property:
 
 @dataclass(frozen=True)
 class Results:
-    """The results tables by name. `coded` holds them as computed, their text columns (periods,
-    ids, flags) coded as categoricals, which results.py writes without hashing text again; the
-    attributes give each table with text columns."""
+    """The results tables by name. `coded` holds them as computed: text columns (periods, ids,
+    flags) as categoricals, which results.py writes without hashing text again, whole numbers
+    in 32 bits where they fit. The attributes give each table with text columns and 64-bit
+    numbers, as the site, preview and history read them."""
 
     coded: dict[str, pd.DataFrame]
 
@@ -72,9 +83,8 @@ class Results:
     rewards = _table("rewards")  # period, village_id, red, yellow, reward, penalty, net
     actions = _table("actions")  # period, village_id, action, reason
     grid_averages = _table("grid_averages")  # period, grid, category, average (hundredths), count
-    grid_year_totals = _table(
-        "grid_year_totals"
-    )  # year, grid, category, total (hundredths), leader
+    # year, grid, category, total (hundredths), leader
+    grid_year_totals = _table("grid_year_totals")
     # year, village_id, red, yellow, reward, penalty, net, priority_rank (<NA>: not chosen)
     village_years = _table("village_years")
     # period (month or year), rules_from, red_count, yellow_count
@@ -176,15 +186,6 @@ class Codes:
 
 def _vocabulary(values) -> np.ndarray:
     return np.array(sorted(set(values)), dtype=object)
-
-
-# The cells of a county are many (360,000): while the rules work on them they are plain numpy
-# columns by name, which a new column or a selection of rows does not copy as a frame would.
-Columns = dict[str, np.ndarray]
-
-
-def rows_where(table: Columns, mask: np.ndarray) -> Columns:
-    return {name: column[mask] for name, column in table.items()}
 
 
 def code(values, vocabulary: np.ndarray) -> np.ndarray:

@@ -42,7 +42,7 @@ class Dataset:
     periods: tuple[str, ...]
     period_files: dict[str, PeriodFile]
     annual_files: dict[str, PeriodFile]  # keyed by year; PeriodFile.period is the year
-    # period, village_id, category (coded), cell (Int64 hundredths, <NA> = 未参评)
+    # period, village_id, category (coded), cell (Int32 hundredths, <NA> = 未参评)
     score_cells: pd.DataFrame
     events: pd.DataFrame  # period, village_id, event, category, value, note, file, row
     annual_cells: pd.DataFrame  # year, village_id, category (coded), cell

@@ -227,7 +227,7 @@ def _check_content(settings_file: Path, content, settings: dict) -> None:
     folder = Path(folder)
     if not folder.is_absolute() and content is None:
         folder = settings_file.parent / folder
-    problems = check_content(folder)
+    problems = check_content(folder, settings.get("PAGE_PATHS") or ["pages"])
     if problems:
         raise InvalidData(problems)
 

@@ -214,6 +214,9 @@ DUPLICATE_ID = T(
     "给每个村不同的编号",
     "编号 {value} 重复，每个村的编号必须不同",
 )
+DUPLICATE_ID_CASE = DUPLICATE_ID.variant(
+    "编号 {value} 与 {other} 只差大小写，网址会冲突（Windows 等不分大小写），每个村的编号必须不同"
+)
 MISSING_NAME = T("missing_name", "村名为空", "填写村名", "村名不能为空")
 NAME_TOO_LONG = T(
     "name_too_long",
@@ -236,6 +239,18 @@ UNSAFE_CHARACTERS = T(
     "含有控制字符或看不见的字符",
     "删除这些字符后重新输入",
     "含有控制字符或看不见的字符（{codes}），请删除后重新输入",
+)
+NAME_CHARACTERS = T(
+    "name_characters",
+    "名称里有不能用的字符",
+    "名称只能用汉字、英文字母、数字、空格和 · （ ） ( ) - — 、 这几个标点；删除或改正问题里指出的字符",
+    "「{value}」里有名称不能用的字符（{codes}）：名称只能用{allowed}，请删除或改正",
+)
+RESERVED_ID = T(
+    "reserved_id",
+    "编号是网站自己用的名称",
+    "换一个编号（不能用 village、grid、data、poster 等网站自己的页面和文件夹名）",
+    "编号「{value}」是网站自己的页面或文件夹名，网址会冲突，请换一个编号（不能用：{names}，不分大小写）",
 )
 UNKNOWN_GRID = T(
     "unknown_grid",

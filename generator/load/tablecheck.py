@@ -26,11 +26,13 @@ class VillageIndex:
     by_id: dict[str, Village] = field(default_factory=dict)
     by_name: dict[str, Village] = field(default_factory=dict)
     bad_keys: set[str] = field(default_factory=set)  # ids and names of rows with problems
+    by_folded_id: dict[str, Village] = field(default_factory=dict)  # id.lower(): URLs
 
     def add(self, village: Village) -> None:
         self.villages.append(village)
         self.by_id[village.id] = village
         self.by_name[name_key(village.name)] = village
+        self.by_folded_id[village.id.lower()] = village
 
 
 @dataclass(frozen=True)

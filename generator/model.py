@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from generator import routes
+from generator.csvsafe import restore
 from generator.names import foreign_characters
 from generator.periods import is_month
 from generator.problems import unsafe_characters
@@ -25,8 +26,9 @@ Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
 
 
 def name_key(name: str) -> str:
-    """What makes two names the same name: equal after NFKC and without white space."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    """What makes two names the same name: equal after NFKC and without white space (and the
+    apostrophe that made a name beginning with - safe in a form: csvsafe.py)."""
+    return "".join(unicodedata.normalize("NFKC", restore(name)).split())
 
 
 def check_clean(value: str) -> str:

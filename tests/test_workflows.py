@@ -26,7 +26,7 @@ from _site_helpers import build_site
 from packaging.requirements import Requirement
 
 from generator.demo import excel_csv
-from generator.site.build import SITE_URL
+from generator.site.siteurl import SITE_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -6,7 +6,7 @@ and the bad rows' ids and names are remembered so that no file calls them "unkno
 
 from __future__ import annotations
 
-from generator import catalogue, labels, names, routes
+from generator import catalogue, csvsafe, labels, names, routes
 from generator.load.cells import Table
 from generator.load.report import Check
 from generator.load.tablecheck import VillageIndex, fixed_columns, read
@@ -39,7 +39,7 @@ def _rows(
 ) -> Check[list[int]]:
     rows = []
     for row, cells in table.rows:
-        values = {header: cells[i] for header, i in columns.items()}
+        values = {header: csvsafe.restore(cells[i]) for header, i in columns.items()}
         problems = _village_problems(name, row, values, town, index)
         yield from problems
         if problems:  # the scores files may name it: not "unknown", only unchecked

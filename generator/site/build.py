@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 import runpy
 import time
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from generator.load.loader import load
 from generator.problems import InvalidData
 from generator.results import results_document
 from generator.rules import compute
-from generator.site import outfolder, publish
+from generator.site import outfolder, publish, siteurl
 from generator.site.contentcheck import check_content
 from generator.site.outfolder import BuildFailed
 from generator.site.plugin import PelicanFailed, run_pelican
@@ -36,14 +35,6 @@ SHALLOW = (
     "浅克隆只含最近的提交，修订记录不完整，不能发布；"
     "请在工作流的 checkout 中设置 fetch-depth: 0"
     "（本机预览用 pelicanconf.py 时只提示，照常生成）"
-)
-
-SITE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s/?#]+)*")
-SITE_URL_FIX = (
-    "请设置环境变量 FLAGBOARD_SITEURL 为网站地址（末尾不加 /），例如 "
-    "FLAGBOARD_SITEURL=https://hhq.example.gov.cn make site SETTINGS=publishconf.py；"
-    "GitHub 工作流在「构建网站」一步按仓库变量 FLAGBOARD_SITEURL 或 GitHub Pages 的地址设置它"
-    "（本机预览请用 pelicanconf.py，不需要网站地址）"
 )
 
 
@@ -205,16 +196,11 @@ def _read_settings(settings_file: Path, overrides: dict) -> dict:
 
 
 def _check_site_url(settings: dict) -> None:
-    """Publishing needs the site's absolute address: feeds, QR codes and shared links use it."""
-    url = settings.get("SITEURL")
-    if not settings.get("FLAGBOARD_PUBLISH") or (isinstance(url, str) and SITE_URL.fullmatch(url)):
-        return
-    found = (
-        f"网站地址「{str(url)[:40]}」不是以 http:// 或 https:// 开头的完整地址"
-        if url
-        else "没有设置网站地址"
-    )
-    raise BuildFailed(f"{found}，不能发布；{SITE_URL_FIX}")
+    """The site's address is checked before anything is built (siteurl.py); publishing needs
+    one: feeds, QR codes and shared links use it."""
+    problem = siteurl.settings_problem(settings)
+    if problem:
+        raise BuildFailed(problem)
 
 
 def _check_content(settings_file: Path, content, settings: dict) -> None:

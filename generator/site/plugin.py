@@ -47,7 +47,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from generator import forked
 from generator.layout import TOWN_FILE
 from generator.periods import label as period_label
-from generator.site import blanks, datapackage, outputs, pagecheck, pages, publish
+from generator.site import blanks, datapackage, outputs, pagecheck, pages, publish, siteurl
 from generator.site import html as sitehtml
 from generator.site.contentcheck import check_content
 from generator.site.format import points, signed_yuan, yuan
@@ -252,7 +252,11 @@ class UnsafeContent(Exception):
 
 def refuse_unsafe_content(pelican) -> None:
     """Stop before Pelican's readers open anything (they would follow a link), and before they
-    read a page that takes what is not its own (contentcheck.py, pagecheck.py)."""
+    read a page that takes what is not its own (contentcheck.py, pagecheck.py); and before any
+    page is made with an address that is not one (siteurl.py)."""
+    address = siteurl.settings_problem(pelican.settings)
+    if address:
+        raise UnsafeContent(address)
     problems = check_content(Path(pelican.settings["PATH"]), pelican.settings["PAGE_PATHS"])
     if problems:
         _refuse("网站内容文件夹里有不能读取的文件或不能发布的页面：", problems)

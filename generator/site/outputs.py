@@ -46,7 +46,7 @@ def problems(generators: list, settings: dict) -> list[Problem]:
             found.append(kind.at(_shown(source, content), line, **fields))
     for generator in generators:
         for item in _contents(generator):
-            found += _metadata(item, content, settings)
+            found += _metadata(item, content)
         for static in getattr(generator, "staticfiles", None) or []:
             found += _static(static, content, settings)
     return sorted(set(found), key=sort_key)
@@ -77,7 +77,8 @@ def _planned(generators: list, settings: dict) -> Iterator[tuple[str, str, int |
     for generator in generators:
         for item in _contents(generator):
             if item.save_as:
-                yield item.source_path, item.save_as, _line(item.source_path, "slug")
+                key = "save_as" if hasattr(item, "override_save_as") else "slug"
+                yield item.source_path, item.save_as, _line(item.source_path, key)
         for static in getattr(generator, "staticfiles", None) or []:
             # get_url_setting: reading `save_as` would stop {attach} from placing the file
             yield static.source_path, static.get_url_setting("save_as"), None
@@ -126,7 +127,7 @@ def _contents(generator) -> Iterator:
 # -- what was read ----------------------------------------------------------------------------
 
 
-def _metadata(item, content: str, settings: dict) -> list[Problem]:
+def _metadata(item, content: str) -> list[Problem]:
     """A page's or article's metadata as Pelican read it, through pagecheck's allow-lists."""
     is_page = type(item).__name__ == "Page"
     found = []

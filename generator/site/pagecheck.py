@@ -9,7 +9,7 @@ written |static|) must name, however they are spelled (`..`, a leading `/`, `%2e
 (ATTACHMENTS: pictures and PDF) for {static} and {attach}. A page's address may not be one
 the results own (generator/routes.py). Every problem names the page and its line.
 
-plugin.py applies `setting_problem` and `output_problem` again to what Pelican itself read and
+outputs.py applies `setting_problem` and `output_problem` again to what Pelican itself read and
 plans to write (with the settings' EXTRA_PATH_METADATA, STATIC_PATHS …), before it writes.
 No Pelican and no I/O here: contentcheck.py reads the files.
 """
@@ -51,12 +51,12 @@ STATUSES = frozenset({"published", "hidden", "draft"})
 # The theme's templates written for content (rules.html adds town.toml's rules to a page).
 TEMPLATES = frozenset({"page", "article", "rules"})
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-LINK_KINDS = frozenset({"filename", "static", "attach"})
 # Pelican's other intrasite links point to pages this site does not make.
 DEAD_LINK_KINDS = frozenset({"category", "tag", "author"})
-# Pelican's INTRASITE_LINK_REGEX, for the kinds above, where a link's target begins in Markdown
-# or HTML source (after `(` of a link or picture, `]:` of a reference, `=` of an attribute: not
-# in `code`, which stays text), up to white space, a quote, a bracket or a parenthesis.
+# Pelican's INTRASITE_LINK_REGEX for {filename}, {static}, {attach} and those, where a link's
+# target begins in Markdown or HTML source (after `(` of a link or picture, `]:` of a reference,
+# `=` of an attribute: not in `code`, which stays text), up to white space, a quote, a bracket
+# or a parenthesis.
 _LINK = re.compile(
     r"(?:\(\s*<?|\]:\s*<?|=\s*[\"']?)"
     r"[{|](filename|static|attach|category|tag|author)[|}]([^\s\"'<>()\[\]]*)"

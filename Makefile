@@ -34,16 +34,23 @@ install-test: $(TEST_STAMP)
 # installs from the working tree with no dependencies and no isolated build environment.
 # PIP_INDEX_URL may name a mirror (https://mirrors.aliyun.com/pypi/simple/): every file is
 # still checked against the lock's sha256, so a mirror can serve only the same bytes.
+# --no-compile: no bytecode written ahead for every module of every package (pandas' own tests
+# alone are 46 MB of it): Python writes it for the modules the site imports, on first use.
+# Half the install's time and a third of its size (236 MB → 152 MB for the runtime lock).
 $(STAMP): pyproject.toml $(RUNTIME_LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --require-hashes -r $(RUNTIME_LOCK)
-	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	$(PIP) install --quiet --no-compile --require-hashes -r $(RUNTIME_LOCK)
+	$(PIP) install --quiet --no-compile --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # The test lock holds the runtime lock's packages at the same versions and hashes (a test
-# checks it), so this only adds; a changed runtime install (the stamp above) redoes it.
+# checks it), so this only adds; a changed runtime install (the stamp above) redoes it. The
+# suite starts hundreds of processes, where PYTHONDONTWRITEBYTECODE may keep Python from
+# caching bytecode: all of it is compiled once here (a file that does not compile, some
+# package's deliberately broken test data, is left to the interpreter, as pip leaves it).
 $(TEST_STAMP): $(STAMP) $(LOCK)
 	$(PIP) install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m compileall -qq -j 0 "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" || true
 	touch $(TEST_STAMP)
 
 # Regenerate the locks after changing the dependencies in pyproject.toml or requirements/build.in.

@@ -342,6 +342,8 @@ def test_make_site_installs_the_runtime_lock_alone(tmp_path):
         assert project_install[-2:] == ["-e", "."]
         # pip's notice of a newer pip (English, and nothing to do with the site) is not shown.
         assert "--disable-pip-version-check" in lock_install + project_install
+        # no bytecode for every module of every package (pandas' tests alone: 46 MB of it)
+        assert "--no-compile" in lock_install and "--no-compile" in project_install
 
 
 def test_make_test_adds_the_test_lock_on_top(tmp_path):
@@ -352,6 +354,9 @@ def test_make_test_adds_the_test_lock_on_top(tmp_path):
         "requirements/test.txt",
     ]
     assert installs[-1][-3:] == ["--require-hashes", "-r", "requirements/test.txt"]
+    # the suite's many processes get every package's bytecode, compiled once
+    lines = make_dry_run(tmp_path / "venv", "install-test")
+    assert "-m compileall" in lines[-2] and lines[-1].startswith("touch ")
     for target in ("install-test", "lint", "lock", "screenshots"):  # what needs the test tools
         assert "requirements/test.txt" in map(
             lock_of, pip_installs(make_dry_run(tmp_path / "v", target))

@@ -700,3 +700,34 @@ def test_the_ci_scripts_are_bash_that_stops_at_the_first_failure():
         assert text.startswith("#!/usr/bin/env bash\n"), script.name
         assert "\nset -euo pipefail\n" in text, script.name
         subprocess.run(["bash", "-n", str(script)], check=True)
+
+
+@pytest.mark.parametrize(
+    ("variables", "commit_link"),
+    [
+        (
+            {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "huamu/flags"},
+            "https://github.com/huamu/flags/commit/",
+        ),
+        (  # Forgejo's and Gitea's runners set GitHub's variables to the instance's own
+            {"GITHUB_SERVER_URL": "https://git.county.gov.cn", "GITHUB_REPOSITORY": "huamu/flags"},
+            "https://git.county.gov.cn/huamu/flags/commit/",
+        ),
+        (
+            {"CI_PROJECT_URL": "https://gitlab.county.gov.cn/huamu/flags"},
+            "https://gitlab.county.gov.cn/huamu/flags/-/commit/",
+        ),
+    ],
+)
+def test_the_published_site_links_commits_on_the_forge_it_was_built_on(
+    monkeypatch, variables, commit_link
+):
+    import runpy
+
+    for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "CI_PROJECT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    settings = runpy.run_path(str(ROOT / "publishconf.py"))
+    # the templates link a commit as {repo_url}/commit/{sha}
+    assert settings["FLAGBOARD_REPO_URL"] + "/commit/" == commit_link

@@ -59,7 +59,7 @@ lock: $(TEST_STAMP)
 	$(COMPILE) pyproject.toml requirements/build.in -c $(LOCK) -o $(RUNTIME_LOCK)
 
 site: $(STAMP)
-	$(BIN)/flagboard build --scores scores --out output --settings $(SETTINGS) $(BUILD_FLAGS)
+	$(BIN)/flagboard build --scores scores --out output --settings $(SETTINGS)$(if $(BUILD_FLAGS), $(BUILD_FLAGS))
 
 # On every core (pytest-xdist): about 1 minute on 2 cores with HYPOTHESIS_PROFILE=ci, as CI runs
 # it; `.venv/bin/python -m pytest` runs the same tests in one process.

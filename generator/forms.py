@@ -3,7 +3,8 @@
 A month's form lists the villages active that month, grid by grid, and the monthly categories
 in force (plus the optional ones asked for); a year's form lists the villages active in the
 year and the annual categories in force. Both are UTF-8 with a BOM, so that Excel and WPS open
-the Chinese text right, and formula-safe (csvsafe.py). `flagboard new-month`/`new-annual` write them; the site publishes them.
+the Chinese text right, and formula-safe (csvsafe.py). `flagboard new-month`/`new-annual`
+write them; the site publishes them.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from _workflow_helpers import (
 from packaging.requirements import Requirement
 
 from generator.demo import excel_csv
-from generator.site.build import SITE_URL
+from generator.site.siteurl import SITE_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"

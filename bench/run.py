@@ -150,30 +150,58 @@ def bench_compute(repeat: int) -> list[Figure]:
     return [naive, *parts, total]
 
 
-RATIOS: list[tuple[str, float, float]] = []  # (what, ratio, target), printed under the table
+RATIOS: list[tuple[str, float, float | None]] = []  # (what, ratio, target), under the table
 
 
 def bench_read(repeat: int) -> list[Figure]:
     """compute against reading and parsing the county's CSV files with pandas (bench/read_csv.py):
-    both started afresh, taking turns `repeat` times so that both meet the same load; the ratio of
-    each pair's times, best and median; memory: the highest peak of each."""
-    read_command = [sys.executable, str(ROOT / "bench" / "read_csv.py"), str(SCORES)]
-    command = flagboard("compute", "--scores", str(SCORES), "--out", str(RESULTS))
-    pairs = [(run_once(read_command), run_once(command)) for _ in range(max(repeat, 1))]
-    ratios = [ours["seconds"] / read["seconds"] for read, ours in pairs]
-    RATIOS.append((f"compute ÷ pandas 读取，{len(pairs)} 次中最好", min(ratios), READ_RATIO))
-    RATIOS.append(
-        (f"compute ÷ pandas 读取，{len(pairs)} 次的中位数", statistics.median(ratios), READ_RATIO)
-    )
-
-    def figure(name: str, runs: list[dict], budget_mb: float | None) -> Figure:
-        seconds = min(run["seconds"] for run in runs)
-        return Figure(name, seconds, max(run["peak_kb"] for run in runs) / 1024, None, budget_mb)
-
+    all started afresh, taking turns `repeat` times so that they meet the same load; the ratio
+    of each turn's times, best and median; memory: the highest peak of each. With --before REV,
+    compute of that git revision takes its turn too."""
+    read = "pandas 读取全部 CSV（bench/read_csv.py）"
+    commands = {
+        read: [sys.executable, str(ROOT / "bench" / "read_csv.py"), str(SCORES)],
+        "flagboard compute": flagboard("compute", "--scores", str(SCORES), "--out", str(RESULTS)),
+    }
+    if BEFORE:
+        commands[f"flagboard compute（{BEFORE}）"] = compute_of(BEFORE)
+    runs: dict[str, list[dict]] = {name: [] for name in commands}
+    for _ in range(max(repeat, 1)):
+        for name, command in commands.items():
+            runs[name].append(run_once(command))
+    for name in list(commands)[1:]:
+        ratios = [
+            ours["seconds"] / theirs["seconds"]
+            for theirs, ours in zip(runs[read], runs[name], strict=True)
+        ]
+        target = READ_RATIO if name == "flagboard compute" else None
+        what = f"{name.removeprefix('flagboard ')} ÷ pandas 读取，{len(ratios)} 次"
+        RATIOS.append((f"{what}中最好", min(ratios), target))
+        RATIOS.append((f"{what}的中位数", statistics.median(ratios), target))
     return [
-        figure("pandas 读取全部 CSV（bench/read_csv.py）", [read for read, _ in pairs], None),
-        figure("flagboard compute", [ours for _, ours in pairs], COMPUTE_MB),
+        Figure(
+            name,
+            min(run["seconds"] for run in runs[name]),
+            max(run["peak_kb"] for run in runs[name]) / 1024,
+            None,
+            COMPUTE_MB if name == "flagboard compute" else None,
+        )
+        for name in commands
     ]
+
+
+BEFORE: str | None = None  # --before REV: a git revision whose compute `read` also times
+
+
+def compute_of(revision: str) -> list[str]:
+    """`flagboard compute` with the code of git revision `revision` (exported as site_bench.py
+    exports it, outside the repository)."""
+    from site_bench import exported
+
+    code = exported(revision)
+    run = f"import sys; sys.path.insert(0, {str(code)!r}); from generator.cli import run; run()"
+    out = WORK / "before-results"
+    return [sys.executable, "-c", run, "compute", "--scores", str(SCORES), "--out", str(out)]
 
 
 def compute_parts(repeat: int) -> list[Figure]:
@@ -304,7 +332,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=3, help="每项运行次数,取最快一次(默认 3)")
     parser.add_argument("--regenerate", action="store_true", help="重新生成合成数据")
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="read 基准测试同时计时此 Git 版本的 flagboard compute（交替运行）",
+    )
     args = parser.parse_args(argv)
+    global BEFORE
+    BEFORE = args.before
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f"没有这个基准测试:{'、'.join(unknown)}")
@@ -319,10 +354,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(table(figures))
     for what, ratio, target in RATIOS:
-        print(f"{what}:{ratio:.3f}×(目标 ≤ {target}×)")
+        print(f"{what}:{ratio:.3f}×" + ("" if target is None else f"(目标 ≤ {target}×)"))
     if RESULTS.exists():
         print("结果文件:", *result_files(), sep="\n")
-    ratios_ok = all(ratio <= target for _, ratio, target in RATIOS)
+    ratios_ok = all(target is None or ratio <= target for _, ratio, target in RATIOS)
     return 0 if ratios_ok and all(f.ok for f in figures) else 1
 
 

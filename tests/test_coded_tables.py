@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from towns import Town
 
+from generator.columnar import Ranking, competition_rank, order_by
 from generator.load.dataset import as_text, narrow
 from generator.results import Column, column_text, row_texts, write_results
-from generator.rules import Ranking, competition_rank, order_by
 
 STRING, STR = pd.StringDtype(), pd.StringDtype(na_value=np.nan)
 

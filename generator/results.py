@@ -19,6 +19,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from generator.columnar import distinct
 from generator.csvsafe import neutralise
 from generator.load import Dataset
 from generator.load.cells import format_points
@@ -173,7 +174,7 @@ def _missing_last(codes: np.ndarray, missing: int) -> np.ndarray:
 
 def _distinct_integers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """`_distinct` of whole numbers (points, ranks, money), sorted: from a table of flags over
-    their range where it is small, else by hashing."""
+    their range where it is small (columnar.distinct), else by hashing."""
     dtype = getattr(series.dtype, "numpy_dtype", series.dtype)  # Int32 → int32
     numbers = series.to_numpy(dtype=dtype, na_value=0)  # may be the frame's own: not changed
     low = int(numbers.min())
@@ -181,15 +182,11 @@ def _distinct_integers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if size > 4 * len(numbers):
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         return pd.Series(uniques, dtype=series.dtype), _missing_last(codes, len(uniques))
-    numbers = numbers - low  # now 0 … size − 1
-    present = np.zeros(size, dtype=bool)
-    present[numbers] = True
-    codes = np.cumsum(present, dtype=np.int32)[numbers]  # 1 + the value's position
-    del numbers
-    values = np.flatnonzero(present) + low
-    codes[series.isna().to_numpy()] = len(values) + 1
-    codes -= 1
-    return pd.Series(values, dtype=series.dtype), codes.astype(np.min_scalar_type(len(values)))
+    present, codes = distinct(numbers - low, size)
+    codes[series.isna().to_numpy()] = len(present)
+    return pd.Series(present + low, dtype=series.dtype), codes.astype(
+        np.min_scalar_type(len(present))
+    )
 
 
 def _plain(values: pd.Series, is_points: bool) -> list[str]:

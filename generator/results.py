@@ -38,7 +38,7 @@ TABLES = {
 }
 POINTS = {"score", "cell", "adjustment", "average", "total", "value"}  # hundredths in the frames
 _SLICE = 8_000  # rows joined into text at a time: a few MB
-MAX_COMBINED = 1 << 15  # texts of two adjacent columns made into one (Column.then)
+MAX_COMBINED = 1 << 13  # texts of two adjacent columns made into one (Column.then)
 _QUOTE_RE = re.compile(r'[,"\r\n]')
 
 

@@ -1,11 +1,13 @@
 """The results tables of docs/data-format.md §5 as CSV files and results.json, written column by
 column.
 
-Scores arrive as integer hundredths and become text here, through the one number formatter
-(`format_points`), applied to each column's distinct values only: a county's 365,000 flag rows
-have a few thousand distinct scores. No Python object is made per row until the text of a row
-is joined; results.json is written in slices without building its document.
-`results_document()` still gives the whole document as Python values, for the site.
+The tables arrive coded (`Results.coded`: texts as categoricals, scores as integer hundredths),
+and each column becomes text once per distinct value: a text column's own categories, scores
+through the one number formatter (`format_points`) — a county's 365,000 flag rows have a few
+hundred distinct scores. Adjacent columns of few combinations are made into one, and rows are
+joined from these pieces a slice at a time; no Python object is made per row until then, and
+results.json is written in slices without building its document. `results_document()` still
+gives the whole document as Python values, for the site.
 """
 
 from __future__ import annotations
@@ -138,13 +140,12 @@ def row_texts(columns: Iterable[Column], rows: int) -> Iterator[str]:
             pieces.append(column)
         else:
             pieces[-1] = both
-    texts = np.concatenate(
-        [piece.texts for piece in pieces]
-    )  # one table, the pieces' one after another
+    # the pieces' texts in one table, and for each row of a slice the text of each piece in it
+    texts = np.concatenate([piece.texts for piece in pieces])
     offsets = np.cumsum([0] + [len(piece.texts) for piece in pieces[:-1]])
     for start in range(0, rows, _SLICE):
         stop = min(start + _SLICE, rows)
-        chosen = np.empty((stop - start, len(pieces)), dtype=np.int64)  # row by row, piece by piece
+        chosen = np.empty((stop - start, len(pieces)), dtype=np.int64)
         for i, piece in enumerate(pieces):
             np.add(piece.codes[start:stop], offsets[i], out=chosen[:, i])
         yield "".join(texts[chosen.ravel()].tolist())
@@ -167,7 +168,7 @@ def _distinct(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def _missing_last(codes: np.ndarray, missing: int) -> np.ndarray:
     """Codes with -1 (missing) made `missing`, in the smallest unsigned type that holds them."""
-    if codes.min(initial=0) >= 0:  # nothing missing: the codes as they are (a text's, coded)
+    if codes.min(initial=0) >= 0:  # nothing missing: e.g. a coded text column's own codes
         return codes
     return np.where(codes < 0, missing, codes).astype(np.min_scalar_type(missing))
 
@@ -184,9 +185,8 @@ def _distinct_integers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
         return pd.Series(uniques, dtype=series.dtype), _missing_last(codes, len(uniques))
     present, codes = distinct(numbers - low, size)
     codes[series.isna().to_numpy()] = len(present)
-    return pd.Series(present + low, dtype=series.dtype), codes.astype(
-        np.min_scalar_type(len(present))
-    )
+    values = pd.Series(present + low, dtype=series.dtype)
+    return values, codes.astype(np.min_scalar_type(len(values)))
 
 
 def _plain(values: pd.Series, is_points: bool) -> list[str]:

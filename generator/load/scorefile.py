@@ -1,8 +1,10 @@
 """Checks of a period's scores file and a year's annual file (docs/data-format.md §2, §2.1).
 
-Rows are matched to villages one by one (a few hundred per file); the score cells are parsed
-and checked as one block (scores.py), and a file's problems come row by row, in the order
-the clerk reads them, made only as far as they can be listed.
+A file whose rows all name different active villages (most files, every month) is matched by
+one lookup a row (`_all_found`); any other goes row by row through the checks that say what is
+wrong (`_match_rows`). The score cells are parsed and checked as one block (scores.py), and a
+file's problems come row by row, in the order the clerk reads them, made only as far as they
+can be listed.
 """
 
 from __future__ import annotations

@@ -194,8 +194,10 @@ def test_usage_errors_are_chinese_and_exit_2(capsys, argv, said):
     err = usage_error(capsys, *argv)
     assert err.startswith("错误：") and err.count("\n") == 1  # one line
     assert said in err
-    command = (
-        "flagboard" if argv[0].startswith("-") or argv[0] == "nope" else f"flagboard {argv[0]}"
+    command = (  # as the README writes the command, so that it runs as written
+        ".venv/bin/flagboard"
+        if argv[0].startswith("-") or argv[0] == "nope"
+        else f".venv/bin/flagboard {argv[0]}"
     )
     assert err.endswith(f"（用法见 {command} -h）\n")
 
@@ -257,7 +259,7 @@ def test_a_bad_port_is_one_chinese_line_without_a_traceback():
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         "错误：参数 --port：端口应为 1 到 65535 之间的整数，而不是「80000」"
-        "（用法见 flagboard serve -h）\n"
+        "（用法见 .venv/bin/flagboard serve -h）\n"
     )
 
 

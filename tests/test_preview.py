@@ -50,11 +50,11 @@ FEBRUARY_MARKDOWN = """\
 
 | 网格 | 村名 | 红旗 | 黄旗 | 嘉奖（元） | 扣罚（元） | 合计（元） |
 |---|---|---|---|---|---|---|
-| 东片网格 | 东山村 | 1 | 2 | 1000 | 3000 | -2000 |
-| 东片网格 | 梅林村 | 1 | 0 | 1000 | 0 | 1000 |
-| 东片网格 | 桃源村 | 2 | 1 | 3000 | 1000 | 2000 |
-| 西片网格 | 西湖村 | 2 | 1 | 3000 | 1000 | 2000 |
-| 西片网格 | 枫林村 | 0 | 2 | 0 | 3000 | -3000 |
+| 东片网格 | 东山村 | 1 | 2 | 1000 | 3000 | －2000 |
+| 东片网格 | 梅林村 | 1 | 0 | 1000 | 0 | ＋1000 |
+| 东片网格 | 桃源村 | 2 | 1 | 3000 | 1000 | ＋2000 |
+| 西片网格 | 西湖村 | 2 | 1 | 3000 | 1000 | ＋2000 |
+| 西片网格 | 枫林村 | 0 | 2 | 0 | 3000 | －3000 |
 | 西片网格 | 新苑村 | 1 | 1 | 1000 | 1000 | 0 |
 | 合计 | 6 个村 | 7 | 7 | 9000 | 9000 | 0 |
 
@@ -127,8 +127,8 @@ def test_unknown_month(scores, capsys):
     assert [(p.file, p.code) for p in error.value.problems] == [
         (f"{scores.as_posix()}/2024/2024-03.csv", "no_period")
     ]
-    assert main(["preview", "2024-3", "--scores", str(scores)]) == 1
-    assert "月份要写成 YYYY-MM" in capsys.readouterr().err
+    assert main(["preview", "2024-3", "--scores", str(scores)]) == 2  # the command is wrong
+    assert "「2024-3」不是有效月份，月份要写成 YYYY-MM，例如 2024-03" in capsys.readouterr().err
 
 
 def test_invalid_data_is_reported_not_previewed(scores, capsys):

@@ -11,11 +11,12 @@ from generator import catalogue
 from generator.load.cells import decode, too_large
 from generator.model import Town
 from generator.problems import PER_FILE, Problem, more_problems, quote
+from generator.townwords import LEVELS
 
 MAX_TOWN_BYTES = 1024 * 1024
 
 _FIELD_NAMES = {
-    "town": "镇名 town",
+    "town": "名称 town",
     "grids": "网格 [[grids]]",
     "categories": "评比项目 [[categories]]",
     "rules": "规则版本 [[rules]]",
@@ -103,6 +104,11 @@ def _problem(name: str, text: str, item: dict) -> Problem:
     else:
         field = _FIELD_NAMES.get(str(loc[-1]), where) if loc else "town.toml"
         hint = _HINTS.get(item["type"], f"不符合要求（{quote(item['msg'])}）")
+        if loc == ("kind",):  # the town's level, not a category's kind
+            field, hint = (
+                "级别 kind",
+                f"只能是 {'、'.join(LEVELS[:-1])} 或 {LEVELS[-1]}（不写时按名称的最后一个字）",
+            )
         context = {
             k: f"{v:g}" if isinstance(v, float) else v for k, v in item.get("ctx", {}).items()
         }

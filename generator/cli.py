@@ -663,6 +663,7 @@ def _month(text: str) -> str:
 def _init(args) -> int:
     from generator.catalogue import command
     from generator.office.init import init
+    from generator.periods import label as period_label
 
     made = init(args.dir, args.town, args.villages, args.first, args.kind)
     for relative in made.files:
@@ -670,7 +671,7 @@ def _init(args) -> int:
     words = made.words
     print(
         f"{args.town}（{words.level}）：{made.villages} 个{words.member}，网格：{'、'.join(made.grids)}；"
-        f"规则自 {args.first} 起执行（每个网格每项前三名红旗、末三名黄旗）。"
+        f"规则自{period_label(args.first)}起执行（每个网格每项前三名红旗、末三名黄旗）。"
     )
     scores = (args.dir / "scores").as_posix()
     build = command("build", scores=scores)
@@ -678,7 +679,7 @@ def _init(args) -> int:
         build += f" --content {(args.dir / 'content').as_posix()}"
     print(
         f"请按{words.own}实施方案核对 {scores}/town.toml，再运行 {command('validate', scores=scores)}；"
-        f"然后用 {build} 生成网站，网站的「数据下载」页有 {args.first} "
+        f"然后用 {build} 生成网站，网站的「数据下载」页有{period_label(args.first)}"
         f"的空白评分表和事件表（也可以用 {command('new-month', args.first, scores=scores)} 生成）。"
     )
     return 0

@@ -284,3 +284,29 @@ def test_against_reads_only_regular_files_at_the_ref(tmp_path):
     (repo.scores / "2024" / "link.csv").unlink()
     # Read as a file, the link (its blob is the target's path) would fail validation at HEAD.
     assert against(repo.scores, "HEAD").summary == "与「HEAD」相比，评分数据没有变化。"
+
+
+# -- a year: its annual categories' flags and the year's actions --------------------------------
+
+ANNUAL = "村名,党风廉政建设\n东山村,90\n梅林村,85\n桃源村,70\n西湖村,88\n枫林村,95\n新苑村,60\n"
+
+
+def test_a_year_previews_its_annual_flags_grid_by_grid_and_the_years_actions(scores, capsys):
+    (scores / "2024" / "2024-annual.csv").write_text(ANNUAL, "utf-8")
+    text = to_markdown(preview(scores, ["2024"]))
+    assert text.startswith("## 测试镇 2024年度 评比结果预览\n\n年度项目按2024年12月适用的规则版本")
+    # 枫林村 scores highest in the west, but was vetoed in February: no red flag in the year
+    assert "### 东片网格\n\n| 评比项目 | 红旗（先进村） | 黄旗（促进村） |\n|---|---|---|\n" in text
+    assert "| 党风廉政建设 | 东山村 90 | 桃源村 70 |" in text
+    assert "| 党风廉政建设 | 西湖村 88 | 新苑村 60 |" in text
+    assert "### 2024年度处理（截至2024年2月）" in text
+    assert "| 桃源村 | 优先评优 | 3面红旗，全镇第1名（本年无一票否决） |" in text
+    assert "### 奖罚" not in text  # annual categories carry no money
+    assert main(["preview", "2024", "--scores", str(scores), "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == text
+
+
+def test_a_year_without_its_annual_file_says_so(scores):
+    (only,) = preview(scores, ["2024"])
+    assert only.summary.startswith("2024年还没有年度评分文件（")
+    assert [s.title for s in only.sections] == ["2024年度处理（截至2024年2月）"]

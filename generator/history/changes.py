@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from generator import labels, layout
 from generator.load.cells import decode, format_points, parse_number, read_rows
-from generator.load.townfile import parse_town
 from generator.load.tablecheck import split_marks
+from generator.load.townfile import parse_town
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the csv module reads them
 _ROLES = {"period": "scores", "annual": "scores", "events": "events"}

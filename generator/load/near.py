@@ -21,22 +21,22 @@ MIN_CHARS = 2  # one character is too little to say what a name stands for
 Value = TypeVar("Value")
 
 
-def _keys(word: str) -> set[tuple]:
+def _keys(word: str) -> list[str]:
     """How a known name is found: itself, itself less one character (what a name missing it
     or wrong there also gives), and its characters sorted (a swap)."""
-    keys = {("=", word), ("#", "".join(sorted(word)))}
+    keys = ["=" + word, "#" + "".join(sorted(word))]
     for i in range(len(word)):
-        keys.add(("-", word[:i] + word[i + 1 :]))  # the misspelt name left this one out
-        keys.add(("~", word[:i] + word[i + 1 :], i))  # or has another character here
-    return keys
+        less = word[:i] + word[i + 1 :]
+        keys += ["-" + less, f"~{i}~{less}"]  # the misspelt name left this one out, or wrote
+    return keys  # another character here
 
 
-def _probes(word: str) -> set[tuple]:
+def _probes(word: str) -> list[str]:
     """What a misspelt name looks up: the keys a near known name has."""
-    probes = {("=", word), ("#", "".join(sorted(word))), ("-", word)}
+    probes = ["=" + word, "#" + "".join(sorted(word)), "-" + word]
     for i in range(len(word)):
-        probes.add(("=", word[:i] + word[i + 1 :]))  # it has one character too many
-        probes.add(("~", word[:i] + word[i + 1 :], i))
+        less = word[:i] + word[i + 1 :]
+        probes += ["=" + less, f"~{i}~{less}"]  # one character too many, or another here
     return probes
 
 
@@ -44,21 +44,22 @@ class NearIndex:
     """Known names (each standing for a value) to look misspelt names up in."""
 
     def __init__(self, names: Mapping[str, Value]):
-        self._found: dict[tuple, set] = defaultdict(set)
+        self._found: dict[str, list[str]] = {}
         self._values = {}
         for name, value in names.items():
             key = name_key(name)
             if MIN_CHARS <= len(key) <= MAX_CHARS:
                 self._values[key] = value
                 for found in _keys(key):
-                    self._found[found].add(key)
+                    self._found.setdefault(found, []).append(key)
 
     def near(self, word: str) -> set:
         """The values of every known name near `word` (not equal to it)."""
         key = name_key(word)
         if not MIN_CHARS <= len(key) <= MAX_CHARS:
             return set()
-        hits = set().union(*(self._found.get(probe, ()) for probe in _probes(key)))
+        found = self._found
+        hits = {hit for probe in _probes(key) for hit in found.get(probe, ())}
         hits.discard(key)
         return {self._values[hit] for hit in hits}
 

@@ -225,8 +225,10 @@ def _near_villages(
         if village is None:
             continue
         row = table.rows[position][0]
-        label = village.name if key == labels.NAME_COLUMN else village.id
-        lacks = f"表里没有「{label}」这一行。"
+        label = f"「{village.name}」"
+        if key != labels.NAME_COLUMN:
+            label = f"「{village.id}」（{village.name}）"
+        lacks = f"表里没有{label}这一行。"
         problem = unknown_village(context, name, row, key, value, village, lacks)
         problems[position] = [
             problem if p.code == "unknown_village" else p for p in problems[position]

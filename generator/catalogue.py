@@ -112,9 +112,9 @@ FILE_TOO_LARGE = T(
 WORKBOOK = T(
     "workbook",
     "工作簿改名成了 .csv",
-    _SAVE_AS_CSV + "，或用 flagboard import 导入",
+    _SAVE_AS_CSV + "，或改名为 .xlsx 后用 flagboard import 导入",
     "这是 Excel/WPS 工作簿，不是 CSV 文件：请在 Excel 或 WPS 中「另存为」CSV UTF-8（逗号分隔），"
-    "或用 flagboard import 导入",
+    "或把它移出 scores/、改名为 .xlsx 后用 .venv/bin/flagboard import 导入",
 )
 ENCODING = T(
     "encoding",

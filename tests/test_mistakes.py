@@ -232,3 +232,16 @@ def test_importing_over_a_blank_form_needs_no_force_but_over_scores_it_does(tmp_
         main(["import", str(source), "--month", "2024-02", "--scores", str(scores), "--force"]) == 0
     )
     assert "替换了还没有填分数的空白表" not in capsys.readouterr().out
+
+
+def test_an_import_refuses_a_misspelt_optional_category_rather_than_pass_it_over(tmp_path, capsys):
+    scores = Town().month("2024-01", {"V1": 90, "V2": 80}).write(tmp_path / "scores")
+    source = tmp_path / "二月.csv"
+    rows = [["村名", "甲项", "乙项", "可选顶"], ["V1村", "91", "", "80"], ["V2村", "81", "", "70"]]
+    source.write_bytes(csv_bytes(rows))
+    assert main(["import", str(source), "--month", "2024-02", "--scores", str(scores)]) == 1
+    said = capsys.readouterr().err
+    assert (
+        "「可选顶」不是评比项目，是不是「可选项」？表里没有「可选项」列（第4列没有导入）。" in said
+    )
+    assert not (scores / "2024" / "2024-02.csv").exists()

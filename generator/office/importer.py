@@ -70,6 +70,7 @@ class Layout:
     rows: dict[int, int] = field(default_factory=dict)  # canonical row → sheet row
     renamed: list[tuple[int, str, str, bool]] = field(default_factory=list)  # row, was, now, 曾用名
     skipped: list[tuple[int, str]] = field(default_factory=list)  # sheet row, 合计 …
+    misspelt: set[str] = field(default_factory=set)  # categories an ignored header misspells
 
 
 @dataclass(frozen=True)
@@ -313,7 +314,31 @@ def _layout(
             found[name] = column
     order = {c.name: i for i, c in enumerate(town.categories)}
     layout.categories = sorted(((c, n) for n, c in found.items()), key=lambda cn: order[cn[1]])
-    return layout, problems
+    return layout, problems + _near_headers(sheet, layout, town)
+
+
+def _near_headers(sheet: Sheet, layout: Layout, town: Town) -> list[Problem]:
+    """An ignored column whose header is a misspelling of a category the sheet lacks: refused,
+    naming the category (「党建引领发屐」不是评比项目，是不是「党建引领发展」？), never passed
+    over, an optional category's scores included. Fills `layout.misspelt`."""
+    present = {name for _, name in layout.categories}
+    candidates = {c.name: c.name for c in town.categories if c.name not in present}
+    ignored = {without_note(text): (column, text) for column, text in layout.ignored}
+    problems = []
+    for written, name in suggestions(ignored, candidates).items():
+        column, text = ignored[written]
+        layout.misspelt.add(name)
+        problems.append(
+            catalogue.UNKNOWN_CATEGORY_NEAR.at(
+                sheet.label,
+                layout.header_row,
+                text,
+                value=quote(text),
+                near=name,
+                lacks=f"表里没有「{name}」列（{_letters(sheet, column)}没有导入）。",
+            )
+        )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -409,8 +434,12 @@ def _validate(
     except InvalidData as error:
         target = f"{prefix}/{relative}"
         dated = {(p.row, p.column) for p in problems if p.code == "date_cell"}
-        found = _near_headers(error.problems, target, sheet, layout)
-        moved = [_on_sheet(p, sheet, layout) if p.file == target else p for p in found]
+        said = [  # a misspelt header's category: said at that header, not as missing again
+            p
+            for p in error.problems
+            if not (p.code == "missing_column" and p.file == target and p.column in layout.misspelt)
+        ]
+        moved = [_on_sheet(p, sheet, layout) if p.file == target else p for p in said]
         problems += [p for p in moved if (p.row, p.column) not in dated]  # said once is enough
         data = None
     if problems:
@@ -424,32 +453,6 @@ def _ignored_note(sheet: Sheet, layout: Layout) -> list[Problem]:
         return []
     ignored = "、".join(_column_name(sheet, i, text) for i, text in layout.ignored[:50])
     return [catalogue.IGNORED_COLUMNS.at(sheet.label, layout.header_row, columns=ignored)]
-
-
-def _near_headers(problems: list[Problem], target: str, sheet: Sheet, layout: Layout):
-    """A category's column said to be missing, when an ignored column is a misspelling of it:
-    one problem at that column (「党建引领发屐」不是评比项目，是不是「党建引领发展」？)."""
-    missing = {
-        p.column: p
-        for p in problems
-        if p.file == target and p.code == "missing_column" and p.column
-    }
-    ignored = {without_note(text): (column, text) for column, text in layout.ignored}
-    guesses = suggestions(ignored, {name: name for name in missing}) if missing else {}
-    if not guesses:
-        return problems
-    replaced = {}
-    for written, name in guesses.items():
-        column, text = ignored[written]
-        replaced[id(missing[name])] = catalogue.UNKNOWN_CATEGORY_NEAR.at(
-            sheet.label,
-            layout.header_row,
-            text,
-            value=quote(text),
-            near=name,
-            lacks=f"表里没有「{name}」列（{_letters(sheet, column)}已忽略）。",
-        )
-    return [replaced.get(id(p), p) for p in problems]
 
 
 def _on_sheet(problem: Problem, sheet: Sheet, layout: Layout) -> Problem:

@@ -12,6 +12,7 @@ import time
 import unicodedata
 from pathlib import Path
 
+from generator.catalogue import COMMAND
 from generator.problems import (
     InvalidArgument,
     InvalidData,
@@ -21,8 +22,6 @@ from generator.problems import (
     render_text,
 )
 from generator.townwords import LEVELS
-
-COMMAND = ".venv/bin/flagboard"  # as the README writes it: catalogue.command() builds lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -560,7 +559,7 @@ def _import(args) -> int:
     if done.skipped:
         print(f"已跳过不是{member}的行：{'、'.join(done.skipped)}")
     if done.renamed:
-        print(f"{member}名已按 villages.csv 对应：{'、'.join(done.renamed)}")
+        print(f"村名已按 villages.csv 对应：{'、'.join(done.renamed)}")
     print(f"校验通过：{done.data.summary()}")
     if annual:  # the year's last step: its annual flags, as preview YYYY shows them
         _print_previews(args, [_annual_preview(done.data, period)])
@@ -578,20 +577,15 @@ def _annual_preview(data, year: str):
 
 
 def _print_previews(args, previews) -> None:
+    """Markdown (for a run's summary) or rich tables for the terminal."""
+    from generator.office.preview import print_rich, to_markdown
+
     if getattr(args, "format", "text") == "markdown":
-        sys.stdout.write(_markdown(previews))
+        sys.stdout.write(to_markdown(previews))
         return
     from rich.console import Console
 
-    from generator.office.preview import print_rich
-
     print_rich(previews, Console())
-
-
-def _markdown(previews) -> str:
-    from generator.office.preview import to_markdown
-
-    return to_markdown(previews)
 
 
 def _preview(args) -> int:

@@ -4,8 +4,8 @@ Two names are near when one becomes the other by one character typed wrong, left
 or two neighbours swapped (「青石材」「青石」「青石村村」「石青村」 are all near 「青石村」), compared as
 name_key() writes them. A name is suggested only when it is the only near one, and each known
 name for at most one misspelt name: a doubtful match is never offered. Names longer than
-MAX_CHARS are not compared. Every name gives at most 3 × MAX_CHARS keys, so matching is linear
-in the names' total length, whatever their number.
+MAX_CHARS are not compared. A name gives two keys per character (and two more), and a word
+looks up as many: matching is linear in the names' total length, whatever their number.
 """
 
 from __future__ import annotations

@@ -55,11 +55,17 @@ class Context:
 
     def near_village(self, key: str, value: str) -> Village | None:
         """The one village a misspelt 村名 (or 编号) stands for, among all villages."""
-        indexes = self.__dict__.setdefault("_near", {})
-        if key not in indexes:
-            indexes[key] = NearIndex(village_names(self.index.villages, key))
-        found = indexes[key].near(value)
+        index = self._near_names if key == labels.NAME_COLUMN else self._near_ids
+        found = index.near(value)
         return next(iter(found)) if len(found) == 1 else None
+
+    @functools.cached_property
+    def _near_names(self) -> NearIndex:
+        return NearIndex(village_names(self.index.villages, labels.NAME_COLUMN))
+
+    @functools.cached_property
+    def _near_ids(self) -> NearIndex:
+        return NearIndex(village_names(self.index.villages, labels.ID_COLUMN))
 
 
 def village_names(villages, key: str) -> dict[str, Village]:
@@ -101,7 +107,11 @@ def near_categories(table: Table, town: Town) -> dict[str, Category]:
     """Headers that name no category → the one category each stands for (misspelt), among
     those that have no column."""
     present = {c.id for h in table.header if (c := header_category(town, h)[0])}
-    unknown = [h for h in table.header[1:] if h and header_category(town, h)[0] is None]
+    unknown = [
+        h
+        for h in table.header[1:]
+        if h and h not in IDENTITY_COLUMNS and header_category(town, h)[0] is None
+    ]
     candidates = {c.name: c for c in town.categories if c.id not in present}
     return suggestions(unknown, candidates) if unknown and candidates else {}
 

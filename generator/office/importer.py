@@ -100,7 +100,7 @@ def import_workbook(
     scores_dir = Path(scores_dir)
     check_year(month) if annual else check_month(month, scores_dir, Path(source))
     target = annual_file(scores_dir, month) if annual else period_path(scores_dir, month)
-    blank = target.is_file() and not force and still_blank(target)  # new-month's, unfilled
+    blank = not force and still_blank(target)  # new-month's form, not filled in yet
     if target.exists() and not force and not blank:
         raise InvalidData([catalogue.FILE_EXISTS_IMPORT.at(target.as_posix())])
     files = scores_files(scores_dir)

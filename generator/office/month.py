@@ -99,7 +99,10 @@ def check_year(year: str) -> None:
 
 
 def still_blank(path: Path) -> bool:
-    """Whether a scores file is still a blank form: a header and village names, no score."""
+    """Whether a scores file is still a blank form: a header and village names, no score. Only
+    a regular file is read (a link is the loader's problem, never opened)."""
+    if path.is_symlink() or not path.is_file():
+        return False
     rows, problems = read_rows(path.read_bytes(), path.name)
     return not problems and len(rows) > 1 and not any(any(cells[1:]) for _, cells in rows[1:])
 

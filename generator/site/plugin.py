@@ -4,8 +4,9 @@ This is the only module that imports pelican. `register()` connects five receive
 refuses to build while the content folder holds a symbolic link or another non-regular file
 (before any reader runs), one reads the results document once, before the readers, for the
 town's words (generator/townwords.py), one passes every page and article of `content/` through
-the HTML allow-list of sanitize.py and writes its {镇…} phrases in the town's words, one adds the site's Jinja filters to every generator, and one hands
-Pelican the `ResultsPages` generator from the `get_generators` signal.
+the HTML allow-list of sanitize.py and writes its {镇…} phrases in the town's words, one adds
+the site's Jinja filters to every generator, and one hands Pelican the `ResultsPages`
+generator from the `get_generators` signal.
 
 Settings it reads (see pelicanconf.py):
   FLAGBOARD_RESULTS       results.json: a path, or the document itself (a dict)

@@ -164,6 +164,7 @@ class Codes:
     year_of_month: np.ndarray  # month code → year code
     category_bits: np.ndarray  # category code → its bit in town.toml's order of categories
     category_names: tuple[str, ...]  # in town.toml's order
+    whole_town: str  # 全镇, 全乡, 全街道: where 优先评优 ranks (townwords.TownWords)
     periods: np.ndarray  # months and years together in text order ('2024' before '2024-01')
     month_period: np.ndarray  # month code → its position in `periods`
     year_period: np.ndarray  # year code → its position in `periods`
@@ -188,6 +189,7 @@ class Codes:
             year_of_month=code(pd.Series([year_of(m) for m in months], dtype=object), years),
             category_bits=np.array([1 << order[c] for c in categories], dtype=np.int64),
             category_names=tuple(c.name for c in data.town.categories),
+            whole_town=data.words.whole,
             periods=periods,
             month_period=np.searchsorted(periods, months).astype(np.int32),
             year_period=np.searchsorted(periods, years).astype(np.int32),
@@ -529,7 +531,7 @@ def _priorities(years: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     chosen = years[years["priority_rank"] > 0]
     reason = concat(
         digits(chosen["red"]),
-        "面红旗，全镇第",
+        f"面红旗，{codes.whole_town}第",
         digits(chosen["priority_rank"]),
         "名（本年无一票否决）",
     )

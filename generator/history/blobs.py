@@ -19,7 +19,8 @@ class BlobStore:
         self.prefix = prefix
         self.scores_dir = scores_dir
         self.blobs: dict[str, bytes] = {}
-        self.ids: dict[tuple[str, str], str | None] = {}
+        self.ids: dict[tuple[str, str], str | None] = {}  # (rev, path from the root) → blob
+        self.sizes: dict[str, int] = {}
         self.parsed: dict[tuple, object] = {}
 
     @staticmethod
@@ -33,11 +34,21 @@ class BlobStore:
         if rev == "":
             exists = (self.scores_dir / relative).is_file()
             return self.file_id(relative) if exists else None
-        key = (rev, relative)
+        return self._blob_id(rev, self.prefix + relative)
+
+    def at_root(self, rev: str, path: str, limit: int) -> str | None:
+        """The blob id of a file of the whole repository in a commit, when it is at most
+        `limit` bytes long (a larger one is taken as absent), or None."""
+        found = self._blob_id(rev, path)
+        return found if found and self.sizes[found] <= limit else None
+
+    def _blob_id(self, rev: str, path: str) -> str | None:
+        key = (rev, path)
         if key not in self.ids:
             try:
-                sha, kind, _ = self.git.get_object_header(f"{rev}:{self.prefix}{relative}")
+                sha, kind, size = self.git.get_object_header(f"{rev}:{path}")
                 self.ids[key] = sha.decode() if kind == b"blob" else None
+                self.sizes[sha.decode()] = size
             except ValueError:
                 self.ids[key] = None
         return self.ids[key]

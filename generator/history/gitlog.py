@@ -4,7 +4,11 @@ open repository (or its `git` command object) and read it:
 
 - walk.py         one `git log` walk over the scores folder, in commit order, never by dates
 - rawlog.py       that log's raw records: the files each commit changed, old and new blob
-- commits.py      each commit object's own bytes: author and message, decoded and cleaned
+- merges.py       which of a merge's changes against its first parent are its own
+- commits.py      each commit object's own bytes: author, times and message, decoded and cleaned
+- clock.py        commit times as evidence: which cannot be true (RULES.md §2.1)
+- times.py        each data commit's time against the commits around it (first-parent order)
+- mailmap.py      authors as the .mailmap of each commit's own tree named them
 - start.py        where a fork's own history starts (town.toml's current town name)
 - worktree.py     the working tree's uncommitted changes, a last revision marked 未提交
 - blobs.py        the files as they were in each commit, each read once
@@ -59,6 +63,7 @@ __all__ = [
     "Revision",
     "RowChange",
     "collect_history",
+    "contains",
     "folder_at",
     "repo_root_of",
 ]
@@ -87,6 +92,22 @@ def repo_root_of(scores_dir: Path) -> Path | None:
     try:
         with git.Repo(scores_dir, search_parent_directories=True) as repo:
             return Path(repo.working_tree_dir) if repo.working_tree_dir else None
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
+def contains(scores_dir: Path, commit: str) -> bool | None:
+    """Whether HEAD's history (any ancestry, merged branches included) holds `commit` (full
+    hash); None when the scores folder is in no git repository. A commit the repository does
+    not have, or has only beside HEAD's history, is not held: the history was rewritten."""
+    try:
+        with git.Repo(scores_dir, search_parent_directories=True) as repo:
+            if not repo.head.is_valid():
+                return False
+            status = repo.git.merge_base(
+                "--is-ancestor", commit, "HEAD", with_exceptions=False, with_extended_output=True
+            )[0]
+            return status == 0
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
 

@@ -9,6 +9,8 @@ Blobs come from blobs.py; the comparison itself is changes.py's, without git.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.history import (
     changes as change_rules,  # looked up at call time: a test swaps changed_lines
 )
@@ -55,11 +57,27 @@ class PeriodRevisions:
         revisions: list[PeriodRevision] = []
         for entry, changes in touched:
             revisions.append(self._revision(entry, changes, last, not revisions, annual))
+            if len(revisions) == 1:
+                first = dict(last)
         current = next(
             (f.path for f in self.files if (f.period, f.kind) == (period, kind) and not f.deleted),
             None,
         )
-        return PeriodHistory(period, kind, current, tuple(revisions))
+        found = PeriodHistory(period, kind, current, tuple(revisions))
+        if found.corrected:
+            ends = (touched[0][0], touched[-1][0])
+            found = replace(found, restored=self._restored(ends, first, last, annual))
+        return found
+
+    def _restored(self, ends: tuple[Entry, Entry], first: dict, last: dict, annual: bool) -> bool:
+        """Whether the period's files say again what they said when first published: every
+        correction since undone (reverted, merged away, or the old values typed back)."""
+        if first == last:
+            return True
+        names = tuple(self._names("" if e.commit.uncommitted else e.commit.hash) for e in ends)
+        sides = {kind: (first.get(kind), last.get(kind)) for kind in {*first, *last}}
+        parts, notes = self._compare(sides, names, annual)
+        return not notes and not any(parts.values())
 
     def _revision(
         self, entry: Entry, changes: list[Change], last: dict, first: bool, annual: bool
@@ -83,6 +101,10 @@ class PeriodRevisions:
             self._names(entry.parent),
             self._names("" if entry.commit.uncommitted else entry.commit.hash),
         )
+        return self._compare(sides, names, annual)
+
+    def _compare(self, sides: dict, names: tuple, annual: bool) -> tuple[dict, list[str]]:
+        """What changed from the old to the new blob of each of the period's files."""
         parts: dict = {}
         notes: list[str] = []
         scores = sides.get("annual" if annual else "period")

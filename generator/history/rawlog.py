@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from generator.history.records import Commit, FileChange
 
 ZERO = "0" * 40
-# %an and %aN last: the author as written and as the repository's .mailmap names them.
-FORMAT = "%x1e%H%x1f%P%x1f%cI%x1f%aI%x1f%an%x1f%aN"
+# Each record's header: the commit and its parents (the rest is read from the commit object).
+FORMAT = "%x1e%H%x1f%P"
 _STATUS = {
     "A": "added",
     "C": "added",

@@ -15,6 +15,7 @@ from generator.history.changes import CellChange, ColumnChange, EventChange, Row
 from generator.history.outcomes import OutcomeChange
 
 UNCOMMITTED = "未提交"
+NO_DAY = "时间不明"  # a commit whose time is no time (see clock.py)
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,14 @@ class Commit:
 
     hash: str
     short: str
-    date: str | None  # committer date, ISO 8601 with offset; None when uncommitted
+    date: str | None  # committer date, ISO 8601 with offset; None: uncommitted, or no time
     authored: str | None
-    author: str
+    author: str  # as the .mailmap of the commit's own tree named them (see mailmap.py)
     message: str
     files: tuple[FileChange, ...] = ()
     uncommitted: bool = False
+    doubt: str | None = None  # Chinese: why the commit's time is doubtful (see clock.py)
+    renamed: str | None = None  # the author's name in today's .mailmap, when it differs
 
     @property
     def subject(self) -> str:
@@ -45,7 +48,9 @@ class Commit:
 
     @property
     def day(self) -> str:
-        return self.date[:10] if self.date else UNCOMMITTED
+        if self.uncommitted:
+            return UNCOMMITTED
+        return self.date[:10] if self.date else NO_DAY
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class PeriodHistory:
     outcome: tuple[OutcomeChange, ...] = ()  # this period's results: first published → now
     later: tuple[OutcomeChange, ...] = ()  # other periods' results changed by the correction
     outcome_note: str | None = None  # Chinese: why outcomes could not be compared
+    restored: bool = False  # corrected, and every correction since undone
 
     @property
     def corrected(self) -> bool:
@@ -124,12 +130,15 @@ class DataVersion:
     hash: str  # full hash of the newest commit that changed the scores folder ("" if none)
     date: str | None  # its committer date, ISO 8601
     uncommitted: bool = False
+    doubt: str | None = None  # Chinese: why its time is doubtful (see clock.py)
 
     @property
     def label(self) -> str:
         if self.uncommitted:
             base = f"，基于 {self.hash[:7]}" if self.hash else ""
             return f"{UNCOMMITTED}的修改{base}"
+        if self.doubt:
+            return f"{self.short} · 时间存疑"
         return f"{self.short} · {self.date[:10]}" if self.date else self.short
 
 

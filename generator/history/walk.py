@@ -16,15 +16,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.history.blobs import BlobStore
-from generator.history.commits import commit_text, mailmapped
+from generator.history.clock import Stamp
+from generator.history.commits import read_commit
+from generator.history.mailmap import MAX_MAILMAP_BYTES, Mailmap, attributed
+from generator.history.merges import Merges
 from generator.history.period_revisions import PeriodRevisions
 from generator.history.rawlog import FORMAT, Change, Entry, log_records, parse_raw
 from generator.history.records import UNCOMMITTED, Commit, DataVersion, History
 from generator.history.renames import follow
 from generator.history.start import Descendants, start_changes, town_start
 from generator.history.timeline import with_outcomes
+from generator.history.times import with_doubts
 from generator.history.worktree import current_files, worktree_entry
 from generator.layout import TOWN_FILE
+
+MAILMAP_FILE = ".mailmap"  # at the repository's root, as git reads it
 
 SHALLOW_NOTE = (
     "历史不完整：这是浅克隆（shallow clone），只含最近的提交；"
@@ -54,6 +60,7 @@ class Reader:
         self.town_path = self.prefix + TOWN_FILE
         self.scores_dir = scores_dir
         self.store = BlobStore(repo, self.prefix, scores_dir)
+        self.stamps: dict[str, Stamp] = {}  # each data commit's committer time
 
     def history(self, outcomes: bool) -> History:
         entries = self._log()
@@ -69,7 +76,7 @@ class Reader:
             available=True,
             shallow=shallow,
             note=SHALLOW_NOTE if shallow else None,
-            version=self._version(worktree is not None),
+            version=self._version(worktree is not None, entries),
             commits=tuple(e.commit for e in reversed(entries)),
             files=tuple(sorted(files, key=lambda f: (f.path, not f.deleted))),
             periods=dict(sorted(periods.items())),
@@ -84,7 +91,7 @@ class Reader:
             "--no-abbrev",
             "-z",
             "-M",
-            "-c",
+            "--diff-merges=first-parent",
             "--full-history",
             "--date-order",
             "--reverse",
@@ -96,12 +103,15 @@ class Reader:
         )
         entries = [self._start_entry(start)] if start else []
         own = Descendants(self.git, start) if start else None
+        merges = Merges(self.git, self.store)
         for head, raw in log_records(out):
             changes = parse_raw(raw, self.prefix)
-            if own and own.foreign_merge(head):
-                changes = self._first_parent_changes(head)
+            parents = head.decode("ascii", "replace").split("\x1f")[1].split()
+            if not (own and own.foreign_merge(head)):  # a fork's upstream merge: all its own
+                changes = merges.own_changes(parents, changes)
             if changes:
                 entries.append(self._entry(head, changes))
+        with_doubts(self.git, self.store, entries, self.stamps)
         return entries
 
     def _start_entry(self, start: str) -> Entry:
@@ -112,42 +122,43 @@ class Reader:
         entry.parent = None  # compared with nothing: what came before is another town's
         return entry
 
-    def _first_parent_changes(self, head: bytes) -> list[Change]:
-        """A merge of another town's commits (a fork taking upstream's new version), read
-        against the town's own side: whatever it took from upstream shows as its change."""
-        full, parents = head.decode("ascii", "replace").split("\x1f")[:2]
-        out = self.git.diff_tree(
-            "-r",
-            "-z",
-            "--raw",
-            "--no-abbrev",
-            "-M",
-            parents.split()[0],
-            full,
-            "--",
-            self.pathspec,
-            stdout_as_string=False,
-        )
-        tokens = [t.decode("utf-8", "replace") for t in out.split(b"\0")]
-        return parse_raw(tokens, self.prefix)
-
     def _entry(self, head: bytes, changes: list[Change]) -> Entry:
-        """A data commit; its author and message come from the commit object's own bytes,
-        the author renamed where the repository's .mailmap says so."""
-        *fields, names = head.split(b"\x1f", 4)
-        full, parents, date, authored = (f.decode("ascii", "replace") for f in fields)
-        author, message = commit_text(self.store.git.get_object_data(full)[3])
-        author = mailmapped(author, names)
+        """A data commit; its author, times and message come from the commit object's own
+        bytes, the author named by the .mailmap of its own tree (mailmap.py)."""
+        full, parents = head.decode("ascii", "replace").split("\x1f")[:2]
+        found = read_commit(self.store.git.get_object_data(full)[3])
+        self.stamps[full] = found.committed
+        author, renamed = attributed(
+            found.author, found.email, self._mailmap(full), self._mailmap("HEAD")
+        )
         commit = Commit(
-            full, full[:7], date, authored, author, message, tuple(c.public() for c in changes)
+            full,
+            full[:7],
+            found.committed.iso(),
+            found.authored.iso(),
+            author,
+            found.message,
+            tuple(c.public() for c in changes),
+            renamed=renamed,
         )
         return Entry(commit, parents.split()[0] if parents.split() else None, changes)
 
-    def _version(self, dirty: bool) -> DataVersion:
-        out = self.git.log(
-            "-1", "--format=%H%x1f%cI", "HEAD", "--", self.pathspec, with_exceptions=False
-        )
-        full, _, date = out.strip().partition("\x1f")
+    def _mailmap(self, rev: str) -> Mailmap:
+        blob = self.store.at_root(rev, MAILMAP_FILE, MAX_MAILMAP_BYTES)
+        data = self.store.blob(blob) if blob else None
+        return self.store.memo(("mailmap", blob), lambda: Mailmap(data))
+
+    def _version(self, dirty: bool, entries: list[Entry]) -> DataVersion:
+        full = self.git.log("-1", "--format=%H", "HEAD", "--", self.pathspec, with_exceptions=False)
+        full = full.strip()
         if dirty or not full:
-            return DataVersion(UNCOMMITTED, full, date or None, uncommitted=True)
-        return DataVersion(full[:7], full, date)
+            date = self._date(full) if full else None
+            return DataVersion(UNCOMMITTED, full, date, uncommitted=True)
+        listed = next((e.commit for e in entries if e.commit.hash == full), None)
+        if listed is not None:
+            return DataVersion(full[:7], full, listed.date, doubt=listed.doubt)
+        stamp = read_commit(self.store.git.get_object_data(full)[3]).committed
+        return DataVersion(full[:7], full, stamp.iso(), doubt=stamp.problem())
+
+    def _date(self, full: str) -> str | None:
+        return read_commit(self.store.git.get_object_data(full)[3]).committed.iso()

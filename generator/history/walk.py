@@ -61,6 +61,7 @@ class Reader:
         self.scores_dir = scores_dir
         self.store = BlobStore(repo, self.prefix, scores_dir)
         self.stamps: dict[str, Stamp] = {}  # each data commit's committer time
+        self.mailmaps: bool | None = None  # whether HEAD's history ever held a .mailmap
 
     def history(self, outcomes: bool) -> History:
         entries = self._log()
@@ -144,7 +145,10 @@ class Reader:
         return Entry(commit, parents.split()[0] if parents.split() else None, changes)
 
     def _mailmap(self, rev: str) -> Mailmap:
-        blob = self.store.at_root(rev, MAILMAP_FILE, MAX_MAILMAP_BYTES)
+        if self.mailmaps is None:  # whether any commit has had one: most repositories never
+            found = self.git.log("-1", "--full-history", "--format=%H", "HEAD", "--", MAILMAP_FILE)
+            self.mailmaps = bool(found.strip())
+        blob = self.store.at_root(rev, MAILMAP_FILE, MAX_MAILMAP_BYTES) if self.mailmaps else None
         data = self.store.blob(blob) if blob else None
         return self.store.memo(("mailmap", blob), lambda: Mailmap(data))
 

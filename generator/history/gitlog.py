@@ -6,7 +6,7 @@ open repository (or its `git` command object) and read it:
 - rawlog.py       that log's raw records: the files each commit changed, old and new blob
 - merges.py       which of a merge's changes against its first parent are its own
 - commits.py      each commit object's own bytes: author, times and message, decoded and cleaned
-- clock.py        commit times as evidence: which cannot be true (RULES.md §2.1)
+- clock.py        commit times as evidence: which cannot be true (docs/data-format.md §2.1)
 - times.py        each data commit's time against the commits around it (first-parent order)
 - mailmap.py      authors as the .mailmap of each commit's own tree named them
 - start.py        where a fork's own history starts (town.toml's current town name)

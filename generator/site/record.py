@@ -101,7 +101,9 @@ def _checked(check: Check, version: dict | None, held: bool | None) -> str:
     if previous.record is None:
         return f"    上次发布的网站没有 {RECORD_PATH}：按首次发布处理"
     old = previous.record.get("data_commit")
-    if old and not held and not (version and version.get("commit") == old):
+    if not old:
+        return "    上次发布的网站没有记下数据提交（当时不在 Git 仓库中生成），无从核对"
+    if not held and not (version and version.get("commit") == old):
         return f"    已接受改写：上次发布依据的数据提交 {old[:7]} 不在现在的历史中，网站上会写明"
     return "    已核对：上次发布依据的数据提交仍在现在的 Git 历史中"
 

@@ -31,6 +31,7 @@ from generator.cli import main
 from generator.history.clock import stamp_of
 from generator.history.gitlog import collect_history
 from generator.site.messages import public_subject
+from generator.site.record import Check, Previous, RecordUnavailable, read_previous, recorded
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NOTICE = """
@@ -614,3 +615,28 @@ def test_flagboard_build_warns_of_each_doubtful_time(doubtful, tmp_path):
     for month, (_, reason) in DOUBTFUL.items():
         found = [line for line in warned if commits[month][:7] in line]
         assert bool(found) == bool(reason), (month, found)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"format": 1, "data_commit": "--upload-pack=x", "periods": {}, "rewrites": []},
+        {"format": 1, "data_commit": None, "periods": [], "rewrites": []},
+        {"format": 1, "data_commit": None, "periods": {"../x": []}, "rewrites": []},
+        {"format": 1, "data_commit": None, "periods": {}, "rewrites": [{"replaced": "x"}]},
+        {"format": 2, "data_commit": None, "periods": {}, "rewrites": []},
+        [],
+    ],
+)
+def test_a_record_that_flagboard_did_not_write_is_refused(record, tmp_path):
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record), "utf-8")
+    with pytest.raises(RecordUnavailable, match="不是 flagboard 写的"):
+        read_previous(str(path))
+
+
+def test_a_record_without_a_data_commit_is_not_said_to_be_verified(tmp_path):
+    record = {"format": 1, "data_commit": None, "periods": {}, "rewrites": []}
+    check = Check(Previous("site", record), accept=False)
+    made, said = recorded(check, {"commit": "a" * 40, "datetime": None}, tmp_path, held=None)
+    assert "无从核对" in said and made["rewrites"] == [] and made["data_commit"] == "a" * 40

@@ -181,7 +181,9 @@ def test_the_feed_never_dates_a_correction_before_publication(wrong_clock):
     published, updated = march.findtext(f"{ATOM}published"), march.findtext(f"{ATOM}updated")
     assert published == "2024-04-05T10:00:00+08:00"
     assert updated >= published
-    assert "2024-03-01" not in march.findtext(f"{ATOM}summary")
+    summary = march.findtext(f"{ATOM}summary")
+    assert "2024-03-01" not in summary
+    assert summary.startswith("（本期结果已更正，见修订记录。）")  # corrected, at a doubtful time
 
 
 # -- GBK messages and hostile characters ---------------------------------------------------------

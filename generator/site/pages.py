@@ -474,11 +474,20 @@ def feed_entries(index: SiteIndex, history: SiteHistory, corrected: dict) -> lis
                 "published": published,
                 "updated": latest([since, corrected.get(key, since)]),
                 "corrected": corrected.get(key, "")[:10],
+                "undated_fix": key not in corrected and _corrected(history, key),
                 "summary": blocks.period_summary(index, key),
                 "red_villages": sorted(set(reds), key=reds.index),
             }
         )
     return entries
+
+
+def _corrected(history: SiteHistory, key: str) -> bool:
+    """Whether a committed correction still stands, whatever its time (a doubtful one is not
+    dated: correction_dates leaves it out)."""
+    revs = history.revisions.get(key, [])
+    fixes = [r for r in revs[1:] if r.get("changed") and not r.get("uncommitted")]
+    return bool(fixes) and key not in history.restored
 
 
 def sitemap(site: Site, _) -> Page:

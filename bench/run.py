@@ -77,6 +77,7 @@ class Figure:
     peak_mb: float
     budget_seconds: float | None  # None: measured for the record, no target yet
     budget_mb: float | None = None
+    cpu: float | None = None  # user + system seconds of the command and its children
 
     @property
     def ok(self) -> bool:
@@ -109,7 +110,7 @@ def flagboard(*args: str) -> list[str]:
 def measure(name: str, command: list[str], budget_seconds: float, repeat: int) -> Figure:
     """Best wall time and the peak memory of that run, each run in a fresh child."""
     best = min((run_once(command) for _ in range(repeat)), key=lambda run: run["seconds"])
-    return Figure(name, best["seconds"], best["peak_kb"] / 1024, budget_seconds)
+    return Figure(name, best["seconds"], best["peak_kb"] / 1024, budget_seconds, cpu=best["cpu"])
 
 
 def run_once(command: list[str]) -> dict:

@@ -37,6 +37,7 @@ ROW_CLASSES = {"red": ' class="red"', "yellow": ' class="yellow"'}
 
 
 @functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)  # the same villages and months link from page after page
 def link(site_url: str, url: str, text: str) -> str:
     """`<a href="{site_url}/{url}">{text}</a>`, every part escaped."""
     return f'<a href="{escape(site_url)}/{escape(url)}">{escape(text)}</a>'
@@ -45,6 +46,12 @@ def link(site_url: str, url: str, text: str) -> str:
 @functools.lru_cache(maxsize=1 << 12)
 def _reasons(why: tuple[str, ...]) -> str:
     return "".join(f'<span class="why">{escape(w)}</span>' for w in why)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _id(anchor: str) -> str:
+    """` id="…"`, escaped: a ranking row's anchor, the same on every page of its period."""
+    return f' id="{escape(anchor)}"'
 
 
 def _money_class(net: int) -> str:
@@ -57,7 +64,7 @@ def ranking_rows(rows: list[dict], site_url: str) -> Markup:
     for r in rows:
         village = r["village"]
         name = link(site_url, village["url"], village["name"])
-        anchor = f' id="{escape(r["anchor"])}"' if r.get("anchor") else ""
+        anchor = _id(r["anchor"]) if r.get("anchor") else ""
         if r.get("unscored"):
             out.append(
                 f'<tr{anchor}>\n<td class="n">—</td>\n<td class="v">{name}</td>\n'

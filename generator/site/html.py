@@ -37,7 +37,6 @@ ROW_CLASSES = {"red": ' class="red"', "yellow": ' class="yellow"'}
 
 
 @functools.lru_cache(maxsize=1 << 16)
-@functools.lru_cache(maxsize=1 << 14)  # the same villages and months link from page after page
 def link(site_url: str, url: str, text: str) -> str:
     """`<a href="{site_url}/{url}">{text}</a>`, every part escaped."""
     return f'<a href="{escape(site_url)}/{escape(url)}">{escape(text)}</a>'

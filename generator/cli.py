@@ -198,14 +198,23 @@ class _Formatter(argparse.HelpFormatter):
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         """Lines of at most `width` columns, broken between CJK characters or at spaces."""
-        lines, line = [], ""
+        lines, pieces = [], []
         for piece in _WRAP_RE.findall(" ".join(text.split())):
+            line = "".join(pieces)
             fits = display_width(line.rstrip() + piece) <= width
-            if line.strip() and not fits and not piece.isspace() and piece not in _NO_LINE_START:
-                lines.append(line.rstrip())
-                line = ""
-            if line or not piece.isspace():
-                line += piece
+            if line.strip() and not fits and not piece.isspace():
+                # a mark that may not start a line (，。） …) takes the piece before it along
+                # rather than stick out past the width
+                carried: list[str] = []
+                while piece in _NO_LINE_START and len(pieces) > 1:
+                    carried.insert(0, pieces.pop())
+                    if carried[0] not in _NO_LINE_START:
+                        break
+                lines.append("".join(pieces).rstrip())
+                pieces = carried if carried and not carried[0].isspace() else carried[1:]
+            if pieces or not piece.isspace():
+                pieces.append(piece)
+        line = "".join(pieces)
         return [*lines, line.rstrip()] if line.strip() else lines
 
 

@@ -1,12 +1,16 @@
-"""A plain loop-based implementation of RULES.md §3–§5: the yardstick of `bench/run.py compute`.
+"""The rules of RULES.md §3–§5 as plain loops: the one reference implementation.
+
+Written apart from generator/rules.py and favouring obviousness over speed (every rule spelled
+out as the text says it, a rank counted from the strictly better scores), it serves twice: the
+property tests (tests/test_properties.py, on pytest's path through pyproject.toml) check that
+`flagboard compute` publishes exactly its four tables, reasons included, on random towns; and
+`bench/run.py compute` times compute against it on the county, checking byte-identical files.
+A change of the rules changes rules.py and this file, and the tests compare the two.
 
 `python bench/naive.py SCORES OUT` reads the scores folder with flagboard's own loader (§2 is
-the same on both sides), then follows the text of RULES.md with plain loops, as
-tests/reference.py does (whose logic this adapts; bench/ does not import tests/): for every
-period, category and grid it picks that group's cells out of the period's rows and ranks them
-by counting strictly better scores; then it writes the four contract CSV files (§5) with the csv
-module. Its files are byte-identical to `flagboard compute`'s (bench/run.py checks this), so
-the two are timed doing the same job.
+the same on both sides), then for every period, category and grid picks that group's cells out
+of the period's rows and ranks them; it writes the four contract CSV files (§5) with the csv
+module.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ A benchmark is a function returning `Figure`s; add new ones to BENCHMARKS. `hist
 reading provenance from a git repo of 1,000 commits instead (bench/history_bench.py).
 `compute` runs, side by side, the loop-based yardstick (bench/naive.py), the parts of
 `flagboard compute` (load, rules, write) each timed in one child, and the command as a whole.
+`read` runs `flagboard compute` and a plain pandas read of the same CSV files (bench/read_csv.py)
+taking turns, and prints the ratio of their times and both peak memories.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import csv
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import unicodedata
@@ -31,7 +34,8 @@ RESULTS = WORK / "results"
 NAIVE_RESULTS = WORK / "naive-results"
 PARTS_RESULTS = WORK / "parts-results"
 COMPUTE_RATIO = 0.12  # compute's time at most this share of the naive implementation's
-COMPUTE_MB = 300
+COMPUTE_MB = 150
+READ_RATIO = 2.0  # compute's time at most this multiple of reading the CSV files with pandas
 COUNTY = {"villages": 600, "periods": 120, "grids": 20, "seed": 1}
 STAMP = WORK / "county.json"  # the parameters the county was generated with
 
@@ -41,8 +45,9 @@ import json, resource, subprocess, sys, time
 started = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 seconds = time.perf_counter() - started
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_kb": peak_kb, "returncode": done.returncode,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": seconds, "peak_kb": usage.ru_maxrss, "returncode": done.returncode,
+                  "cpu": usage.ru_utime + usage.ru_stime,
                   "stderr": done.stderr.decode("utf-8", "replace")[-3000:]}))
 """
 
@@ -72,6 +77,7 @@ class Figure:
     peak_mb: float
     budget_seconds: float | None  # None: measured for the record, no target yet
     budget_mb: float | None = None
+    cpu: float | None = None  # user + system seconds of the command and its children
 
     @property
     def ok(self) -> bool:
@@ -103,23 +109,25 @@ def flagboard(*args: str) -> list[str]:
 
 def measure(name: str, command: list[str], budget_seconds: float, repeat: int) -> Figure:
     """Best wall time and the peak memory of that run, each run in a fresh child."""
-    runs = []
-    for _ in range(repeat):
-        done = subprocess.run(
-            [sys.executable, "-c", _MEASURE, *command],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
+    best = min((run_once(command) for _ in range(repeat)), key=lambda run: run["seconds"])
+    return Figure(name, best["seconds"], best["peak_kb"] / 1024, budget_seconds, cpu=best["cpu"])
+
+
+def run_once(command: list[str]) -> dict:
+    """One run of `command` in a fresh child: its wall seconds and peak memory (peak_kb)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    run = json.loads(done.stdout)
+    if run["returncode"] != 0:
+        raise CommandFailed(
+            f"{' '.join(command)} 失败(退出码 {run['returncode']}):\n{run['stderr']}"
         )
-        run = json.loads(done.stdout)
-        if run["returncode"] != 0:
-            raise CommandFailed(
-                f"{' '.join(command)} 失败(退出码 {run['returncode']}):\n{run['stderr']}"
-            )
-        runs.append(run)
-    best = min(runs, key=lambda run: run["seconds"])
-    return Figure(name, best["seconds"], best["peak_kb"] / 1024, budget_seconds)
+    return run
 
 
 # --- benchmarks: each returns figures; add new ones to BENCHMARKS ------------------
@@ -144,7 +152,60 @@ def bench_compute(repeat: int) -> list[Figure]:
     return [naive, *parts, total]
 
 
-RATIOS: list[tuple[str, float, float]] = []  # (what, ratio, target), printed under the table
+RATIOS: list[tuple[str, float, float | None]] = []  # (what, ratio, target), under the table
+
+
+def bench_read(repeat: int) -> list[Figure]:
+    """compute against reading and parsing the county's CSV files with pandas (bench/read_csv.py):
+    all started afresh, taking turns `repeat` times so that they meet the same load; the ratio
+    of each turn's times (and CPU times), best and median; memory: the highest peak of each.
+    With --before REV, compute of that git revision takes its turn too."""
+    read = "pandas 读取全部 CSV（bench/read_csv.py）"
+    commands = {
+        read: [sys.executable, str(ROOT / "bench" / "read_csv.py"), str(SCORES)],
+        "flagboard compute": flagboard("compute", "--scores", str(SCORES), "--out", str(RESULTS)),
+    }
+    if BEFORE:
+        commands[f"flagboard compute（{BEFORE}）"] = compute_of(BEFORE)
+    repeat = max(repeat, 1)
+    runs: dict[str, list[dict]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            runs[name].append(run_once(command))
+    for name in list(commands)[1:]:
+        what = f"{name.removeprefix('flagboard ')} ÷ pandas 读取，{repeat} 次"
+        target = READ_RATIO if name == "flagboard compute" else None
+        for measure, label in (("seconds", "用时"), ("cpu", "CPU 时间")):
+            pairs = zip(runs[read], runs[name], strict=True)
+            ratios = [ours[measure] / theirs[measure] for theirs, ours in pairs]
+            # the target is on time; CPU time moves less when other jobs share the machine
+            goal = target if measure == "seconds" else None
+            RATIOS.append((f"{what}，{label}之比最好", min(ratios), goal))
+            RATIOS.append((f"{what}，{label}之比的中位数", statistics.median(ratios), goal))
+    return [
+        Figure(
+            name,
+            min(run["seconds"] for run in runs[name]),
+            max(run["peak_kb"] for run in runs[name]) / 1024,
+            None,
+            COMPUTE_MB if name == "flagboard compute" else None,
+        )
+        for name in commands
+    ]
+
+
+BEFORE: str | None = None  # --before REV: a git revision whose compute `read` also times
+
+
+def compute_of(revision: str) -> list[str]:
+    """`flagboard compute` with the code of git revision `revision` (exported as site_bench.py
+    exports it, outside the repository)."""
+    from site_bench import exported
+
+    code = exported(revision)
+    run = f"import sys; sys.path.insert(0, {str(code)!r}); from generator.cli import run; run()"
+    out = WORK / "before-results"
+    return [sys.executable, "-c", run, "compute", "--scores", str(SCORES), "--out", str(out)]
 
 
 def compute_parts(repeat: int) -> list[Figure]:
@@ -194,7 +255,12 @@ def bench_history(repeat: int) -> list[Figure]:
     ]
 
 
-BENCHMARKS = {"validate": bench_validate, "compute": bench_compute, "history": bench_history}
+BENCHMARKS = {
+    "validate": bench_validate,
+    "compute": bench_compute,
+    "read": bench_read,
+    "history": bench_history,
+}
 
 
 # --- report ---------------------------------------------------------------------
@@ -270,7 +336,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=3, help="每项运行次数,取最快一次(默认 3)")
     parser.add_argument("--regenerate", action="store_true", help="重新生成合成数据")
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="read 基准测试同时计时此 Git 版本的 flagboard compute（交替运行）",
+    )
     args = parser.parse_args(argv)
+    global BEFORE
+    BEFORE = args.before
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f"没有这个基准测试:{'、'.join(unknown)}")
@@ -285,10 +358,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(table(figures))
     for what, ratio, target in RATIOS:
-        print(f"{what}:{ratio:.3f}×(目标 ≤ {target}×)")
+        print(f"{what}:{ratio:.3f}×" + ("" if target is None else f"(目标 ≤ {target}×)"))
     if RESULTS.exists():
         print("结果文件:", *result_files(), sep="\n")
-    return 0 if all(f.ok for f in figures) else 1
+    ratios_ok = all(target is None or ratio <= target for _, ratio, target in RATIOS)
+    return 0 if ratios_ok and all(f.ok for f in figures) else 1
 
 
 if __name__ == "__main__":

@@ -17,6 +17,10 @@ working tree's, so that both are measured side by side under the same load.
 With `--site-url URL` every flagboard build (of both revisions) is a published one: settings
 publishconf.py with FLAGBOARD_SITEURL=URL, an absolute address, so that the posters and the
 screen get their QR codes (a build with pelicanconf.py makes none).
+Beside each wall-time ratio it prints the ratio of CPU seconds (every process of the command:
+other jobs on the machine move it much less); with `--before`, whether the two revisions built
+byte-identical sites (same_site.py); and last, unless `--no-profile`, the county's profile by
+page kind (site_profile.py: each kind's context, render and file in CPU seconds).
 `bench_site` has the shape run.py's BENCHMARKS expects.
 """
 
@@ -34,6 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import same_site  # noqa: E402
 from run import ROOT, Figure, ensure_county, flagboard, measure, table  # noqa: E402
 
 from generator import demo as towngen  # noqa: E402
@@ -241,9 +246,18 @@ def ratio_line(name: str, ours: Figure, theirs: Figure, pages: int, mb: list[flo
     verdict = "不慢于" if per_page[0] <= per_page[1] else "慢于"
     return (
         f"{name}:{pages} 个网页；每页 flagboard {per_page[0]:.1f} 毫秒，Pelican {per_page[1]:.1f} 毫秒，"
-        f"比值 {per_page[0] / per_page[1]:.2f}（{verdict}纯 Pelican）；"
+        f"比值 {per_page[0] / per_page[1]:.2f}（{verdict}纯 Pelican）；{cpu_ratio(ours, theirs)}"
         f"网页共 {mb[0]:.1f} MB 对 {mb[1]:.1f} MB，每 MB 用时比值 {per_mb[0] / per_mb[1]:.2f}"
     )
+
+
+def cpu_ratio(ours: Figure, theirs: Figure) -> str:
+    """The ratio of CPU seconds (user + system, every process of the command): other jobs on
+    the machine move it much less than wall time. flagboard spreads its pages over the cores,
+    Pelican runs in one process, so this ratio is the harder one for flagboard."""
+    if not (ours.cpu and theirs.cpu):
+        return ""
+    return f"CPU 时间 {ours.cpu:.1f} 秒对 {theirs.cpu:.1f} 秒，比值 {ours.cpu / theirs.cpu:.2f}；"
 
 
 def tiny_town() -> Path:
@@ -274,7 +288,9 @@ def beyond_startup_line(name: str, runs: tuple, start: tuple) -> str:
     )
 
 
-def bench_site(repeat: int, before: str | None = None, published: bool = False) -> list[Figure]:
+def bench_site(
+    repeat: int, before: str | None = None, published: bool = False, profile: bool = False
+) -> list[Figure]:
     code = exported(before) if before else None
     ours0, theirs0, pages0, _, earlier0 = compare("tiny", tiny_town(), repeat, code, published)
     print(startup_line(ours0, theirs0, pages0))
@@ -290,6 +306,9 @@ def bench_site(repeat: int, before: str | None = None, published: bool = False) 
         hugo = hugo_figure(pages, repeat)
         if hugo is not None:
             print(hugo_line(name, ours, hugo, pages))
+    if profile:
+        print("县的网站按页面类型剖析（一个写页进程，CPU 秒；bench/site_profile.py）：")
+        print(kind_profile(ensure_county(), published))
     return figures
 
 
@@ -304,10 +323,33 @@ def before_line(
     beyond = ((earlier.seconds - earlier0.seconds) / (own - pages0)) / (
         (theirs.seconds - theirs0.seconds) / (pages - pages0)
     )
+    cpu = f"，CPU 时间 {earlier.cpu:.1f} 秒" if earlier.cpu else ""
     return (
-        f"{name}：改动前（{revision}）用时 {earlier.seconds:.2f} 秒，{own} 个网页；"
-        f"每页对 Pelican 比值 {ratio:.2f}，除去启动开销 {beyond:.2f}"
+        f"{name}：改动前（{revision}）用时 {earlier.seconds:.2f} 秒{cpu}，{own} 个网页；"
+        f"每页对 Pelican 比值 {ratio:.2f}，除去启动开销 {beyond:.2f}；{same_output(name)}"
     )
+
+
+def same_output(name: str) -> str:
+    """Whether the two revisions built the same site, byte for byte (same_site.py): work on
+    speed must not change what is published."""
+    gone, added, changed, count = same_site.differences(
+        WORK / f"{name}-before", WORK / f"{name}-output"
+    )
+    if not (gone or added or changed):
+        return f"两次生成的 {count} 个文件逐字节相同"
+    return (
+        f"两次生成的网站不同：少 {len(gone)} 个、多 {len(added)} 个、{len(changed)} 个文件内容不同"
+    )
+
+
+def kind_profile(scores: Path, published: bool) -> str:
+    """site_profile.py on the town in a child: each page kind's context, render and file."""
+    command = [sys.executable, str(ROOT / "bench" / "site_profile.py"), "--scores", str(scores)]
+    if published:
+        command += ["--site-url", os.environ["FLAGBOARD_SITEURL"]]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stdout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="URL",
         help="以发布设置（publishconf.py）和此网站地址生成，海报和电子屏带二维码",
     )
+    parser.add_argument(
+        "--no-profile", action="store_true", help="不做按页面类型的剖析（省去一次县的生成）"
+    )
     args = parser.parse_args(argv)
     if args.site_url:
         if not args.site_url.startswith(("http://", "https://")):
@@ -329,7 +374,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         os.environ["FLAGBOARD_SITEURL"] = args.site_url  # read by publishconf.py in every build
         print(f"发布设置，网站地址 {args.site_url}：海报和电子屏带二维码")
-    figures = bench_site(args.repeat, args.before, published=bool(args.site_url))
+    figures = bench_site(
+        args.repeat, args.before, published=bool(args.site_url), profile=not args.no_profile
+    )
     print(table([f for f in figures if f.budget_seconds != float("inf")]))
     return 0 if all(f.ok for f in figures) else 1
 

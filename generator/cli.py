@@ -198,14 +198,23 @@ class _Formatter(argparse.HelpFormatter):
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         """Lines of at most `width` columns, broken between CJK characters or at spaces."""
-        lines, line = [], ""
+        lines, pieces = [], []
         for piece in _WRAP_RE.findall(" ".join(text.split())):
+            line = "".join(pieces)
             fits = display_width(line.rstrip() + piece) <= width
-            if line.strip() and not fits and not piece.isspace() and piece not in _NO_LINE_START:
-                lines.append(line.rstrip())
-                line = ""
-            if line or not piece.isspace():
-                line += piece
+            if line.strip() and not fits and not piece.isspace():
+                # a mark that may not start a line (，。） …) takes the piece before it along
+                # rather than stick out past the width
+                carried: list[str] = []
+                while piece in _NO_LINE_START and len(pieces) > 1:
+                    carried.insert(0, pieces.pop())
+                    if carried[0] not in _NO_LINE_START:
+                        break
+                lines.append("".join(pieces).rstrip())
+                pieces = carried if carried and not carried[0].isspace() else carried[1:]
+            if pieces or not piece.isspace():
+                pieces.append(piece)
+        line = "".join(pieces)
         return [*lines, line.rstrip()] if line.strip() else lines
 
 
@@ -238,11 +247,23 @@ def _version() -> str:
         return "（未安装，版本未知）"
 
 
+class _Version(argparse.Action):
+    """--version, looked up only when asked: reading the installed package's metadata is a
+    cost every other command would pay at start-up."""
+
+    def __init__(
+        self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None
+    ):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"flagboard {_version()}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="flagboard", description="红黄旗评比：校验评分数据、计算结果、生成网站。")
-    parser.add_argument(
-        "--version", action="version", version=f"flagboard {_version()}", help="显示版本号并退出"
-    )
+    parser.add_argument("--version", action=_Version, help="显示版本号并退出")
     sub = parser.add_subparsers(title="命令", metavar="命令")
     _add_validate(sub)
     _add_compute(sub)

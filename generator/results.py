@@ -1,23 +1,27 @@
 """The results tables of docs/data-format.md §5 as CSV files and results.json, written column by
 column.
 
-Scores arrive as integer hundredths and become text here, through the one number formatter
-(`format_points`), applied to each column's distinct values only: a county's 365,000 flag rows
-have a few thousand distinct scores. No Python object is made per row until the text of a row
-is joined; results.json is written in slices without building its document.
-`results_document()` still gives the whole document as Python values, for the site.
+The tables arrive coded (`Results.coded`: texts as categoricals, scores as integer hundredths),
+and each column becomes text once per distinct value: a text column's own categories, scores
+through the one number formatter (`format_points`) — a county's 365,000 flag rows have a few
+hundred distinct scores. Adjacent columns of few combinations are made into one, and rows are
+joined from these pieces a slice at a time; no Python object is made per row until then, and
+results.json is written in slices without building its document. `results_document()` still
+gives the whole document as Python values, for the site.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import orjson
 import pandas as pd
 
+from generator.columnar import distinct
 from generator.csvsafe import neutralise
 from generator.load import Dataset
 from generator.load.cells import format_points
@@ -35,8 +39,8 @@ TABLES = {
     "grid_averages": (["period", "grid", "category", "average", "count"], {"average"}),
 }
 POINTS = {"score", "cell", "adjustment", "average", "total", "value"}  # hundredths in the frames
-_SLICE = 50_000  # rows joined into text at a time
-Seen = dict[tuple[int, str], tuple[pd.Series, np.ndarray]]  # (frame id, column) → distinct
+_SLICE = 8_000  # rows joined into text at a time: a few MB
+MAX_COMBINED = 1 << 13  # texts of two adjacent columns made into one (Column.then)
 _QUOTE_RE = re.compile(r'[,"\r\n]')
 
 
@@ -45,15 +49,14 @@ def write_results(data: Dataset, results: Results, out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    seen: Seen = {}  # each column's distinct values, found once for its CSV and its JSON
     for name in TABLES:
         path = out_dir / f"{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.writelines(table_lines(results, name, seen=seen))
+            handle.writelines(table_lines(results, name))
         written.append(path)
     path = out_dir / "results.json"
     with path.open("wb") as handle:
-        handle.writelines(results_json_parts(data, results, seen))
+        handle.writelines(results_json_parts(data, results))
     written.append(path)
     return written
 
@@ -71,21 +74,21 @@ def table_csv(results: Results, name: str, formula_safe: bool = False) -> str:
     return "".join(table_lines(results, name, formula_safe))
 
 
-def table_lines(
-    results: Results, name: str, formula_safe: bool = False, seen: Seen | None = None
-) -> Iterator[str]:
+def table_lines(results: Results, name: str, formula_safe: bool = False) -> Iterator[str]:
     """The CSV text of a table in slices: header, then rows, each line ending in \\n."""
     columns, points = TABLES[name]
-    frame: pd.DataFrame = getattr(results, name)
+    frame = results.coded[name]
     yield ",".join(columns) + "\n"
 
-    def field(texts: list[str]) -> list[str]:
-        return _csv_fields(texts, formula_safe)
+    def field(end: str):
+        return lambda texts: [text + end for text in _csv_fields(texts, formula_safe)]
 
-    cells = [Column(frame, c, c in points, field, "", seen) for c in columns]
-    for start in range(0, len(frame), _SLICE):
-        parts = [column.slice(start, start + _SLICE) for column in cells]
-        yield "\n".join(map(",".join, zip(*parts, strict=True))) + "\n"
+    ends = [","] * (len(columns) - 1) + ["\n"]
+    cells = (
+        column_text(frame[c], c in points, field(end), end)
+        for c, end in zip(columns, ends, strict=True)
+    )
+    yield from row_texts(cells, len(frame))
 
 
 def _csv_fields(texts: list[str], formula_safe: bool) -> list[str]:
@@ -99,38 +102,101 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+@dataclass(frozen=True)
 class Column:
-    """A column's text made once per distinct value: `render(texts)` of the values as plain text
-    (missing ones as `missing`); `slice()` gives the rows' text."""
+    """A column as text: the text of each distinct value once, and each row's code into them."""
 
-    def __init__(
-        self, frame: pd.DataFrame, name: str, is_points: bool, render, missing: str, seen
-    ) -> None:
-        key = (id(frame), name)
-        found = seen.get(key) if seen is not None else None
-        values, self.codes = found if found is not None else _distinct(frame[name])
-        if seen is not None:
-            seen[key] = (values, self.codes)
-        self.text = np.array([*render(_plain(values, is_points)), missing], dtype=object)
+    texts: np.ndarray  # object
+    codes: np.ndarray  # int, one per row
 
-    def slice(self, start: int, stop: int) -> list[str]:
-        return self.text[self.codes[start:stop]].tolist()
+    def then(self, other: Column) -> Column | None:
+        """This column's text followed by `other`'s, as one column of every combination of
+        their texts; None when there would be more than MAX_COMBINED, or than a quarter of the
+        rows (then few combinations would be used)."""
+        width = len(other.texts)
+        if len(self.texts) * width > min(MAX_COMBINED, len(self.codes) // 4):
+            return None
+        codes = self.codes.astype(np.min_scalar_type(len(self.texts) * width)) * width
+        return Column(np.add.outer(self.texts, other.texts).ravel(), codes + other.codes)
+
+
+def column_text(series: pd.Series, is_points: bool, render, missing: str) -> Column:
+    """A column's text, made once per distinct value: `render(texts)` of the values as plain
+    text, `missing` for missing ones."""
+    values, codes = _distinct(series)
+    return Column(np.array([*render(_plain(values, is_points)), missing], dtype=object), codes)
+
+
+def row_texts(columns: Iterable[Column], rows: int) -> Iterator[str]:
+    """The rows' text in slices, each row its columns' texts one after the other.
+
+    Joining costs per piece rather than per character, so adjacent columns whose combinations
+    are few (a flag and its basis, a period and a grid) are first made into one column, as
+    they come: a column made part of another is not kept."""
+    pieces: list[Column] = []
+    for column in columns:
+        both = pieces[-1].then(column) if pieces else None
+        if both is None:
+            pieces.append(column)
+        else:
+            pieces[-1] = both
+    # the pieces' texts in one table, and for each row of a slice the text of each piece in it
+    texts = np.concatenate([piece.texts for piece in pieces])
+    offsets = np.cumsum([0] + [len(piece.texts) for piece in pieces[:-1]])
+    for start in range(0, rows, _SLICE):
+        stop = min(start + _SLICE, rows)
+        chosen = np.empty((stop - start, len(pieces)), dtype=np.int64)
+        for i, piece in enumerate(pieces):
+            np.add(piece.codes[start:stop], offsets[i], out=chosen[:, i])
+        yield "".join(texts[chosen.ravel()].tolist())
 
 
 def _distinct(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """The distinct values, and each row's position among them (missing: one past the last)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    codes = np.where(codes < 0, len(uniques), codes)
-    return pd.Series(uniques, dtype=series.dtype), codes
+    if isinstance(series.dtype, pd.CategoricalDtype):  # coded by the rules: no hashing
+        values = pd.Series(series.cat.categories)
+        codes = series.cat.codes.to_numpy()
+    elif pd.api.types.is_bool_dtype(series.dtype) and not series.hasnans:
+        return pd.Series([False, True]), series.to_numpy(dtype=np.uint8)
+    elif pd.api.types.is_integer_dtype(series.dtype) and len(series):
+        return _distinct_integers(series)
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        values = pd.Series(uniques, dtype=series.dtype)
+    return values, _missing_last(codes, len(values))
+
+
+def _missing_last(codes: np.ndarray, missing: int) -> np.ndarray:
+    """Codes with -1 (missing) made `missing`, in the smallest unsigned type that holds them."""
+    if codes.min(initial=0) >= 0:  # nothing missing: e.g. a coded text column's own codes
+        return codes
+    return np.where(codes < 0, missing, codes).astype(np.min_scalar_type(missing))
+
+
+def _distinct_integers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """`_distinct` of whole numbers (points, ranks, money), sorted: from a table of flags over
+    their range where it is small (columnar.distinct), else by hashing."""
+    dtype = getattr(series.dtype, "numpy_dtype", series.dtype)  # Int32 → int32
+    numbers = series.to_numpy(dtype=dtype, na_value=0)  # may be the frame's own: not changed
+    low = int(numbers.min())
+    size = int(numbers.max()) - low + 1
+    if size > 4 * len(numbers):
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        return pd.Series(uniques, dtype=series.dtype), _missing_last(codes, len(uniques))
+    present, codes = distinct(numbers - low, size)
+    codes[series.isna().to_numpy()] = len(present)
+    values = pd.Series(present + low, dtype=series.dtype)
+    return values, codes.astype(np.min_scalar_type(len(values)))
 
 
 def _plain(values: pd.Series, is_points: bool) -> list[str]:
     """Distinct values as plain text: points by `format_points`, booleans as true/false."""
+    plain = values.tolist()  # Python values: iterating a pandas array goes through pandas
     if is_points:
-        return [format_points(int(v)) for v in values]
+        return [format_points(int(v)) for v in plain]
     if pd.api.types.is_bool_dtype(values.dtype):
-        return ["true" if v else "false" for v in values]
-    return [str(v) for v in values]
+        return ["true" if v else "false" for v in plain]
+    return [str(v) for v in plain]
 
 
 def points_text(points: pd.Series) -> pd.Series:
@@ -144,34 +210,33 @@ def points_text(points: pd.Series) -> pd.Series:
 # -- results.json ----------------------------------------------------------------------------
 
 
-def results_json_parts(
-    data: Dataset, results: Results, seen: Seen | None = None
-) -> Iterator[bytes]:
+def results_json_parts(data: Dataset, results: Results) -> Iterator[bytes]:
     """results.json's bytes in slices, equal to `results_json(results_document(...))`."""
     head, tables = _document_parts(data, results)
     yield orjson.dumps(head)[:-1]  # the small parts, without the closing brace
     for key, frame in tables.items():
         yield b"," + orjson.dumps(key) + b":["
-        yield from _json_records(frame, seen)
+        yield from _json_records(frame)
         yield b"]"
     yield b"}\n"
 
 
-def _json_records(frame: pd.DataFrame, seen: Seen | None) -> Iterator[bytes]:
+def _json_records(frame: pd.DataFrame) -> Iterator[bytes]:
     """The rows of a table as JSON objects, comma-separated, in slices."""
     if frame.empty:
         return
     last = len(frame.columns) - 1
-    fragments = []
-    for i, name in enumerate(frame.columns):
-        key = ("{" if i == 0 else ",") + orjson.dumps(name).decode() + ":"
+
+    def fragments(i: int, name: str) -> Column:
+        # every object starts with ",{": the first comma is dropped below
+        key = (",{" if i == 0 else ",") + orjson.dumps(name).decode() + ":"
         end = "}" if i == last else ""
         render = _json_texts(frame[name].dtype, name in POINTS, key, end)
-        fragments.append(Column(frame, name, name in POINTS, render, key + "null" + end, seen))
-    for start in range(0, len(frame), _SLICE):
-        parts = [column.slice(start, start + _SLICE) for column in fragments]
-        text = ",".join(map("".join, zip(*parts, strict=True)))
-        yield (text if start == 0 else "," + text).encode("utf-8")
+        return column_text(frame[name], name in POINTS, render, key + "null" + end)
+
+    columns = (fragments(i, name) for i, name in enumerate(frame.columns))
+    for start, text in enumerate(row_texts(columns, len(frame))):
+        yield (text[1:] if start == 0 else text).encode("utf-8")
 
 
 def _json_texts(dtype, is_points: bool, key: str, end: str):
@@ -204,14 +269,12 @@ def _document_parts(data: Dataset, results: Results) -> tuple[dict, dict[str, pd
         "periods": [_period(data, p) for p in data.periods],
         "years": [_year(data, y) for y in data.years],
     }
+    coded = results.coded
     tables = {
-        "flags": results.flags,
-        "rewards": results.rewards,
-        "actions": results.actions,
-        "grid_averages": results.grid_averages,
-        "grid_year_totals": results.grid_year_totals,
+        **{name: coded[name] for name in ("flags", "rewards", "actions", "grid_averages")},
+        "grid_year_totals": coded["grid_year_totals"],
         "events": data.events.drop(columns=["file", "row"]),
-        "village_years": results.village_years,
+        "village_years": coded["village_years"],
     }
     return head, tables
 

@@ -2,9 +2,10 @@
 actions → averages.
 
 Scores are integer hundredths of a point from the loader to the results files, so ties and sums
-are exact; only results.py turns them into text. While the rules run, periods, grids, villages
-and categories are integer codes (`Codes`): every group-by, rank and merge is numpy over whole
-columns, and text (ids, reasons) is made once per column at the end — no Python per row.
+are exact; only results.py turns them into text. Periods, grids, villages and categories are
+integer codes (`Codes`) from the loader's coded tables to the results': every group-by, rank and
+merge is numpy over whole columns, the cells of a group are ranked after one sort (`Ranking`),
+and text is made only for reasons, each by one join — no Python per row.
 
 Where docs/data-format.md leaves a choice (also explained to villagers in content/pages/rules.md):
 - several 加分/扣分 on one cell add up; a repeated 现场会 gives one flag;
@@ -24,62 +25,126 @@ a red flag by rank below `red_count`, because a vetoed or meeting village above 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
+from generator.columnar import (
+    Columns,
+    Ranking,
+    among,
+    by_group_and_value,
+    code,
+    competition_rank,
+    concat,
+    cumsum_in_runs,
+    digits,
+    distinct,
+    find,
+    group_sums,
+    join_runs,
+    order_by,
+    pack,
+    rows_where,
+    sums_at,
+    text,
+)
 from generator.load import Dataset
+from generator.load.dataset import as_text, narrow
 from generator.periods import year_of
 
-NONE, RED, YELLOW = 0, 1, 2
+NONE, RED, YELLOW = np.int8(0), np.int8(1), np.int8(2)
 FLAG_TEXT = np.array(["", "red", "yellow"], dtype=object)
-BASIS_TEXT = np.array(["", "rank", "meeting"], dtype=object)  # 0 none, 1 rank, 2 meeting
+NO_BASIS, BY_RANK, BY_MEETING = np.int8(0), np.int8(1), np.int8(2)
+BASIS_TEXT = np.array(["", "rank", "meeting"], dtype=object)
+ACTIONS = np.array(  # docs/data-format.md §4, sorted
+    sorted(["interview", "warning", "suspension", "downgrade", "star_loss", "priority"]),
+    dtype=object,
+)
 # The action ladder's thresholds (docs/data-format.md §4), also read by the site's village status.
 WARNING_YEAR_FLAGS = 3  # yellow flags in a calendar year that bring a warning
 SUSPENSION_FLAGS = 3  # yellow flags in each of two consecutive periods: suspension
 STAR_LOSS_PERIODS = 3  # periods of a year with yellow flags: 五星评定降一星
 
 
+def _table(name: str) -> cached_property:
+    def table(self: Results) -> pd.DataFrame:
+        return as_text(self.coded[name])
+
+    table.__doc__ = f"The {name} table with text columns, made when first asked for."
+    return cached_property(table)
+
+
 @dataclass(frozen=True)
 class Results:
+    """The results tables by name. `coded` holds them as computed: text columns (periods, ids,
+    flags) as categoricals, which results.py writes without hashing text again, whole numbers
+    in 32 bits where they fit. The attributes give each table with text columns and 64-bit
+    numbers, as the site, preview and history read them."""
+
+    coded: dict[str, pd.DataFrame]
+
     # period, grid, village_id, category, score, rank, flag, basis, cell, adjustment, vetoed,
     # tied, moved_up — score, cell and adjustment in integer hundredths of a point
-    flags: pd.DataFrame
-    rewards: pd.DataFrame  # period, village_id, red, yellow, reward, penalty, net
-    actions: pd.DataFrame  # period, village_id, action, reason
-    grid_averages: pd.DataFrame  # period, grid, category, average (hundredths), count
-    grid_year_totals: pd.DataFrame  # year, grid, category, total (hundredths), leader
+    flags = _table("flags")
+    rewards = _table("rewards")  # period, village_id, red, yellow, reward, penalty, net
+    actions = _table("actions")  # period, village_id, action, reason
+    grid_averages = _table("grid_averages")  # period, grid, category, average (hundredths), count
+    # year, grid, category, total (hundredths), leader
+    grid_year_totals = _table("grid_year_totals")
     # year, village_id, red, yellow, reward, penalty, net, priority_rank (<NA>: not chosen)
-    village_years: pd.DataFrame
-    period_rules: pd.DataFrame  # period (month or year), rules_from, red_count, yellow_count
+    village_years = _table("village_years")
+    # period (month or year), rules_from, red_count, yellow_count
+    period_rules = _table("period_rules")
 
 
 def compute(data: Dataset) -> Results:
     codes = Codes.of(data)
     rules = RuleTable.of(data, codes)
     events = event_codes(data.events, codes)
-    cells = monthly_cells(data.scores, events, codes)
-    monthly = flags(cells, rules, rules.months)
-    rewards = money(monthly, active_pairs(cells, codes), codes, rules)
-    history = yellow_history(rewards, codes)
-    years = village_years(rewards, events, codes)
-    annual = flags(annual_cells(data.annual, events, codes), rules, rules.years)
-    averages = grid_averages(monthly, codes)
+    judged = judge(data, codes, rules, events)
+    history = yellow_history(judged.rewards, codes)
+    years = village_years(judged.rewards, events, codes)
+    actions = [
+        *monthly_actions(history, judged.yellow, codes),
+        *yearly_actions(history, years, codes),
+    ]
     return Results(
-        flags=flag_table(monthly, annual, codes),
-        rewards=reward_table(rewards, codes),
-        actions=action_table(
-            [
-                *monthly_actions(history, monthly, codes, data),
-                *yearly_actions(history, years, codes),
-            ],
-            codes,
-        ),
-        grid_averages=average_table(averages, codes),
-        grid_year_totals=year_total_table(averages, codes),
-        village_years=village_year_table(years, codes),
-        period_rules=rules.table(codes),
+        {
+            "flags": judged.flags,
+            "rewards": reward_table(judged.rewards, codes),
+            "actions": action_table(actions, codes),
+            "grid_averages": average_table(judged.averages, codes),
+            "grid_year_totals": year_total_table(judged.averages, codes),
+            "village_years": village_year_table(years, codes),
+            "period_rules": rules.table(codes),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What the results keep of the judged cells."""
+
+    flags: pd.DataFrame  # the flags table
+    rewards: pd.DataFrame  # money(): flags and money per active village and month
+    averages: pd.DataFrame  # grid_averages()
+    yellow: Columns  # p, v, c of every monthly yellow flag
+
+
+def judge(data: Dataset, codes: Codes, rules: RuleTable, events: pd.DataFrame) -> Judged:
+    """§3: every monthly and annual cell ranked and flagged (a county's 360,000 cells, which go
+    when this returns)."""
+    monthly = flags(monthly_cells(data.score_cells, events, codes), rules, rules.months)
+    annual = flags(annual_cells(data.annual_cells, events, codes), rules, rules.years)
+    return Judged(
+        rewards=money(monthly, codes, rules),
+        averages=grid_averages(monthly, codes),
+        yellow=rows_where({k: monthly[k] for k in "pvc"}, monthly["flag"] == YELLOW),
+        flags=flag_table(monthly, annual, codes),  # last: it takes the cells' columns
     )
 
 
@@ -100,6 +165,9 @@ class Codes:
     category_bits: np.ndarray  # category code → its bit in town.toml's order of categories
     category_names: tuple[str, ...]  # in town.toml's order
     whole_town: str  # 全镇, 全乡, 全街道: where 优先评优 ranks (townwords.TownWords)
+    periods: np.ndarray  # months and years together in text order ('2024' before '2024-01')
+    month_period: np.ndarray  # month code → its position in `periods`
+    year_period: np.ndarray  # year code → its position in `periods`
 
     @classmethod
     def of(cls, data: Dataset) -> Codes:
@@ -110,6 +178,7 @@ class Codes:
         categories = _vocabulary(c.id for c in data.town.categories)
         grid_by_id = {v.id: v.grid for v in data.villages}
         order = {c.id: i for i, c in enumerate(data.town.categories)}
+        periods = _vocabulary([*months, *years])
         return cls(
             months=months,
             years=years,
@@ -121,33 +190,14 @@ class Codes:
             category_bits=np.array([1 << order[c] for c in categories], dtype=np.int64),
             category_names=tuple(c.name for c in data.town.categories),
             whole_town=data.words.whole,
+            periods=periods,
+            month_period=np.searchsorted(periods, months).astype(np.int32),
+            year_period=np.searchsorted(periods, years).astype(np.int32),
         )
-
-    def periods(self) -> np.ndarray:
-        """Months and years together in text order ('2024' before '2024-01'): flags' periods."""
-        return _vocabulary([*self.months, *self.years])
 
 
 def _vocabulary(values) -> np.ndarray:
     return np.array(sorted(set(values)), dtype=object)
-
-
-def code(values, vocabulary: np.ndarray) -> np.ndarray:
-    """Positions of `values` in the sorted `vocabulary`; -1 for missing or unknown values."""
-    return pd.Categorical(values, categories=vocabulary).codes.astype(np.int64)
-
-
-def pack(*columns: tuple[np.ndarray, int]) -> np.ndarray:
-    """Several codes (each with its number of values) as one int64 key, in the same order."""
-    key = np.zeros(len(columns[0][0]), dtype=np.int64)
-    for values, size in columns:
-        key = key * size + np.asarray(values, dtype=np.int64)
-    return key
-
-
-def text(vocabulary: np.ndarray, codes: np.ndarray) -> pd.Series:
-    """Codes back to their text, as one string column."""
-    return pd.Series(vocabulary[codes], dtype="string")
 
 
 # -- rule versions --------------------------------------------------------------------------------
@@ -172,8 +222,8 @@ class RuleTable:
         )
 
     def counts(self, version: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        red = np.array([r.red_count for r in self.versions], dtype=np.int64)
-        yellow = np.array([r.yellow_count for r in self.versions], dtype=np.int64)
+        red = np.array([r.red_count for r in self.versions], dtype=np.int32)
+        yellow = np.array([r.yellow_count for r in self.versions], dtype=np.int32)
         return red[version], yellow[version]
 
     def amounts(self, version: np.ndarray, flags: np.ndarray, reward: bool) -> np.ndarray:
@@ -191,8 +241,8 @@ class RuleTable:
             {
                 "period": pd.Series(periods, dtype="string"),
                 "rules_from": pd.Series([self.versions[i].from_ for i in version], dtype="string"),
-                "red_count": red,
-                "yellow_count": yellow,
+                "red_count": red.astype(np.int64),
+                "yellow_count": yellow.astype(np.int64),
             }
         )
         return frame.sort_values("period", kind="stable").reset_index(drop=True)
@@ -216,163 +266,107 @@ def event_codes(events: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     )
 
 
-def monthly_cells(scores: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> pd.DataFrame:
-    """§3.1: final = cell + 加分 − 扣分 (not clamped); vetoes (§3.4) and meetings (§3.3) marked."""
+def monthly_cells(scores: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> Columns:
+    """§3.1: final = cell + 加分 − 扣分 (not clamped); vetoes (§3.4) and meetings (§3.3) marked;
+    in ranking order (`in_groups`)."""
     cells = _cells(scores, codes, "period", codes.months)
     sizes = (len(codes.months), len(codes.villages), len(codes.categories))
     cell_key = pack(*zip((cells["p"], cells["v"], cells["c"]), sizes, strict=True))
     adjusting = events[events["event"].isin(["bonus", "deduction"])]
     signed = np.where(adjusting["event"] == "bonus", 1, -1) * adjusting["value"].to_numpy()
     keys = pack(*zip((adjusting["p"], adjusting["v"], adjusting["c"]), sizes, strict=True))
-    cells["adjustment"] = sums_at(keys, signed, cell_key)
-    cells["final"] = cells["cell"] + cells["adjustment"]
+    cells["final"] = cells["cell"] + sums_at(keys, signed, cell_key, math.prod(sizes))
     vetoes = events[events["event"] == "veto"]
     village_month = pack((cells["p"], sizes[0]), (cells["v"], sizes[1]))
-    cells["vetoed"] = np.isin(village_month, pack((vetoes["p"], sizes[0]), (vetoes["v"], sizes[1])))
+    vetoed = pack((vetoes["p"], sizes[0]), (vetoes["v"], sizes[1]))
+    cells["vetoed"] = among(village_month, vetoed, sizes[0] * sizes[1])
     meetings = events[events["event"] == "meeting"]
     meeting_keys = pack(*zip((meetings["p"], meetings["v"], meetings["c"]), sizes, strict=True))
-    cells["meeting"] = np.isin(cell_key, meeting_keys)
-    return cells
+    cells["meeting"] = among(cell_key, meeting_keys, math.prod(sizes))
+    del cell_key
+    return in_groups(cells, codes)
 
 
-def annual_cells(annual: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+def annual_cells(annual: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> Columns:
     """The annual categories' cells: no events of their own; a veto in the year bars red (§4)."""
     cells = _cells(annual, codes, "year", codes.years)
-    cells["adjustment"] = np.zeros(len(cells), dtype=np.int64)
     cells["final"] = cells["cell"]
     vetoes = events[events["event"] == "veto"]
     sizes = (len(codes.years), len(codes.villages))
     year_village = pack((cells["p"], sizes[0]), (cells["v"], sizes[1]))
-    cells["vetoed"] = np.isin(year_village, pack((vetoes["y"], sizes[0]), (vetoes["v"], sizes[1])))
-    cells["meeting"] = np.zeros(len(cells), dtype=bool)
-    return cells
+    vetoed = pack((vetoes["y"], sizes[0]), (vetoes["v"], sizes[1]))
+    cells["vetoed"] = among(year_village, vetoed, sizes[0] * sizes[1])
+    cells["meeting"] = np.zeros(len(cells["p"]), dtype=bool)
+    return in_groups(cells, codes)
 
 
-def _cells(scores: pd.DataFrame, codes: Codes, period: str, periods: np.ndarray) -> pd.DataFrame:
+def _cells(scores: pd.DataFrame, codes: Codes, period: str, periods: np.ndarray) -> Columns:
     village = code(scores["village_id"], codes.villages)
     cell = scores["cell"]
-    return pd.DataFrame(
-        {
-            "p": code(scores[period], periods),
-            "v": village,
-            "c": code(scores["category"], codes.categories),
-            "g": codes.grid_of[village],
-            "scored": cell.notna().to_numpy(dtype=bool),
-            "cell": cell.fillna(0).to_numpy(dtype=np.int64),
-        }
-    )
+    return {
+        "p": code(scores[period], periods),
+        "v": village,
+        "c": code(scores["category"], codes.categories),
+        "g": codes.grid_of[village],
+        "scored": cell.notna().to_numpy(dtype=bool),
+        "cell": cell.to_numpy(dtype=np.int32, na_value=0),
+    }
+
+
+def in_groups(cells: Columns, codes: Codes) -> Columns:
+    """The cells with their group (period, grid, category) as one code, sorted by group, then
+    final score: the order in which ranks are counted. Sorted a column at a time, in place."""
+    sizes = (int(cells["p"].max(initial=0)) + 1, len(codes.grids), len(codes.categories))
+    cells["group"] = narrow(pack(*zip((cells["p"], cells["g"], cells["c"]), sizes, strict=True)))
+    order = by_group_and_value(cells["group"], cells["final"])
+    for name, column in cells.items():
+        cells[name] = column[order]
+    return cells
 
 
 # -- §3.1 rank, §3.2 red and yellow flags ------------------------------------------------------------
 
 
-def flags(cells: pd.DataFrame, rules: RuleTable, by_period: np.ndarray) -> pd.DataFrame:
-    """Rank, red and yellow flags in every group of (period, grid, category); the rows to publish.
+def flags(cells: Columns, rules: RuleTable, by_period: np.ndarray) -> Columns:
+    """Rank, red and yellow flags in every group of (period, grid, category); `published`: the
+    rows of flags.csv (scored, or red without a score). `cells` in ranking order (`in_groups`).
 
     `by_period`: the rule version of each period code (`rules.months` or `rules.years`)."""
-    red_count, yellow_count = rules.counts(by_period[cells["p"].to_numpy()])
-    # at most 2**20 grids and 2**10 categories: far above docs/data-format.md §2.1's limits
-    group = pack((cells["p"], len(by_period)), (cells["g"], 1 << 20), (cells["c"], 1 << 10))
-    final, scored = cells["final"].to_numpy(), cells["scored"].to_numpy()
-    vetoed, meeting = cells["vetoed"].to_numpy(), cells["meeting"].to_numpy()
-    rank = competition_rank(group, final, scored)
+    ranking = Ranking(cells["group"], cells["final"])
+    red_count, yellow_count = rules.counts(by_period[cells["p"]])
+    scored, vetoed, meeting = cells["scored"], cells["vetoed"], cells["meeting"]
+    rank = ranking.descending(scored)
     meeting_red = meeting & ~vetoed
-    red_rank = competition_rank(group, final, scored & ~vetoed & ~meeting)
+    red_rank = ranking.descending(scored & ~vetoed & ~meeting)
     red_by_rank = (red_rank > 0) & (red_rank <= red_count)
-    yellow_rank = competition_rank(
-        group, final, scored & ~red_by_rank & ~meeting_red, ascending=True
-    )
+    yellow_rank = ranking.ascending(scored & ~red_by_rank & ~meeting_red)
     yellow = (yellow_rank > 0) & (yellow_rank <= yellow_count)
     red = red_by_rank | meeting_red
-    cells = cells.assign(
-        rank=rank,
-        flag=np.select([red, yellow], [RED, YELLOW], NONE),
-        basis=np.select([meeting_red, red_by_rank | yellow], [2, 1], 0),
-        tied=tied(group, final, scored),
-        moved_up=red_by_rank & (rank > red_count),
-    )
-    return cells[scored | red].reset_index(drop=True)
-
-
-def competition_rank(
-    group: np.ndarray, values: np.ndarray, mask: np.ndarray, ascending: bool = False
-) -> np.ndarray:
-    """1 + the number of strictly better values of the same group ("1224"); 0 outside `mask`."""
-    chosen = np.flatnonzero(mask)
-    order = chosen[np.lexsort((values[chosen] if ascending else -values[chosen], group[chosen]))]
-    new_group, new_value = _run_starts(group[order], values[order])
-    position = np.arange(len(order))
-    group_start = np.maximum.accumulate(np.where(new_group, position, 0))
-    value_start = np.maximum.accumulate(np.where(new_value, position, 0))
-    rank = np.zeros(len(group), dtype=np.int64)
-    rank[order] = value_start - group_start + 1
-    return rank
-
-
-def tied(group: np.ndarray, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Within `mask`: another row of the same group has the same value."""
-    chosen = np.flatnonzero(mask)
-    order = chosen[np.lexsort((values[chosen], group[chosen]))]
-    _, new_value = _run_starts(group[order], values[order])
-    run = np.cumsum(new_value) - 1
-    sizes = np.bincount(run) if len(run) else np.zeros(0, dtype=np.int64)
-    result = np.zeros(len(group), dtype=bool)
-    result[order] = sizes[run] > 1
-    return result
-
-
-def _run_starts(group: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted rows: where a new group starts, and where a new (group, value) run starts."""
-    new_group = np.ones(len(group), dtype=bool)
-    new_group[1:] = group[1:] != group[:-1]
-    new_value = new_group.copy()
-    new_value[1:] |= values[1:] != values[:-1]
-    return new_group, new_value
-
-
-def sums_at(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """For each of `wanted`: the sum of the `values` whose key equals it (0 if none)."""
-    unique, inverse = np.unique(keys, return_inverse=True)
-    sums = group_sums(inverse, values, len(unique))
-    position, found = find(unique, wanted)
-    return np.where(found, sums[np.minimum(position, len(unique) - 1)] if len(unique) else 0, 0)
-
-
-def group_sums(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
-    """Integer sums of `values` per group number (0 … groups − 1), exact."""
-    sums = np.zeros(groups, dtype=np.int64)
-    np.add.at(sums, group, np.asarray(values, dtype=np.int64))
-    return sums
-
-
-def find(sorted_keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of `wanted` is in `sorted_keys`, and whether it is there at all."""
-    position = np.searchsorted(sorted_keys, wanted)
-    found = position < len(sorted_keys)
-    found[found] = sorted_keys[position[found]] == wanted[found]
-    return position, found
+    return cells | {
+        "rank": rank,
+        "flag": np.select([red, yellow], [RED, YELLOW], NONE),
+        "basis": np.select([meeting_red, red_by_rank | yellow], [BY_MEETING, BY_RANK], NO_BASIS),
+        "tied": ranking.tied(scored),
+        "moved_up": red_by_rank & (rank > red_count),
+        "published": scored | red,
+    }
 
 
 # -- §3.5 rewards and penalties ---------------------------------------------------------------------
 
 
-def active_pairs(cells: pd.DataFrame, codes: Codes) -> np.ndarray:
-    """(month, village) keys of every village in a month's scores file, sorted."""
-    return np.unique(pack((cells["p"], len(codes.months)), (cells["v"], len(codes.villages))))
-
-
-def money(
-    flagged: pd.DataFrame, active: np.ndarray, codes: Codes, rules: RuleTable
-) -> pd.DataFrame:
-    """Per active village and month (p, v, sorted): red and yellow flags and their money."""
+def money(flagged: Columns, codes: Codes, rules: RuleTable) -> pd.DataFrame:
+    """Per active village and month (p, v, sorted: every village in a month's scores file): red
+    and yellow flags and their money."""
     villages = len(codes.villages)
-    frame = pd.DataFrame({"p": active // villages, "v": active % villages})
-    pair = np.searchsorted(
-        active, pack((flagged["p"], len(codes.months)), (flagged["v"], villages))
+    pairs, pair = distinct(
+        pack((flagged["p"], len(codes.months)), (flagged["v"], villages)),
+        len(codes.months) * villages,
     )
-    flag = flagged["flag"].to_numpy()
-    frame["red"] = np.bincount(pair[flag == RED], minlength=len(active))
-    frame["yellow"] = np.bincount(pair[flag == YELLOW], minlength=len(active))
+    frame = pd.DataFrame({"p": pairs // villages, "v": pairs % villages})
+    flag = flagged["flag"]
+    frame["red"] = np.bincount(pair[flag == RED], minlength=len(pairs))
+    frame["yellow"] = np.bincount(pair[flag == YELLOW], minlength=len(pairs))
     version = rules.months[frame["p"].to_numpy()]
     frame["reward"] = rules.amounts(version, frame["red"].to_numpy(), reward=True)
     frame["penalty"] = rules.amounts(version, frame["yellow"].to_numpy(), reward=False)
@@ -400,88 +394,101 @@ def yellow_history(rewards: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     return frame
 
 
-def cumsum_in_runs(run: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Running totals of `values` restarting wherever the (sorted) `run` key changes."""
-    total = np.cumsum(values)
-    new_run = np.ones(len(run), dtype=bool)
-    new_run[1:] = run[1:] != run[:-1]
-    start = np.maximum.accumulate(np.where(new_run, np.arange(len(run)), 0))
-    return total - (total - values)[start]
-
-
-def monthly_actions(
-    history: pd.DataFrame, flagged: pd.DataFrame, codes: Codes, data: Dataset
-) -> list[pd.DataFrame]:
+def monthly_actions(history: pd.DataFrame, yellow: Columns, codes: Codes) -> list[pd.DataFrame]:
     """约谈, 警告 and 停职 for each period, with every trigger named in the reason."""
     # every monthly action needs a yellow flag in P; the year's running total is already summed
     rows = history[history["yellow"] >= 1].reset_index(drop=True)
-    p = rows["p"].to_numpy()
-    period = pd.Series(codes.months[p], dtype=object)
-    previous = pd.Series(codes.months[np.maximum(p - 1, 0)], dtype=object)
-    now, before = rows["yellow"].astype(str), rows["previous_yellow"].astype(str)
-    pair = previous + "黄旗" + before + "面、" + period + "黄旗" + now + "面"
-    streak = (rows["yellow"] >= 1) & (rows["previous_yellow"] >= 1)
-    total, now_yellow = rows["year_total"], rows["yellow"]
-    reached = (total >= WARNING_YEAR_FLAGS) & (total - now_yellow < WARNING_YEAR_FLAGS)
-    heavy = (now_yellow >= SUSPENSION_FLAGS) & (rows["previous_yellow"] >= SUSPENSION_FLAGS)
-    categories = yellow_categories(rows, flagged, codes)
-    interview_reason = "本期获黄旗" + now + "面（" + categories + "）"
-    streak_reason = "连续两期获黄旗（" + pair + "）"
-    year = pd.Series(codes.years[rows["y"].to_numpy()], dtype=object)
-    reached_reason = (
-        year
-        + f"年累计黄旗达到{WARNING_YEAR_FLAGS}面（截至"
-        + period
-        + "共"
-        + rows["year_total"].astype(str)
-        + "面）"
+    now, before = rows["yellow"], rows["previous_yellow"]
+    streak = (now >= 1) & (before >= 1)
+    reached = (rows["year_total"] >= WARNING_YEAR_FLAGS) & (
+        rows["year_total"] - now < WARNING_YEAR_FLAGS
     )
-    warning_reason = _join_reasons([(streak, streak_reason), (reached, reached_reason)])
-    heavy_reason = "连续两期各获3面及以上黄旗（" + pair + "）"
+    heavy = (now >= SUSPENSION_FLAGS) & (before >= SUSPENSION_FLAGS)
     return [
-        _actions(period, rows["v"], rows["yellow"] >= 1, "interview", interview_reason),
-        _actions(period, rows["v"], streak | reached, "warning", warning_reason),
-        _actions(period, rows["v"], heavy, "suspension", heavy_reason),
+        _interviews(rows, yellow, codes),
+        _warnings(rows[streak | reached], codes),
+        _suspensions(rows[heavy], codes),
     ]
 
 
-def yellow_categories(rows: pd.DataFrame, flagged: pd.DataFrame, codes: Codes) -> pd.Series:
-    """For each row (p, v): the names of its yellow categories, in town.toml's order, joined."""
+def _interviews(rows: pd.DataFrame, yellow: Columns, codes: Codes) -> pd.DataFrame:
+    categories = yellow_categories(rows, yellow, codes)
+    reason = concat("本期获黄旗", digits(rows["yellow"]), "面（", categories, "）")
+    return _actions(codes.month_period[rows["p"]], rows["v"], "interview", reason)
+
+
+def _warnings(rows: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    now, total = rows["yellow"].to_numpy(), rows["year_total"].to_numpy()
+    period = codes.months[rows["p"]]
+    streak = concat("连续两期获黄旗（", _pair(rows, codes), "）")
+    year = codes.years[rows["y"]]
+    reached = concat(
+        year, f"年累计黄旗达到{WARNING_YEAR_FLAGS}面（截至", period, "共", digits(total), "面）"
+    )
+    reason = _join_reasons(
+        [
+            (rows["previous_yellow"].to_numpy() >= 1, streak),
+            ((total >= WARNING_YEAR_FLAGS) & (total - now < WARNING_YEAR_FLAGS), reached),
+        ]
+    )
+    return _actions(codes.month_period[rows["p"]], rows["v"], "warning", reason)
+
+
+def _suspensions(rows: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    reason = concat("连续两期各获3面及以上黄旗（", _pair(rows, codes), "）")
+    return _actions(codes.month_period[rows["p"]], rows["v"], "suspension", reason)
+
+
+def _pair(rows: pd.DataFrame, codes: Codes) -> np.ndarray:
+    """'2024-02黄旗1面、2024-03黄旗2面': Q's and P's yellow flags."""
+    p = rows["p"].to_numpy()
+    return concat(
+        codes.months[np.maximum(p - 1, 0)],
+        "黄旗",
+        digits(rows["previous_yellow"]),
+        "面、",
+        codes.months[p],
+        "黄旗",
+        digits(rows["yellow"]),
+        "面",
+    )
+
+
+def yellow_categories(rows: pd.DataFrame, yellow: Columns, codes: Codes) -> np.ndarray:
+    """For each row (p, v): the names of its `yellow` flags' categories, in town.toml's order,
+    joined."""
     size = (len(codes.months), len(codes.villages))
     keys = pack((rows["p"], size[0]), (rows["v"], size[1]))
-    yellow = flagged[flagged["flag"] == YELLOW]
-    order = np.argsort(keys, kind="stable")
+    order = order_by(keys, size[0] * size[1])
     found = order[
         np.searchsorted(keys[order], pack((yellow["p"], size[0]), (yellow["v"], size[1])))
     ]
     masks = np.zeros(len(rows), dtype=np.int64)
-    np.bitwise_or.at(masks, found, codes.category_bits[yellow["c"].to_numpy()])
+    np.bitwise_or.at(masks, found, codes.category_bits[yellow["c"]])
     unique, inverse = np.unique(masks, return_inverse=True)
     names = np.array(
         ["、".join(n for i, n in enumerate(codes.category_names) if m >> i & 1) for m in unique],
         dtype=object,
     )
-    return pd.Series(names[inverse], dtype=object)
+    return names[inverse]
 
 
-def _join_reasons(parts: list[tuple[pd.Series, pd.Series]]) -> pd.Series:
-    reason = pd.Series("", index=parts[0][0].index, dtype=object)
+def _join_reasons(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    reason = np.full(len(parts[0][0]), "", dtype=object)
     for mask, more in parts:
-        separator = np.where(reason == "", "", "；")
-        reason = reason.where(~mask, reason + separator + more)
+        separator = np.where(reason == "", "", "；").astype(object)
+        reason = np.where(mask, reason + separator + more, reason)
     return reason
 
 
-def _actions(
-    period: pd.Series, village: pd.Series, mask: pd.Series, action: str, reason: pd.Series
-) -> pd.DataFrame:
-    chosen = np.asarray(mask, dtype=bool)
+def _actions(period: np.ndarray, village, action: str, reason: np.ndarray) -> pd.DataFrame:
+    """Rows of the actions table: `period` a position in Codes.periods, `village` a code."""
     return pd.DataFrame(
         {
-            "period": np.asarray(period, dtype=object)[chosen],
-            "v": np.asarray(village, dtype=np.int64)[chosen],
-            "action": action,
-            "reason": np.asarray(reason, dtype=object)[chosen],
+            "period": np.asarray(period, dtype=np.int32),
+            "v": np.asarray(village, dtype=np.int32),
+            "action": np.full(len(reason), np.searchsorted(ACTIONS, action), dtype=np.int8),
+            "reason": np.asarray(reason, dtype=object),
         }
     )
 
@@ -501,12 +508,11 @@ def _downgrades(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
         & same_year
     ]
     p = pairs["p"].to_numpy()
-    text_ = pd.Series(codes.months[p - 1], dtype=object) + "与" + codes.months[p]
-    first, _, joined = join_runs(_village_year(pairs, codes), text_.to_numpy(), "、")
+    months = concat(codes.months[p - 1], "与", codes.months[p])
+    first, _, joined = join_runs(_village_year(pairs, codes), months, "、")
     chosen = pairs.iloc[first]
-    reason = "同一年内连续两期获黄旗（" + pd.Series(joined, dtype=object) + "）"
-    year = codes.years[chosen["y"].to_numpy()]
-    return _actions(year, chosen["v"], np.ones(len(chosen), bool), "downgrade", reason)
+    reason = concat("同一年内连续两期获黄旗（", joined, "）")
+    return _actions(codes.year_period[chosen["y"]], chosen["v"], "downgrade", reason)
 
 
 def _star_losses(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
@@ -514,39 +520,26 @@ def _star_losses(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     first, count, joined = join_runs(
         _village_year(yellow, codes), codes.months[yellow["p"].to_numpy()], "、"
     )
-    chosen = yellow.iloc[first]
-    year = pd.Series(codes.years[chosen["y"].to_numpy()], dtype=object)
-    reason = year + "年有" + pd.Series(count).astype(str) + "期获黄旗（" + joined + "）"
-    return _actions(year, chosen["v"], count >= STAR_LOSS_PERIODS, "star_loss", reason)
+    lost = count >= STAR_LOSS_PERIODS
+    chosen = yellow.iloc[first[lost]]
+    year = codes.years[chosen["y"]]
+    reason = concat(year, "年有", digits(count[lost]), "期获黄旗（", joined[lost], "）")
+    return _actions(codes.year_period[chosen["y"]], chosen["v"], "star_loss", reason)
 
 
 def _priorities(years: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     chosen = years[years["priority_rank"] > 0]
-    reason = (
-        chosen["red"].astype(str)
-        + f"面红旗，{codes.whole_town}第"
-        + chosen["priority_rank"].astype(str)
-        + "名（本年无一票否决）"
+    reason = concat(
+        digits(chosen["red"]),
+        f"面红旗，{codes.whole_town}第",
+        digits(chosen["priority_rank"]),
+        "名（本年无一票否决）",
     )
-    year = codes.years[chosen["y"].to_numpy()]
-    return _actions(year, chosen["v"], np.ones(len(chosen), bool), "priority", reason)
+    return _actions(codes.year_period[chosen["y"]], chosen["v"], "priority", reason)
 
 
 def _village_year(history: pd.DataFrame, codes: Codes) -> np.ndarray:
     return pack((history["v"], len(codes.villages)), (history["y"], len(codes.years)))
-
-
-def join_runs(
-    run: np.ndarray, texts: np.ndarray, separator: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows sorted by `run`: each run's first row, its size and its texts joined in order."""
-    if len(run) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, object)
-    starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]])
-    sizes = np.diff(np.r_[starts, len(run)])
-    prefixed = (separator + pd.Series(texts, dtype=object)).to_numpy()
-    joined = pd.Series(np.add.reduceat(prefixed, starts), dtype=object).str[len(separator) :]
-    return starts, sizes, joined.to_numpy()
 
 
 # -- a village's year: flags, money and 优先评优 (§4) -------------------------------------------------
@@ -557,13 +550,13 @@ def village_years(rewards: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> 
     优先评优 by red flags among the villages with one and no veto that year (0: not chosen)."""
     sizes = (len(codes.years), len(codes.villages))
     y = codes.year_of_month[rewards["p"].to_numpy()]
-    keys, inverse = np.unique(pack((y, sizes[0]), (rewards["v"], sizes[1])), return_inverse=True)
+    keys, inverse = distinct(pack((y, sizes[0]), (rewards["v"], sizes[1])), sizes[0] * sizes[1])
     frame = pd.DataFrame({"y": keys // sizes[1], "v": keys % sizes[1]})
     for column in ("red", "yellow", "reward", "penalty"):
         frame[column] = group_sums(inverse, rewards[column].to_numpy(), len(keys))
     frame["net"] = frame["reward"] - frame["penalty"]
     vetoes = events[events["event"] == "veto"]
-    vetoed = np.isin(keys, pack((vetoes["y"], sizes[0]), (vetoes["v"], sizes[1])))
+    vetoed = among(keys, pack((vetoes["y"], sizes[0]), (vetoes["v"], sizes[1])), math.prod(sizes))
     eligible = (frame["red"].to_numpy() >= 1) & ~vetoed
     frame["priority_rank"] = competition_rank(
         frame["y"].to_numpy(), frame["red"].to_numpy(), eligible
@@ -574,13 +567,13 @@ def village_years(rewards: pd.DataFrame, events: pd.DataFrame, codes: Codes) -> 
 # -- §3.6 grid averages ------------------------------------------------------------------------------
 
 
-def grid_averages(flagged: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+def grid_averages(flagged: Columns, codes: Codes) -> pd.DataFrame:
     """Mean final score of the scored villages per month, grid and category, half-up to 0.01."""
-    scored = flagged[flagged["scored"]]
+    scored = flagged["scored"]
     sizes = (len(codes.months), len(codes.grids), len(codes.categories))
-    keys = pack(*zip((scored["p"], scored["g"], scored["c"]), sizes, strict=True))
-    unique, inverse = np.unique(keys, return_inverse=True)
-    total = group_sums(inverse, scored["final"].to_numpy(), len(unique))
+    keys = pack(*zip((flagged["p"], flagged["g"], flagged["c"]), sizes, strict=True))[scored]
+    unique, inverse = distinct(keys, sizes[0] * sizes[1] * sizes[2])
+    total = group_sums(inverse, flagged["final"][scored], len(unique))
     count = np.bincount(inverse, minlength=len(unique))
     return pd.DataFrame(
         {
@@ -605,7 +598,7 @@ def grid_year_totals(averages: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     sizes = (len(codes.years), len(codes.categories), len(codes.grids))
     y = codes.year_of_month[averages["p"].to_numpy()]
     keys = pack((y, sizes[0]), (averages["c"], sizes[1]), (averages["g"], sizes[2]))
-    unique, inverse = np.unique(keys, return_inverse=True)
+    unique, inverse = distinct(keys, sizes[0] * sizes[1] * sizes[2])
     total = group_sums(inverse, averages["average"].to_numpy(), len(unique))
     year_category = unique // sizes[2]
     best = np.full(year_category.max() + 1 if len(unique) else 0, np.iinfo(np.int64).min)
@@ -624,43 +617,53 @@ def grid_year_totals(averages: pd.DataFrame, codes: Codes) -> pd.DataFrame:
 # -- the results tables: codes back to text, sorted by their first columns ---------------------------
 
 
-def flag_table(monthly: pd.DataFrame, annual: pd.DataFrame, codes: Codes) -> pd.DataFrame:
-    periods = codes.periods()
-    period = np.concatenate(
-        [
-            np.searchsorted(periods, codes.months)[monthly["p"].to_numpy()],
-            np.searchsorted(periods, codes.years)[annual["p"].to_numpy()],
-        ]
-    ).astype(np.int64)
+def flag_table(monthly: Columns, annual: Columns, codes: Codes) -> pd.DataFrame:
+    """The published rows of both, sorted by period (years before their months), grid, village
+    and category; adjustment = final − cell (an unscored cell counts 0).
+
+    The last use of the cells: their columns are taken out of `monthly` and `annual` as the
+    table's are made, so that a county's cells and its table are never both whole in memory."""
 
     def both(name: str) -> np.ndarray:  # one column at a time: a county's rows are many
-        return np.concatenate([monthly[name].to_numpy(), annual[name].to_numpy()])
+        return np.concatenate([monthly[name], annual[name]])
 
-    order = np.lexsort((both("c"), both("v"), both("g"), period))
+    period = np.concatenate([codes.month_period[monthly["p"]], codes.year_period[annual["p"]]])
+    rows = np.flatnonzero(both("published"))
+    key = period[rows].astype(np.int64)
+    size = len(codes.periods)
+    for name, values in (("g", codes.grids), ("v", codes.villages), ("c", codes.categories)):
+        key *= len(values)
+        key += both(name)[rows]
+        size *= len(values)
+    rows = rows[order_by(key, size)]
+    del key
 
     def column(name: str) -> np.ndarray:
-        return both(name)[order]
+        return np.concatenate([monthly.pop(name), annual.pop(name)])[rows]
 
-    return pd.DataFrame(
-        {
-            "period": text(periods, period[order]),
-            "grid": text(codes.grids, column("g")),
-            "village_id": text(codes.villages, column("v")),
-            "category": text(codes.categories, column("c")),
-            "score": pd.arrays.IntegerArray(column("final"), ~column("scored")),
-            "rank": _int_or_na(column("rank")),
-            "flag": pd.Series(FLAG_TEXT[column("flag")], dtype="str"),
-            "basis": pd.Series(BASIS_TEXT[column("basis")], dtype="str"),
-            "cell": pd.arrays.IntegerArray(column("cell"), ~column("scored")),
-            "adjustment": pd.array(column("adjustment"), dtype="Int64"),
-            **{name: column(name).astype(bool) for name in ("vetoed", "tied", "moved_up")},
-        }
-    )
+    table = {
+        "period": text(codes.periods, period[rows]),
+        "grid": text(codes.grids, column("g")),
+        "village_id": text(codes.villages, column("v")),
+        "category": text(codes.categories, column("c")),
+    }
+    unscored = ~column("scored")
+    final, cell = column("final"), column("cell")
+    table |= {
+        "score": pd.arrays.IntegerArray(narrow(final), unscored),
+        "rank": _int_or_na(column("rank")),
+        "flag": text(FLAG_TEXT, column("flag"), "str"),
+        "basis": text(BASIS_TEXT, column("basis"), "str"),
+        "cell": pd.arrays.IntegerArray(narrow(cell), unscored),
+        "adjustment": pd.arrays.IntegerArray(narrow(final - cell), np.zeros(len(rows), bool)),
+        **{name: column(name) for name in ("vetoed", "tied", "moved_up")},
+    }
+    return pd.DataFrame(table, copy=False)
 
 
 def _int_or_na(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """Ranks as Int64, 0 (not ranked) as <NA>."""
-    return pd.arrays.IntegerArray(values.astype(np.int64), values == 0)
+    """Ranks as nullable integers, 0 (not ranked) as <NA>."""
+    return pd.arrays.IntegerArray(narrow(values), values == 0)
 
 
 def reward_table(rewards: pd.DataFrame, codes: Codes) -> pd.DataFrame:
@@ -668,22 +671,22 @@ def reward_table(rewards: pd.DataFrame, codes: Codes) -> pd.DataFrame:
         {
             "period": text(codes.months, rewards["p"].to_numpy()),
             "village_id": text(codes.villages, rewards["v"].to_numpy()),
-            **{c: rewards[c].to_numpy() for c in ("red", "yellow", "reward", "penalty", "net")},
-        }
+            **{c: narrow(rewards[c]) for c in ("red", "yellow", "reward", "penalty", "net")},
+        },
+        copy=False,
     )
 
 
 def action_table(parts: list[pd.DataFrame], codes: Codes) -> pd.DataFrame:
     actions = pd.concat(parts, ignore_index=True)
-    period = code(actions["period"], codes.periods())
-    order = np.lexsort((actions["action"].to_numpy(dtype=object), actions["v"], period))
-    actions = actions.iloc[order]
+    period, village, action = (actions[k].to_numpy() for k in ("period", "v", "action"))
+    order = np.lexsort((action, village, period))
     return pd.DataFrame(
         {
-            "period": pd.Series(actions["period"].to_numpy(), dtype="str"),
-            "village_id": pd.Series(codes.villages[actions["v"].to_numpy()], dtype="str"),
-            "action": pd.Series(actions["action"].to_numpy(), dtype="str"),
-            "reason": pd.Series(actions["reason"].to_numpy(), dtype="str"),
+            "period": text(codes.periods, period[order], "str"),
+            "village_id": text(codes.villages, village[order], "str"),
+            "action": text(ACTIONS, action[order], "str"),
+            "reason": pd.Series(actions["reason"].to_numpy()[order], dtype="str"),
         }
     )
 

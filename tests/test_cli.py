@@ -379,3 +379,17 @@ def test_option_help_lines_up_next_to_chinese_metavars(monkeypatch):
     for name in ("import", "init", "new-month", "flagboard"):
         assert len(help_columns(helps[name])) == 1, (name, helps[name])
     assert "  --sheet 工作表   工作表名称" in helps["import"]
+
+
+def test_a_mark_that_may_not_start_a_line_takes_the_piece_before_it_along():
+    """，）： … never start a help line, and never stick out past the width either (the build's
+    --content and --published help did, by a column, at 80 columns)."""
+    from generator.cli import _NO_LINE_START, _Formatter, display_width
+
+    text = "上次发布的网站（网址、文件夹或其中的 data/record.json；默认取环境变量 FLAGBOARD_PUBLISHED）：核对"
+    formatter = _Formatter("flagboard")
+    for width in range(24, 60):
+        lines = formatter._split_lines(text, width)
+        assert all(display_width(line) <= width for line in lines), width
+        assert not any(line[0] in _NO_LINE_START for line in lines), width
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), width

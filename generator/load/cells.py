@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
@@ -55,15 +56,24 @@ def excel_column(index: int) -> str:
 
 
 def clean_cell(text: str) -> str:
+    if text.isascii():  # nothing to translate, nothing invisible: most cells
+        return text.strip()
     return text.strip().strip(_INVISIBLE).strip().translate(_FULL_WIDTH)
 
 
 class _Cleaned(dict):
-    """clean_cell of each distinct text once: a file's cells repeat a few hundred texts."""
+    """clean_cell of each distinct text once, across files: every month's file repeats the same
+    village names and scores. Forgets all past _CLEANED_SIZE texts, so memory stays bounded."""
 
     def __missing__(self, text: str) -> str:
+        if len(self) >= _CLEANED_SIZE:
+            self.clear()
         cleaned = self[text] = clean_cell(text)
         return cleaned
+
+
+_CLEANED_SIZE = 65536
+_CLEANED = _Cleaned()
 
 
 # Workbooks renamed to .csv: zip (.xlsx, .et, .ods) and OLE2 (.xls) signatures.
@@ -83,8 +93,8 @@ def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
         return None, catalogue.WORKBOOK.at(name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, catalogue.ENCODING_UTF16.at(name)
-    try:
-        return data.decode("utf-8-sig"), None
+    try:  # as utf-8-sig decodes, without going through its codec written in Python
+        return (data[3:] if data.startswith(codecs.BOM_UTF8) else data).decode("utf-8"), None
     except UnicodeDecodeError:
         pass
     try:
@@ -111,19 +121,21 @@ def _parse_csv(text: str, name: str, strict: bool) -> tuple[list, Problem | None
     a cell that swallows the rest of the file. Stops at the first record past the limits."""
     records = []  # only non-empty ones: millions of blank lines must cost neither time nor memory
     number = 0
-    cleaned = _Cleaned()
+    clean, keep = _CLEANED.__getitem__, records.append  # the loop runs once per line
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
         for number, record in enumerate(reader, start=1):
             if not any(record):
                 continue
-            if len(record) > MAX_COLUMNS and any(c.strip() for c in record[MAX_COLUMNS:]):
-                return [], _over_limit(name, number, f"超过 {MAX_COLUMNS} 列")
-            cells = list(map(cleaned.__getitem__, record[:MAX_COLUMNS]))
+            if len(record) > MAX_COLUMNS:
+                if any(c.strip() for c in record[MAX_COLUMNS:]):
+                    return [], _over_limit(name, number, f"超过 {MAX_COLUMNS} 列")
+                record = record[:MAX_COLUMNS]
+            cells = list(map(clean, record))
             if any(cells):
-                records.append((number, cells))
-            if len(records) > MAX_DATA_ROWS + 1:
-                return [], _over_limit(name, number, f"数据超过 {MAX_DATA_ROWS} 行")
+                keep((number, cells))
+                if len(records) > MAX_DATA_ROWS + 1:
+                    return [], _over_limit(name, number, f"数据超过 {MAX_DATA_ROWS} 行")
     except csv.Error as error:
         message = str(error)
         if strict and message.startswith(_LENIENT):
@@ -162,11 +174,12 @@ def read_table(data: bytes, name: str) -> tuple[Table | None, list[Problem]]:
 
 def _without_empty_columns(records: list) -> list[tuple[int, list[str]]]:
     """Rows padded to one width, wholly empty columns dropped."""
-    width = max(len(cells) for _, cells in records)
+    width = max(map(len, (cells for _, cells in records)))
     for _, cells in records:
         if len(cells) < width:
             cells += [""] * (width - len(cells))
-    filled = [any(column) for column in zip(*(cells for _, cells in records), strict=True)]
+    # a column is filled at its first non-empty cell, mostly its header: not a pass over all
+    filled = [any(cells[i] for _, cells in records) for i in range(width)]
     if all(filled):
         return records
     keep = [i for i, full in enumerate(filled) if full]

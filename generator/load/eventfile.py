@@ -31,9 +31,9 @@ class Event:
 
 
 def check_events(
-    context: Context, period: PeriodFile, relative: str, data: bytes, cells: dict
+    context: Context, period: PeriodFile, relative: str, data: bytes, score_of
 ) -> Check[list[Event]]:
-    """The events of a month; `cells` maps (village id, category id) to its score or None."""
+    """The events of a month; `score_of(village id, category id)` is a cell's score or None."""
     name = context.name(relative)
     table = yield from read(data, name)
     key = (yield from key_column(name, table)) if table else None
@@ -52,7 +52,7 @@ def check_events(
         village, event, category, value = fields
         if found or village is None:  # or the village's row in villages.csv has a problem
             continue
-        if event in ("bonus", "deduction") and cells.get((village.id, category)) is None:
+        if event in ("bonus", "deduction") and score_of(village.id, category) is None:
             yield catalogue.ADJUST_EMPTY_SCORE.at(
                 name,
                 row,

@@ -59,8 +59,8 @@ def load_files(
     events = []
     for month, relative in sorted(placed.events.items()):
         if month in periods:
-            cells = _cells(periods[month])
-            check = check_events(context, period_files[month], relative, files[relative], cells)
+            scores = _scores_of(context, periods[month])
+            check = check_events(context, period_files[month], relative, files[relative], scores)
             events += report.take(check)
     annual = _checked(report, check_annual, context, placed.annual, files)
     problems = report.all()
@@ -73,11 +73,15 @@ def load_files(
         periods=tuple(sorted(period_files)),
         period_files=period_files,
         annual_files={y: _annual_file(context, placed, y, f) for y, f in annual.items()},
-        scores=score_frame(list(periods.values()), "period"),
+        score_cells=_score_frame(context, periods, "period"),
         events=event_frame(events),
-        annual=score_frame(list(annual.values()), "year"),
+        annual_cells=_score_frame(context, annual, "year"),
         warnings=tuple(problems),
     )
+
+
+def _score_frame(context: Context, found: dict[str, FileScores], key: str):
+    return score_frame(list(found.values()), key, context.village_ids, context.category_ids)
 
 
 def _checked(report: Report, check, context: Context, paths: dict[str, str], files) -> dict:
@@ -196,10 +200,20 @@ def _annual_file(context: Context, placed: Placed, year: str, found: FileScores)
     return PeriodFile(year, context.name(relative), found.categories, relative=relative)
 
 
-def _cells(found: FileScores) -> dict[tuple[str, str], int | None]:
-    """(village id, category id) → the score, None when empty or bad: what events adjust."""
-    values = np.where(found.missing, None, found.hundredths).tolist()
-    return dict(zip(zip(found.village_ids, found.category_ids, strict=True), values, strict=True))
+def _scores_of(context: Context, found: FileScores):
+    """(village id, category id) → the score, None when empty, bad or not in the file: what
+    the month's events adjust."""
+    row_of = dict(zip(found.villages.tolist(), range(len(found.villages)), strict=True))
+    column_of = dict(zip(found.category_codes.tolist(), range(len(found.categories)), strict=True))
+
+    def score(village: str, category: str) -> int | None:
+        row = row_of.get(context.village_codes[village])
+        column = column_of.get(context.category_codes[category])
+        if row is None or column is None or found.missing[row, column]:
+            return None
+        return int(found.hundredths[row, column])
+
+    return score
 
 
 def same_as_previous(
@@ -215,24 +229,27 @@ def same_as_previous(
 
 def _same(one: FileScores, other: FileScores) -> bool:
     """The same cells (village, category) with the same scores and the same blanks."""
-    if len(one.hundredths) != len(other.hundredths):
+    if one.hundredths.shape != other.hundredths.shape:
         return False
+    one, other = _sorted(one), _sorted(other)  # the same villages and columns in another order
     if not (
-        np.array_equal(one.village_ids, other.village_ids)
-        and np.array_equal(one.category_ids, other.category_ids)
-    ):  # the same villages and columns in another order
-        one, other = _sorted(one), _sorted(other)
+        np.array_equal(one.villages, other.villages)
+        and np.array_equal(one.category_codes, other.category_codes)
+    ):
+        return False
     values = (np.where(f.missing, -1, f.hundredths) for f in (one, other))
     return np.array_equal(one.missing, other.missing) and np.array_equal(*values)
 
 
 def _sorted(found: FileScores) -> FileScores:
-    order = np.lexsort((found.category_ids.astype(str), found.village_ids.astype(str)))
+    """Rows in village order, columns in category order."""
+    rows, columns = np.argsort(found.villages), np.argsort(found.category_codes)
+    cells = np.ix_(rows, columns)
     return FileScores(
         found.key,
         found.categories,
-        found.village_ids[order],
-        found.category_ids[order],
-        found.hundredths[order],
-        found.missing[order],
+        found.villages[rows],
+        found.category_codes[columns],
+        found.hundredths[cells],
+        found.missing[cells],
     )

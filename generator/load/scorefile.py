@@ -1,20 +1,24 @@
 """Checks of a period's scores file and a year's annual file (docs/data-format.md §2, §2.1).
 
-Rows are matched to villages one by one (a few hundred per file); the score cells are parsed
-and checked as one block (scores.py), and a file's problems come row by row, in the order
-the clerk reads them, made only as far as they can be listed.
+A file whose rows all name different active villages (most files, every month) is matched by
+one lookup a row (`_all_found`); any other goes row by row through the checks that say what is
+wrong (`_match_rows`). The score cells are parsed and checked as one block (scores.py), and a
+file's problems come row by row, in the order the clerk reads them, made only as far as they
+can be listed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 
 from generator import catalogue, labels
 from generator.load import scores
-from generator.load.cells import NOT_EVALUATED, Table
+from generator.load.cells import Table
 from generator.load.near import suggestions
 from generator.load.report import Check, Unlisted, collect, tallied
 from generator.load.tablecheck import (
@@ -36,19 +40,18 @@ from generator.model import Category, Village
 from generator.periods import december, year_of
 from generator.problems import PER_FILE, Problem, ProblemType, quote
 
-_MARKERS = np.array(sorted(NOT_EVALUATED), dtype=object)
-
 
 @dataclass(frozen=True)
 class FileScores:
-    """One file's cells, village by village and column by column; `missing`: 未参评 or bad."""
+    """One file's score cells: a row per village, a column per category; `missing`: 未参评 or
+    bad. Villages and categories are codes: positions in Context.village_ids and category_ids."""
 
     key: str  # the period (YYYY-MM), or the year of an annual file
     categories: tuple[str, ...]  # its category columns' ids, in order
-    village_ids: np.ndarray  # object, one per cell
-    category_ids: np.ndarray  # object, one per cell
-    hundredths: np.ndarray  # int64
-    missing: np.ndarray  # bool
+    villages: np.ndarray  # int32, the village of each row
+    category_codes: np.ndarray  # int32, the category of each column
+    hundredths: np.ndarray  # int64, rows × columns
+    missing: np.ndarray  # bool, rows × columns
 
     @property
     def scored(self) -> int:
@@ -158,11 +161,12 @@ def _scores_file(context: Context, name: str, data: bytes, kind: _Kind) -> Check
     head += kind.more_columns(context, name, table, kind, columns, len(kind.before) + len(head))
     yield from head
     count = len(kind.before) + len(head)  # listed before the rows: the rows get what is left
-    rows = _rows(context, name, table, key, columns, kind, PER_FILE - count)
+    inactive = {v.id for v in context.bounded_villages if not kind.active(v)}
+    rows = _rows(context, name, table, key, columns, kind, inactive, PER_FILE - count)
     (seen, found), in_rows = yield from tallied(rows)
     count += in_rows
-    if kind.all_villages:
-        villages = context.index.villages
+    villages = context.index.villages
+    if kind.all_villages and len(seen.keys() - inactive) < len(villages) - len(inactive):
         _, missing = yield from tallied(
             missing_villages(name, key, seen, villages, kind.active, kind.key)
         )
@@ -172,8 +176,33 @@ def _scores_file(context: Context, name: str, data: bytes, kind: _Kind) -> Check
     return found
 
 
-def _rows(context: Context, name: str, table: Table, key: str, columns, kind: _Kind, budget: int):
+def _rows(context: Context, name, table: Table, key, columns, kind: _Kind, inactive, budget: int):
     """Match each row to its village and check its cells; return (villages seen, FileScores)."""
+    matched = _all_found(context, table, key, inactive)
+    if matched is None:
+        matched = _match_rows(context, name, table, key, kind, inactive)
+    seen, row_problems, kept, kept_ids = matched
+    block = _block(table, kept, columns)
+    yield from _in_order(name, table, row_problems, kept, block, columns, budget)
+    return seen, _file_scores(context, kind.key, columns, kept_ids, block)
+
+
+def _all_found(context: Context, table: Table, key: str, inactive: set[str]):
+    """When every row names another active village by `key` and no identity column is there to
+    check, what _match_rows would find (and no problem) at the cost of a lookup per row; else
+    None."""
+    if identity_columns(table):
+        return None
+    find = context.village_finder(key)
+    ids = [find[cells[0]] for _, cells in table.rows]
+    if "" in ids or len(set(ids)) < len(ids) or not inactive.isdisjoint(ids):
+        return None
+    seen = dict(zip(ids, (row for row, _ in table.rows), strict=True))
+    return seen, {}, list(range(len(ids))), ids
+
+
+def _match_rows(context: Context, name: str, table: Table, key: str, kind: _Kind, inactive):
+    """Row by row: (villages seen, each row's problems, rows kept, their village ids)."""
     seen: dict[str, int] = {}
     row_problems: dict[int, list] = {}
     unknown: dict[int, str] = {}  # row position → a name that is no village's
@@ -183,7 +212,6 @@ def _rows(context: Context, name: str, table: Table, key: str, columns, kind: _K
     index = context.index
     by_name = key == labels.NAME_COLUMN
     known = index.by_name if by_name else index.by_id
-    active = {v.id for v in index.villages if kind.active(v)}
     for position, (row, cells) in enumerate(table.rows):
         value = cells[0]
         village = known.get(village_key(by_name, value)) if value else None
@@ -195,7 +223,7 @@ def _rows(context: Context, name: str, table: Table, key: str, columns, kind: _K
             found = []
             seen[village.id] = row
         if village is not None:
-            if village.id not in active:
+            if village.id in inactive:
                 found.append(
                     catalogue.INACTIVE_VILLAGE.at(
                         name, row, key, value=quote(cells[0]), inactive=kind.inactive
@@ -209,9 +237,7 @@ def _rows(context: Context, name: str, table: Table, key: str, columns, kind: _K
             row_problems[position] = found
     if unknown:
         _near_villages(context, name, table, key, kind, seen, unknown, row_problems)
-    block = _block(table, kept, columns)
-    yield from _in_order(name, table, row_problems, kept, block, columns, budget)
-    return seen, _file_scores(kind.key, columns, kept_ids, block)
+    return seen, row_problems, kept, kept_ids
 
 
 def _near_villages(
@@ -239,9 +265,9 @@ def _near_villages(
 
 def _block(table: Table, kept: list[int], columns) -> scores.Block:
     width = len(table.header)
-    grid = np.array([cells for _, cells in table.rows], dtype=object).reshape(-1, width)
+    every_cell = chain.from_iterable(map(itemgetter(1), table.rows))
+    grid = np.fromiter(every_cell, dtype=object, count=len(table.rows) * width).reshape(-1, width)
     texts = grid[np.ix_(np.asarray(kept, dtype=np.intp), [i for i, _ in columns])]
-    texts[np.isin(texts, _MARKERS)] = ""  # 未参评, 缺考, "/", "-", "—": a blank cell
     full = np.array([c.full_hundredths for _, c in columns], dtype=np.int64)
     return scores.parse_block(texts, full)
 
@@ -249,6 +275,8 @@ def _block(table: Table, kept: list[int], columns) -> scores.Block:
 def _in_order(name, table: Table, row_problems: dict, kept: list[int], block, columns, budget):
     """Each row's own problems, then its cells', row by row; past `budget`, only counted."""
     fail_rows, fail_columns = scores.failures(block)
+    if not len(fail_rows) and not row_problems:
+        return
     starts = np.searchsorted(fail_rows, np.arange(len(kept) + 1))
     kept_of = {position: k for k, position in enumerate(kept)}
     failing = {kept[k] for k in np.unique(fail_rows).tolist()}
@@ -275,14 +303,15 @@ def _in_order(name, table: Table, row_problems: dict, kept: list[int], block, co
             yield scores.cell_problem(name, row, labels[c], text, status, columns[c][1].full_marks)
 
 
-def _file_scores(key: str, columns, kept_ids: list[str], block: scores.Block) -> FileScores:
+def _file_scores(
+    context: Context, key: str, columns, kept_ids: list[str], block: scores.Block
+) -> FileScores:
     categories = tuple(c.id for _, c in columns)
-    ids = np.array(kept_ids, dtype=object)
     return FileScores(
         key=key,
         categories=categories,
-        village_ids=np.repeat(ids, len(categories)),
-        category_ids=np.tile(np.array(categories, dtype=object), len(kept_ids)),
-        hundredths=block.hundredths.ravel(),
-        missing=~block.scored.ravel(),
+        villages=np.array([context.village_codes[v] for v in kept_ids], dtype=np.int32),
+        category_codes=np.array([context.category_codes[c] for c in categories], dtype=np.int32),
+        hundredths=block.hundredths,
+        missing=~block.scored,
     )

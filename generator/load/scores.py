@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from generator import catalogue
-from generator.load.cells import parse_number
+from generator.load.cells import NOT_EVALUATED, parse_number
 from generator.problems import Problem, quote
 
 OK, EMPTY, NOT_A_NUMBER, TOO_MANY_DECIMALS, OUT_OF_RANGE = range(5)
@@ -30,7 +30,7 @@ _PROBLEMS = {
 class Block:
     """A file's score cells: rows × score columns."""
 
-    texts: np.ndarray  # object, the cleaned cell texts
+    texts: np.ndarray  # object, the cleaned cell texts (a dash or 未参评 stays as it is)
     hundredths: np.ndarray  # int64, meaningful where status is OK
     status: np.ndarray  # int8: OK, EMPTY or what is wrong
 
@@ -54,7 +54,7 @@ def parse_block(texts: np.ndarray, full_hundredths: np.ndarray) -> Block:
 
 
 def _parse(text: str) -> tuple[int, int]:
-    if not text:
+    if not text or text in NOT_EVALUATED:  # 未参评, 缺考, "/", "-", "—": a blank cell
         return 0, EMPTY
     number = parse_number(text)
     if number.error == "too_large":

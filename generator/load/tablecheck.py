@@ -70,6 +70,59 @@ class Context:
     def _near_ids(self) -> NearIndex:
         return NearIndex(village_names(self.index.villages, labels.ID_COLUMN))
 
+    @functools.cached_property
+    def village_ids(self) -> list[str]:
+        """The good villages' ids, sorted: a village's code is its position here."""
+        return sorted(v.id for v in self.index.villages)
+
+    @functools.cached_property
+    def village_codes(self) -> dict[str, int]:
+        return {village: code for code, village in enumerate(self.village_ids)}
+
+    @functools.cached_property
+    def bounded_villages(self) -> list[Village]:
+        """The villages with a first or last month: the only ones ever inactive."""
+        return [v for v in self.index.villages if v.start is not None or v.end is not None]
+
+    def village_finder(self, key: str) -> dict[str, str]:
+        """Cell text of a 村名 or 编号 column → the id of the village it names, "" for none."""
+        if key not in self._finders:
+            self._finders[key] = _Finder(self.index, key)
+        return self._finders[key]
+
+    @functools.cached_property
+    def _finders(self) -> dict[str, _Finder]:
+        return {}
+
+    @functools.cached_property
+    def category_ids(self) -> list[str]:
+        """The town's category ids, sorted: a category's code is its position here."""
+        return sorted(c.id for c in self.town.categories)
+
+    @functools.cached_property
+    def category_codes(self) -> dict[str, int]:
+        return {category: code for code, category in enumerate(self.category_ids)}
+
+
+class _Finder(dict):
+    """Each distinct text looked up once, across files (every month names the same villages);
+    forgotten past _FINDER_SIZE texts, so that memory stays bounded."""
+
+    def __init__(self, index: VillageIndex, key: str):
+        super().__init__()
+        self.by_name = key == labels.NAME_COLUMN
+        self.known = index.by_name if self.by_name else index.by_id
+
+    def __missing__(self, text: str) -> str:
+        if len(self) >= _FINDER_SIZE:
+            self.clear()
+        village = self.known.get(village_key(self.by_name, text)) if text else None
+        found = self[text] = village.id if village is not None else ""
+        return found
+
+
+_FINDER_SIZE = 65536
+
 
 def village_names(villages, key: str) -> dict[str, Village]:
     """What a file's first column may say of each village: its 编号, or its names (current and

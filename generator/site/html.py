@@ -47,6 +47,12 @@ def _reasons(why: tuple[str, ...]) -> str:
     return "".join(f'<span class="why">{escape(w)}</span>' for w in why)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _id(anchor: str) -> str:
+    """` id="…"`, escaped: a ranking row's anchor, the same on every page of its period."""
+    return f' id="{escape(anchor)}"'
+
+
 def _money_class(net: int) -> str:
     return "pos" if net > 0 else "neg" if net < 0 else ""
 
@@ -57,7 +63,7 @@ def ranking_rows(rows: list[dict], site_url: str) -> Markup:
     for r in rows:
         village = r["village"]
         name = link(site_url, village["url"], village["name"])
-        anchor = f' id="{escape(r["anchor"])}"' if r.get("anchor") else ""
+        anchor = _id(r["anchor"]) if r.get("anchor") else ""
         if r.get("unscored"):
             out.append(
                 f'<tr{anchor}>\n<td class="n">—</td>\n<td class="v">{name}</td>\n'

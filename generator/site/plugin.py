@@ -247,6 +247,10 @@ def add_filters(generator) -> None:
     """Our filters, and autoescape forced on: names and messages come from the office's files."""
     generator.env.autoescape = True
     generator.env.filters.update(FILTERS)
+    # The theme does not change during a build: without this, every page's template, the
+    # base.html it extends and each macro file it imports were checked on disk again (a stat
+    # each, three or four a page).
+    generator.env.auto_reload = False
 
 
 def get_generators(pelican) -> type[Generator]:

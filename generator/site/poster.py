@@ -44,14 +44,18 @@ def poster_pages(site, period: str) -> list[Page]:
     index = site.index
     rows = village_rows(index, period)
     head = poster_head(site, period)
+    taking = taking_part(index, period)
     room = POSTER_LINES - DRAFT_LINES * head["draft"]
     if not site.split and lines(rows) <= room:
-        return [_poster(site, period, head, None, rows)]
-    grids = [g["id"] for g in index.grids if any(r["grid"] == g["id"] for r in rows)]
+        return [_poster(site, period, head, taking, None, rows)]
+    by_grid = defaultdict(list)
+    for row in rows:
+        by_grid[row["grid"]].append(row)
     posters = [
-        _poster(site, period, head, g, part, (number, len(parts)))
-        for g in grids
-        for parts in [sheets([r for r in rows if r["grid"] == g], room)]
+        _poster(site, period, head, taking, g["id"], part, (number, len(parts)))
+        for g in index.grids
+        if g["id"] in by_grid
+        for parts in [sheets(by_grid[g["id"]], room)]
         for number, part in enumerate(parts, 1)
     ]
     return [_poster_list(site, period, head, posters)] + posters
@@ -60,10 +64,14 @@ def poster_pages(site, period: str) -> list[Page]:
 def sheets(rows: list[dict], room: int) -> list[list[dict]]:
     """A grid's rows cut into A4 sheets of at most `room` table lines each, in order."""
     found: list[list[dict]] = [[]]
+    used = 0
     for row in rows:
-        if found[-1] and lines(found[-1] + [row]) > room:
+        need = lines([row])
+        if found[-1] and used + need > room:
             found.append([])
+            used = 0
         found[-1].append(row)
+        used += need
     return found
 
 
@@ -72,8 +80,11 @@ def lines(rows: list[dict]) -> int:
     return sum(1 + (len(r["village"]["name"]) > NAME_CHARS) for r in rows)
 
 
-def _poster(site, period: str, head: dict, grid_id, rows: list[dict], sheet=(1, 1)) -> Page:
-    """One A4 poster; `head` is what every poster of the period says (poster_head)."""
+def _poster(
+    site, period: str, head: dict, taking: dict, grid_id, rows: list[dict], sheet=(1, 1)
+) -> Page:
+    """One A4 poster; `head` is what every poster of the period says (poster_head), `taking`
+    how many villages of each grid took part (taking_part)."""
     index = site.index
     grid = index.grid_ref(grid_id) if grid_id else None
     town, month = index.town, period_label(period)
@@ -88,7 +99,7 @@ def _poster(site, period: str, head: dict, grid_id, rows: list[dict], sheet=(1, 
         "grid": grid,
         "sheet": part,
         "categories": index.categories_in(index.period_info[period]["categories"]),
-        "groups": _groups(index, period, rows, grid_id),
+        "groups": _groups(index, taking, rows, grid_id),
         "legend": action_legend(index, period, rows),
         "qr": qr_code(site.site_url, target, f"{title}的网页二维码"),
         "target": target,
@@ -185,16 +196,22 @@ def _cell(row: dict) -> dict:
     return {"flag": row["flag"], "mark": MARKS[row["flag"]], "note": note}
 
 
-def _groups(index: SiteIndex, period: str, rows: list[dict], grid_id: str | None) -> list[dict]:
-    """The rows grid by grid, with how many of the grid's villages took part without a flag."""
-    taking_part = defaultdict(int)
+def taking_part(index: SiteIndex, period: str) -> dict[str, int]:
+    """Grid id → how many of its villages took part in the period (counted once a period, for
+    all its posters)."""
+    taking: dict[str, int] = defaultdict(int)
     for reward in index.rows("rewards", period):
-        taking_part[index.village[reward["village_id"]]["grid"]] += 1
+        taking[index.village[reward["village_id"]]["grid"]] += 1
+    return taking
+
+
+def _groups(index: SiteIndex, taking: dict, rows: list[dict], grid_id: str | None) -> list[dict]:
+    """The rows grid by grid, with how many of the grid's villages took part without a flag."""
     groups = []
     for g in index.grids if grid_id is None else [index.grid[grid_id]]:
         members = [r for r in rows if r["grid"] == g["id"]]
-        if members or taking_part[g["id"]]:
-            unflagged = taking_part[g["id"]] - len(members)
+        if members or taking[g["id"]]:
+            unflagged = taking[g["id"]] - len(members)
             groups.append(
                 {"grid": index.grid_ref(g["id"]), "rows": members, "unflagged": unflagged}
             )

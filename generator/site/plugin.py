@@ -49,7 +49,16 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from generator import forked
 from generator.layout import TOWN_FILE
 from generator.periods import label as period_label
-from generator.site import blanks, datapackage, outputs, pagecheck, pages, publish, siteurl
+from generator.site import (
+    blanks,
+    datapackage,
+    outputs,
+    pagecheck,
+    pages,
+    publish,
+    rulewords,
+    siteurl,
+)
 from generator.site import html as sitehtml
 from generator.site.contentcheck import check_content
 from generator.site.format import cn_date, points, signed_yuan, yuan
@@ -74,6 +83,7 @@ FILTERS = {
     "period_label": period_label,
     "cn_date": cn_date,
     **sitehtml.FILTERS,
+    **rulewords.FILTERS,
 }
 
 

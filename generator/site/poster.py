@@ -129,26 +129,11 @@ def poster_head(site, period: str) -> dict:
     return {
         "period": index.period_ref(period),
         "rule": index.rule(period),
-        "money_rule": money_rule(index.rule(period)),
         "notice": site.notice,
         "published": record["published"],
         "draft": record["draft"],
         "corrected": bool(record["corrected"]),
     }
-
-
-def money_rule(rule: dict) -> str:
-    """'红旗嘉奖：1面2,000元、2面4,000元、3面及以上6,000元；黄旗扣罚：……' from the tiers (a
-    village with more flags than the list is long takes its last amount, docs/data-format.md §2)."""
-    red, yellow = _tiers(rule["reward_tiers"]), _tiers(rule["penalty_tiers"])
-    return f"红旗嘉奖：{red}；黄旗扣罚：{yellow}；奖罚相抵后结算。"
-
-
-def _tiers(amounts: list[int]) -> str:
-    last = len(amounts)
-    return "、".join(
-        f"{n}面{'及以上' if n == last else ''}{amount:,}元" for n, amount in enumerate(amounts, 1)
-    )
 
 
 # -- the table ------------------------------------------------------------------------------
@@ -186,17 +171,18 @@ def _cell(row: dict) -> dict:
 
 
 def _groups(index: SiteIndex, period: str, rows: list[dict], grid_id: str | None) -> list[dict]:
-    """The rows grid by grid, with how many of the grid's villages took part without a flag."""
-    taking_part = defaultdict(int)
-    for reward in index.rows("rewards", period):
-        taking_part[index.village[reward["village_id"]]["grid"]] += 1
+    """The rows grid by grid, with how many of the grid's villages took part (were scored)
+    without a flag."""
+    flagged = {r["village_id"] for r in index.rows("flags", period) if r["flag"]}
+    unflagged = defaultdict(int)
+    for village_id in index.evaluated(period) - flagged:
+        unflagged[index.village[village_id]["grid"]] += 1
     groups = []
     for g in index.grids if grid_id is None else [index.grid[grid_id]]:
         members = [r for r in rows if r["grid"] == g["id"]]
-        if members or taking_part[g["id"]]:
-            unflagged = taking_part[g["id"]] - len(members)
+        if members or unflagged[g["id"]]:
             groups.append(
-                {"grid": index.grid_ref(g["id"]), "rows": members, "unflagged": unflagged}
+                {"grid": index.grid_ref(g["id"]), "rows": members, "unflagged": unflagged[g["id"]]}
             )
     return groups
 

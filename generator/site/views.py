@@ -62,6 +62,7 @@ class SiteIndex:
         self._period_refs: dict[str, dict] = {}
         self._grid_split: dict[tuple[str, str], dict[str, list[dict]]] = {}
         self._ranked: dict[str, dict[tuple[str, str], int]] = {}
+        self._evaluated: dict[str, frozenset[str]] = {}
 
     def rows(self, table: str, period: str) -> list[dict]:
         """A period's rows of one table: "flags", "rewards", "actions" or "events"."""
@@ -157,6 +158,16 @@ class SiteIndex:
                 if row["rank"] is not None:
                     counts[(row["grid"], row["category"])] += 1
         return counts.get((grid, category), 0)
+
+    def evaluated(self, period: str) -> frozenset[str]:
+        """The villages scored in at least one category of a period (参评): a village active
+        but scored in none is 未参评 (docs/data-format.md §4)."""
+        found = self._evaluated.get(period)
+        if found is None:
+            rows = self.rows("flags", period)
+            found = frozenset(r["village_id"] for r in rows if r["score"] is not None)
+            self._evaluated[period] = found
+        return found
 
     def categories_in(self, ids: list[str]) -> list[dict]:
         wanted = set(ids)

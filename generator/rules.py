@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from generator.load import Dataset
-from generator.periods import year_of
+from generator.periods import label, year_of
 
 NONE, RED, YELLOW = 0, 1, 2
 FLAG_TEXT = np.array(["", "red", "yellow"], dtype=object)
@@ -91,6 +91,7 @@ class Codes:
     """The sorted values of each key; a row's code is its value's position among them."""
 
     months: np.ndarray  # the periods, oldest first
+    month_words: np.ndarray  # the periods as sentences say them: 2024年3月 (never 2024-03)
     years: np.ndarray
     grids: np.ndarray
     villages: np.ndarray
@@ -112,6 +113,7 @@ class Codes:
         order = {c.id: i for i, c in enumerate(data.town.categories)}
         return cls(
             months=months,
+            month_words=np.array([label(m) for m in months], dtype=object),
             years=years,
             grids=grids,
             villages=villages,
@@ -417,9 +419,10 @@ def monthly_actions(
     rows = history[history["yellow"] >= 1].reset_index(drop=True)
     p = rows["p"].to_numpy()
     period = pd.Series(codes.months[p], dtype=object)
-    previous = pd.Series(codes.months[np.maximum(p - 1, 0)], dtype=object)
+    said = pd.Series(codes.month_words[p], dtype=object)
+    previous = pd.Series(codes.month_words[np.maximum(p - 1, 0)], dtype=object)
     now, before = rows["yellow"].astype(str), rows["previous_yellow"].astype(str)
-    pair = previous + "黄旗" + before + "面、" + period + "黄旗" + now + "面"
+    pair = previous + "黄旗" + before + "面、" + said + "黄旗" + now + "面"
     streak = (rows["yellow"] >= 1) & (rows["previous_yellow"] >= 1)
     total, now_yellow = rows["year_total"], rows["yellow"]
     reached = (total >= WARNING_YEAR_FLAGS) & (total - now_yellow < WARNING_YEAR_FLAGS)
@@ -431,7 +434,7 @@ def monthly_actions(
     reached_reason = (
         year
         + f"年累计黄旗达到{WARNING_YEAR_FLAGS}面（截至"
-        + period
+        + said
         + "共"
         + rows["year_total"].astype(str)
         + "面）"
@@ -501,7 +504,7 @@ def _downgrades(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
         & same_year
     ]
     p = pairs["p"].to_numpy()
-    text_ = pd.Series(codes.months[p - 1], dtype=object) + "与" + codes.months[p]
+    text_ = pd.Series(codes.month_words[p - 1], dtype=object) + "与" + codes.month_words[p]
     first, _, joined = join_runs(_village_year(pairs, codes), text_.to_numpy(), "、")
     chosen = pairs.iloc[first]
     reason = "同一年内连续两期获黄旗（" + pd.Series(joined, dtype=object) + "）"
@@ -512,7 +515,7 @@ def _downgrades(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
 def _star_losses(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     yellow = history[history["yellow"] >= 1]
     first, count, joined = join_runs(
-        _village_year(yellow, codes), codes.months[yellow["p"].to_numpy()], "、"
+        _village_year(yellow, codes), codes.month_words[yellow["p"].to_numpy()], "、"
     )
     chosen = yellow.iloc[first]
     year = pd.Series(codes.years[chosen["y"].to_numpy()], dtype=object)

@@ -89,8 +89,10 @@ def money_rows(rows: list[dict], site_url: str, with_grid: bool = False) -> Mark
     for r in rows:
         village = r["village"]
         grid = f"<td>{escape(village['grid'])}</td>" if with_grid else ""
+        fixed = f' <a class="fix" href="#changed-{village["id"]}" title="更正后有变化">△</a>'
         out.append(
-            f'<tr><td class="v">{link(site_url, village["url"], village["name"])}</td>{grid}'
+            f'<tr><td class="v">{link(site_url, village["url"], village["name"])}'
+            f"{fixed if r.get('changed') else ''}</td>{grid}"
             f'<td class="n">{r["red"]}</td><td class="n">{r["yellow"]}</td>'
             f'<td class="n w">{yuan(r["reward"])}</td><td class="n w">{yuan(r["penalty"])}</td>'
             f'<td class="n {_money_class(r["net"])}">{signed_yuan(r["net"])}</td></tr>\n'

@@ -121,7 +121,9 @@ class ResultsPages(Generator):
             repo_url=self.settings.get("FLAGBOARD_REPO_URL") or "",
             site_root=self.settings["SITEURL"],
             share_image=SHARE_IMAGE,
-            rules_data=rules_data(index),  # the rules page's tables (theme/templates/rules.html)
+            rules_data=rules_data(
+                index, self.site.notice
+            ),  # the rules page's tables (theme/templates/rules.html)
         )
 
     def generate_output(self, writer) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from generator.periods import label
 from generator.site.format import yuan
+from generator.site.publication import appeal_steps
 from generator.site.rulewords import (
     PENALTY,
     REWARD,
@@ -26,8 +27,9 @@ KIND_WORDS = {
 }
 
 
-def rules_data(index: SiteIndex) -> dict:
-    """Categories and rule versions for the rules page, the version in force last."""
+def rules_data(index: SiteIndex, notice: dict | None = None) -> dict:
+    """Categories and rule versions for the rules page, the version in force last, and the
+    way to 复议 (`notice`: town.toml's [notice], revisions.notice_settings)."""
     versions = [index.rules[key] for key in sorted(index.rules)]
     return {
         "categories": [_category(c) for c in index.categories],
@@ -36,6 +38,7 @@ def rules_data(index: SiteIndex) -> dict:
             for i, v in enumerate(versions)
         ],
         "marks": sorted({c["full_marks"] for c in index.categories}),
+        "appeal": appeal_steps(notice or {}, index.words),
     }
 
 

@@ -116,7 +116,9 @@ def month_items(months: list[dict], site_url: str) -> Markup:
         if r["yellows"]:
             yellows = escape("、".join(r["yellows"]))
             item += f"<p>{FLAG_BADGES['yellow']} {r['yellow']}面：{yellows}</p>"
-        if not r["reds"] and not r["yellows"]:
+        if not r.get("evaluated", True):
+            item += "<p>本期未参评：各项目都没有分数。</p>"
+        elif not r["reds"] and not r["yellows"]:
             item += "<p>本期没有获得红旗或黄旗。</p>"
         out.append(item + "</li>\n")
     return Markup("".join(out))

@@ -128,13 +128,14 @@ def village_status(
     year = year_of(period)
     chain = _chain(index, village_id, money, period)
     village = index.village[village_id]
+    joined = index.refs[village_id].get("successor", {}).get("name", "")
     meanings = index.words.action_meanings
     return {
         "period": index.period_ref(period),
         "year": index.period_ref(year),
         "as_of": index.as_of(year),
         "active": period in money,
-        "outside": outside(village, period),
+        "outside": outside(village, period, joined),
         "evaluated": village_id in index.evaluated(period),
         "categories": _categories(index, village_id, period, rank_url),
         "chain": _chain_words(index, money, period, chain),
@@ -142,25 +143,31 @@ def village_status(
         "next": [
             s for w in next_periods(period, village) for s in next_sentences(chain, meanings, w)
         ],
-        "last": ended(village, period),
+        "last": ended(village, period, joined),
         "annual": _annual(index, village_id, period, chain),
     }
 
 
-def outside(village: dict, period: str) -> str:
+def outside(village: dict, period: str, joined: str = "") -> str:
     """Why a village is not active in `period`: '本村自2025年3月起参评。' / '本村参评至…。'."""
     start, end = village.get("start"), village.get("end")
     if start and start > period:
         return f"本村自{label(start)}起参评。"
     if end and end < period:
-        return f"本村参评至{label(end)}，此后不再参加评比。"
+        return _until(end, joined)
     return ""
 
 
-def ended(village: dict, period: str) -> str:
-    """'本村参评至2024年6月，此后不再参加评比。' when `period` is its last month."""
+def ended(village: dict, period: str, joined: str = "") -> str:
+    """'本村参评至2024年6月，此后不再参加评比。' when `period` is its last month; a merged
+    village names the village it joined (`joined`)."""
     end = village.get("end")
-    return f"本村参评至{label(end)}，此后不再参加评比。" if end == period else ""
+    return _until(end, joined) if end == period else ""
+
+
+def _until(end: str, joined: str) -> str:
+    after = f"此后并入{joined}" if joined else "此后不再参加评比"
+    return f"本村参评至{label(end)}，{after}。"
 
 
 def _chain(index: SiteIndex, village_id: str, money: dict, period: str) -> Chain:

@@ -59,6 +59,11 @@ class SiteIndex:
         self.village_years = _group(doc["village_years"], "year")
         self.years_of_village = _group(doc["village_years"], "village_id")
         self.refs = {v["id"]: self._ref(v) for v in self.villages}
+        for v in self.villages:  # a merged village and the one it joined link each other
+            if v.get("successor") in self.refs:
+                joined = self.refs[v["successor"]]
+                self.refs[v["id"]]["successor"] = _short_ref(joined) | {"after": label(v["end"])}
+                joined.setdefault("predecessors", []).append(_short_ref(self.refs[v["id"]]))
         self._period_refs: dict[str, dict] = {}
         self._grid_split: dict[tuple[str, str], dict[str, list[dict]]] = {}
         self._ranked: dict[str, dict[tuple[str, str], int]] = {}
@@ -185,6 +190,10 @@ def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
     for row in rows:
         grouped[row[key]].append(row)
     return dict(grouped)
+
+
+def _short_ref(ref: dict) -> dict:
+    return {"id": ref["id"], "name": ref["name"], "url": ref["url"]}
 
 
 def _status(village: dict) -> str:

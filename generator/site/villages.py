@@ -169,6 +169,7 @@ def village_months(index: SiteIndex, village_id: str, monthly: list[dict]) -> li
             {
                 **row,
                 "period": index.period_ref(row["period"]),
+                "evaluated": village_id in index.evaluated(row["period"]),
                 "reds": named["red"],
                 "yellows": named["yellow"],
                 "running": running,

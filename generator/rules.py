@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from generator.load import Dataset
-from generator.periods import label, year_of
+from generator.periods import label, month_number, year_of
 
 NONE, RED, YELLOW = 0, 1, 2
 FLAG_TEXT = np.array(["", "red", "yellow"], dtype=object)
@@ -92,6 +92,7 @@ class Codes:
 
     months: np.ndarray  # the periods, oldest first
     month_words: np.ndarray  # the periods as sentences say them: 2024年3月 (never 2024-03)
+    month_only: np.ndarray  # 3月, where the sentence has said the year
     years: np.ndarray
     grids: np.ndarray
     villages: np.ndarray
@@ -114,6 +115,7 @@ class Codes:
         return cls(
             months=months,
             month_words=np.array([label(m) for m in months], dtype=object),
+            month_only=np.array([f"{month_number(m)}月" for m in months], dtype=object),
             years=years,
             grids=grids,
             villages=villages,
@@ -419,10 +421,14 @@ def monthly_actions(
     rows = history[history["yellow"] >= 1].reset_index(drop=True)
     p = rows["p"].to_numpy()
     period = pd.Series(codes.months[p], dtype=object)
-    said = pd.Series(codes.month_words[p], dtype=object)
-    previous = pd.Series(codes.month_words[np.maximum(p - 1, 0)], dtype=object)
+    # 2024年2月1面、3月2面: the second month by its number when the year is the same
+    before_p = np.maximum(p - 1, 0)
+    previous = pd.Series(codes.month_words[before_p], dtype=object)
+    same = pd.Series(codes.year_of_month[before_p] == codes.year_of_month[p])
+    said = pd.Series(codes.month_only[p], dtype=object)
+    said = said.where(same, pd.Series(codes.month_words[p], dtype=object))
     now, before = rows["yellow"].astype(str), rows["previous_yellow"].astype(str)
-    pair = previous + "黄旗" + before + "面、" + said + "黄旗" + now + "面"
+    pair = previous + before + "面、" + said + now + "面"
     streak = (rows["yellow"] >= 1) & (rows["previous_yellow"] >= 1)
     total, now_yellow = rows["year_total"], rows["yellow"]
     reached = (total >= WARNING_YEAR_FLAGS) & (total - now_yellow < WARNING_YEAR_FLAGS)

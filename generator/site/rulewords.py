@@ -70,15 +70,15 @@ def money_sentence(rule: dict) -> str:
     results.json has it), in one sentence."""
     red = tier_words(rule["reward_tiers"], "红旗", REWARD)
     yellow = tier_words(rule["penalty_tiers"], "黄旗", PENALTY)
-    return f"按当月每个村得到的面数：{red}；{yellow}；既有红旗又有黄旗的，奖罚相抵后结算。"
+    return f"按每村当月面数，{red}；{yellow}；红旗黄旗都有的，奖罚相抵。"
 
 
 def flag_sentence(rule: dict) -> str:
     """Who gets a flag under `rule`: 前三名 red, the last of the rest yellow, ties included."""
     red, yellow = count_words(rule["red_count"]), count_words(rule["yellow_count"])
     return (
-        f"每个网格、每个项目得分前{red}名得红旗（先进村），其余参评村中得分后{yellow}名"
-        "得黄旗（促进村），得分相同的并列。"
+        f"每个网格、每个项目得分前{red}名得红旗（先进村），其余参评村得分后{yellow}名"
+        "得黄旗（促进村），同分并列。"
     )
 
 

@@ -175,6 +175,16 @@ def annual_flags(data: Dataset, grid_of: dict, vetoed_years: set) -> list[list[s
     return rows
 
 
+def said(month: str) -> str:
+    """'2024-03' as a sentence says it: 2024年3月."""
+    return f"{month[:4]}年{int(month[5:])}月"
+
+
+def said_after(month: str, before: str) -> str:
+    """A month named after another: 3月 when the year is the same, else in full."""
+    return f"{int(month[5:])}月" if before[:4] == month[:4] else said(month)
+
+
 def monthly_actions(data: Dataset, yellow: dict, categories: dict) -> list[list[str]]:
     rows = []
     periods = list(data.periods)
@@ -186,13 +196,15 @@ def monthly_actions(data: Dataset, yellow: dict, categories: dict) -> list[list[
             q = periods[i - 1] if i > 0 else ""
             before = yellow.get((q, v), 0)
             so_far = sum(yellow.get((r, v), 0) for r in periods[: i + 1] if r[:4] == p[:4])
-            pair = f"{q}黄旗{before}面、{p}黄旗{now}面"
+            pair = f"{said(q) if q else ''}{before}面、{said_after(p, q or p)}{now}面"
             rows.append([p, v, "interview", f"本期获黄旗{now}面（{categories[(p, v)]}）"])
             reasons = []
             if before >= 1:
                 reasons.append(f"连续两期获黄旗（{pair}）")
             if so_far >= 3 > so_far - now:
-                reasons.append(f"{p[:4]}年累计黄旗达到3面（截至{p}共{so_far}面）")
+                reasons.append(
+                    f"{p[:4]}年累计黄旗达到3面（截至{said_after(p, q or p)}共{so_far}面）"
+                )
             if reasons:
                 rows.append([p, v, "warning", "；".join(reasons)])
             if now >= 3 and before >= 3:
@@ -209,7 +221,7 @@ def yearly_actions(data: Dataset, yellow: dict, red_total: dict, vetoed_years: s
         for year in years:
             flagged = [p for p in periods if p[:4] == year and yellow.get((p, v), 0) >= 1]
             pairs = [
-                f"{periods[i - 1]}与{p}"
+                f"{said(periods[i - 1])}与{said(p)}"
                 for i, p in enumerate(periods)
                 if i > 0
                 and p[:4] == year
@@ -220,7 +232,7 @@ def yearly_actions(data: Dataset, yellow: dict, red_total: dict, vetoed_years: s
             if pairs:
                 rows.append([year, v, "downgrade", f"同一年内连续两期获黄旗（{'、'.join(pairs)}）"])
             if len(flagged) >= 3:
-                reason = f"{year}年有{len(flagged)}期获黄旗（{'、'.join(flagged)}）"
+                reason = f"{year}年有{len(flagged)}期获黄旗（{'、'.join(map(said, flagged))}）"
                 rows.append([year, v, "star_loss", reason])
     for year in years:
         eligible = {

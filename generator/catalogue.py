@@ -280,6 +280,19 @@ UNKNOWN_GRID = T(
     "填写 town.toml 中网格的 id 或名称",
     "网格「{value}」不在 town.toml 中，请填写：{known}{more}",
 )
+BAD_SUCCESSOR = T(
+    "bad_successor",
+    "「并入」写的村不对",
+    "「并入」写撤并后并入的村的编号或村名（villages.csv 里没有问题的一行），本行还要写终止月份",
+    "并入的村「{value}」不在 villages.csv 中（或那一行有错），请填写并入的村的编号或村名",
+)
+SUCCESSOR_ITSELF = BAD_SUCCESSOR.variant("「并入」写的是本村自己，请填写撤并后并入的村")
+SUCCESSOR_WITHOUT_END = BAD_SUCCESSOR.variant(
+    "写了并入「{value}」，但没有写终止月份：请在「终止月份」写本村最后参评的月份"
+)
+SUCCESSOR_ENDED = BAD_SUCCESSOR.variant(
+    "并入的村「{value}」参评至 {other_end}，不晚于本村的终止月份 {end}，请核对"
+)
 BAD_MONTH = T(
     "bad_month",
     "月份无效",

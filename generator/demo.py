@@ -79,6 +79,7 @@ class VillageSpec:
     grid: str  # grid name, as the office writes it in villages.csv
     start: str | None = None
     end: str | None = None
+    successor: str | None = None  # 并入: the name of the village it merged into
 
     def active_in(self, month: str) -> bool:
         return (self.start is None or self.start <= month) and (
@@ -285,6 +286,9 @@ def excel_csv(rows: list[list[str]], encoding: str) -> bytes:
 def villages_csv(plan: TownPlan) -> bytes:
     rows = [["编号", "村名", "网格", "起始月份", "终止月份"]]
     rows += [[v.id, v.name, v.grid, v.start or "", v.end or ""] for v in plan.villages]
+    if any(v.successor for v in plan.villages):  # merged villages name where they went
+        joined = ["并入", *(v.successor or "" for v in plan.villages)]
+        rows = [[*r, s] for r, s in zip(rows, joined, strict=True)]
     return excel_csv(rows, "utf-8-sig")
 
 
@@ -403,8 +407,8 @@ def demo_plan() -> TownPlan:
     villages, number = [], 201
     for _, grid in DEMO_GRIDS:
         for name in DEMO_NAMES[grid]:
-            end = DEMO_MERGE_END if name in DEMO_MERGED else None
-            villages.append(VillageSpec(f"330110101{number}", name, grid, end=end))
+            end, into = (DEMO_MERGE_END, "双塘村") if name in DEMO_MERGED else (None, None)
+            villages.append(VillageSpec(f"330110101{number}", name, grid, end=end, successor=into))
             number += 1
     # New villages get new codes; the office lists the merged one next to its parts.
     merged = VillageSpec("330110101231", "双塘村", "东片网格", start=DEMO_MERGE_START)

@@ -56,5 +56,14 @@ START_COLUMN = "起始月份"
 END_COLUMN = "终止月份"
 FORMER_COLUMN = "曾用名"  # former names, separated by FORMER_SEPARATOR
 FORMER_SEPARATOR = "、"
-VILLAGE_COLUMNS = (ID_COLUMN, NAME_COLUMN, GRID_COLUMN, START_COLUMN, END_COLUMN, FORMER_COLUMN)
+SUCCESSOR_COLUMN = "并入"  # a merged village: the id or name of the village it joined
+VILLAGE_COLUMNS = (
+    ID_COLUMN,
+    NAME_COLUMN,
+    GRID_COLUMN,
+    START_COLUMN,
+    END_COLUMN,
+    FORMER_COLUMN,
+    SUCCESSOR_COLUMN,
+)
 EVENT_COLUMNS = ("事件", "类别", "分值", "说明")

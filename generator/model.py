@@ -233,6 +233,7 @@ class Village(_Strict):
     start: str | None = None
     end: str | None = None
     former_names: tuple[str, ...] = ()  # 曾用名: a scores or events file may still use them
+    successor: str | None = None  # 并入: the id of the village it merged into (after `end`)
 
     def active_in(self, month: str) -> bool:
         return (self.start is None or self.start <= month) and (

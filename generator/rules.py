@@ -54,7 +54,7 @@ from generator.columnar import (
 )
 from generator.load import Dataset
 from generator.load.dataset import as_text, narrow
-from generator.periods import year_of
+from generator.periods import label, month_number, year_of
 
 NONE, RED, YELLOW = np.int8(0), np.int8(1), np.int8(2)
 FLAG_TEXT = np.array(["", "red", "yellow"], dtype=object)
@@ -156,6 +156,8 @@ class Codes:
     """The sorted values of each key; a row's code is its value's position among them."""
 
     months: np.ndarray  # the periods, oldest first
+    month_words: np.ndarray  # the periods as sentences say them: 2024年3月 (never 2024-03)
+    month_only: np.ndarray  # 3月, where the sentence has said the year
     years: np.ndarray
     grids: np.ndarray
     villages: np.ndarray
@@ -181,6 +183,8 @@ class Codes:
         periods = _vocabulary([*months, *years])
         return cls(
             months=months,
+            month_words=np.array([label(m) for m in months], dtype=object),
+            month_only=np.array([f"{month_number(m)}月" for m in months], dtype=object),
             years=years,
             grids=grids,
             villages=villages,
@@ -419,11 +423,11 @@ def _interviews(rows: pd.DataFrame, yellow: Columns, codes: Codes) -> pd.DataFra
 
 def _warnings(rows: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     now, total = rows["yellow"].to_numpy(), rows["year_total"].to_numpy()
-    period = codes.months[rows["p"]]
+    said = _second_month(rows["p"].to_numpy(), codes)
     streak = concat("连续两期获黄旗（", _pair(rows, codes), "）")
     year = codes.years[rows["y"]]
     reached = concat(
-        year, f"年累计黄旗达到{WARNING_YEAR_FLAGS}面（截至", period, "共", digits(total), "面）"
+        year, f"年累计黄旗达到{WARNING_YEAR_FLAGS}面（截至", said, "共", digits(total), "面）"
     )
     reason = _join_reasons(
         [
@@ -440,18 +444,22 @@ def _suspensions(rows: pd.DataFrame, codes: Codes) -> pd.DataFrame:
 
 
 def _pair(rows: pd.DataFrame, codes: Codes) -> np.ndarray:
-    """'2024-02黄旗1面、2024-03黄旗2面': Q's and P's yellow flags."""
+    """'2024年2月1面、3月2面': Q's and P's yellow flags."""
     p = rows["p"].to_numpy()
     return concat(
-        codes.months[np.maximum(p - 1, 0)],
-        "黄旗",
+        codes.month_words[np.maximum(p - 1, 0)],
         digits(rows["previous_yellow"]),
         "面、",
-        codes.months[p],
-        "黄旗",
+        _second_month(p, codes),
         digits(rows["yellow"]),
         "面",
     )
+
+
+def _second_month(p: np.ndarray, codes: Codes) -> np.ndarray:
+    """Period P as a sentence names it after Q: 3月 when Q's year is the same, else 2025年1月."""
+    same = codes.year_of_month[np.maximum(p - 1, 0)] == codes.year_of_month[p]
+    return np.where(same, codes.month_only[p], codes.month_words[p]).astype(object)
 
 
 def yellow_categories(rows: pd.DataFrame, yellow: Columns, codes: Codes) -> np.ndarray:
@@ -508,7 +516,7 @@ def _downgrades(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
         & same_year
     ]
     p = pairs["p"].to_numpy()
-    months = concat(codes.months[p - 1], "与", codes.months[p])
+    months = concat(codes.month_words[p - 1], "与", codes.month_words[p])
     first, _, joined = join_runs(_village_year(pairs, codes), months, "、")
     chosen = pairs.iloc[first]
     reason = concat("同一年内连续两期获黄旗（", joined, "）")
@@ -518,7 +526,7 @@ def _downgrades(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
 def _star_losses(history: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     yellow = history[history["yellow"] >= 1]
     first, count, joined = join_runs(
-        _village_year(yellow, codes), codes.months[yellow["p"].to_numpy()], "、"
+        _village_year(yellow, codes), codes.month_words[yellow["p"].to_numpy()], "、"
     )
     lost = count >= STAR_LOSS_PERIODS
     chosen = yellow.iloc[first[lost]]

@@ -31,7 +31,7 @@ settings.load_profile(PROFILE)
 # `make test` runs the suite on every core (pytest-xdist, `--dist loadgroup`). The tests of a
 # file that share a module fixture's value (a built site, a git repository) stay together on one
 # worker, so it is built once; the property tests share nothing, so they are spread one by one.
-SPREAD = {"test_properties.py", "test_fuzz.py"}
+SPREAD = {"test_properties.py", "test_fuzz.py", "test_predictions.py"}
 
 
 @pytest.hookimpl(tryfirst=True)

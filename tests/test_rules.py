@@ -333,7 +333,7 @@ def test_warning_when_the_years_yellow_flags_reach_three():
     warnings = results.actions[
         (results.actions["action"] == "warning") & (results.actions["village_id"] == "v7")
     ]
-    assert warnings["reason"].tolist() == ["2024年累计黄旗达到3面（截至2024-03共3面）"]
+    assert warnings["reason"].tolist() == ["2024年累计黄旗达到3面（截至3月共3面）"]
 
 
 def test_year_total_only_counts_the_calendar_year():

@@ -39,6 +39,13 @@ class VillageIndex:
         self.by_name[name_key(village.name)] = village
         self.by_folded_id[village.id.lower()] = village
 
+    def replace(self, old: Village, new: Village) -> None:
+        """`new` wherever `old` stands (by id, name, former name), in the same place."""
+        self.villages[self.villages.index(old)] = new
+        for table in (self.by_id, self.by_name, self.by_folded_id):
+            for key in [k for k, v in table.items() if v is old]:
+                table[key] = new
+
 
 @dataclass(frozen=True)
 class Context:

@@ -16,7 +16,7 @@ from generator.problems import Problem, quote
 
 MAX_ID_CHARS = 64  # 编号 goes into URLs; the 12-digit division code fits with room
 MAX_NAME_CHARS = 100
-EXPECTED = "villages.csv 的表头应为：编号、村名、网格（可再加起始月份、终止月份、曾用名）"
+EXPECTED = "villages.csv 的表头应为：编号、村名、网格（可再加起始月份、终止月份、曾用名、并入）"
 
 
 def check_villages(data: bytes, name: str, town: Town | None) -> Check[VillageIndex]:
@@ -31,6 +31,7 @@ def check_villages(data: bytes, name: str, town: Town | None) -> Check[VillageIn
         return index
     rows = yield from _rows(name, table, columns, town, index)
     yield from _former_names(name, rows, index)
+    yield from _successors(name, rows, index)
     return index
 
 
@@ -70,6 +71,39 @@ def _former_names(name: str, rows: list[int], index: VillageIndex) -> Check[None
                 index.bad_keys.add(key)
             else:
                 index.by_name[key] = village
+
+
+def _successors(name: str, rows: list[int], index: VillageIndex) -> Check[None]:
+    """A merged village's 并入 (written as an id or a name) becomes the id of a good row that
+    still takes part after it ends; anything else is refused, never guessed."""
+    for row, village in zip(rows, list(index.villages), strict=True):
+        if village.successor is None:
+            continue
+        written = village.successor
+        target = index.by_id.get(written) or index.by_name.get(name_key(written))
+        problem = _successor_problem(village, target, quote(written))
+        if problem is not None:
+            kind, fields = problem
+            yield kind.at(name, row, labels.SUCCESSOR_COLUMN, **fields)
+            target = None
+        index.replace(village, village.model_copy(update={"successor": target and target.id}))
+
+
+def _successor_problem(village: Village, target: Village | None, value: str):
+    """(problem type, its fields), or None when the successor is sound."""
+    if target is None:
+        return catalogue.BAD_SUCCESSOR, {"value": value}
+    if target.id == village.id:
+        return catalogue.SUCCESSOR_ITSELF, {}
+    if village.end is None:
+        return catalogue.SUCCESSOR_WITHOUT_END, {"value": value}
+    if target.end is not None and target.end <= village.end:
+        return catalogue.SUCCESSOR_ENDED, {
+            "value": value,
+            "other_end": target.end,
+            "end": village.end,
+        }
+    return None
 
 
 def _village_problems(
@@ -155,6 +189,7 @@ def _village(values: dict[str, str], town: Town | None) -> Village:
         start=values.get("起始月份", "") or None,
         end=values.get("终止月份", "") or None,
         former_names=_former_list(values.get(labels.FORMER_COLUMN, ""), name),
+        successor=values.get(labels.SUCCESSOR_COLUMN, "").strip() or None,
     )
 
 

@@ -55,8 +55,11 @@ def row_key(index: SiteIndex, row: dict) -> tuple:
 
 
 def flag_totals(index: SiteIndex, period: str, grid: str | None = None) -> dict:
+    """The flags of a period (of one grid) and how many villages took part (参评: scored in a
+    category; an active village scored in none is not counted)."""
     counts = Counter(r["flag"] for r in index.grid_rows("flags", period, grid))
-    villages = len(index.grid_rows("rewards", period, grid))
+    evaluated = index.evaluated(period)
+    villages = sum(r["village_id"] in evaluated for r in index.grid_rows("rewards", period, grid))
     return {"red": counts["red"], "yellow": counts["yellow"], "villages": villages}
 
 
@@ -303,10 +306,8 @@ def _why(flag, basis, moved_up, tied, vetoed, adjustment, red_count, yellow_coun
     reasons = []
     if flag == "red" and basis == "meeting":
         reasons.append("现场会")
-    elif flag == "red":
-        reasons.append(f"前{cn_number(red_count)}")
-        if moved_up:
-            reasons.append("递补")
+    elif flag == "red":  # a village moved up (递补) ranks below 前三: it is not tagged so
+        reasons.append("递补" if moved_up else f"前{cn_number(red_count)}")
     elif flag == "yellow":
         reasons.append(f"后{cn_number(yellow_count)}")
     if flag and tied:

@@ -95,8 +95,10 @@ def money_rows(rows: list[dict], site_url: str, with_grid: bool = False) -> Mark
     for r in rows:
         village = r["village"]
         grid = f"<td>{escape(village['grid'])}</td>" if with_grid else ""
+        fixed = f' <a class="fix" href="#changed-{village["id"]}" title="更正后有变化">△</a>'
         out.append(
-            f'<tr><td class="v">{link(site_url, village["url"], village["name"])}</td>{grid}'
+            f'<tr><td class="v">{link(site_url, village["url"], village["name"])}'
+            f"{fixed if r.get('changed') else ''}</td>{grid}"
             f'<td class="n">{r["red"]}</td><td class="n">{r["yellow"]}</td>'
             f'<td class="n w">{yuan(r["reward"])}</td><td class="n w">{yuan(r["penalty"])}</td>'
             f'<td class="n {_money_class(r["net"])}">{signed_yuan(r["net"])}</td></tr>\n'
@@ -120,7 +122,9 @@ def month_items(months: list[dict], site_url: str) -> Markup:
         if r["yellows"]:
             yellows = escape("、".join(r["yellows"]))
             item += f"<p>{FLAG_BADGES['yellow']} {r['yellow']}面：{yellows}</p>"
-        if not r["reds"] and not r["yellows"]:
+        if not r.get("evaluated", True):
+            item += "<p>本期未参评：各项目都没有分数。</p>"
+        elif not r["reds"] and not r["yellows"]:
             item += "<p>本期没有获得红旗或黄旗。</p>"
         out.append(item + "</li>\n")
     return Markup("".join(out))

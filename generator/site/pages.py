@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from generator import labels, routes
 from generator.periods import label as period_label
 from generator.periods import year_of
-from generator.site import blocks, poster, schema, screen, status, villages, wechat
+from generator.site import blocks, knockons, poster, schema, screen, status, villages, wechat
 from generator.site.format import (
     data_path,
     default_period_date,
@@ -31,7 +31,7 @@ from generator.site.format import (
     signed_yuan,
     year_url,
 )
-from generator.site.publication import first_publication
+from generator.site.publication import first_publication, publication
 from generator.site.record import rewrite_notices
 from generator.site.revisions import SiteHistory, correction_dates, history_pages, period_history
 from generator.site.views import Page, SiteIndex
@@ -145,14 +145,25 @@ def period(site: Site, key: str) -> Page:
         "workbook": xlsx_path(key),
         "wechat_url": wechat.wechat_url(key),
         **_period_grids(site, key, info["categories"]),
+        "changed": _changed_rows(site, key),
         "record": period_history(index, key, site.history, site.notice),
         "rewrites": rewrite_notices(site.history.rewrites, key),
     }
+    changed = {c["village"]["id"] for c in context["changed"]}
+    for row in context.get("ledger", ()):
+        row["changed"] = row["village_id"] in changed
     title = f"{index.town}{period_label(key)}红黄旗评比结果"
     description = blocks.period_description(index, key)
     return Page(
         "period", period_url(key) + "index.html", period_url(key), title, description, context
     )
+
+
+def _changed_rows(site: Site, key: str) -> list[dict]:
+    """The villages whose results of `key` a correction changed (knockons), for the period
+    page's list the money rows' △ link to."""
+    found = knockons.period_changes(site.history.changed, key, site.notice)
+    return [{"village": site.index.refs[v], "changes": c} for v, c in found.items()]
 
 
 def _period_grids(site: Site, key: str, categories: list[str]) -> dict:
@@ -285,7 +296,26 @@ def village_pages(site: Site, village_id: str) -> list[Page]:
     older = data.years[: -villages.VILLAGE_YEARS_SHOWN]
     pages = [village(site.index, data, shown, older)]
     pages[0].context["status"] = status.village_status(site.index, village_id, _rank_url(site))
+    pages[0].context.update(village_publication(site, village_id))
+    changes = knockons.village_changes(site.history.changed, village_id, site.notice)
+    pages[0].context["changes"] = changes
+    if pages[0].context["status"]:
+        year = pages[0].context["status"]["year"]["period"]  # its year's counts may change
+        pages[0].context["status"]["changes"] = [c for c in changes if year_of(c["period"]) == year]
     return pages + [village_year(site.index, data, y) for y in older]
+
+
+def village_publication(site: Site, village_id: str) -> dict:
+    """Who published the village's latest period (its last, once it no longer takes part), when,
+    and until when 复议 may be asked for: {"published", "published_lead"}, or {} without one."""
+    periods = [r["period"] for r in site.index.village_rows("rewards", village_id)]
+    if not periods:
+        return {}
+    latest = site.index.latest if site.index.latest in periods else periods[-1]
+    return {
+        "published": publication(first_publication(site.history, latest), site.notice),
+        "published_lead": f"{period_label(latest)}结果",
+    }
 
 
 def _rank_url(site: Site) -> Callable[[str, str], str]:
@@ -402,7 +432,9 @@ def history(site: Site, _) -> list[Page]:
 
 
 def wechat_article(site: Site, key: str) -> Page:
-    return wechat.wechat(site.index, key, site.site_url)
+    page = wechat.wechat(site.index, key, site.site_url)
+    page.context["published"] = publication(first_publication(site.history, key), site.notice)
+    return page
 
 
 # The data page's groups of files, by where they are published (the rest: results).

@@ -49,7 +49,16 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from generator import forked
 from generator.layout import TOWN_FILE
 from generator.periods import label as period_label
-from generator.site import blanks, datapackage, outputs, pagecheck, pages, publish, siteurl
+from generator.site import (
+    blanks,
+    datapackage,
+    outputs,
+    pagecheck,
+    pages,
+    publish,
+    rulewords,
+    siteurl,
+)
 from generator.site import html as sitehtml
 from generator.site.contentcheck import check_content
 from generator.site.format import cn_date, points, signed_yuan, yuan
@@ -75,6 +84,7 @@ FILTERS = {
     "period_label": period_label,
     "cn_date": cn_date,
     **sitehtml.FILTERS,
+    **rulewords.FILTERS,
 }
 
 
@@ -111,7 +121,9 @@ class ResultsPages(Generator):
             repo_url=self.settings.get("FLAGBOARD_REPO_URL") or "",
             site_root=self.settings["SITEURL"],
             share_image=SHARE_IMAGE,
-            rules_data=rules_data(index),  # the rules page's tables (theme/templates/rules.html)
+            rules_data=rules_data(
+                index, self.site.notice
+            ),  # the rules page's tables (theme/templates/rules.html)
         )
 
     def generate_output(self, writer) -> None:

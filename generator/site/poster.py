@@ -44,15 +44,15 @@ def poster_pages(site, period: str) -> list[Page]:
     index = site.index
     rows = village_rows(index, period)
     head = poster_head(site, period)
-    taking = taking_part(index, period)
+    unflagged = unflagged_by_grid(index, period)
     room = POSTER_LINES - DRAFT_LINES * head["draft"]
     if not site.split and lines(rows) <= room:
-        return [_poster(site, period, head, taking, None, rows)]
+        return [_poster(site, period, head, unflagged, None, rows)]
     by_grid = defaultdict(list)
     for row in rows:
         by_grid[row["grid"]].append(row)
     posters = [
-        _poster(site, period, head, taking, g["id"], part, (number, len(parts)))
+        _poster(site, period, head, unflagged, g["id"], part, (number, len(parts)))
         for g in index.grids
         if g["id"] in by_grid
         for parts in [sheets(by_grid[g["id"]], room)]
@@ -81,10 +81,10 @@ def lines(rows: list[dict]) -> int:
 
 
 def _poster(
-    site, period: str, head: dict, taking: dict, grid_id, rows: list[dict], sheet=(1, 1)
+    site, period: str, head: dict, unflagged: dict, grid_id, rows: list[dict], sheet=(1, 1)
 ) -> Page:
-    """One A4 poster; `head` is what every poster of the period says (poster_head), `taking`
-    how many villages of each grid took part (taking_part)."""
+    """One A4 poster; `head` is what every poster of the period says (poster_head), `unflagged`
+    how many villages of each grid took part without a flag (unflagged_by_grid)."""
     index = site.index
     grid = index.grid_ref(grid_id) if grid_id else None
     town, month = index.town, period_label(period)
@@ -99,7 +99,7 @@ def _poster(
         "grid": grid,
         "sheet": part,
         "categories": index.categories_in(index.period_info[period]["categories"]),
-        "groups": _groups(index, taking, rows, grid_id),
+        "groups": _groups(index, unflagged, rows, grid_id),
         "legend": action_legend(index, period, rows),
         "qr": qr_code(site.site_url, target, f"{title}的网页二维码"),
         "target": target,
@@ -140,26 +140,11 @@ def poster_head(site, period: str) -> dict:
     return {
         "period": index.period_ref(period),
         "rule": index.rule(period),
-        "money_rule": money_rule(index.rule(period)),
         "notice": site.notice,
         "published": record["published"],
         "draft": record["draft"],
         "corrected": bool(record["corrected"]),
     }
-
-
-def money_rule(rule: dict) -> str:
-    """'红旗嘉奖：1面2,000元、2面4,000元、3面及以上6,000元；黄旗扣罚：……' from the tiers (a
-    village with more flags than the list is long takes its last amount, docs/data-format.md §2)."""
-    red, yellow = _tiers(rule["reward_tiers"]), _tiers(rule["penalty_tiers"])
-    return f"红旗嘉奖：{red}；黄旗扣罚：{yellow}；奖罚相抵后结算。"
-
-
-def _tiers(amounts: list[int]) -> str:
-    last = len(amounts)
-    return "、".join(
-        f"{n}面{'及以上' if n == last else ''}{amount:,}元" for n, amount in enumerate(amounts, 1)
-    )
 
 
 # -- the table ------------------------------------------------------------------------------
@@ -196,24 +181,24 @@ def _cell(row: dict) -> dict:
     return {"flag": row["flag"], "mark": MARKS[row["flag"]], "note": note}
 
 
-def taking_part(index: SiteIndex, period: str) -> dict[str, int]:
-    """Grid id → how many of its villages took part in the period (counted once a period, for
-    all its posters)."""
-    taking: dict[str, int] = defaultdict(int)
-    for reward in index.rows("rewards", period):
-        taking[index.village[reward["village_id"]]["grid"]] += 1
-    return taking
+def unflagged_by_grid(index: SiteIndex, period: str) -> dict[str, int]:
+    """Grid id → how many of its villages took part in the period (were scored) without a flag;
+    counted once a period, for all its posters."""
+    flagged = {r["village_id"] for r in index.rows("flags", period) if r["flag"]}
+    unflagged: dict[str, int] = defaultdict(int)
+    for village_id in index.evaluated(period) - flagged:
+        unflagged[index.village[village_id]["grid"]] += 1
+    return unflagged
 
 
-def _groups(index: SiteIndex, taking: dict, rows: list[dict], grid_id: str | None) -> list[dict]:
+def _groups(index: SiteIndex, unflagged: dict, rows: list[dict], grid_id: str | None) -> list[dict]:
     """The rows grid by grid, with how many of the grid's villages took part without a flag."""
     groups = []
     for g in index.grids if grid_id is None else [index.grid[grid_id]]:
         members = [r for r in rows if r["grid"] == g["id"]]
-        if members or taking[g["id"]]:
-            unflagged = taking[g["id"]] - len(members)
+        if members or unflagged[g["id"]]:
             groups.append(
-                {"grid": index.grid_ref(g["id"]), "rows": members, "unflagged": unflagged}
+                {"grid": index.grid_ref(g["id"]), "rows": members, "unflagged": unflagged[g["id"]]}
             )
     return groups
 

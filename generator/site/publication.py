@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from generator.history.records import Commit
     from generator.site.revisions import SiteHistory
+    from generator.townwords import TownWords
 
 DOUBT = "提交时间存疑"
 
@@ -41,6 +42,50 @@ def publication(first: dict, notice: dict) -> dict:
         until = f"（截至{chinese_date(day + timedelta(days=days))}）" if day else ""
         found["review"] = f"如有异议，请于首次公布后{days}日内{until}向{to}申请复议。"
     return found
+
+
+def correction_review(day: date | None, notice: dict) -> str | None:
+    """The 复议 sentence for results a correction changed, counted from the correction's day
+    (None: its time is doubtful, and no last day is given)."""
+    days, to = notice.get("review_days"), notice.get("contact") or notice.get("issuer")
+    if not to:
+        return None
+    if days and day:
+        until = chinese_date(day + timedelta(days=days))
+        return f"如对这一变化有异议，请于更正后{days}日内（截至{until}）向{to}申请复议。"
+    return f"如对这一变化有异议，请向{to}申请复议。"
+
+
+def appeal_steps(notice: dict, words: TownWords) -> list[dict]:
+    """How a result becomes final, for /rules/: 复核 before publication, 复议 on request within
+    the town's review days (town.toml's [notice]), the 班子会's decision; and how to apply."""
+    days, to = notice.get("review_days"), notice.get("contact") or notice.get("issuer")
+    where = f"向{to}" if to else f"向{words.office}"
+    within = f"在该期结果首次公布后{days}日内" if days else ""
+    return [
+        {
+            "step": "复核",
+            "text": f"每月现场考评后，由{words.phrase('镇督查室')}牵头，会同各办负责人对考评结果"
+            "进行复核，复核后的结果在本网站公布，并张贴公示。",
+        },
+        {
+            "step": "复议",
+            "text": f"对公布的结果有异议的村，可{within}{where}申请复议。"
+            + (
+                "每期结果页、村页、公示和公众号文章都写明了首次公布的日期和复议截止日期。"
+                if days
+                else ""
+            )
+            + "申请时写明村名、哪个月、哪个项目，以及异议的内容和理由，附上能说明情况的材料。",
+        },
+        {
+            "step": "班子会",
+            "text": f"复议意见提请{words.phrase('镇班子会')}讨论，确定最终结果。结果有改变的，"
+            f"{words.office}更正当月数据后重新发布：更正过的分数标 △，当月「修订记录」写明改了"
+            "什么和依据；更正使其他村的红黄旗、奖罚或处理措施随之改变的，那些村的页面也注明"
+            "变化和日期" + (f"，这些村可在更正之日起{days}日内申请复议。" if days else "。"),
+        },
+    ]
 
 
 def publication_doubt(reason: str) -> str:

@@ -28,6 +28,7 @@ from generator.periods import is_year
 from generator.periods import label as period_label
 from generator.routes import HISTORY
 from generator.site.format import latest, period_url, year_url
+from generator.site.knockons import changed_villages
 from generator.site.messages import (
     SUBJECT_CHARS,
     bounded,
@@ -76,6 +77,7 @@ class SiteHistory:
     data_version  {"commit", "short", "date", "datetime", "uncommitted", "label"} or None
     revisions     {period: [revision, ...]} oldest first; period "YYYY-MM" or "YYYY"
     outcomes      {period: {"outcome", "later", "note", "affected"}}
+    changed       {village id: [results a correction changed]} (knockons.changed_villages)
     period_dates  {period: ISO time of the commit that first published it}, only where that
                   time is not doubtful (publication.py is how pages read it)
     period_doubts {period: why the time of the commit that first published it is doubtful}
@@ -88,6 +90,7 @@ class SiteHistory:
     data_version: dict | None = None
     revisions: dict = field(default_factory=dict)
     outcomes: dict = field(default_factory=dict)
+    changed: dict = field(default_factory=dict)
     period_dates: dict = field(default_factory=dict)
     period_doubts: dict = field(default_factory=dict)
     restored: list = field(default_factory=list)
@@ -115,15 +118,19 @@ def site_history(history: History) -> SiteHistory:
         and h.revisions[0].commit.hash != cut
         and not h.revisions[0].commit.uncommitted
     }
+    revisions = {
+        p: clock_notes([revision(r, cut) for r in h.revisions]) for p, h in periods.items()
+    }
+    restored = [p for p, h in periods.items() if h.restored]
+    corrections = [(p, (*h.outcome, *h.later)) for p, h in periods.items() if p not in restored]
     return SiteHistory(
         data_version=data_version(history.version),
-        revisions={
-            p: clock_notes([revision(r, cut) for r in h.revisions]) for p, h in periods.items()
-        },
+        revisions=revisions,
         outcomes=outcomes(periods),
+        changed=changed_villages(corrections, correction_dates(revisions, restored), _public),
         period_dates={p: c.date for p, c in firsts.items() if c.date and not c.doubt},
         period_doubts={p: publication_doubt(c.doubt) for p, c in firsts.items() if c.doubt},
-        restored=[p for p, h in periods.items() if h.restored],
+        restored=restored,
         record=record,
     )
 

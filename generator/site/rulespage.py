@@ -7,7 +7,17 @@ puts the two together, so a rule change shows on the next build without editing 
 from __future__ import annotations
 
 from generator.periods import label
-from generator.site.format import cn_number, yuan
+from generator.site.format import yuan
+from generator.site.publication import appeal_steps
+from generator.site.rulewords import (
+    PENALTY,
+    REWARD,
+    count_words,
+    flag_sentence,
+    money_sentence,
+    tier_list,
+    tiers,
+)
 from generator.site.views import SiteIndex
 
 KIND_WORDS = {
@@ -17,8 +27,9 @@ KIND_WORDS = {
 }
 
 
-def rules_data(index: SiteIndex) -> dict:
-    """Categories and rule versions for the rules page, the version in force last."""
+def rules_data(index: SiteIndex, notice: dict | None = None) -> dict:
+    """Categories and rule versions for the rules page, the version in force last, and the
+    way to 复议 (`notice`: town.toml's [notice], revisions.notice_settings)."""
     versions = [index.rules[key] for key in sorted(index.rules)]
     return {
         "categories": [_category(c) for c in index.categories],
@@ -27,6 +38,7 @@ def rules_data(index: SiteIndex) -> dict:
             for i, v in enumerate(versions)
         ],
         "marks": sorted({c["full_marks"] for c in index.categories}),
+        "appeal": appeal_steps(notice or {}, index.words),
     }
 
 
@@ -55,25 +67,20 @@ def _version(rule: dict, following: str | None) -> dict:
         "from": rule["from"],
         "when": f"{start}起" if following is None else f"{start}至{_month_before(following)}",
         "current": following is None,
-        "red": f"前{_count(rule['red_count'])}名",
-        "yellow": f"后{_count(rule['yellow_count'])}名",
+        "red": f"前{count_words(rule['red_count'])}名",
+        "yellow": f"后{count_words(rule['yellow_count'])}名",
         "rewards": _tiers(rule["reward_tiers"]),
         "penalties": _tiers(rule["penalty_tiers"]),
+        "flags": flag_sentence(rule),
+        "money": money_sentence(rule),
+        "reward_words": tier_list(rule["reward_tiers"], REWARD),
+        "penalty_words": tier_list(rule["penalty_tiers"], PENALTY),
     }
 
 
-def _count(number: int) -> str:
-    """前两名, not 前二名: a count in words."""
-    return "两" if number == 2 else cn_number(number)
-
-
 def _tiers(amounts: list[int]) -> list[dict]:
-    """1面, 2面, … and the last tier as 'N面及以上'."""
-    last = len(amounts)
-    return [
-        {"flags": f"{n}面及以上" if n == last else f"{n}面", "amount": yuan(amount)}
-        for n, amount in enumerate(amounts, start=1)
-    ]
+    """The table of a tier list (rulewords.tiers): 1面, 1至2面, … N面及以上."""
+    return [{"flags": t.flags, "amount": yuan(t.amount)} for t in tiers(amounts)]
 
 
 def _month_before(month: str) -> str:

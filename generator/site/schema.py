@@ -132,6 +132,9 @@ RAW_COLUMNS: dict[str, Column] = {
         ),
         Column(labels.END_COLUMN, "string", "终止月份", "参评到这个月为止，空为仍在参评"),
         Column(labels.FORMER_COLUMN, "string", "曾用名", "村改名前的名称，多个用「、」隔开"),
+        Column(
+            labels.SUCCESSOR_COLUMN, "string", "并入", "撤并的村并入的村（编号或村名），空为未撤并"
+        ),
         Column("事件", "string", "事件", "现场会、一票否决、加分或扣分"),
         Column("类别", "string", "类别", "事件所属的评比项目"),
         Column("分值", "number", "分值", "加分或扣分的分数"),

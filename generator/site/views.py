@@ -59,9 +59,15 @@ class SiteIndex:
         self.village_years = _group(doc["village_years"], "year")
         self.years_of_village = _group(doc["village_years"], "village_id")
         self.refs = {v["id"]: self._ref(v) for v in self.villages}
+        for v in self.villages:  # a merged village and the one it joined link each other
+            if v.get("successor") in self.refs:
+                joined = self.refs[v["successor"]]
+                self.refs[v["id"]]["successor"] = _short_ref(joined) | {"after": label(v["end"])}
+                joined.setdefault("predecessors", []).append(_short_ref(self.refs[v["id"]]))
         self._period_refs: dict[str, dict] = {}
         self._grid_split: dict[tuple[str, str], dict[str, list[dict]]] = {}
         self._ranked: dict[str, dict[tuple[str, str], int]] = {}
+        self._evaluated: dict[str, frozenset[str]] = {}
 
     def rows(self, table: str, period: str) -> list[dict]:
         """A period's rows of one table: "flags", "rewards", "actions" or "events"."""
@@ -158,6 +164,16 @@ class SiteIndex:
                     counts[(row["grid"], row["category"])] += 1
         return counts.get((grid, category), 0)
 
+    def evaluated(self, period: str) -> frozenset[str]:
+        """The villages scored in at least one category of a period (参评): a village active
+        but scored in none is 未参评 (docs/data-format.md §4)."""
+        found = self._evaluated.get(period)
+        if found is None:
+            rows = self.rows("flags", period)
+            found = frozenset(r["village_id"] for r in rows if r["score"] is not None)
+            self._evaluated[period] = found
+        return found
+
     def categories_in(self, ids: list[str]) -> list[dict]:
         wanted = set(ids)
         return [c for c in self.categories if c["id"] in wanted]
@@ -174,6 +190,10 @@ def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
     for row in rows:
         grouped[row[key]].append(row)
     return dict(grouped)
+
+
+def _short_ref(ref: dict) -> dict:
+    return {"id": ref["id"], "name": ref["name"], "url": ref["url"]}
 
 
 def _status(village: dict) -> str:

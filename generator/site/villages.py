@@ -156,7 +156,8 @@ def village_year_rows(index: SiteIndex, data: VillageData, older: set[str]) -> l
 def village_months(index: SiteIndex, village_id: str, monthly: list[dict]) -> list[dict]:
     """The village's months, oldest first: money, running total and its flags' categories."""
     flags: dict[str, dict[str, list[str]]] = {}
-    for row in monthly:
+    order = {c["id"]: n for n, c in enumerate(index.categories)}  # town.toml's, as everywhere
+    for row in sorted(monthly, key=lambda r: order[r["category"]]):
         if row["flag"]:
             named = flags.setdefault(row["period"], {"red": [], "yellow": []})
             named[row["flag"]].append(index.category[row["category"]]["name"])
@@ -168,6 +169,7 @@ def village_months(index: SiteIndex, village_id: str, monthly: list[dict]) -> li
             {
                 **row,
                 "period": index.period_ref(row["period"]),
+                "evaluated": village_id in index.evaluated(row["period"]),
                 "reds": named["red"],
                 "yellows": named["yellow"],
                 "running": running,

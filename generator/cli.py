@@ -440,6 +440,8 @@ def _import(args) -> int:
         print(f"已跳过不是村的行：{'、'.join(done.skipped)}")
     if done.renamed:
         print(f"村名已按 villages.csv 对应：{'、'.join(done.renamed)}")
+    if done.warnings:  # hidden sheets; validate's own warnings about the new file
+        _print_problems(list(done.warnings), "text")
     print(f"校验通过：{done.data.summary()}")
     if annual:
         print(f"请核对 {done.path.as_posix()} 的年度评分，再提交。")

@@ -77,9 +77,18 @@ def test_validate_json(bad_town, capsys):
     ]
 
 
-def test_validate_json_ok(good_town, capsys):
-    assert main(["validate", "--scores", str(good_town), "--format", "json"]) == 0
+def test_validate_json_ok(good_town, tmp_path, capsys):
+    full = Town().month("2024-03", {"v1": [90, 80], "v2": [80, 70], "v3": [70, 60], "v4": [60, 50]})
+    full.write(tmp_path / "full")
+    assert main(["validate", "--scores", str(tmp_path / "full"), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"ok": True, "problems": []}
+    # good_town leaves 乙项 blank for every village: a warning, and still ok
+    assert main(["validate", "--scores", str(good_town), "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["ok"] is True
+    assert [(p["column"], p["code"], p["severity"]) for p in found["problems"]] == [
+        ("乙项", "blank_category", "warning")
+    ]
 
 
 def test_missing_folder_is_a_message_not_a_traceback(tmp_path):

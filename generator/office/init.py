@@ -19,7 +19,7 @@ from generator.demo import ANNUAL, CATEGORY_IDS, MONTHLY, OPTIONAL, excel_csv
 from generator.layout import TOWN_FILE, VILLAGES_FILE
 from generator.load.loader import load_files
 from generator.office.header import KEY_SYNONYMS, compact
-from generator.office.importer import fill_merged, read_sheets
+from generator.office.sheet import fill_merged, read_sheets
 from generator.periods import is_month
 from generator.problems import InvalidData, Problem, quote
 

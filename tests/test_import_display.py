@@ -110,7 +110,7 @@ def test_an_error_value_is_refused_naming_the_cell_never_read_as_blank(tmp_path,
     problems = refused(source, scores)
     assert where(problems) == [(SHEET, 3, "和美家园建设", "error_value")]
     assert problems[0].message.startswith(f"单元格 C3 显示错误值 {error}（公式或引用出错）")
-    assert "不能当作未参评" in problems[0].message
+    assert "导入不能把它当作空白（空白的分数表示未参评）" in problems[0].message
 
 
 def test_a_formula_whose_saved_result_is_an_error_is_refused(tmp_path, scores):

@@ -323,8 +323,7 @@ def _column(body: bytes, scan: Scan) -> None:
 
 def _finish(scan: Scan) -> None:
     if scan.filtered:
-        rows = scan.hidden_rows
-        rows.ranges = [(a, b, FILTERED if w == HIDDEN else w) for a, b, w in rows.ranges]
+        scan.hidden_rows.relabel(HIDDEN, FILTERED)
 
 
 def workbook_stream(data: bytes) -> bytes:

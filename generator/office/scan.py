@@ -68,6 +68,11 @@ class Ranges:
             return self.ranges[at][2]
         return None
 
+    def relabel(self, old: str, new: str) -> None:
+        """Ranges hidden for `old` are said to be hidden for `new` (a filter found after them)."""
+        self.ranges = [(a, b, new if why == old else why) for a, b, why in self.ranges]
+        self._starts = None
+
     def _disjoint(self) -> None:
         """Overlapping ranges cut so that each index lies in one (the earliest's reason wins)."""
         cut: list[tuple[int, int, str]] = []

@@ -102,7 +102,12 @@ class Workbook:
             if name not in self.scans and self._xlsx is not None:
                 self.scans[name] = xlsx.scan_sheet(self.path, name, self._xlsx)
                 _refuse_far({name: self.scans[name]})
-            return self.scans.get(name, Scan())
+            if name not in self.scans:  # an .xls or .ods sheet its reader did not find
+                raise Refused(
+                    catalogue.UNREADABLE_WORKBOOK,
+                    f"无法核对工作表「{quote(name)}」的单元格，请在 Excel/WPS 里另存为 .xlsx 后再导入",
+                )
+            return self.scans[name]
 
         return guarded(self.path, scanned)
 

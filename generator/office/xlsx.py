@@ -347,8 +347,7 @@ class _SheetCursor:
     def finish(self) -> None:
         """Rows hidden in a sheet with a filter (which comes after them) were filtered out."""
         if self.scan.filtered:
-            rows = self.scan.hidden_rows
-            rows.ranges = [(a, b, FILTERED if w == HIDDEN else w) for a, b, w in rows.ranges]
+            self.scan.hidden_rows.relabel(HIDDEN, FILTERED)
 
 
 def _zero(size: str | None) -> bool:

@@ -238,6 +238,18 @@ def test_white_on_white_is_refused(tmp_path, scores):
     assert done.path.read_bytes() == CANONICAL
 
 
+def test_a_white_header_is_refused_for_a_category_only(tmp_path, scores):
+    white = Font(color="FFFFFF")
+    problems = refused(workbook(tmp_path / "二月.xlsx", cell("C1", font=white)), scores)
+    assert where(problems) == [(SHEET, 1, "C", "hidden_value")]
+
+    def white_note(sheet, book):
+        sheet["E1"], sheet["E1"].font = "辅助列", white
+
+    done = import_workbook(workbook(tmp_path / "辅助.xlsx", white_note), "2024-02", scores)
+    assert done.path.read_bytes() == CANONICAL
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [("92分", "not_a_number"), ("92（补考）", "not_a_number"), (True, "not_a_number")],

@@ -6,7 +6,7 @@ shown as a percentage, rounded, hidden or replaced by a format, white on white: 
 looks), and a row or column there that is out of sight (hidden, filtered out, in a collapsed
 group, of zero size), is a problem naming the cell, what Excel shows and what to do. Rows and
 columns import ignores (titles, 合计, 平均分, columns of no category) are not looked at.
-Imports: problems, catalogue, scan.
+Imports: problems, catalogue, scan, sheet.
 """
 
 from __future__ import annotations
@@ -24,17 +24,21 @@ _HOW = {  # why a row or column is out of sight → (how it is, how to bring it 
     ZERO: ("{size}为 0", "调整{size}"),
 }
 _HIDDEN = ("被隐藏", "取消隐藏")
-_HEADER_KINDS = ("error", "uncached", "invisible")  # a header cell's format changes nothing
+_UNREADABLE = ("error", "uncached")  # a header cell that may name a category, unreadable
 
 
 def cell_problems(
     sheet: Sheet, header_row: int, columns: list[tuple[int, str]], rows: list[int]
 ) -> list[Problem]:
-    """Problems for the looks of the header row (any column: an unreadable header cell may
-    name a category) and of the data rows' cells in `columns` (column, its name)."""
+    """Problems for the header row's unreadable cells (in any column: one may name a category)
+    and invisible ones (in `columns`), and for the looks of the data rows' cells in `columns`
+    (column, its name). A header cell's number format changes nothing import reads."""
     problems = []
+    read = dict(columns)
     for (row, column), look in sorted(sheet.scan.looks.items()):
-        if row == header_row and look.kind in _HEADER_KINDS:
+        if row == header_row and (
+            look.kind in _UNREADABLE or look.kind == "invisible" and column in read
+        ):
             problems.append(_header_problem(sheet, row, column, look))
     unlisted = 0
     for row in rows:

@@ -5,7 +5,7 @@ thousands of repeated rows or cells; so every table is measured here first (scan
 cell saves the text it shows beside its value (`<text:p>92.5%</text:p>`), so a number shown
 otherwise than it is needs no format of ours: the two are compared (numfmt.look_of_display).
 Also found here: error values, formulas without a result, hidden rows and columns, white on
-white, and merged ranges (which calamine does not give for .ods). Imports: archive, scan.
+white, and merged ranges (which calamine does not give for .ods). Imports: archive, scan, numfmt.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ calamine gives a cell's value; the office sees the cell as Excel shows it. The r
 format (xlsx.py, ods.py, biff.py) record here, within bounds, what calamine does not say: the
 farthest cell holding something, cells that do not show their value (an error, a formula never
 calculated, a number format or a font that changes or hides it), hidden rows and columns, and
-(for .ods) merged ranges. Imports: problems, catalogue, numfmt.
+(for .ods) merged ranges. Imports: problems, catalogue, load.cells, numfmt.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ size and its zip members are checked (archive.py), and each sheet's own records 
 (xlsx.py, ods.py, biff.py) for its farthest cell, its shared text, and what calamine's values
 do not say — error values, formulas without a result, formats, hidden rows and columns — into a
 Scan (scan.py) that travels with the values (docs/data-format.md §2.1 「导入表格」).
-Imports: problems, python-calamine; never prints.
+Imports: archive, scan, xlsx, ods, biff, problems, python-calamine; never prints.
 """
 
 from __future__ import annotations

@@ -79,6 +79,46 @@ FILE_EXISTS_IMPORT = FILE_EXISTS.variant(
     "文件已存在，不会覆盖。如确要用表格替换它（例如复议后更正），请加 --force"
 )
 
+# -- content pages (content/): docs/data-format.md §2.1「页面只发布自己」 -----------------------
+
+CONTENT_FORMAT = T(
+    "content_format",
+    "不能读取的页面",
+    "页面和新闻用 UTF-8 编码的 Markdown（.md）或 HTML（.html）写；其他格式的文件请移出 content 文件夹",
+    "这是 .{what} 文件：网站只读取 Markdown（.md）和 HTML（.html）页面，"
+    "其他格式可能带入别的文件，为安全起见不予读取；请改写为 Markdown，或移出 content 文件夹",
+)
+CONTENT_ENCODING = CONTENT_FORMAT.variant(
+    "页面不是 UTF-8 编码的文本，无法读取：请用编辑器另存为 UTF-8"
+)
+CONTENT_TOO_LARGE = CONTENT_FORMAT.variant(
+    "页面大于 {limit} MB 的上限，不予读取：请检查是否误存了别的文件"
+)
+CONTENT_SETTING = T(
+    "content_setting",
+    "页面设置不能使用",
+    "删除这一行或改正它的值；页面的地址只由 Slug 决定",
+    "页面设置「{key}」不能使用（{why}）：请删除这一行；页面能用的设置只有 {allowed}",
+)
+CONTENT_SETTING_VALUE = CONTENT_SETTING.variant("页面设置「{key}」的值「{value}」不能使用：{why}")
+CONTENT_ADDRESS = T(
+    "content_address",
+    "页面的地址已被占用",
+    "写一行「Slug: 英文名」换一个地址，不要用年份、village、grid、data 等网站自己的名称",
+    "页面的地址「{address}」{why}：请写一行「Slug: 英文名」换一个地址"
+    "（小写英文字母、数字、- 和 _）",
+)
+CONTENT_OUTPUT = CONTENT_ADDRESS.variant(
+    "会写出文件「{address}」，{why}：请改正网站设置文件（pelicanconf.py）或这个页面，"
+    "评比结果和别的页面不能被替换"
+)
+CONTENT_LINK = T(
+    "content_link",
+    "页面的链接指向 content 文件夹以外或找不到的文件",
+    "链接只能指向 content 文件夹里的页面（{filename}）或图片、PDF（{static}、{attach}）",
+    "链接「{link}」{why}：页面只能链接或附带 content 文件夹里的页面、图片和 PDF",
+)
+
 # -- reading a CSV file ----------------------------------------------------------------------
 
 FILE_TOO_LARGE = T(
@@ -174,6 +214,9 @@ DUPLICATE_ID = T(
     "给每个村不同的编号",
     "编号 {value} 重复，每个村的编号必须不同",
 )
+DUPLICATE_ID_CASE = DUPLICATE_ID.variant(
+    "编号 {value} 与 {other} 只差大小写，网址会冲突（Windows 等不分大小写），每个村的编号必须不同"
+)
 MISSING_NAME = T("missing_name", "村名为空", "填写村名", "村名不能为空")
 NAME_TOO_LONG = T(
     "name_too_long",
@@ -196,6 +239,18 @@ UNSAFE_CHARACTERS = T(
     "含有控制字符或看不见的字符",
     "删除这些字符后重新输入",
     "含有控制字符或看不见的字符（{codes}），请删除后重新输入",
+)
+NAME_CHARACTERS = T(
+    "name_characters",
+    "名称里有不能用的字符",
+    "名称只能用汉字、英文字母、数字、空格和 · （ ） ( ) - — 、 这几个标点；删除或改正问题里指出的字符",
+    "「{value}」里有名称不能用的字符（{codes}）：名称只能用{allowed}，请删除或改正",
+)
+RESERVED_ID = T(
+    "reserved_id",
+    "编号是网站自己用的名称",
+    "换一个编号（不能用 village、grid、data、poster 等网站自己的页面和文件夹名）",
+    "编号「{value}」是网站自己的页面或文件夹名，网址会冲突，请换一个编号（不能用：{names}，不分大小写）",
 )
 UNKNOWN_GRID = T(
     "unknown_grid",

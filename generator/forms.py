@@ -3,20 +3,18 @@
 A month's form lists the villages active that month, grid by grid, and the monthly categories
 in force (plus the optional ones asked for); a year's form lists the villages active in the
 year and the annual categories in force. Both are UTF-8 with a BOM, so that Excel and WPS open
-the Chinese text right. `flagboard new-month`/`new-annual` write them; the site publishes them.
+the Chinese text right, and formula-safe (csvsafe.py). `flagboard new-month`/`new-annual`
+write them; the site publishes them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 
-from generator import catalogue, labels
+from generator import catalogue, csvsafe, labels
 from generator.model import Category, Town, Village
 from generator.problems import InvalidData
 
-BOM = "\ufeff"
 EVENTS_HEADER = (labels.NAME_COLUMN, *labels.EVENT_COLUMNS)
 
 
@@ -92,9 +90,6 @@ def _optional_names(town: Town, month: str) -> str:
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    """UTF-8 with BOM, so that Excel and WPS open the Chinese text right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with BOM, so that Excel and WPS open the Chinese text right; formula-safe, as every
+    CSV flagboard writes (csvsafe.py: a name may begin with -)."""
+    return csvsafe.csv_bytes([header, *rows])

@@ -127,7 +127,7 @@ def test_invisible_and_control_characters_in_names_are_refused(name, code):
         "scores/villages.csv",
         2,
         "村名",
-        "unsafe_characters",
+        "name_characters",  # names are held to an allow-list: tests/test_hostile_names.py
     )
     assert code in problem.message
     assert all(c.isprintable() for c in problem.text())

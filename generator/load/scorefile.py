@@ -25,8 +25,9 @@ from generator.load.tablecheck import (
     key_column,
     missing_villages,
     read,
+    village_key,
 )
-from generator.model import Category, Village, name_key
+from generator.model import Category, Village
 from generator.periods import december, year_of
 from generator.problems import PER_FILE, Problem, ProblemType, quote
 
@@ -192,7 +193,7 @@ def _rows(context: Context, name: str, table: Table, key: str, columns, kind: _K
     active = {v.id for v in index.villages if kind.active(v)}
     for position, (row, cells) in enumerate(table.rows):
         value = cells[0]
-        village = known.get(name_key(value) if by_name else value) if value else None
+        village = known.get(village_key(by_name, value)) if value else None
         if village is None or village.id in seen:  # find_village says what is wrong
             found, village = collect(find_village(name, row, key, value, seen, index))
         else:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator import catalogue, labels
+from generator.csvsafe import restore
 from generator.load.cells import Table, read_table
 from generator.load.report import Check
 from generator.model import Category, Town, Village, name_key
@@ -26,11 +27,13 @@ class VillageIndex:
     by_id: dict[str, Village] = field(default_factory=dict)
     by_name: dict[str, Village] = field(default_factory=dict)
     bad_keys: set[str] = field(default_factory=set)  # ids and names of rows with problems
+    by_folded_id: dict[str, Village] = field(default_factory=dict)  # id.lower(): URLs
 
     def add(self, village: Village) -> None:
         self.villages.append(village)
         self.by_id[village.id] = village
         self.by_name[name_key(village.name)] = village
+        self.by_folded_id[village.id.lower()] = village
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def find_village(
     name: str, row: int, key: str, value: str, seen: dict[str, int], index: VillageIndex
 ) -> Check[Village | None]:
     """The village a row names (None if it names none, or one already seen)."""
-    lookup = name_key(value) if key == labels.NAME_COLUMN else value
+    lookup = village_key(key == labels.NAME_COLUMN, value)
     village = (index.by_name if key == labels.NAME_COLUMN else index.by_id).get(lookup)
     if not value:
         yield catalogue.EMPTY_VILLAGE.at(name, row, key, key=key)
@@ -175,4 +178,10 @@ def _known(header: str, expected: str, village: Village) -> set[str]:
 
 
 def _key(header: str, value: str) -> str:
-    return name_key(value) if header == labels.NAME_COLUMN else value
+    return village_key(header == labels.NAME_COLUMN, value)
+
+
+def village_key(by_name: bool, value: str) -> str:
+    """How a 村名 or 编号 cell is looked up: a name by name_key(), an id as written (less the
+    apostrophe that made it formula-safe in a published copy: csvsafe.py)."""
+    return name_key(value) if by_name else restore(value)

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import catalogue, labels
-from generator.demo import ANNUAL, CATEGORY_IDS, MONTHLY, OPTIONAL, excel_csv
+from generator import catalogue, csvsafe, labels
+from generator.demo import ANNUAL, CATEGORY_IDS, MONTHLY, OPTIONAL
 from generator.layout import TOWN_FILE, VILLAGES_FILE
 from generator.load.loader import load_files
 from generator.office.display import cell_problems
@@ -166,7 +166,7 @@ def _cell(cells: list[str], column: int | None) -> str:
 def villages_csv(villages: list[Village]) -> bytes:
     rows = [[labels.ID_COLUMN, labels.NAME_COLUMN, labels.GRID_COLUMN, "起始月份", "终止月份"]]
     rows += [[v.id, v.name, v.grid, "", ""] for v in villages]
-    return excel_csv(rows, "utf-8-sig")
+    return csvsafe.csv_bytes(rows, "\r\n")
 
 
 def town_toml(town: str, grids: tuple[str, ...], first: str) -> str:

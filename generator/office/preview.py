@@ -8,6 +8,7 @@ correction changes against an earlier version.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -322,11 +323,16 @@ def _joined(cell: Cell, separator: str) -> str:
     return cell
 
 
+# Every ASCII punctuation mark CommonMark lets a backslash escape and that Markdown, GitHub or
+# HTML give a meaning: emphasis, code, links and pictures, headings, quotes, lists (`1.`, `-`),
+# tables, HTML and entities, strike-through, footnotes, math, mentions, emoji, bare addresses.
+_MARKDOWN_MEANING = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~:@$])")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+
+
 def _md(text: str) -> str:
-    """Text that Markdown shows as written (tables, emphasis, HTML)."""
-    for char in "\\|*_`[]<>#":
-        text = text.replace(char, "\\" + char)
-    return text.replace("\n", " ")
+    """Text that Markdown shows as written, on one line (a table cell or a paragraph)."""
+    return _MARKDOWN_MEANING.sub(r"\\\1", _LINE_BREAK.sub(" ", text))
 
 
 def print_rich(previews: Sequence[Preview], console) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from generator.layout import annual_path, events_path, place, scores_path
 from generator.load.cells import format_points
 from generator.periods import month_number, year_of
+from generator.routes import GRID, VILLAGE
 
 CN_NUMBERS = "零一二三四五六七八九十"
 
@@ -27,11 +28,11 @@ def year_url(year: str) -> str:
 
 
 def village_url(village_id: str) -> str:
-    return f"village/{village_id}/"
+    return f"{VILLAGE}/{village_id}/"
 
 
 def grid_url(grid_id: str) -> str:
-    return f"grid/{grid_id}/"
+    return f"{GRID}/{grid_id}/"
 
 
 def cn_number(count: int) -> str:

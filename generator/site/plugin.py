@@ -1,10 +1,12 @@
 """The Pelican plugin: results → pages, written with the theme's templates by Pelican's writer.
 
-This is the only module that imports pelican. `register()` connects four receivers: one
-refuses to build while the content folder holds a symbolic link or another non-regular file
-(before any reader runs), one passes every page and article of `content/` through the HTML
-allow-list of sanitize.py, one adds the site's Jinja filters to every generator, and one hands
-Pelican the `ResultsPages` generator from the `get_generators` signal.
+This is the only module that imports pelican. `register()` connects six receivers: one
+refuses to build while the content folder holds a symbolic link or another non-regular file,
+or a page that takes what is not its own (before any reader runs: contentcheck.py); one keeps
+only the Markdown and HTML readers; one passes every page and article of `content/` through
+the HTML allow-list of sanitize.py; one adds the site's Jinja filters to every generator; one
+hands Pelican the `ResultsPages` generator from the `get_generators` signal; and one checks
+every file Pelican would write, once it has read everything and before it writes (outputs.py).
 
 Settings it reads (see pelicanconf.py):
   FLAGBOARD_RESULTS       results.json: a path, or the document itself (a dict)
@@ -45,7 +47,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from generator import forked
 from generator.layout import TOWN_FILE
 from generator.periods import label as period_label
-from generator.site import blanks, datapackage, pages, publish
+from generator.site import blanks, datapackage, outputs, pagecheck, pages, publish, siteurl
 from generator.site import html as sitehtml
 from generator.site.contentcheck import check_content
 from generator.site.format import points, signed_yuan, yuan
@@ -249,14 +251,42 @@ class UnsafeContent(Exception):
 
 
 def refuse_unsafe_content(pelican) -> None:
-    """Stop before Pelican's readers open anything (they would follow a link)."""
-    problems = check_content(Path(pelican.settings["PATH"]))
+    """Stop before Pelican's readers open anything (they would follow a link), and before they
+    read a page that takes what is not its own (contentcheck.py, pagecheck.py); and before any
+    page is made with an address that is not one (siteurl.py)."""
+    address = siteurl.settings_problem(pelican.settings)
+    if address:
+        raise UnsafeContent(address)
+    problems = check_content(Path(pelican.settings["PATH"]), pelican.settings["PAGE_PATHS"])
     if problems:
-        shown = [problem.text() for problem in problems[:LISTED_UNSAFE]]
-        if len(problems) > LISTED_UNSAFE:
-            shown.append(f"……另有 {len(problems) - LISTED_UNSAFE} 个")
-        total = f"共 {len(problems)} 个，请改正后重新生成。"
-        raise UnsafeContent("\n".join(["网站内容文件夹里有不能读取的文件：", *shown, total]))
+        _refuse("网站内容文件夹里有不能读取的文件或不能发布的页面：", problems)
+
+
+def refuse_unsafe_outputs(generators) -> None:
+    """Stop before anything is written when Pelican would write where the results do, or
+    publish a file from outside content/ (outputs.py): settings can do what pages cannot."""
+    if generators:
+        problems = outputs.problems(generators, generators[0].settings)
+        if problems:
+            _refuse("网站内容里的页面或网站设置会写到不属于它们的地方：", problems)
+
+
+def _refuse(title: str, problems: list) -> None:
+    shown = [problem.text() for problem in problems[:LISTED_UNSAFE]]
+    if len(problems) > LISTED_UNSAFE:
+        shown.append(f"……另有 {len(problems) - LISTED_UNSAFE} 个")
+    total = f"共 {len(problems)} 个，请改正后重新生成。"
+    raise UnsafeContent("\n".join([title, *shown, total]))
+
+
+def only_page_readers(readers) -> None:
+    """Markdown and HTML only: reStructuredText (docutils is installed) can include any file
+    of the machine, and other readers are not ones the pages were checked for."""
+    readers.reader_classes = {
+        extension: reader
+        for extension, reader in readers.reader_classes.items()
+        if extension in pagecheck.PAGE_EXTENSIONS or extension == "static"
+    }
 
 
 def sanitize_content(content) -> None:
@@ -286,6 +316,8 @@ def _check_own_url(content) -> None:
 
 def register() -> None:
     signals.initialized.connect(refuse_unsafe_content)
+    signals.readers_init.connect(only_page_readers)
+    signals.all_generators_finalized.connect(refuse_unsafe_outputs)
     signals.content_object_init.connect(sanitize_content)
     signals.generator_init.connect(add_filters)
     signals.get_generators.connect(get_generators)

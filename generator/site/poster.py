@@ -20,6 +20,7 @@ from collections import defaultdict
 
 from generator import labels
 from generator.periods import label as period_label
+from generator.routes import POSTER
 from generator.site.format import period_url
 from generator.site.qr import qr_code
 from generator.site.revisions import period_history
@@ -35,7 +36,7 @@ NOTES = {"meeting": "会", "tied": "并"}
 
 
 def poster_url(period: str, grid_id: str | None = None) -> str:
-    return period_url(period) + "poster/" + (f"{grid_id}/" if grid_id else "")
+    return f"{period_url(period)}{POSTER}/" + (f"{grid_id}/" if grid_id else "")
 
 
 def poster_pages(site, period: str) -> list[Page]:

@@ -14,6 +14,7 @@ from generator.csvsafe import restore
 from generator.names import foreign_characters
 from generator.periods import is_month
 from generator.problems import unsafe_characters
+from generator.townwords import level_of
 
 VILLAGE_ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
 MAX_FULL_MARKS = 1000
@@ -22,6 +23,7 @@ MAX_FLAG_COUNT = 20_000  # red_count / yellow_count: no grid has more villages t
 MAX_GRIDS, MAX_CATEGORIES, MAX_RULES, MAX_TIERS = 500, 50, 100, 50
 
 Kind = Literal["monthly", "optional", "annual"]
+Level = Literal["镇", "乡", "街道"]  # town.toml's `kind`: generator/townwords.py
 Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
 
 
@@ -149,6 +151,7 @@ class Town(_Strict):
     """town.toml, validated."""
 
     town: CleanName
+    kind: Level | None = None  # None: from the name (generator.townwords.level_of)
     grids: tuple[Grid, ...] = Field(min_length=1, max_length=MAX_GRIDS)
     categories: tuple[Category, ...] = Field(
         default=DEFAULT_CATEGORIES, min_length=1, max_length=MAX_CATEGORIES
@@ -172,6 +175,11 @@ class Town(_Strict):
                 raise ValueError(f"duplicate {label}: {'、'.join(dupes)}")
         _grid_ids(self.grids)
         return self
+
+    @property
+    def level(self) -> str:
+        """镇, 乡 or 街道: `kind`, else the name's ending, else 镇."""
+        return level_of(self.town, self.kind)
 
     def grid_by_key(self, key: str) -> Grid | None:
         """A grid by its id or its name, as villages.csv may use either."""

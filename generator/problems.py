@@ -102,6 +102,11 @@ class InvalidData(Exception):
         self.problems = sorted(problems, key=sort_key)
 
 
+class InvalidArgument(InvalidData):
+    """The command line asked for something wrong (a month written wrong, a file that is not
+    there, an unknown sheet): the command exits 2, as a usage error, after saying which."""
+
+
 def visible(text: str) -> str:
     """`text` with control and invisible characters written as their codes (ESC → U+001B)."""
     if text.isprintable() and not INVISIBLE.intersection(text):

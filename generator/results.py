@@ -192,7 +192,7 @@ def _document_parts(data: Dataset, results: Results) -> tuple[dict, dict[str, pd
     town = data.town
     head = {
         "schema": 1,
-        "town": {"name": town.town},
+        "town": {"name": town.town, "kind": town.level},
         "grids": [g.model_dump() for g in town.grids],
         "categories": [c.model_dump(by_alias=True) for c in town.categories],
         "villages": [v.model_dump() for v in data.villages],

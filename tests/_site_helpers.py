@@ -86,7 +86,7 @@ TOWNS = ("demo", "other")
 
 def which_town() -> str:
     """Which town the site and office tests build: FLAGBOARD_TEST_TOWN=demo (the default, the
-    demo town 花木镇) or other (白石镇: other names, four grids, other sizes and months)."""
+    demo town 花木镇) or other (白石乡: other names, four grids, other sizes and months)."""
     town = os.environ.get("FLAGBOARD_TEST_TOWN", "demo")
     if town not in TOWNS:
         raise ValueError(f"FLAGBOARD_TEST_TOWN 应为 demo 或 other，而不是 {town!r}。")

@@ -27,7 +27,7 @@ from generator.cli import main
 from generator.load import load
 from generator.office.importer import import_workbook
 from generator.office.numfmt import shown_number
-from generator.problems import InvalidData
+from generator.problems import InvalidData, errors_of
 
 HEADER = FEBRUARY[0]  # 村名, 党建引领发展, 和美家园建设, 创业承诺践行
 ROWS = [list(row) for row in FEBRUARY[1:]]  # 东山村 (row 2) … 新苑村 (row 7)
@@ -76,7 +76,7 @@ def refused(source: Path, scores: Path, month: str = "2024-02", **options) -> li
     assert not (scores / month[:4] / f"{month}.csv").exists()
     for problem in error.value.problems:
         assert problem.code in catalogue.TYPES
-    return error.value.problems
+    return errors_of(error.value.problems)  # not the note of the columns passed over
 
 
 def where(problems: list) -> list[tuple]:

@@ -476,7 +476,7 @@ def test_history_slots_render_only_when_filled(town, tmp_path: Path):
         ),
         FLAGBOARD_REPO_URL="https://example.org/town/data",
     )
-    assert "数据版本 aaaaaaa(2024-03-02)" in " ".join(text_of(out / "index.html").split())
+    assert "数据版本 aaaaaaa（2024年3月2日）" in " ".join(text_of(out / "index.html").split())
     period = text_of(out / "2024" / "02" / "index.html")
     assert "修订记录" in period and "复议更正" in period and "A1 甲项 90 → 91" in period
     assert "https://example.org/town/data/commit/" + "b" * 40 in (

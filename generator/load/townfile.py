@@ -13,11 +13,12 @@ from generator.model import Town
 from generator.names import ALLOWED_TEXT
 from generator.problems import PER_FILE, Problem, more_problems, quote
 from generator.routes import SHOWN_NAMES
+from generator.townwords import LEVELS
 
 MAX_TOWN_BYTES = 1024 * 1024
 
 _FIELD_NAMES = {
-    "town": "镇名 town",
+    "town": "名称 town",
     "grids": "网格 [[grids]]",
     "categories": "评比项目 [[categories]]",
     "rules": "规则版本 [[rules]]",
@@ -105,6 +106,11 @@ def _problem(name: str, text: str, item: dict) -> Problem:
     else:
         field = _FIELD_NAMES.get(str(loc[-1]), where) if loc else "town.toml"
         hint = _HINTS.get(item["type"], f"不符合要求（{quote(item['msg'])}）")
+        if loc == ("kind",):  # the town's level, not a category's kind
+            field, hint = (
+                "级别 kind",
+                f"只能是 {'、'.join(LEVELS[:-1])} 或 {LEVELS[-1]}（不写时按名称的最后一个字）",
+            )
         context = {
             k: f"{v:g}" if isinstance(v, float) else v for k, v in item.get("ctx", {}).items()
         }

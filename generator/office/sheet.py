@@ -17,7 +17,7 @@ from generator.load.cells import clean_cell, read_rows
 from generator.office.numfmt import Look, general_text, look_of_text
 from generator.office.scan import Merged, Scan
 from generator.office.workbook import Grid, Workbook
-from generator.problems import InvalidData, quote
+from generator.problems import InvalidArgument, InvalidData, quote
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # .xlsb: no bounded reader for it
 DATE_TYPES = (dt.datetime, dt.date, dt.time, dt.timedelta)  # what calamine gives date cells
@@ -41,14 +41,14 @@ class Sheet:
 
 
 def check_source(path: Path) -> str:
-    """The file's kind (its suffix); a missing or unsupported file is a problem."""
+    """The file's kind (its suffix); a missing or unsupported file is a usage error."""
     if not path.is_file():
-        raise InvalidData([catalogue.MISSING_SOURCE_FILE.at(path.as_posix())])
+        raise InvalidArgument([catalogue.MISSING_SOURCE_FILE.at(path.as_posix())])
     suffix = path.suffix.lower()
     if suffix == ".et":
-        raise InvalidData([catalogue.UNSUPPORTED_ET.at(path.name)])
+        raise InvalidArgument([catalogue.UNSUPPORTED_ET.at(path.name)])
     if suffix != ".csv" and suffix not in WORKBOOK_SUFFIXES:
-        raise InvalidData([catalogue.UNSUPPORTED_FILE.at(path.name)])
+        raise InvalidArgument([catalogue.UNSUPPORTED_FILE.at(path.name)])
     return suffix
 
 

@@ -23,7 +23,7 @@ from generator.load.cells import MAX_COLUMNS, excel_column
 from generator.office import biff, ods, xlsx
 from generator.office.archive import MAX_FILE_BYTES, check_archive, mb
 from generator.office.scan import MAX_RANGES, MAX_ROWS, Merged, Refused, Scan, too_large
-from generator.problems import InvalidData, Problem, quote
+from generator.problems import InvalidArgument, InvalidData, Problem, quote
 
 VISIBLE, HIDDEN, VERY_HIDDEN = "visible", "hidden", "very hidden"
 _ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
@@ -83,7 +83,7 @@ class Workbook:
         """The visible worksheets, in order; a workbook without any is refused."""
         names = [name for name, seen in self.worksheets() if seen == VISIBLE]
         if not names:
-            raise InvalidData([unknown_sheet(self.path, None, self.names)])
+            raise InvalidArgument([unknown_sheet(self.path, None, self.names)])
         return names
 
     def sheet_name(self, sheet: str) -> str:
@@ -93,7 +93,7 @@ class Workbook:
             return sheet
         if sheet.isdigit() and 1 <= int(sheet) <= len(names):
             return names[int(sheet) - 1]
-        raise InvalidData([unknown_sheet(self.path, sheet, names)])
+        raise InvalidArgument([unknown_sheet(self.path, sheet, names)])  # --sheet was wrong
 
     def scan(self, name: str) -> Scan:
         """The sheet's Scan; a sheet reaching beyond the bounds is refused."""

@@ -290,7 +290,8 @@ def village_index(site: Site, _) -> Page:
     index = site.index
     context = {"directory": blocks.directory(index)}
     description = (
-        f"{index.town}各村评比结果：按网格列出全部行政村，点村名查看该村的得分、红黄旗和奖罚。"
+        f"{index.town}各村评比结果：按网格列出全部{index.words.members}，"
+        "点村名查看该村的得分、红黄旗和奖罚。"
     )
     return Page(
         "village_index",
@@ -417,6 +418,7 @@ def data(site: Site, _) -> Page:
         "codes": CODES,
         "tables": list(schema.RESULT_TABLES.values()),
         "raw_columns": list(schema.RAW_COLUMNS.values()),
+        "score_range": schema.score_range(site.index.categories),
         "type_names": schema.TYPE_NAMES,
     }
     description = f"{town}红黄旗评比的全部结果和原始评分表，CSV 和 JSON 格式，可用 Excel 打开。"
@@ -522,5 +524,6 @@ def shared(index: SiteIndex) -> dict:
         "flag_names": labels.FLAG_NAMES,
         "action_names": labels.ACTION_LONG_NAMES,
         "action_titles": labels.ACTION_TITLES,
-        "action_meanings": labels.ACTION_MEANINGS,
+        "action_meanings": index.words.action_meanings,
+        "words": index.words.context(),  # the town's level and phrases: 全乡, 本街道 …
     }

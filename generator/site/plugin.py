@@ -1,12 +1,14 @@
 """The Pelican plugin: results → pages, written with the theme's templates by Pelican's writer.
 
-This is the only module that imports pelican. `register()` connects six receivers: one
+This is the only module that imports pelican. `register()` connects seven receivers: one
 refuses to build while the content folder holds a symbolic link or another non-regular file,
-or a page that takes what is not its own (before any reader runs: contentcheck.py); one keeps
-only the Markdown and HTML readers; one passes every page and article of `content/` through
-the HTML allow-list of sanitize.py; one adds the site's Jinja filters to every generator; one
-hands Pelican the `ResultsPages` generator from the `get_generators` signal; and one checks
-every file Pelican would write, once it has read everything and before it writes (outputs.py).
+or a page that takes what is not its own (before any reader runs: contentcheck.py); one reads
+the results document once, before the readers, for the town's words (generator/townwords.py);
+one keeps only the Markdown and HTML readers; one passes every page and article of `content/`
+through the HTML allow-list of sanitize.py and writes its {镇…} phrases in the town's words;
+one adds the site's Jinja filters to every generator; one hands Pelican the `ResultsPages`
+generator from the `get_generators` signal; and one checks every file Pelican would write, once
+it has read everything and before it writes (outputs.py).
 
 Settings it reads (see pelicanconf.py):
   FLAGBOARD_RESULTS       results.json: a path, or the document itself (a dict)
@@ -50,12 +52,13 @@ from generator.periods import label as period_label
 from generator.site import blanks, datapackage, outputs, pagecheck, pages, publish, siteurl
 from generator.site import html as sitehtml
 from generator.site.contentcheck import check_content
-from generator.site.format import points, signed_yuan, yuan
+from generator.site.format import cn_date, points, signed_yuan, yuan
 from generator.site.pages import Site
 from generator.site.revisions import SiteHistory, cell_fixes
 from generator.site.rulespage import rules_data
 from generator.site.sanitize import clean_html, is_site_path
 from generator.site.views import Page, SiteIndex
+from generator.townwords import TownWords
 
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_JOB = 30
@@ -69,6 +72,7 @@ FILTERS = {
     "yuan": yuan,
     "signed_yuan": signed_yuan,
     "period_label": period_label,
+    "cn_date": cn_date,
     **sitehtml.FILTERS,
 }
 
@@ -196,11 +200,13 @@ class ResultsPages(Generator):
 
     def _package(self, files: list[publish.DataFile]) -> publish.DataFile:
         """/data/datapackage.json describing every published CSV."""
+        index = self.site.index
         described = datapackage.package(
-            self.site.index.town,
+            index.town,
             publish.csv_headers(files, Path(self.output_path)),
             self.settings.get("FLAGBOARD_LICENSE") or "CC-BY-4.0",
             self.settings["SITEURL"],
+            {c["name"]: c["full_marks"] for c in index.categories},
         )
         note = "以上全部 CSV 文件的说明（Frictionless Data Package，供程序读取）"
         data = datapackage.package_bytes(described)
@@ -289,17 +295,35 @@ def only_page_readers(readers) -> None:
     }
 
 
+def read_results(pelican) -> None:
+    """FLAGBOARD_RESULTS read once, before the readers run: the content's {镇…} phrases need the
+    town's words (FLAGBOARD_WORDS). A path becomes the document; its folder stays the results
+    folder. A missing file is left for the generator to report."""
+    settings = pelican.settings
+    source = settings.get("FLAGBOARD_RESULTS")
+    if source is None or (not isinstance(source, dict) and not Path(source).is_file()):
+        return
+    if not isinstance(source, dict):
+        settings.setdefault("FLAGBOARD_RESULTS_DIR", str(Path(source).parent))
+        settings["FLAGBOARD_RESULTS"] = source = read_document(source)
+    settings["FLAGBOARD_WORDS"] = TownWords.from_document(source)
+
+
 def sanitize_content(content) -> None:
-    """A page's or article's HTML through the allow-list, before Pelican caches `content`."""
+    """A page's or article's HTML through the allow-list, before Pelican caches `content`; its
+    {全镇}, {镇党政办} … in the town's words."""
     if isinstance(content, Static) or not isinstance(getattr(content, "_content", None), str):
         return
-    content._content = clean_html(content._content)
+    words = content.settings.get("FLAGBOARD_WORDS") or TownWords()
+    content._content = words.fill(clean_html(content._content))
     _check_own_url(content)
     for key in content.settings["FORMATTED_FIELDS"]:
         value = content.metadata.get(key)
         if isinstance(value, str):
-            content.metadata[key] = clean_html(value)
+            content.metadata[key] = words.fill(clean_html(value))
             setattr(content, "_summary" if key == "summary" else key.lower(), content.metadata[key])
+    if isinstance(content.metadata.get("title"), str):
+        content.metadata["title"] = content.title = words.fill(content.metadata["title"])
 
 
 def _check_own_url(content) -> None:
@@ -316,6 +340,7 @@ def _check_own_url(content) -> None:
 
 def register() -> None:
     signals.initialized.connect(refuse_unsafe_content)
+    signals.initialized.connect(read_results)
     signals.readers_init.connect(only_page_readers)
     signals.all_generators_finalized.connect(refuse_unsafe_outputs)
     signals.content_object_init.connect(sanitize_content)

@@ -114,7 +114,7 @@ def _result_files(tables: dict[str, bytes], document: bytes) -> list[DataFile]:
         DataFile(
             "data/results.json",
             "results.json",
-            "以上全部结果及镇、网格、项目、村和规则的说明（JSON，供程序读取）",
+            "以上全部结果，以及网格、评比项目、村和规则的说明（JSON，供程序读取）",
             document,
         )
     )
@@ -127,7 +127,7 @@ def scores_files(doc: dict, scores_dir: Path) -> list[DataFile]:
         DataFile(
             f"data/scores/{TOWN_FILE}",
             TOWN_FILE,
-            "镇、网格、评比项目和规则版本",
+            f"{doc['town']['name']}的设置：网格、评比项目和规则版本",
             (scores_dir / TOWN_FILE).read_bytes(),
         ),
         _raw_csv(scores_dir, VILLAGES_FILE, "村名单（编号、村名、网格、参评起止月份）"),

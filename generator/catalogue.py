@@ -655,6 +655,11 @@ INVISIBLE_TEXT = HIDDEN_VALUE.variant(
     "单元格 {cell} 的字体颜色和底色相同（例如白字白底），看不见它的内容 {value}；"
     "请把字体改为看得见的颜色，核对这一格后再导入"
 )
+ZERO_HIDDEN = HIDDEN_VALUE.variant(
+    "单元格 {cell} 存的是 0，但这个工作表设置了不显示零值，在 Excel 里显示为空白"
+    "（空白的分数表示未参评）；请在 Excel 选项里勾选「在具有零值的单元格中显示零」"
+    "（WPS：视图里勾选「零值」），核对这一格后再导入"
+)
 UNKNOWN_FORMAT = T(
     "unknown_format",
     "导入无法核对的数字格式",

@@ -220,6 +220,40 @@ def test_a_score_shown_as_itself_is_read(tmp_path, scores, number_format):
     assert import_workbook(source, "2024-02", scores).path.read_bytes() == CANONICAL
 
 
+@pytest.mark.parametrize("number_format", ["[White]0", "[白色]0", "[Color2]0.0", "0;-0;[White]0"])
+def test_a_number_in_its_formats_own_white_is_refused(tmp_path, scores, number_format):
+    value = 0 if number_format.startswith("0;") else 85
+    problems = refused(workbook(tmp_path / "二月.xlsx", cell("B3", value, number_format)), scores)
+    assert where(problems) == [(SHEET, 3, "党建引领发展", "hidden_value")]
+    assert "字体颜色和底色相同" in problems[0].message
+
+
+def test_a_formats_colour_that_shows_is_read(tmp_path, scores):
+    red = cell("B3", 85, "0;[Red]-0")  # red only for a negative number
+    assert import_workbook(workbook(tmp_path / "红.xlsx", red), "2024-02", scores).path.exists()
+    (scores / "2024" / "2024-02.csv").unlink()
+    on_black = cell("B3", 85, "[White]0", fill=PatternFill("solid", fgColor="000000"))
+    done = import_workbook(workbook(tmp_path / "黑.xlsx", on_black), "2024-02", scores)
+    assert done.path.read_bytes() == CANONICAL
+
+
+def test_a_zero_in_a_sheet_that_does_not_show_zeros_is_refused(tmp_path, scores):
+    def zeros_off(sheet, book):
+        sheet["B3"] = 0
+        sheet.sheet_view.showZeros = False
+
+    problems = refused(workbook(tmp_path / "二月.xlsx", zeros_off), scores)
+    assert where(problems) == [(SHEET, 3, "党建引领发展", "hidden_value")]
+    assert problems[0].message.startswith("单元格 B3 存的是 0，但这个工作表设置了不显示零值")
+    assert "空白的分数表示未参评" in problems[0].message
+
+    def zeros_on(sheet, book):
+        sheet["B3"] = 0
+
+    done = import_workbook(workbook(tmp_path / "零.xlsx", zeros_on), "2024-02", scores)
+    assert read_csv(done.path)[2][:2] == ["梅林村", "0"]
+
+
 def test_a_text_hidden_by_its_format_is_refused(tmp_path, scores):
     problems = refused(workbook(tmp_path / "二月.xlsx", cell("B3", "85", ";;;")), scores)
     assert where(problems) == [(SHEET, 3, "党建引领发展", "hidden_value")]
@@ -450,6 +484,8 @@ def test_too_many_sheets_to_search_ask_for_one(tmp_path, scores):
             "标题",
             "2023年2月",
         ),
+        ("评分.xlsx", "评分", "三月份村级考核得分表", "标题（第1行）", "标题", "三月份"),
+        ("评分.xlsx", "评分", "测试镇二〇二四年三月评分", "标题（第1行）", "标题", "三月"),
         ("评分.xlsx", "3月", None, "工作表名「3月」", "工作表名", "3月"),
         ("评分.xlsx", "三月份", None, "工作表名「三月份」", "工作表名", "三月份"),
         ("2024-03评分.xlsx", "评分", None, "文件名「2024-03评分.xlsx」", "文件名", "2024-03"),
@@ -475,6 +511,7 @@ def test_a_workbook_naming_another_month_is_refused(
         ("2024-02评分.xlsx", "2月份", "测试镇2024年村级评比"),
         ("202402.xlsx", "评分", "填报日期：2024年3月5日"),  # a date names no month
         ("1-3月评分.xlsx", "评分", "测试镇2024年1-3月累计"),  # nor does a range
+        ("评分.xlsx", "评分", "二月份考核（3月5日前上报）"),
     ],
 )
 def test_a_workbook_naming_its_own_month_or_none_is_read(tmp_path, scores, file, sheet, title):
@@ -682,6 +719,27 @@ def test_ods_header_merged_over_two_rows_saved_by_libreoffice(tmp_path, scores, 
         done = import_workbook(saved, "2024-02", scores, force=True)
         assert done.header_row == 2, kind
         assert done.path.read_bytes() == CANONICAL, kind
+
+
+@needs_office
+@pytest.mark.parametrize("kind", ["xlsx", "ods", "xls"])
+def test_zeros_not_shown_as_libreoffice_saves_it(tmp_path, scores, office_profile, kind):
+    """LibreOffice keeps 「不显示零值」 in each format its own way (sheetView showZeros, settings.xml
+    ShowZeroValues, WINDOW2): a 0 there is blank on screen, never imported as 0."""
+
+    def zero(sheet, book):
+        sheet["B3"], sheet["D5"] = 0, 0
+        sheet.sheet_view.showZeros = False
+
+    saved = saved_by_libreoffice(
+        workbook(tmp_path / "二月.xlsx", zero), kind, office_profile, tmp_path / "saved"
+    )
+    problems = refused(saved, scores)
+    assert [(p.row, p.column, p.code) for p in problems] == [
+        (3, "党建引领发展", "hidden_value"),
+        (5, "创业承诺践行", "hidden_value"),
+    ]
+    assert "不显示零值" in problems[0].message
 
 
 FORMATS = [

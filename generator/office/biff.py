@@ -5,7 +5,8 @@ cell: two cells at A1 and IV65536 take a gigabyte; and it copies a shared string
 cell that uses it. This module walks the compound file's sector chains and the Workbook
 stream's records only, so workbook.py can refuse such a file first; on the way it records
 what calamine's values do not say (scan.py): error values, numbers whose format (FORMAT and XF
-records, numfmt.py) shows something else, white on white, hidden rows and columns.
+records, numfmt.py) shows something else, white on white, hidden rows and columns, zeros
+shown as blank.
 Imports: scan, numfmt.
 """
 
@@ -16,7 +17,14 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from generator.office.numfmt import BUILTIN, GENERAL, Look, look_of_number, look_of_text
+from generator.office.numfmt import (
+    BUILTIN,
+    GENERAL,
+    Look,
+    format_colour,
+    look_of_number,
+    look_of_text,
+)
 from generator.office.scan import (
     COLLAPSED,
     FILTERED,
@@ -42,7 +50,8 @@ _NUMBER, _RK, _MULRK, _LABELSST, _LABEL, _BOOLERR, _FORMULA = (
     0x0006,
 )
 _CELL_RECORDS = {_NUMBER, _RK, _LABELSST, _LABEL, _BOOLERR, _FORMULA, 0x00D6}  # row, column
-_ROW, _COLINFO, _FILTERMODE = 0x0208, 0x007D, 0x009B
+_ROW, _COLINFO, _FILTERMODE, _WINDOW2 = 0x0208, 0x007D, 0x009B, 0x023E
+_SHOW_ZEROS = 0x0010  # WINDOW2's fDspZeros: off, a cell holding 0 shows blank
 _FORMAT, _XF, _FONT, _PALETTE, _SST = 0x041E, 0x00E0, 0x0031, 0x0092, 0x00FC
 _ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?"}
 _ERRORS |= {0x24: "#NUM!", 0x2A: "#N/A"}
@@ -78,7 +87,11 @@ class _Globals:
         _, font, fill = self.xfs[xf]
         font = font - 1 if font >= 4 else font  # BIFF8 has no font 4: ifnt 5 is the 5th
         colour = self._colour(self.fonts[font]) if font < len(self.fonts) else None
-        return colour is not None and colour == (_WHITE if fill is None else self._colour(fill))
+        return colour is not None and colour == self.background(xf)
+
+    def background(self, xf: int) -> str | None:
+        fill = self.xfs[xf][2] if xf < len(self.xfs) else None
+        return _WHITE if fill is None else self._colour(fill)
 
     def _colour(self, index: int) -> str | None:
         return self.palette.get(index) or _COLOURS.get(index)
@@ -252,6 +265,8 @@ def _sheet_record(kind: int, body: bytes, book: _Globals, scan: Scan) -> None:
         _column(body, scan)
     elif kind == _FILTERMODE:
         scan.filtered = True
+    elif kind == _WINDOW2 and len(body) >= 2:
+        scan.zeros_hidden = not struct.unpack_from("<H", body)[0] & _SHOW_ZEROS
     elif kind == _MULRK and len(body) >= 6:
         row, first = struct.unpack_from("<HH", body)
         for index in range((len(body) - 6) // 6):
@@ -291,6 +306,9 @@ def _cell(scan: Scan, book: _Globals, row: int, column: int, xf: int, **content)
         look = Look("error", content["error"])
     elif "number" in content:
         look = look_of_number(content["number"], book.code(xf))
+        colour = format_colour(content["number"], book.code(xf))
+        if look is None and colour is not None and colour == book.background(xf):
+            look = Look("invisible")  # [White]0 on a white cell
     elif content.get("text") and look_of_text("x", book.code(xf)):
         look = Look("textformat", code=book.code(xf))
     if look is None and book.invisible(xf):

@@ -2,9 +2,9 @@
 the category columns of the rows imported as villages.
 
 A cell there that does not show its value (an error, a formula never calculated, a number
-shown as a percentage, rounded, hidden or replaced by a format, white on white: scan.py's
-looks), and a row or column there that is out of sight (hidden, filtered out, in a collapsed
-group, of zero size), is a problem naming the cell, what Excel shows and what to do. Rows and
+shown as a percentage, rounded, hidden or replaced by a format, white on white, a 0 in a sheet
+that does not show zeros: scan.py's looks), and a row or column there that is out of sight
+(hidden, filtered out, in a collapsed group, of zero size), is a problem naming the cell, what Excel shows and what to do. Rows and
 columns import ignores (titles, 合计, 平均分, columns of no category) are not looked at.
 Imports: problems, catalogue, scan, sheet.
 """
@@ -78,6 +78,7 @@ def _cell_problem(sheet: Sheet, row: int, column: int, name: str, look: Look) ->
         "hidden": catalogue.HIDDEN_VALUE,
         "text": catalogue.FORMAT_TEXT,
         "invisible": catalogue.INVISIBLE_TEXT,
+        "zero": catalogue.ZERO_HIDDEN,
     }.get(look.kind, catalogue.UNKNOWN_FORMAT)
     return kind.at(sheet.label, row, name, **fields)
 

@@ -48,8 +48,14 @@ BUILTIN = {
 }
 GENERAL = "General"
 MAX_CODE = 255  # Excel's own limit on a format code's length
-_COLORS = {"black", "blue", "cyan", "green", "magenta", "red", "white", "yellow"}
-_COLORS |= {"黑色", "蓝色", "青色", "绿色", "洋红", "红色", "白色", "黄色"}
+# A format's own font colours ([Red], [白色], [Color2]) as RRGGBB: a white one on a white cell
+# hides the number as surely as ;;; does.
+_NAMED = {"black": "000000", "blue": "0000FF", "cyan": "00FFFF", "green": "00FF00"}
+_NAMED |= {"magenta": "FF00FF", "red": "FF0000", "white": "FFFFFF", "yellow": "FFFF00"}
+_NAMED |= {"黑色": "000000", "蓝色": "0000FF", "青色": "00FFFF", "绿色": "00FF00"}
+_NAMED |= {"洋红": "FF00FF", "红色": "FF0000", "白色": "FFFFFF", "黄色": "FFFF00"}
+_PALETTE = ["000000", "FFFFFF", "FF0000", "00FF00", "0000FF", "FFFF00", "FF00FF", "00FFFF"]
+_COLORS = set(_NAMED)
 _COLOR_RE = re.compile(r"(?:color|颜色)\s*\d{1,2}", re.IGNORECASE)
 _CONDITION_RE = re.compile(r"(<=|>=|<>|<|>|=)\s*-?\d")
 _ELAPSED_RE = re.compile(r"(h+|m+|s+)", re.IGNORECASE)
@@ -72,7 +78,8 @@ class Shown:
 class Look:
     """A cell whose display is not simply its value: how, what it shows, what it holds."""
 
-    kind: str  # error, uncached, date, percent, differs, hidden, text, unsupported, invisible
+    kind: str  # error, uncached, date, percent, differs, hidden, text, unsupported, invisible,
+    # zero (a 0 where the sheet does not show zeros)
     shown: str = ""
     value: str = ""
     code: str = ""  # the number format code, when it is the cause
@@ -120,6 +127,7 @@ class _Section:
     date: bool = False
     unsupported: str = ""  # why it cannot be rendered faithfully
     inside: bool = False  # literal text between digit placeholders
+    colour: str | None = None  # RRGGBB of its [colour]; None: the font's own
 
     @property
     def digits(self) -> bool:
@@ -219,6 +227,7 @@ def _literal(section: _Section, text: str) -> None:
 def _bracket(section: _Section, inner: str) -> None:
     lower = inner.strip().lower()
     if lower in _COLORS or _COLOR_RE.fullmatch(lower):
+        section.colour = _colour_of(lower)
         return
     if inner.startswith("$"):  # [$-804] a locale; [$¥-804] a currency symbol and a locale
         _literal(section, inner[1:].split("-")[0])
@@ -232,6 +241,13 @@ def _bracket(section: _Section, inner: str) -> None:
         section.unsupported = f"格式「[{inner[:20]}]」"
 
 
+def _colour_of(name: str) -> str | None:
+    if name in _NAMED:
+        return _NAMED[name]
+    index = int(re.sub(r"\D", "", name))  # [Color2]: the workbook's palette, here the default
+    return _PALETTE[index - 1] if 1 <= index <= len(_PALETTE) else None
+
+
 # -- numbers ------------------------------------------------------------------------------
 
 
@@ -240,13 +256,23 @@ def shown_number(value: float, code: str) -> Shown:
     parts = _parsed(code)
     if not math.isfinite(value) or parts is None:
         return Shown("", "unsupported")
-    if value > 0 or len(parts) == 1 or (value == 0 and len(parts) == 2):
-        chosen, sign = parts[0], "-" if value < 0 else ""
-    elif value < 0:
-        chosen, sign = parts[1], ""
-    else:
-        chosen, sign = parts[2], ""
+    chosen, sign = _chosen(value, parts)
     return _render(abs(value), sign, chosen)
+
+
+def _chosen(value: float, parts: tuple[_Section, ...]) -> tuple[_Section, str]:
+    """The section that shows `value`, and the sign it adds."""
+    if value > 0 or len(parts) == 1 or (value == 0 and len(parts) == 2):
+        return parts[0], "-" if value < 0 else ""
+    return (parts[1], "") if value < 0 else (parts[2], "")
+
+
+def format_colour(value: float, code: str) -> str | None:
+    """RRGGBB of the colour `code` gives `value` ([White]0 → FFFFFF); None: the font's own."""
+    if code == GENERAL or not code or not math.isfinite(value):
+        return None
+    parts = _parsed(code)
+    return None if parts is None else _chosen(value, parts)[0].colour
 
 
 @functools.lru_cache(maxsize=256)

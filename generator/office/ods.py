@@ -5,11 +5,13 @@ thousands of repeated rows or cells; so every table is measured here first (scan
 cell saves the text it shows beside its value (`<text:p>92.5%</text:p>`), so a number shown
 otherwise than it is needs no format of ours: the two are compared (numfmt.look_of_display).
 Also found here: error values, formulas without a result, hidden rows and columns, white on
-white, and merged ranges (which calamine does not give for .ods). Imports: archive, scan, numfmt.
+white, merged ranges (which calamine does not give for .ods), and (settings.xml) whether zeros
+show. Imports: archive, scan, numfmt.
 """
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +41,43 @@ def scan_ods(path: Path) -> dict[str, Scan]:
     """Every table of content.xml (calamine reads them all at once), with repeats counted."""
     cursor = _OdsCursor()
     parse_member(path, "content.xml", cursor, lambda: any(s.far for s in cursor.tables.values()))
+    if _zeros_hidden(path):
+        for scan in cursor.tables.values():
+            scan.zeros_hidden = True
     return cursor.tables
+
+
+def _zeros_hidden(path: Path) -> bool:
+    """settings.xml's ShowZeroValues false, anywhere: LibreOffice shows every sheet's zeros as
+    blank (a view's setting and the document's; the text saved beside a 0 still says 0)."""
+    with zipfile.ZipFile(path) as archive:
+        if "settings.xml" not in archive.namelist():
+            return False
+    cursor = _SettingsCursor()
+    parse_member(path, "settings.xml", cursor, lambda: cursor.hidden)
+    return cursor.hidden
+
+
+@dataclass
+class _SettingsCursor:
+    item: bool = False  # inside <config:config-item config:name="ShowZeroValues">
+    value: str = ""
+    hidden: bool = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.item = local(name) == "config-item" and any(
+            local(key) == "name" and value == "ShowZeroValues" for key, value in attributes.items()
+        )
+        self.value = ""
+
+    def end(self, name: str) -> None:
+        if self.item and self.value.strip().lower() == "false":
+            self.hidden = True
+        self.item = False
+
+    def text(self, data: str) -> None:
+        if self.item and len(self.value) < 10:
+            self.value += data
 
 
 @dataclass

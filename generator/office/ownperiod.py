@@ -4,7 +4,8 @@
 say which month the scores are for; one that disagrees with `--month` is refused naming both
 (docs/data-format.md §2.1), since importing July's table as August would publish it as August. A date
 (「2025年8月5日」, 2025-08-05: when the table was filled in) and a range (「1-7月」) name no month.
-A title names a month only with its year; a sheet or file name may name the month alone.
+A month named with its year is taken first; without one, a month alone (「三月份考核」, and so
+「二〇二四年三月」) still names it.
 Imports: problems, catalogue.
 """
 
@@ -72,7 +73,7 @@ def disagreeing(
 ) -> list[Problem]:
     """A problem for each place (title rows, sheet name, file name) naming another period."""
     option = "--month" if "-" in period else "--annual"
-    places = [(row, f"标题（第{row}行）", "标题", text, False) for row, text in titles]
+    places = [(row, f"标题（第{row}行）", "标题", text, True) for row, text in titles]
     if sheet:
         places.append((None, f"工作表名「{quote(sheet)}」", "工作表名", sheet, True))
     stem = file.rsplit(".", 1)[0]

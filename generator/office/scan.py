@@ -3,8 +3,8 @@
 calamine gives a cell's value; the office sees the cell as Excel shows it. The readers of each
 format (xlsx.py, ods.py, biff.py) record here, within bounds, what calamine does not say: the
 farthest cell holding something, cells that do not show their value (an error, a formula never
-calculated, a number format or a font that changes or hides it), hidden rows and columns, and
-(for .ods) merged ranges. Imports: problems, catalogue, load.cells, numfmt.
+calculated, a number format or a font that changes or hides it), hidden rows and columns,
+whether the sheet shows zeros, and (for .ods) merged ranges. Imports: problems, catalogue, load.cells, numfmt.
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ class Scan:
     hidden_rows: Ranges = field(default_factory=lambda: Ranges("行"))
     hidden_columns: Ranges = field(default_factory=lambda: Ranges("列"))
     filtered: bool = False  # the sheet has a filter: its hidden rows were filtered out
+    zeros_hidden: bool = False  # the sheet shows a cell holding 0 as blank (显示零值 off)
     merged: list[Merged] = field(default_factory=list)  # .ods only: calamine gives the others'
 
     def reach(self, row: int, column: int) -> None:

@@ -86,7 +86,8 @@ def sheet_of(path: Path, grid: Grid) -> Sheet:
 def _resolved(grid: Grid, rows: list[tuple[int, list[str]]], dates: dict) -> Scan:
     """The grid's looks against its values: an error shows its code in the cell's text; a
     text under a text format is judged by its text; a date format on a value calamine read
-    as a date is the date check's (dates), on any other value a format we cannot read."""
+    as a date is the date check's (dates), on any other value a format we cannot read; in a
+    sheet that does not show zeros, a 0 shows blank."""
     looks = {}
     for (row, column), look in grid.scan.looks.items():
         cells = rows[row - 1][1] if row <= len(rows) else []
@@ -101,8 +102,18 @@ def _resolved(grid: Grid, rows: list[tuple[int, list[str]]], dates: dict) -> Sca
             look = Look("invisible", "", text) if text else None
         if look is not None:
             looks[row, column] = look
+    if grid.scan.zeros_hidden:
+        looks |= {cell: Look("zero", "", "0") for cell in _zeros(grid) if cell not in looks}
     grid.scan.looks = looks
     return grid.scan
+
+
+def _zeros(grid: Grid):
+    """Where a cell holds the number 0 (which a sheet not showing zeros shows blank)."""
+    for row, values in enumerate(grid.values, start=1):
+        for column, value in enumerate(values):
+            if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
+                yield row, column
 
 
 def cell_text(value) -> str:

@@ -3,9 +3,9 @@
 For each cell: its reach, an error value (`t="e"`), a formula without a saved result, a number
 whose format shows something else (numfmt.py, with the formats of xl/styles.xml), a font the
 colour of its background; for the sheet: hidden and zero-sized rows and columns, collapsed
-outline groups and filters. Shared strings are measured, not kept: calamine copies a shared
-string into every cell that uses it, so their total length is bounded before it reads the
-sheet. Imports: archive, scan, numfmt.
+outline groups and filters, zeros shown as blank. Shared strings are measured, not kept:
+calamine copies a shared string into every cell that uses it, so their total length is
+bounded before it reads the sheet. Imports: archive, scan, numfmt.
 """
 
 from __future__ import annotations
@@ -23,7 +23,14 @@ from generator.office.archive import (
     members_by_lower_name,
     parse_member,
 )
-from generator.office.numfmt import BUILTIN, GENERAL, Look, look_of_number, look_of_text
+from generator.office.numfmt import (
+    BUILTIN,
+    GENERAL,
+    Look,
+    format_colour,
+    look_of_number,
+    look_of_text,
+)
 from generator.office.scan import (
     COLLAPSED,
     FILTERED,
@@ -54,6 +61,7 @@ class CellStyle:
 
     code: str = GENERAL  # the number format code
     invisible: bool = False  # its font is the colour of its fill (white on white)
+    background: str | None = _WHITE  # its fill's colour (None: one that cannot be told)
 
 
 @dataclass(frozen=True)
@@ -135,7 +143,7 @@ def _styles(path: Path, member: str) -> tuple[CellStyle, ...]:
         code = cursor.formats.get(format_id) or BUILTIN.get(format_id, GENERAL)
         colour = cursor.fonts[font] if font < len(cursor.fonts) else "000000"
         background = cursor.fills[fill] if fill < len(cursor.fills) else _WHITE
-        styles.append(CellStyle(code, colour is not None and colour == background))
+        styles.append(CellStyle(code, colour is not None and colour == background, background))
     return tuple(styles)
 
 
@@ -261,6 +269,8 @@ class _SheetCursor:
             self.zero_height = attributes.get("zeroHeight") in ("1", "true")
         elif tag == "filterColumn":
             self.scan.filtered = True
+        elif tag == "sheetView" and attributes.get("showZeros") in ("0", "false"):
+            self.scan.zeros_hidden = True
 
     def _cell(self, attributes: dict[str, str]) -> None:
         reference = attributes.get("r")
@@ -329,6 +339,8 @@ class _SheetCursor:
         look = None
         if self.kind in (None, "n") and self.value:
             look = _number_look(self.value, style.code)
+            if look is None and _format_hides(float(self.value), style.code, style.background):
+                look = Look("invisible")  # [White]0 on a white cell
         elif self.kind in ("s", "str", "inlineStr") and look_of_text("x", style.code):
             look = Look("textformat", code=style.code)  # the text is calamine's: see importer
         if look is None and style.invisible:
@@ -348,6 +360,11 @@ class _SheetCursor:
         """Rows hidden in a sheet with a filter (which comes after them) were filtered out."""
         if self.scan.filtered:
             self.scan.hidden_rows.relabel(HIDDEN, FILTERED)
+
+
+def _format_hides(value: float, code: str, background: str | None) -> bool:
+    colour = format_colour(value, code)
+    return colour is not None and colour == background
 
 
 def _zero(size: str | None) -> bool:

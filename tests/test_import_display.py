@@ -742,6 +742,27 @@ def test_zeros_not_shown_as_libreoffice_saves_it(tmp_path, scores, office_profil
     assert "不显示零值" in problems[0].message
 
 
+@needs_office
+@pytest.mark.parametrize("kind", ["xlsx", "ods", "xls"])
+def test_a_formats_own_white_as_libreoffice_saves_it(tmp_path, scores, office_profile, kind):
+    """[White]0 (.ods: a number style's fo:color, by its style:map for zero) on a white cell."""
+
+    def white(sheet, book):
+        sheet["B3"].number_format = "[White]0"
+        sheet["D5"], sheet["D5"].number_format = 0, "0;-0;[White]0"
+        sheet["C4"].number_format = "0;[White]-0"  # 90: shown in the font's own colour
+
+    saved = saved_by_libreoffice(
+        workbook(tmp_path / "二月.xlsx", white), kind, office_profile, tmp_path / "saved"
+    )
+    problems = refused(saved, scores)
+    assert [(p.row, p.column, p.code) for p in problems] == [
+        (3, "党建引领发展", "hidden_value"),
+        (5, "创业承诺践行", "hidden_value"),
+    ]
+    assert "字体颜色和底色相同" in problems[0].message
+
+
 FORMATS = [
     (92.456, "0.0"),
     (92.45, "0.0"),

@@ -5,12 +5,13 @@ thousands of repeated rows or cells; so every table is measured here first (scan
 cell saves the text it shows beside its value (`<text:p>92.5%</text:p>`), so a number shown
 otherwise than it is needs no format of ours: the two are compared (numfmt.look_of_display).
 Also found here: error values, formulas without a result, hidden rows and columns, white on
-white, merged ranges (which calamine does not give for .ods), and (settings.xml) whether zeros
-show. Imports: archive, scan, numfmt.
+white (a cell style's colours, or a number style's own colour: styles.xml's too), merged
+ranges (which calamine does not give for .ods), and (settings.xml) whether zeros show. Imports: archive, scan, numfmt.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,10 @@ _WHITE = "#ffffff"
 def scan_ods(path: Path) -> dict[str, Scan]:
     """Every table of content.xml (calamine reads them all at once), with repeats counted."""
     cursor = _OdsCursor()
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+    if "styles.xml" in names:  # the named cell and number styles content.xml's styles use
+        parse_member(path, "styles.xml", cursor)
     parse_member(path, "content.xml", cursor, lambda: any(s.far for s in cursor.tables.values()))
     if _zeros_hidden(path):
         for scan in cursor.tables.values():
@@ -102,6 +107,9 @@ class _OdsCursor:
     paragraphs: int = 0  # text:p elements in the open cell
     invisible: set[str] = field(default_factory=set)  # cell styles: white on white
     style: dict[str, str] | None = None  # the open style:style's name and colours
+    backgrounds: dict[str, tuple[str, str]] = field(default_factory=dict)  # cell style → its
+    # number style (which may give the number a colour) and its background
+    colours: _NumberColours = field(default_factory=lambda: _NumberColours())
     column_styles: list[tuple[int, int]] = field(default_factory=list)  # invisible columns
     text_length: int = 0
 
@@ -120,6 +128,8 @@ class _OdsCursor:
             self._column(attributes)
         elif tag == "table":
             self._table(attributes)
+        elif tag in _NUMBER_STYLES or self.colours.open is not None:
+            self.colours.start(tag, attributes)
         elif tag in ("style", "text-properties", "table-cell-properties"):
             self._style(tag, attributes)
 
@@ -153,6 +163,7 @@ class _OdsCursor:
         if tag == "style":
             if attributes.get("family") == "table-cell":
                 self.style = {"name": attributes.get("name", "")}
+                self.style["data"] = attributes.get("data-style-name", "")
             return
         if self.style is None:
             return
@@ -183,10 +194,16 @@ class _OdsCursor:
         elif tag == "style" and self.style is not None:
             self._end_style(self.style)
             self.style = None
+        elif tag in _NUMBER_STYLES:
+            self.colours.end()
 
     def _end_style(self, style: dict[str, str]) -> None:
         background = style.get("background", "transparent")
         background = _WHITE if background == "transparent" else background
+        if style.get("data"):  # number styles may come after: looked up at the cells
+            if len(self.backgrounds) >= MAX_STYLES:
+                raise too_large(f"表格的单元格样式超过 {MAX_STYLES} 种，不像评分表")
+            self.backgrounds[style["name"]] = (style["data"], background)
         if style.get("color") == background:
             if len(self.invisible) >= MAX_STYLES:
                 raise too_large(f"表格的单元格样式超过 {MAX_STYLES} 种，不像评分表")
@@ -227,14 +244,20 @@ class _OdsCursor:
             return Look("error", error_text(text))
         if formula and not typed and not text:
             return Look("uncached")
+        style = attributes.get("style-name")
         if kind in _NUMBERS:
             look = _number_look(attributes.get("value", ""), text, kind == "percentage")
             if look is not None:
                 return look
-        style = attributes.get("style-name")
+            if style in self.backgrounds and self._format_hides(style, attributes["value"]):
+                return Look("invisible")  # [White]0 on a white cell
         if style in self.invisible or (style is None and self._invisible_column()):
             return Look("invisible")
         return None
+
+    def _format_hides(self, style: str, value: str) -> bool:
+        data, background = self.backgrounds[style]
+        return self.colours.colour(data, float(value)) == background
 
     def _invisible_column(self) -> bool:
         return any(first <= self.column <= last for first, last in self.column_styles)
@@ -247,6 +270,58 @@ class _OdsCursor:
         for row in range(self.row + 1, self.row + rows + 1):
             for column in range(self.column, self.column + columns):
                 self.scan.look(row, column, look)
+
+
+_NUMBER_STYLES = ("number-style", "percentage-style", "currency-style")
+_CONDITION = re.compile(r"value\(\)\s*(<=|>=|!=|<|>|=)\s*(-?\d+(?:\.\d+)?)")
+_COMPARE = {
+    "<": float.__lt__,
+    "<=": float.__le__,
+    ">": float.__gt__,
+    ">=": float.__ge__,
+    "=": float.__eq__,
+    "!=": float.__ne__,
+}
+
+
+@dataclass
+class _NumberColours:
+    """Number styles that give a number a colour (a format's [White]), with their conditions
+    (style:map: another style for a negative number, for zero …)."""
+
+    styles: dict[str, tuple[str | None, list[tuple[str, str]]]] = field(default_factory=dict)
+    open: tuple[str, list] | None = None  # the open number style: name, [colour, maps]
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag in _NUMBER_STYLES:
+            self.open = (attributes.get("name", ""), [None, []])
+        elif tag == "text-properties" and "color" in attributes:
+            self.open[1][0] = attributes["color"].lower()
+        elif tag == "map" and len(self.open[1][1]) < 3:
+            self.open[1][1].append(
+                (attributes.get("condition", ""), attributes.get("apply-style-name", ""))
+            )
+
+    def end(self) -> None:
+        if self.open is None:
+            return
+        name, (colour, maps) = self.open
+        if colour is not None or maps:
+            if len(self.styles) >= MAX_STYLES:
+                raise too_large(f"表格的数字格式超过 {MAX_STYLES} 种，不像评分表")
+            self.styles[name] = (colour, maps)
+        self.open = None
+
+    def colour(self, name: str, value: float) -> str | None:
+        """The colour the number style `name` gives `value`; None: the cell's font's own."""
+        colour, maps = self.styles.get(name, (None, []))
+        for condition, applied in maps:
+            match = _CONDITION.fullmatch(condition.strip())
+            if match is None:
+                return None  # a condition not read here: no verdict
+            if _COMPARE[match.group(1)](value, float(match.group(2))):
+                return self.styles.get(applied, (None, []))[0]
+        return colour
 
 
 def _by_local_name(attributes: dict[str, str]) -> dict[str, str]:

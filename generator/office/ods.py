@@ -6,7 +6,8 @@ cell saves the text it shows beside its value (`<text:p>92.5%</text:p>`), so a n
 otherwise than it is needs no format of ours: the two are compared (numfmt.look_of_display).
 Also found here: error values, formulas without a result, hidden rows and columns, white on
 white (a cell style's colours, or a number style's own colour: styles.xml's too), merged
-ranges (which calamine does not give for .ods), and (settings.xml) whether zeros show. Imports: archive, scan, numfmt.
+ranges (which calamine does not give for .ods), and (settings.xml) whether zeros show.
+Imports: archive, scan, numfmt.
 """
 
 from __future__ import annotations

@@ -237,6 +237,12 @@ def test_a_formats_colour_that_shows_is_read(tmp_path, scores):
     assert done.path.read_bytes() == CANONICAL
 
 
+def test_a_negative_sections_own_minus_is_its_sign(tmp_path, scores):
+    """-5 under 0;[Red]-0 shows -5: the loader refuses it as below zero, not as a format."""
+    problems = refused(workbook(tmp_path / "二月.xlsx", cell("B3", -5, "0;[Red]-0")), scores)
+    assert where(problems) == [(SHEET, 3, "党建引领发展", "out_of_range")]
+
+
 def test_a_zero_in_a_sheet_that_does_not_show_zeros_is_refused(tmp_path, scores):
     def zeros_off(sheet, book):
         sheet["B3"] = 0

@@ -257,7 +257,12 @@ def shown_number(value: float, code: str) -> Shown:
     if not math.isfinite(value) or parts is None:
         return Shown("", "unsupported")
     chosen, sign = _chosen(value, parts)
-    return _render(abs(value), sign, chosen)
+    shown = _render(abs(value), sign, chosen)
+    if value < 0 and not sign and shown.kind == "number" and chosen.before.rstrip()[-1:] == "-":
+        # the negative section's own "-" ("0;[Red]-0"): its sign, not a text beside the number
+        literal = shown.literal.replace("-", "", 1)
+        return Shown(shown.text, shown.kind, -shown.number, literal)
+    return shown
 
 
 def _chosen(value: float, parts: tuple[_Section, ...]) -> tuple[_Section, str]:

@@ -438,6 +438,14 @@ BLANK_PERIOD = T(
     "这个文件里没有任何分数（像是误提交的空白表）：请填好分数再提交；如果本期确实不评比，请删除这个文件",
 )
 BLANK_ANNUAL = BLANK_PERIOD.variant(severity="warning")
+BLANK_CATEGORY = T(
+    "blank_category",
+    "某一项没有任何村有分数（提醒）",
+    "核对这一列是否漏填；本期确实不评比这一项可以不理会",
+    "「{category}」这一列没有任何村有分数（全部未参评），本期这一项不评红黄旗：是否漏填了，"
+    "或者分数在表格里没有读出来？请核对；如果本期确实不评比这一项，可以不理会这条提醒",
+    severity="warning",
+)
 SAME_AS_PREVIOUS = T(
     "same_as_previous",
     "分数与上一期完全相同（提醒）",
@@ -620,8 +628,106 @@ FORMULA_WITHOUT_RESULT = T(
     "单元格 {cell} 是公式，但表格里没有保存它的计算结果"
     "（表格不是用 Excel/WPS 保存的）；请用 Excel 或 WPS 打开这个表格，保存后再导入",
 )
-FORMULA_WITHOUT_RESULT_MORE = FORMULA_WITHOUT_RESULT.variant(
-    "另有 {count} 个公式单元格也没有保存计算结果，未一一列出"
+FORMULA_IN_HEADER = FORMULA_WITHOUT_RESULT.variant(
+    "表头单元格 {cell} 是公式，但表格里没有保存它的计算结果，看不出这一列是什么；"
+    "请用 Excel 或 WPS 打开这个表格，保存后再导入"
+)
+ERROR_VALUE = T(
+    "error_value",
+    "单元格显示错误值",
+    "在 Excel/WPS 里改正这一格的公式或数值；不参评请留空或写未参评",
+    "单元格 {cell} 显示错误值 {shown}（公式或引用出错），导入不能把它当作空白"
+    "（空白的分数表示未参评）；请在 Excel/WPS 里改正这一格，保存后再导入",
+)
+PERCENT_CELL = T(
+    "percent_cell",
+    "分数格设成了百分比格式",
+    "把单元格格式改为「常规」或「数值」，填写分数",
+    "单元格 {cell} 设成了百分比格式，显示为 {shown}，表格里存的是 {value}；"
+    "导入不猜分数是哪一个：请把这一格的格式改为「常规」或「数值」，填写分数后再导入",
+)
+SHOWN_DIFFERS = T(
+    "shown_differs",
+    "单元格显示的数与存的数不同",
+    "把这一格改为要公布的分数（最多两位小数），格式改为「常规」",
+    "单元格 {cell} 显示为 {shown}，表格里存的却是 {value}（数字格式{format}改变了显示的数）；"
+    "导入不猜哪一个是分数：请把这一格改为要公布的分数（最多两位小数），格式改为「常规」后再导入",
+)
+HIDDEN_VALUE = T(
+    "hidden_value",
+    "单元格的内容被格式或颜色隐藏",
+    "把单元格格式改为「常规」、字体改为看得见的颜色，核对后再导入",
+    "单元格 {cell} 的数字格式{format}把内容隐藏了（显示为空白），表格里存的是 {value}；"
+    "请把格式改为「常规」，核对这一格后再导入",
+)
+FORMAT_TEXT = HIDDEN_VALUE.variant(
+    "单元格 {cell} 的数字格式{format}让它显示为「{shown}」，表格里存的是 {value}；"
+    "分数格只能显示分数：请把格式改为「常规」，核对这一格后再导入"
+)
+INVISIBLE_TEXT = HIDDEN_VALUE.variant(
+    "单元格 {cell} 的字体颜色和底色相同（例如白字白底），看不见它的内容 {value}；"
+    "请把字体改为看得见的颜色，核对这一格后再导入"
+)
+ZERO_HIDDEN = HIDDEN_VALUE.variant(
+    "单元格 {cell} 存的是 0，但这个工作表设置了不显示零值，在 Excel 里显示为空白"
+    "（空白的分数表示未参评）；请在 Excel 选项里勾选「在具有零值的单元格中显示零」"
+    "（WPS：视图里勾选「零值」），核对这一格后再导入"
+)
+UNKNOWN_FORMAT = T(
+    "unknown_format",
+    "导入无法核对的数字格式",
+    "把单元格格式改为「常规」或「数值」",
+    "单元格 {cell} 用了导入无法核对的数字格式{format}（表格里存的是 {value}），"
+    "不知道 Excel 显示的是什么；请把格式改为「常规」或「数值」后再导入",
+)
+HIDDEN_ROW = T(
+    "hidden_row",
+    "隐藏的行里有要导入的内容",
+    "在 Excel 里取消隐藏（或清除筛选、展开分组），核对后再导入；不该导入的行请删除",
+    "第{line}行{what}{how}，在 Excel 里看不到，导入不会悄悄读入看不到的行；"
+    "请在 Excel 里{undo}，核对这一行后再导入；不该导入的行请删除",
+)
+HIDDEN_COLUMN = T(
+    "hidden_column",
+    "隐藏的列里有要导入的内容",
+    "在 Excel 里取消隐藏（或展开分组），核对后再导入；不该导入的列请删除",
+    "{letter}列「{header}」{how}，在 Excel 里看不到，导入不会悄悄读入看不到的列；"
+    "请在 Excel 里{undo}，核对这一列后再导入；不该导入的列请删除",
+)
+HIDDEN_SHEET = T(
+    "hidden_sheet",
+    "隐藏的工作表里也有评分表（提醒）",
+    "核对导入的是不是该导入的工作表；要导入隐藏的那个，用 --sheet 指定",
+    "{how}的工作表「{sheet}」里也有评分表（表头在第{header_row}行），在 Excel 里看不到，没有导入；"
+    "导入的是「{chosen}」。如果要导入的是它，请用 --sheet 指定",
+    severity="warning",
+)
+HIDDEN_SHEET_ONLY = HIDDEN_SHEET.variant(
+    "评分表只在{how}的工作表「{sheet}」里（表头在第{header_row}行），在 Excel 里看不到；"
+    "请在 Excel 里取消隐藏并核对后再导入，或用 --sheet 指定它",
+    severity="error",
+)
+SEVERAL_SHEETS = T(
+    "several_score_sheets",
+    "表格里有几个工作表像评分表",
+    "用 --sheet 指定要导入的工作表（名称或序号）",
+    "这个表格有 {count} 个工作表像评分表：{listed}；导入不替你挑选，"
+    "请用 --sheet 指定要导入哪一个{hint}",
+)
+TOO_MANY_SHEETS = SEVERAL_SHEETS.variant(
+    "这个表格有 {count} 个工作表，超过自动查找评分表的上限（{limit} 个）；"
+    "请用 --sheet 指定要导入的工作表（名称或序号）"
+)
+TOO_LARGE_TO_SEARCH = SEVERAL_SHEETS.variant(
+    "这个表格的工作表合计超过 {cells} 个单元格，不自动查找评分表；"
+    "请用 --sheet 指定要导入的工作表（名称或序号）"
+)
+WORKBOOK_PERIOD = T(
+    "workbook_period",
+    "表格自己写的月份与要导入的不一致",
+    "核对月份：改正表格的标题、工作表名或文件名，或改 --month",
+    "{where}写的是「{found}」，与要导入的 {period} 不一致；请核对：如果这确实是 {period} 的评分，"
+    "请改正{what}后再导入，否则请改 {option}",
 )
 INIT_NOT_EMPTY = T(
     "init_not_empty",

@@ -610,6 +610,8 @@ def _import(args) -> int:
         print(f"已跳过不是{member}的行：{'、'.join(done.skipped)}")
     if done.renamed:
         print(f"村名已按 villages.csv 对应：{'、'.join(done.renamed)}")
+    if done.warnings:  # hidden sheets; validate's own warnings about the new file
+        _print_problems(list(done.warnings), "text")
     print(f"校验通过：{done.data.summary()}")
     if annual:  # the year's last step: its annual flags, as preview YYYY shows them
         _print_previews(args, [_annual_preview(done.data, period)])

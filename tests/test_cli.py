@@ -19,8 +19,8 @@ from generator.cli import _parser, main
 
 @pytest.fixture
 def good_town(tmp_path):
-    town = Town().month("2024-03", {"v1": 90, "v2": 80, "v3": 70, "v4": 60})
-    return town.write(tmp_path / "scores")
+    scores = {"v1": [90, 80], "v2": [80, 70], "v3": [70, 60], "v4": [60, 50]}
+    return Town().month("2024-03", scores).write(tmp_path / "scores")
 
 
 @pytest.fixture
@@ -77,9 +77,17 @@ def test_validate_json(bad_town, capsys):
     ]
 
 
-def test_validate_json_ok(good_town, capsys):
+def test_validate_json_ok(good_town, tmp_path, capsys):
     assert main(["validate", "--scores", str(good_town), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"ok": True, "problems": []}
+    # 乙项 blank for every village: a warning, and still ok
+    blank = Town().month("2024-03", {"v1": 90, "v2": 80, "v3": 70, "v4": 60})
+    assert main(["validate", "--scores", str(blank.write(tmp_path / "b")), "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["ok"] is True
+    assert [(p["column"], p["code"], p["severity"]) for p in found["problems"]] == [
+        ("乙项", "blank_category", "warning")
+    ]
 
 
 def test_validate_gitlab_code_quality_report(bad_town, capsys):

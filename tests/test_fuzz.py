@@ -1,9 +1,11 @@
-"""A seeded mutation fuzzer over the demo town's bytes, extreme values through the rules, and
-random git histories through the history and the site.
+"""A seeded mutation fuzzer over the demo town's bytes, extreme values through the rules,
+random workbooks through import, random git histories through the history and the site, and
+random names and content pages through the checks.
 
 Whatever the office's software or an attacker makes of the files, loading ends in a Dataset or
 in Chinese problems — never a traceback or a hang — and a Dataset always computes: validate and
-compute agree. Numbers at the limits of RULES.md §2.1 never wrap around. Whatever the history
+compute agree. Numbers at the limits of RULES.md §2.1 never wrap around. A workbook imports as
+its cells show, or is refused with Chinese problems from the catalogue. Whatever the history
 (times git accepts, merges, reverts, hostile messages), no doubtful time becomes a first
 publication, and the same history builds the same site.
 """
@@ -14,24 +16,31 @@ import datetime as dt
 import filecmp
 import pickle
 import random
+import re
 import signal
 import tempfile
 from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from _history_helpers import MARCH, DataRepo, csv_bytes, history_town, period_rows
+from _office_helpers import JANUARY, read_csv, write_town
 from _site_helpers import build_site
 from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl.styles import Font
 from test_properties import check_against_reference
 from towns import Town
 
+from generator.catalogue import TYPES
 from generator.demo import demo_files
 from generator.history.gitlog import collect_history
 from generator.layout import SETTINGS_FILES, place
 from generator.load import load_files
+from generator.office.importer import import_workbook
 from generator.problems import InvalidData
 from generator.results import table_csv
 from generator.rules import compute
@@ -241,6 +250,206 @@ def test_fifty_adjustments_of_full_marks_add_up_exactly(value):
     assert flags.loc["v1", "score"] == 1000_00 + 50 * step
     assert flags.loc["v2", "score"] == -50 * step
     assert flags.loc["v1", "flag"] == "red" and flags.loc["v2", "flag"] == "yellow"
+
+
+# -- workbooks -----------------------------------------------------------------------------
+#
+# Random workbooks as a third party sends them: numbers, texts, blanks, error values and
+# formulas without a result in the score cells, under number formats; hidden rows, columns and
+# sheets, white on white (a font's or a format's own colour), zeros the sheet does not show,
+# merged cells, another visible sheet, a title naming another month.
+# Import ends in Chinese catalogue problems, or in a CSV whose every score is the number the
+# cell shows — by an oracle of its own, not the importer's renderer.
+
+BOOK_VILLAGES = ["东山村", "梅林村", "桃源村", "西湖村", "枫林村", "新苑村"]
+BOOK_CATEGORIES = ["党建引领发展", "和美家园建设", "创业承诺践行"]
+BOOK_FORMATS = ["General", "General", "0.00", "0.0", "0", "0%", ";;;", '0"分"', "#,##0.00"]
+BOOK_FORMATS += ["[Red]0.00", "[White]0", "0;-0;[White]0"]  # a format's own font colour
+ERROR_VALUES = ["#DIV/0!", "#N/A", "#VALUE!", "#REF!"]
+
+
+def shown_by_excel(value, number_format: str) -> str | None:
+    """What Excel shows for a number under the formats drawn; None: no number to compare."""
+    number = Decimal(repr(float(value)))
+
+    def rounded(places: int) -> Decimal:
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+    if number_format in ("[White]0", "[White]0.00") or (
+        number_format == "0;-0;[White]0" and number == 0
+    ):
+        return None  # white on white: nothing shows
+    if number_format == "General":
+        return format(number.normalize(), "f")
+    if number_format in ("0.00", "0.0", "0", "[Red]0.00", "0;-0;[White]0"):
+        return str(rounded(len(number_format.partition(".")[2].partition(";")[0])))
+    if number_format == "#,##0.00":
+        return f"{rounded(2):,}"
+    if number_format == '0"分"':
+        return f"{rounded(0)}分"
+    if number_format == "0%":
+        return f"{(number * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+    return ""  # ;;;
+
+
+@st.composite
+def score_cells(draw) -> dict:
+    """One score cell: its content, its number format, and whether its font is white."""
+    kind = draw(
+        st.sampled_from(
+            ["number"] * 12 + ["zero", "blank", "text", "mark", "error", "formula", "bool"]
+        )
+    )
+    value = {
+        "number": draw(st.integers(0, 10000)) / 100,
+        "zero": 0,
+        "blank": None,
+        "text": draw(st.sampled_from(["85", "９０", "92分", "88.5"])),
+        "mark": "未参评",
+        "error": draw(st.sampled_from(ERROR_VALUES)),
+        "formula": "=80+5",
+        "bool": True,
+    }[kind]
+    plain = draw(st.integers(0, 3)) > 0
+    number_format = "General" if plain else draw(st.sampled_from(BOOK_FORMATS))
+    return {"value": value, "format": number_format, "white": draw(st.integers(0, 30)) == 0}
+
+
+@st.composite
+def third_party_books(draw) -> dict:
+    """Plain numbers, with a few cells (none, one time in three) and the sheet spoiled."""
+    villages = draw(st.permutations(BOOK_VILLAGES))
+    plain = st.builds(  # formats that show two decimals as they are
+        lambda n, number_format: {"value": n / 100, "format": number_format, "white": False},
+        st.integers(0, 10000),
+        st.sampled_from(["General", "General", "0.00", "#,##0.00", "[Red]0.00"]),
+    )
+    rows = [(v, [draw(plain) for _ in BOOK_CATEGORIES]) for v in villages]
+    rare = st.integers(0, 9).map(lambda n: n == 0)  # one time in ten
+    if draw(rare):  # a number in its format's own white, alone in the table
+        row, column = draw(st.integers(0, 5)), draw(st.integers(0, 2))
+        rows[row][1][column] = {**rows[row][1][column], "format": "[White]0.00"}
+    for _ in range(draw(st.sampled_from([0, 0, 1, 2, 3]))):
+        row, column = draw(st.integers(0, 5)), draw(st.integers(0, 2))
+        rows[row][1][column] = draw(score_cells())
+    return {
+        "sheet": draw(st.sampled_from(["二月", "评分", "2月", "3月"] + ["二月"] * 6)),
+        "title": draw(st.sampled_from([None, None, "测试镇2024年2月评分", "测试镇2024年3月评分"])),
+        "rows": rows,
+        "hidden_row": draw(st.integers(0, 5)) if draw(rare) else None,
+        "hidden_column": draw(st.integers(1, 4)) if draw(rare) else None,
+        "hidden_sheet": draw(st.sampled_from(["hidden", "veryHidden", "visible"]))
+        if draw(rare)
+        else None,
+        "merge_scores": draw(rare),
+        "total_row": draw(st.booleans()),
+        "zeros_hidden": draw(rare),
+    }
+
+
+def save_book(spec: dict, path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = spec["sheet"]
+    if spec["title"]:
+        sheet.append([spec["title"]])
+        sheet.merge_cells("A1:D1")
+    first = sheet.max_row + 1 if spec["title"] else 1
+    sheet.append(["村名", *BOOK_CATEGORIES, "备注"])
+    for offset, (village, cells) in enumerate(spec["rows"], start=1):
+        sheet.append([village, *(c["value"] for c in cells), "无"])
+        for column, cell in enumerate(cells, start=2):
+            target = sheet.cell(first + offset, column)
+            target.number_format = cell["format"]
+            if cell["white"]:
+                target.font = Font(color="FFFFFF")
+    if spec["total_row"]:
+        last = first + len(spec["rows"])
+        sheet.append(["合计", f"=SUM(B{first + 1}:B{last})", "#REF!", None])
+    if spec["hidden_row"] is not None:
+        sheet.row_dimensions[first + 1 + spec["hidden_row"]].hidden = True
+    if spec["hidden_column"] is not None:
+        sheet.column_dimensions["ABCDE"[spec["hidden_column"]]].hidden = True
+    if spec["merge_scores"]:
+        sheet.merge_cells(start_row=first + 1, start_column=2, end_row=first + 2, end_column=2)
+    if spec["zeros_hidden"]:
+        sheet.sheet_view.showZeros = False
+    if spec["hidden_sheet"]:
+        other = book.create_sheet("初评")
+        other.append(["村名", *BOOK_CATEGORIES])
+        other.append(["东山村", 1, 2, 3])
+        other.sheet_state = spec["hidden_sheet"]
+    book.save(path)
+
+
+def expected_score(cell: dict, zeros_hidden: bool = False) -> str | None:
+    """The CSV cell a score cell must become if import takes it; None: import must refuse."""
+    value = cell["value"]
+    if value is None:
+        return ""
+    if cell["white"]:
+        return None  # nothing shows
+    if zeros_hidden and not isinstance(value, str | bool) and value == 0:
+        return None  # shows blank, i.e. 未参评, yet holds 0
+    if isinstance(value, bool) or (isinstance(value, str) and value.startswith(("#", "="))):
+        return None
+    if isinstance(value, str):
+        text = value.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        return "" if text == "未参评" else _plain_number(text)
+    shown = shown_by_excel(value, cell["format"])
+    return None if shown is None else _plain_number(shown)
+
+
+def _plain_number(text: str) -> str | None:
+    """A number as import writes it (82, 82.5), if the text shows one with two decimals at most."""
+    if not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", text):
+        return None
+    number = Decimal(text.replace(",", ""))
+    if number > 100 or number != number.quantize(Decimal("0.01")):
+        return None
+    return format(number.normalize(), "f")
+
+
+def check_imported(spec: dict, written: list[list[str]]) -> None:
+    """What import wrote is what every imported cell shows, on the one sheet it may read."""
+    assert spec["sheet"] != "3月" and "3月" not in (spec["title"] or ""), spec
+    assert spec["hidden_sheet"] != "visible", spec  # two visible score sheets: refused
+    assert spec["hidden_row"] is None and spec["hidden_column"] in (None, 4), spec
+    assert not spec["merge_scores"], spec
+    header, *rows = written
+    cells = dict(spec["rows"])
+    for village, *scores in rows:
+        for name, score in zip(header[1:], scores, strict=True):
+            cell = cells[village][BOOK_CATEGORIES.index(name)]
+            assert expected_score(cell, spec["zeros_hidden"]) == score, (village, name, cell, score)
+
+
+def test_random_workbooks_import_as_they_show_or_are_refused(tmp_path):
+    scores = write_town(tmp_path, {"2024-01": JANUARY}, {})
+    target = scores / "2024" / "2024-02.csv"
+    outcomes = {"imported": 0, "refused": 0}
+
+    @settings(max_examples=examples(200), deadline=None)
+    @given(third_party_books())
+    def check(spec):
+        source = tmp_path / "二月评分.xlsx"
+        save_book(spec, source)
+        target.unlink(missing_ok=True)
+        with deadline(30):
+            try:
+                import_workbook(source, "2024-02", scores)
+            except InvalidData as error:
+                outcomes["refused"] += 1
+                for problem in error.problems:
+                    assert problem.code in TYPES, problem
+                    assert problem.text().isprintable() and _has_chinese(problem.message)
+                assert not target.exists()
+                return
+        outcomes["imported"] += 1
+        check_imported(spec, read_csv(target))
+
+    check()
+    assert outcomes["imported"] and outcomes["refused"], outcomes
 
 
 # -- names and content pages (issue 17 classes 2 and 4) -------------------------------------------

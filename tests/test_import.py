@@ -12,7 +12,8 @@ from _office_helpers import FEBRUARY, FEBRUARY_EVENTS, JANUARY, csv_bytes, write
 
 from generator.cli import main
 from generator.load import load
-from generator.office.importer import cell_text, import_workbook
+from generator.office.importer import import_workbook
+from generator.office.sheet import cell_text
 from generator.problems import InvalidData
 
 SHEET = "评分.xlsx「二月」"
@@ -167,10 +168,13 @@ def test_refuses_to_overwrite_unless_forced(tmp_path, scores):
         import_workbook(source, "2024-01", scores)
     assert [p.code for p in error.value.problems] == ["file_exists"]
     assert target.read_bytes() == before
-    # Forced, February's table replaces January's file — 新苑村 is not active in January.
+    # Forced, February's table would replace January's file: its title and sheet name say
+    # 2月, and 新苑村 is not active in January.
     with pytest.raises(InvalidData) as error:
         import_workbook(source, "2024-01", scores, force=True)
     assert where(error) == [
+        (SHEET, None, None, "workbook_period"),
+        (SHEET, 1, None, "workbook_period"),
         (SHEET, 3, None, "ignored_columns"),
         (SHEET, 9, "村名", "inactive_village"),
     ]

@@ -94,6 +94,21 @@ def test_villages_come_from_a_workbook_with_merged_grid_cells(tmp_path):
     assert len(load(scores).villages) == len(VILLAGES)
 
 
+def test_a_name_that_does_not_show_is_refused_never_dropped(tmp_path, capsys):
+    """A name from a formula never calculated reads as blank, and a blank name row is skipped:
+    the village would be missing from villages.csv without a word."""
+    source = villages_workbook(tmp_path / "村名单.xlsx")
+    book = openpyxl.load_workbook(source)
+    book.active["C4"] = '="白"&"塔村"'  # openpyxl saves no result, as a library does
+    book.active["C5"] = "#N/A"
+    book.save(source)
+    assert init("--town", "某某镇", "--villages", str(source), "--dir", str(tmp_path / "p")) == 1
+    err = capsys.readouterr().err
+    assert "第4行「村庄名称」列：单元格 C4 是公式，但表格里没有保存它的计算结果" in err
+    assert "第5行「村庄名称」列：单元格 C5 显示错误值 #N/A" in err
+    assert not (tmp_path / "p" / "scores").exists()
+
+
 def test_a_csv_list_without_codes_or_grids_gets_codes_and_the_placeholder_grid(tmp_path):
     source = tmp_path / "名单.csv"
     source.write_bytes(excel_csv([["行政村"], ["甲村"], ["乙村"], ["合计"]], "gbk"))

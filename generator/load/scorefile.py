@@ -173,7 +173,21 @@ def _scores_file(context: Context, name: str, data: bytes, kind: _Kind) -> Check
         count += missing
     if found.scored == 0 and count == 0:
         yield kind.blank.at(name, table.header_row)
+    elif count == 0:
+        yield from _blank_categories(name, table, columns, found)
     return found
+
+
+def _blank_categories(name: str, table: Table, columns, found: FileScores) -> Check[None]:
+    """A warning for each category column in which no village has a score (all 未参评)."""
+    if not len(found.missing):
+        return
+    blank = found.missing.reshape(-1, len(columns)).all(axis=0)
+    for (_, category), empty in zip(columns, blank.tolist(), strict=True):
+        if empty:
+            yield catalogue.BLANK_CATEGORY.at(
+                name, table.header_row, category.name, category=category.name
+            )
 
 
 def _rows(context: Context, name, table: Table, key, columns, kind: _Kind, inactive, budget: int):

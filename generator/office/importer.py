@@ -1,17 +1,21 @@
 """`flagboard import`: a third party's workbook → one period's canonical scores CSV, validated.
 
-The workbook is read by workbook.py (python-calamine, within bounds checked before it reads)
-or the core CSV reader; the header row is found even below a title (header.py: its variants),
-on the first visible sheet that has one (a cover sheet may come first); merged cells are read
-as Excel shows them, a score shown as a date is refused, 合计/平均/小计 rows are skipped and
-reported, scores are written one way (82, 82.5; 未参评 and dashes as blank cells), and every
-problem is reported against the sheet's own rows and columns.
+The workbook is read as Excel shows it (sheet.py; within bounds checked before calamine reads,
+workbook.py); the sheet holding the table is the one --sheet names or the only visible one
+with a header row (choice.py), found even below a title (header.py: its variants); a title,
+sheet or file name naming another month is refused (ownperiod.py); merged cells read as
+Excel shows them; a score cell that does not show its value (an error, a date, a percentage,
+a format that hides or rounds it …) and a hidden row or column that import would read are
+refused (display.py); 合计/平均/小计 rows are skipped and reported; a village written by its
+former name or without its 村 is mapped to villages.csv's name and reported; scores are
+written one way (82, 82.5; 未参评 and dashes as blank cells); every problem is reported against
+the sheet's own rows and columns, and the scores folder's warnings about the new file (a blank
+category, a month equal to the previous one) as validate reports them.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,43 +23,23 @@ from pathlib import Path
 from generator import catalogue, labels
 from generator.forms import csv_bytes
 from generator.layout import SETTINGS_FILES, annual_path, scores_path
-from generator.load.cells import (
-    clean_cell,
-    excel_column,
-    format_points,
-    is_not_evaluated,
-    parse_number,
-    read_rows,
-)
+from generator.load.cells import excel_column, format_points, is_not_evaluated, parse_number
 from generator.load.folder import prefix_of, read_folder
 from generator.load.loader import Dataset, load_files
 from generator.load.near import suggestions
 from generator.model import Town, Village, name_key
-from generator.office.header import find_header, header_name, no_header, without_note
+from generator.office.choice import Found, find_table
+from generator.office.display import cell_problems, hidden_problems, is_hidden_column
+from generator.office.header import header_name, without_note
 from generator.office.month import annual_file, check_month, check_year, period_path, still_blank
-from generator.office.workbook import read_grids
-from generator.problems import InvalidArgument, InvalidData, Problem, quote
+from generator.office.ownperiod import disagreeing
+from generator.office.sheet import Sheet
+from generator.problems import InvalidData, Problem, quote
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # .xlsb: no bounded reader for it
 # Rows that are not villages: 合计, 平均分, 东片小计 … (when no village is named so).
 SUMMARY_WORDS = ("合计", "总计", "小计", "平均", "满分", "最高分", "最低分")
 _SPACE_RE = re.compile(r"\s+")
-DATE_TYPES = (dt.datetime, dt.date, dt.time, dt.timedelta)  # what calamine gives date cells
 _ROW_RE = re.compile(r"第(\d+)行")  # row numbers inside the loader's messages
-
-Merged = tuple[int, int, int, int]  # first row, first column, last row, last column (rows 1-based)
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One sheet's cells as Excel shows them: rows numbered from 1, columns from A (index 0)."""
-
-    label: str  # how problems name it, e.g. "三月评分.xlsx「三月」"
-    rows: list[tuple[int, list[str]]]
-    merged: tuple[Merged, ...] = ()
-    letters: bool = True  # False for CSV, whose empty columns the reader drops
-    dates: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → as shown
-    sheets: tuple[str, ...] = ()  # every sheet of its workbook, for messages
 
 
 @dataclass
@@ -85,6 +69,7 @@ class Imported:
     skipped: tuple[str, ...]  # "第10行「合计」": rows that are no village
     data: Dataset
     replaced_blank: bool = False  # the file it wrote over was a blank form still unfilled
+    warnings: tuple[Problem, ...] = ()  # hidden sheets; validate's warnings about the file
 
 
 def import_workbook(
@@ -105,18 +90,34 @@ def import_workbook(
         raise InvalidData([catalogue.FILE_EXISTS_IMPORT.at(target.as_posix())])
     files = scores_files(scores_dir)
     town = _town_of(files, scores_dir)
-    table, rows, start = header_sheet(Path(source), sheet, town.town)
+    found = find_table(Path(source), sheet, town.town, month)
+    table, rows, start = found.sheet, found.rows, found.start
     layout, canonical, problems = canonical_rows(table, rows, start, town.town, town.villages)
+    problems = own_period(Path(source), found, month) + problems
     relative = annual_path(month) if annual else scores_path(month)
     files[relative] = csv_bytes(canonical[0], canonical[1:])
     data = _validate(files, scores_dir, relative, table, layout, problems)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(files[relative])
-    return _imported(target, table, layout, canonical, data, blank)
+    warnings = found.warnings + _file_warnings(data, scores_dir, relative, table, layout)
+    return _imported(target, table, layout, canonical, data, blank, warnings)
+
+
+def own_period(source: Path, found: Found, period: str) -> list[Problem]:
+    """The title rows', the sheet's and the file's own month, where it is not `period`."""
+    header_row = found.rows[found.start][0]
+    titles = {  # the raw rows: a merged title is one text, not one per cell it covers
+        (row, text): None
+        for row, cells in found.sheet.rows
+        if row < header_row
+        for text in cells
+        if text
+    }
+    return disagreeing(period, source.name, found.sheet.name, list(titles), found.sheet.label)
 
 
 def _imported(
-    target: Path, table: Sheet, layout: Layout, canonical: list, data, blank: bool = False
+    target: Path, table: Sheet, layout: Layout, canonical: list, data, blank: bool, warnings
 ) -> Imported:
     return Imported(
         path=target,
@@ -132,6 +133,7 @@ def _imported(
         skipped=tuple(f"第{row}行「{quote(text)}」" for row, text in layout.skipped),
         data=data,
         replaced_blank=blank,
+        warnings=warnings,
     )
 
 
@@ -147,90 +149,6 @@ def scores_files(scores_dir: Path) -> dict[str, bytes]:
 def _town_of(files: dict[str, bytes], scores_dir: Path) -> Dataset:
     essentials = {k: v for k, v in files.items() if k in SETTINGS_FILES}
     return load_files(essentials, prefix_of(scores_dir))
-
-
-# -- reading ----------------------------------------------------------------------------
-
-
-def header_sheet(
-    path: Path, sheet: str | None, town: Town
-) -> tuple[Sheet, list[tuple[int, list[str]]], int]:
-    """The sheet holding the table (the one chosen, or the first visible one with a header
-    row: a cover sheet may come first), its rows as shown, and its header row's index."""
-    closest, names = None, ()
-    for table in read_sheets(path, sheet):
-        rows = fill_merged(table)
-        start, guess = find_header(table.label, rows, town)
-        if start >= 0:
-            return table, rows, start
-        closest = guess if closest is None or guess.weight > closest.weight else closest
-        names = table.sheets
-    raise InvalidData([no_header(path.name, town, closest, names)])
-
-
-def read_sheets(path: Path, sheet: str | None = None):
-    """The chosen sheet, or each visible one in turn, of a workbook; or a CSV file's table."""
-    if not path.is_file():
-        raise InvalidArgument([catalogue.MISSING_SOURCE_FILE.at(path.as_posix())])
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows, problems = read_rows(path.read_bytes(), path.name)
-        if problems:
-            raise InvalidData(problems)
-        yield Sheet(path.name, rows, letters=False)
-        return
-    if suffix == ".et":
-        raise InvalidArgument([catalogue.UNSUPPORTED_ET.at(path.name)])
-    if suffix not in WORKBOOK_SUFFIXES:
-        raise InvalidArgument([catalogue.UNSUPPORTED_FILE.at(path.name)])
-    try:
-        for grid in read_grids(path, sheet):
-            yield _sheet_of(path, grid)
-    except InvalidData as error:  # --sheet named no sheet of the workbook: the command is wrong
-        if all(p.code == "unknown_sheet" for p in error.problems):
-            raise InvalidArgument(error.problems) from None
-        raise
-
-
-def _sheet_of(path: Path, grid) -> Sheet:
-    rows, dates = [], {}
-    for number, values in enumerate(grid.values, start=1):
-        rows.append((number, [cell_text(v) for v in values]))
-        for column, value in enumerate(values):
-            if isinstance(value, DATE_TYPES):
-                dates[(number, column)] = rows[-1][1][column]
-    label = f"{path.name}「{quote(grid.name)}」"
-    return Sheet(label, rows, grid.merged, dates=dates, sheets=grid.sheets)
-
-
-def cell_text(value) -> str:
-    """A cell as the clerk sees it: 92.5 → '92.5', 90.0 → '90', text stripped."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return f"{value:.9f}".rstrip("0").rstrip(".")  # 88.10000000000001 → 88.1
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date().isoformat()
-    if isinstance(value, DATE_TYPES):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
-    return clean_cell(str(value))
-
-
-def fill_merged(sheet: Sheet) -> list[tuple[int, list[str]]]:
-    """Each merged range reads as its top-left value, as the clerk sees it on screen."""
-    width = max((len(cells) for _, cells in sheet.rows), default=0)
-    grid = {row: cells + [""] * (width - len(cells)) for row, cells in sheet.rows}
-    for first_row, first_col, last_row, last_col in sheet.merged:
-        value = grid.get(first_row, [""] * width)[first_col] if first_col < width else ""
-        for row in range(first_row, last_row + 1):
-            for col in range(first_col, min(last_col, width - 1) + 1):
-                if row in grid:
-                    grid[row][col] = value
-    return [(row, grid[row]) for row, _ in sheet.rows]
 
 
 # -- mapping ----------------------------------------------------------------------------
@@ -251,10 +169,11 @@ def canonical_rows(
     canonical = [[layout.key, *(name for _, name in layout.categories)]]
     names = {n for v in villages for n in (v.id, v.name, *v.former_names)}
     known = KnownNames.of(villages)
+    read = [layout.key_column, *columns]
     for row, cells in rows[start + 1 :]:
         key = cells[layout.key_column]
         scores = [cells[c] for c in columns]
-        if not key and not any(scores):
+        if not key and not any(scores) and not any(sheet.look(row, c) for c in read):
             continue
         summary = _summary_label(key, cells, names)
         if summary:
@@ -262,8 +181,19 @@ def canonical_rows(
             continue
         canonical.append([_village_key(key, layout, row, known), *map(score_text, scores)])
         layout.rows[len(canonical)] = row
-    problems += _merged_scores(sheet, layout) + _date_cells(sheet, layout)
+    problems += _merged_scores(sheet, layout) + _date_cells(sheet, layout) + _unseen(sheet, layout)
     return layout, canonical, problems
+
+
+def _unseen(sheet: Sheet, layout: Layout) -> list[Problem]:
+    """Cells import reads that do not show their value; rows and columns it reads out of sight."""
+    key = (layout.key_column, layout.key)
+    columns = [key, *layout.categories]
+    data_rows = sorted(layout.rows.values())
+    shown = cell_problems(sheet, layout.header_row, columns, data_rows)
+    texts = {row: sheet_row[layout.key_column] for row, sheet_row in sheet.rows}
+    keys = {row: texts.get(row, "") for row in data_rows}
+    return shown + hidden_problems(sheet, layout.header_row, key, layout.categories, keys)
 
 
 def _summary_label(key: str, cells: list[str], names: set[str]) -> str | None:
@@ -433,14 +363,14 @@ def _validate(
         data = load_files(files, prefix)
     except InvalidData as error:
         target = f"{prefix}/{relative}"
-        dated = {(p.row, p.column) for p in problems if p.code == "date_cell"}
+        cells = {(p.row, p.column) for p in problems if p.row is not None and p.column}
         said = [  # a misspelt header's category: said at that header, not as missing again
             p
             for p in error.problems
             if not (p.code == "missing_column" and p.file == target and p.column in layout.misspelt)
         ]
         moved = [_on_sheet(p, sheet, layout) if p.file == target else p for p in said]
-        problems += [p for p in moved if (p.row, p.column) not in dated]  # said once is enough
+        problems += [p for p in moved if (p.row, p.column) not in cells]  # said once is enough
         data = None
     if problems:
         raise InvalidData(problems + _ignored_note(sheet, layout))
@@ -466,6 +396,15 @@ def _on_sheet(problem: Problem, sheet: Sheet, layout: Layout) -> Problem:
     return dataclasses.replace(problem, file=sheet.label, row=row, message=message)
 
 
+def _file_warnings(
+    data: Dataset, scores_dir: Path, relative: str, sheet: Sheet, layout: Layout
+) -> tuple[Problem, ...]:
+    """validate's warnings about the imported file (a category no village has a score in, the
+    same scores as the month before), moved to the sheet's rows and columns."""
+    target = f"{prefix_of(scores_dir)}/{relative}"
+    return tuple(_on_sheet(p, sheet, layout) for p in data.warnings if p.file == target)
+
+
 def _sheet_row(row: int, layout: Layout) -> int:
     return layout.header_row if row == 1 else layout.rows.get(row, row)
 
@@ -476,4 +415,5 @@ def _letters(sheet: Sheet, column: int) -> str:
 
 def _column_name(sheet: Sheet, column: int, text: str) -> str:
     text = quote(text)
-    return f"{excel_column(column)}「{text}」" if sheet.letters else f"「{text}」"
+    hidden = "（隐藏）" if is_hidden_column(sheet, column) else ""
+    return f"{excel_column(column)}「{text}」{hidden}" if sheet.letters else f"「{text}」"

@@ -18,8 +18,9 @@ from generator import catalogue, csvsafe, labels
 from generator.demo import ANNUAL, CATEGORY_IDS, MONTHLY, OPTIONAL
 from generator.layout import TOWN_FILE, VILLAGES_FILE
 from generator.load.loader import load_files
+from generator.office.display import cell_problems
 from generator.office.header import KEY_SYNONYMS, compact
-from generator.office.importer import fill_merged, read_sheets
+from generator.office.sheet import fill_merged, read_sheets
 from generator.periods import is_month
 from generator.problems import InvalidData, Problem, quote
 from generator.townwords import TownWords
@@ -101,11 +102,21 @@ def read_villages(path: Path) -> list[Village]:
     """村名 (and 网格, 编号 when there are such columns) of every row below the header."""
     sheet = next(read_sheets(Path(path)))
     rows = fill_merged(sheet)
-    for index, (_, cells) in enumerate(rows[:HEADER_ROWS]):
+    for index, (header_row, cells) in enumerate(rows[:HEADER_ROWS]):
         columns = _columns(cells)
         if labels.NAME_COLUMN in columns:
+            read = [(column, cells[column]) for column in columns.values()]
+            _refuse_unseen(sheet, header_row, read, [row for row, _ in rows[index + 1 :]])
             return _villages(sheet.label, rows[index + 1 :], columns, cells)
     raise InvalidData([catalogue.INIT_NO_NAME_COLUMN.at(sheet.label, rows=HEADER_ROWS)])
+
+
+def _refuse_unseen(sheet, header_row: int, read: list[tuple[int, str]], rows: list[int]) -> None:
+    """A name, grid or id cell that does not show its value (an error, a formula without a
+    result …) is refused, as import refuses one: never a village dropped or misnamed."""
+    problems = cell_problems(sheet, header_row, read, rows)
+    if problems:
+        raise InvalidData(problems)
 
 
 def _columns(cells: list[str]) -> dict[str, int]:

@@ -57,7 +57,6 @@ FLAGBOARD_SCORES = "scores"
 FLAGBOARD_NAV = [("rules", "规则"), ("about", "关于")]
 FLAGBOARD_SCREEN_SECONDS = 20
 FLAGBOARD_REPO_URL = ""
-FLAGBOARD_LICENSE = (
-    "CC-BY-4.0"  # the published data's licence (an SPDX name), in /data/datapackage.json
-)
+# the published data's licence (an SPDX name), in /data/datapackage.json
+FLAGBOARD_LICENSE = "CC-BY-4.0"
 FLAGBOARD_PUBLISH = False  # a local preview; publishconf.py sets True (no shallow clones)

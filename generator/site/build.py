@@ -32,6 +32,7 @@ from pathlib import Path
 
 from generator import forked
 from generator.history.gitlog import History, collect_history, repo_root_of
+from generator.layout import SITE_MARK
 from generator.load.loader import load
 from generator.problems import InvalidData
 from generator.results import results_document
@@ -46,7 +47,6 @@ try:
 except ImportError:  # Windows: no flock; leftovers of killed builds stay (and are git-ignored)
     fcntl = None
 
-SITE_MARK = ".flagboard-site"
 SITE_NOTE = (
     "此文件夹是 flagboard build 生成的网站。\n"
     "再次生成时，整个文件夹会被新生成的网站替换：请不要在这里存放其他文件。\n"

@@ -25,6 +25,7 @@ from generator.layout import TOWN_FILE, VILLAGES_FILE, place
 from generator.periods import is_year
 from generator.periods import label as period_label
 from generator.site.format import latest, period_url, year_url
+from generator.site.versions import period_versions
 from generator.site.views import Page, SiteIndex
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ class SiteHistory:
     period_dates  {period: ISO time of the commit that first published it}
     record        {"available", "shallow", "note", "version", "commits"} for /history/,
                   or None when the history was not read
+    settings_version, period_versions  the version a page that shows only the settings, or
+                  a period's results, names (versions.py); data_version is the newest
     """
 
     data_version: dict | None = None
@@ -68,6 +71,12 @@ class SiteHistory:
     outcomes: dict = field(default_factory=dict)
     period_dates: dict = field(default_factory=dict)
     record: dict | None = None
+    settings_version: dict | None = None
+    period_versions: dict = field(default_factory=dict)
+
+    def version_of(self, period: str) -> dict | None:
+        """The version a period's (or a year's) pages name: the newest commit they show."""
+        return self.period_versions.get(period, self.data_version)
 
 
 def site_history(history: History) -> SiteHistory:
@@ -78,6 +87,7 @@ def site_history(history: History) -> SiteHistory:
     periods = history.periods
     # In a shallow clone the oldest commit read is only where the clone begins.
     cut = history.commits[-1].hash if history.shallow and history.commits else None
+    settings, by_period = period_versions(history.commits)
     return SiteHistory(
         data_version=data_version(history.version),
         revisions={
@@ -90,6 +100,8 @@ def site_history(history: History) -> SiteHistory:
             if h.revisions and h.revisions[0].commit.date and h.revisions[0].commit.hash != cut
         },
         record=record,
+        settings_version=settings,
+        period_versions=by_period,
     )
 
 

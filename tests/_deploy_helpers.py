@@ -223,13 +223,29 @@ class Moto:
 @dataclass
 class Fault:
     """Break the `nth` request (counting from 1) that `matches`: answer `status`, or (status
-    None) close the connection without an answer; `times` requests in a row."""
+    None) close the connection without an answer. With `same`, the next `times` - 1 requests
+    for that same path (its retries) are broken too; else the `times` requests that follow."""
 
     matches: Callable[[str, str], bool]
     nth: int = 1
     status: int | None = 500
     times: int = 1
+    same: bool = False
     seen: int = 0
+    path: str | None = None
+    broken: int = 0
+
+    def breaks(self, method: str, path: str) -> bool:
+        if self.broken >= self.times or not self.matches(method, path):
+            return False
+        if self.same and self.path is not None:
+            hit = path == self.path
+        else:
+            self.seen += 1
+            hit = self.seen >= self.nth
+            self.path = path if hit else None
+        self.broken += hit
+        return hit
 
 
 class FaultProxy:
@@ -279,12 +295,7 @@ class FaultProxy:
         self._forward(request, body)
 
     def _fault(self, method: str, path: str) -> Fault | None:
-        for fault in self.faults:
-            if fault.matches(method, path):
-                fault.seen += 1
-                if fault.nth <= fault.seen < fault.nth + fault.times:
-                    return fault
-        return None
+        return next((f for f in self.faults if f.breaks(method, path)), None)
 
     def _forward(self, request, body: bytes) -> None:
         connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port)
@@ -517,11 +528,11 @@ class Sshd:
         return f"[127.0.0.1]:{port or self.port} {' '.join(self.host_key)}\n"
 
     def env(self, port: int | None = None, **extra: str) -> dict[str, str]:
-        return clean_env(
-            FLAGBOARD_SSH_KEY=(self.folder / "client_key").read_text(),
-            FLAGBOARD_SSH_KNOWN_HOSTS=self.known_hosts(port),
-            **extra,
-        )
+        settings = {
+            "FLAGBOARD_SSH_KEY": (self.folder / "client_key").read_text(),
+            "FLAGBOARD_SSH_KNOWN_HOSTS": self.known_hosts(port),
+        }
+        return clean_env(**(settings | extra))
 
     def target(self, path: Path, port: int | None = None) -> str:
         return f"ssh://{self.user}@127.0.0.1:{port or self.port}{path}"

@@ -84,7 +84,8 @@ def fetch_page(url: str) -> bytes:
             "User-Agent": "flagboard-publish-check",
         },
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
+    opener = urllib.request.build_opener()  # the proxy settings as they are now, not at import
+    with opener.open(request, timeout=30) as response:
         body = response.read(LIMIT + 1)
         if response.headers.get("Content-Encoding", "").lower() == "gzip":
             body = zlib.decompressobj(31).decompress(body, LIMIT + 1)  # bounded: no bomb

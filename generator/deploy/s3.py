@@ -78,6 +78,7 @@ def open_store(bucket: Bucket, env, where: str) -> BucketStore:
         access_key_id=env["FLAGBOARD_S3_ACCESS_KEY_ID"].strip(),
         secret_access_key=env["FLAGBOARD_S3_SECRET_ACCESS_KEY"].strip(),
         virtual_hosted_style_request=addressing != "path",
+        disable_bulk_delete=True,  # OSS does not take the bulk DeleteObjects request
         client_options={
             "allow_http": scheme == "http",
             "connect_timeout": timedelta(seconds=15),
@@ -142,7 +143,7 @@ class BucketStore:
 
     def delete(self, paths: list[str]) -> None:
         def one(path: str) -> int:
-            try:  # one request each: OSS does not take S3's bulk DeleteObjects
+            try:
                 obstore.delete(self.store, path)
             except FileNotFoundError:
                 pass

@@ -44,6 +44,12 @@ from generator.deploy.targets import Server
 RELEASE = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{12}")
 NOTE = "此文件夹由 flagboard publish 发布网站：releases/ 下是各次发布，current 指向正在使用的那次。"
 LOCKED = 75  # flock's exit status when another publish holds the lock
+FOREIGN = 76  # the lock's when the folder holds a current or releases flagboard did not make
+# true in the target folder when it has a current or releases/ that are not flagboard's
+NOT_OURS = (
+    "{ [ -e current ] || [ -L current ] || [ -e releases ]; } && "
+    "{ [ ! -f .flagboard-target ] || { [ -e current ] && [ ! -L current ]; }; }"
+)
 OPTIONS = (
     "BatchMode=yes",  # never a prompt: a missing key or host fails at once
     "StrictHostKeyChecking=yes",  # an unknown host is refused, never added
@@ -71,6 +77,13 @@ class Remote:
         self.base = server.path
         self.folder = Path(tempfile.mkdtemp(prefix="flagboard-ssh-"))
         self.args = ["ssh", *(f"-o{option}" for option in OPTIONS)]
+        # one connection for the whole publish: the lock's opens it, every later command
+        # (and rsync) runs through it, so a slow line pays for one handshake, not six
+        self.args += [
+            "-oControlMaster=auto",
+            f"-oControlPath={self.folder}/c",
+            "-oControlPersist=no",
+        ]
         if server.port:
             self.args += ["-p", str(server.port)]
         key = (env.get("FLAGBOARD_SSH_KEY") or "").strip()
@@ -109,7 +122,8 @@ class Remote:
         base = shlex.quote(self.base)
         hold = "echo locked; exec cat >/dev/null"
         script = (
-            f"mkdir -p {base} && exec flock -n -E {LOCKED} {base}/.flagboard.lock sh -c '{hold}'"
+            f"mkdir -p {base} && cd {base} && if {NOT_OURS}; then exit {FOREIGN}; fi && "
+            f"exec flock -n -E {LOCKED} .flagboard.lock sh -c '{hold}'"
         )
         holder = subprocess.Popen(
             [*self.args, self.destination, script],
@@ -124,6 +138,8 @@ class Remote:
                 holder.wait()
                 if holder.returncode == LOCKED:
                     raise PublishFailed(catalogue.PUBLISH_LOCKED_SERVER.at(self.where))
+                if holder.returncode == FOREIGN:
+                    raise PublishFailed(catalogue.PUBLISH_NOT_OURS_SERVER.at(self.where))
                 raise failure(holder.returncode, holder.stderr.read(), self.where)
             yield self
         finally:
@@ -247,16 +263,14 @@ def _end(holder: subprocess.Popen) -> None:
 
 STATE = """
 cd {base} 2>/dev/null || {{ echo MANIFEST; exit 0; }}
-if [ -e current ] || [ -L current ] || [ -e releases ]; then
-  if [ ! -f .flagboard-target ] || {{ [ -e current ] && [ ! -L current ]; }}; then
-    echo NOT-OURS; exit 0
-  fi
-fi
+if {not_ours}; then echo NOT-OURS; exit 0; fi
 printf 'CURRENT %s\\n' "$(readlink current 2>/dev/null || true)"
 for r in releases/*; do [ -d "$r" ] && printf 'RELEASE %s\\n' "${{r#releases/}}"; done
 echo MANIFEST
 if [ -L current ] && [ -f current/{manifest} ]; then cat current/{manifest}; fi
-""".replace("{manifest}", MANIFEST)
+"""
+STATE = STATE.replace("{manifest}", MANIFEST)
+STATE = STATE.replace("{not_ours}", NOT_OURS.replace("{", "{{").replace("}", "}}"))
 
 PREPARE = """
 cd {base}

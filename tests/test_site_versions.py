@@ -30,9 +30,8 @@ JANUARY_2025 = commit("g", "2025/2025-01.csv")
 
 def versions(*commits: Commit):
     settings, by_period = period_versions(list(reversed(commits)))
-    return settings, {
-        key: v["commit"][:1] if v["commit"] else v["label"] for key, v in by_period.items()
-    }
+    short = {k: v["label"] if v["uncommitted"] else v["commit"][:1] for k, v in by_period.items()}
+    return settings, short
 
 
 def test_a_period_names_the_newest_commit_up_to_it_and_a_later_month_changes_nothing():

@@ -529,7 +529,7 @@ INIT_NO_NAME_COLUMN = T(
 
 # -- publishing a built site (flagboard publish; the file is the target) -------------------------
 
-_TARGETS = "文件夹路径、zip:文件名.zip、ssh://用户@主机/路径 或 s3://存储桶/前缀"
+_TARGETS = "文件夹路径、zip:FILE.zip、ssh://USER@HOST/PATH 或 s3://BUCKET/PREFIX"
 PUBLISH_NO_TARGET = T(
     "publish_no_target",
     "没有指定发布目标",
@@ -542,15 +542,15 @@ PUBLISH_BAD_TARGET = T(
     "按 flagboard publish -h 的说明写发布目标",
     f"不支持「{{scheme}}://」这种发布目标：发布目标可以是{_TARGETS}",
 )
-PUBLISH_UNKNOWN_SCHEME = PUBLISH_BAD_TARGET
 PUBLISH_ZIP_NAME = PUBLISH_BAD_TARGET.variant(
     "压缩包的文件名要以 .zip 结尾，例如 zip:huamu-site.zip"
 )
 PUBLISH_ZIP_PREFIX = PUBLISH_BAD_TARGET.variant(
-    "要发布为压缩包，请写成 zip:文件名.zip；要发布到名字以 .zip 结尾的文件夹，请写成 dir:路径"
+    "要发布为压缩包，请写成 zip:FILE.zip（例如 zip:huamu-site.zip）；"
+    "要发布到名字以 .zip 结尾的文件夹，请写成 dir:PATH"
 )
 PUBLISH_SSH_FORM = PUBLISH_BAD_TARGET.variant(
-    "SSH 目标要写成 ssh://用户@主机[:端口]/绝对路径，例如 "
+    "SSH 目标要写成 ssh://USER@HOST[:PORT]/PATH（PATH 是服务器上的绝对路径），例如 "
     "ssh://deploy@web.county.gov.cn:2222/srv/www/huamu（不能写密码，密钥放在 FLAGBOARD_SSH_KEY）"
 )
 PUBLISH_SSH_PATH = PUBLISH_BAD_TARGET.variant(
@@ -569,7 +569,6 @@ PUBLISH_SETTING = T(
     "在 CI 的密钥和变量里设置所说的环境变量（见 docs/publish.md）",
     "发布到对象存储还需要设置环境变量 {names}（在 CI 的密钥和变量里设置）",
 )
-PUBLISH_S3_SETTING = PUBLISH_SETTING
 PUBLISH_S3_ENDPOINT = PUBLISH_SETTING.variant(
     "FLAGBOARD_S3_ENDPOINT「{endpoint}」应是 http:// 或 https:// 开头、不带路径的地址，"
     "例如 https://oss-cn-hangzhou.aliyuncs.com"
@@ -630,7 +629,6 @@ PUBLISH_LOCKED = T(
     "等它结束后再发布；CI 里让同一时间只运行一次发布",
     "另一次发布正在向这个文件夹发布，请等它结束后再试",
 )
-PUBLISH_LOCKED_FOLDER = PUBLISH_LOCKED
 PUBLISH_LOCKED_SERVER = PUBLISH_LOCKED.variant(
     "另一次发布正在向服务器上的这个路径发布，请等它结束后再试"
 )
@@ -644,7 +642,6 @@ PUBLISH_CONNECT = T(
     "检查地址、端口、网络，以及密钥和 known_hosts",
     "连接不上对象存储 {host}：请检查 FLAGBOARD_S3_ENDPOINT 和网络",
 )
-PUBLISH_CONNECT_S3 = PUBLISH_CONNECT
 PUBLISH_SSH = PUBLISH_CONNECT.variant("{reason}")
 PUBLISH_SSH_LOST = PUBLISH_CONNECT.variant(
     "与服务器的连接中断（退出码 {code}）：{last}；请检查网络后重新发布"

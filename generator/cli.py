@@ -529,15 +529,15 @@ def _init(args) -> int:
 
 PUBLISH_HELP = """\
 发布目标（--to，或环境变量 FLAGBOARD_PUBLISH_TO）：
-  文件夹路径，或 dir:路径
+  PATH 或 dir:PATH
       发布到文件夹（交给县政府门户网站）
-  zip:文件名.zip
+  zip:FILE.zip
       打包成一个压缩包
-  ssh://用户@主机[:端口]/绝对路径
-      经 SSH 用 rsync 发布到服务器：每次发布一个新版本 releases/<版本>，
-      再一次切换 current 链接；保留最近 --keep 个版本，可用 --rollback 回退
-  s3://存储桶[/前缀]
-      发布到兼容 S3 的对象存储（阿里云 OSS、腾讯云 COS、华为云 OBS 等）
+  ssh://USER@HOST[:PORT]/PATH
+      经 SSH 用 rsync 发布到服务器上的绝对路径 PATH：每次发布一个新版本
+      releases/<版本>，再一次切换 current 链接；保留最近 --keep 个版本，可用 --rollback 回退
+  s3://BUCKET[/PREFIX]
+      发布到兼容 S3 的对象存储（阿里云 OSS、腾讯云 COS、华为云 OBS 等）的存储桶 BUCKET
 
 环境变量（密钥只从环境读取，不会出现在任何输出里）：
   FLAGBOARD_S3_ENDPOINT

@@ -285,9 +285,9 @@ def test_targets_are_read_from_their_names(text, target):
     [
         ("", "没有指定发布目标"),
         ("https://example.org/", "不支持「https://」"),
-        ("huamu.zip", "zip:文件名.zip"),
+        ("huamu.zip", "zip:FILE.zip"),
         ("zip:huamu.tar", ".zip 结尾"),
-        ("ssh://-oProxyCommand=x/srv", "ssh://用户@主机"),
+        ("ssh://-oProxyCommand=x/srv", "ssh://USER@HOST"),
         ("ssh://deploy@web.gov.cn/", "绝对路径"),
         ("ssh://deploy@web.gov.cn/srv/../etc", "绝对路径"),
         ("ssh://deploy@web.gov.cn/srv/$(reboot)", "绝对路径"),

@@ -137,7 +137,7 @@ class FolderStore:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
-                    raise PublishFailed(catalogue.PUBLISH_LOCKED_FOLDER.at(self.where)) from None
+                    raise PublishFailed(catalogue.PUBLISH_LOCKED.at(self.where)) from None
             shutil.rmtree(self.root / TMP, ignore_errors=True)  # a killed publish's leftovers
             (self.root / TMP).mkdir()
             yield self

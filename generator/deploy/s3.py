@@ -59,7 +59,7 @@ RETRY = {
 def open_store(bucket: Bucket, env, where: str) -> BucketStore:
     missing = [name for name in REQUIRED if not (env.get(name) or "").strip()]
     if missing:
-        raise PublishFailed(catalogue.PUBLISH_S3_SETTING.at(where, names="、".join(missing)), True)
+        raise PublishFailed(catalogue.PUBLISH_SETTING.at(where, names="、".join(missing)), True)
     endpoint = env["FLAGBOARD_S3_ENDPOINT"].strip()
     addressing = (env.get("FLAGBOARD_S3_ADDRESSING") or "virtual").strip()
     found = ENDPOINT.fullmatch(endpoint)
@@ -291,5 +291,5 @@ def failure(error: Exception, where: str) -> PublishFailed:
         host = (
             urlsplit(re.search(r"https?://[^\s/]+", text).group(0)).netloc if "://" in text else ""
         )
-        return PublishFailed(catalogue.PUBLISH_CONNECT_S3.at(where, host=host or "存储服务"))
+        return PublishFailed(catalogue.PUBLISH_CONNECT.at(where, host=host or "存储服务"))
     return PublishFailed(catalogue.PUBLISH_STORE.at(where, kind=type(error).__name__))

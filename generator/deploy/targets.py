@@ -62,7 +62,7 @@ def parse_target(text: str) -> Target:
             return _server(text)
         if scheme == "s3":
             return _bucket(text)
-        raise _bad(text, catalogue.PUBLISH_UNKNOWN_SCHEME, scheme=scheme)
+        raise _bad(text, catalogue.PUBLISH_BAD_TARGET, scheme=scheme)
     if scheme == "zip" and colon:
         if not rest.lower().endswith(".zip") or rest.endswith("/"):
             raise _bad(text, catalogue.PUBLISH_ZIP_NAME)

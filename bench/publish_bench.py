@@ -72,7 +72,12 @@ def county_sites(rebuild: bool) -> tuple[Path, Path]:
 def run(name: str, target: str, env: dict, before: Path, after: Path) -> list[tuple]:
     rows = []
     for label, site in (("首次发布", before), ("新增一个月后再发布", after)):
-        report = publish(site, target, env)
+        started = time.perf_counter()
+
+        def step(line: str, started=started) -> None:
+            print(f"    {time.perf_counter() - started:6.1f} 秒  {line}", flush=True)
+
+        report = publish(site, target, env, step=step)
         rows.append((name, label, len(report.plan.send), report.bytes, report.seconds))
         print(
             f"  {name} {label}：{rows[-1][2]} 个文件，{report.bytes / 1e6:.1f} MB，"

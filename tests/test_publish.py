@@ -491,3 +491,11 @@ def test_publish_is_a_library_call_too(sites, tmp_path):
     report = publish(sites.before, str(tmp_path / "pub"), {}, sent=sent.append)
     assert report.release == scan(sites.before).release
     assert sorted(p for stage in sent for p in stage) == sorted(scan(sites.before).files)
+
+
+def test_a_folder_that_cannot_be_written_is_said_not_a_traceback(sites, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the folder should be")
+    assert main(["publish", "--site", str(sites.before), "--to", str(blocker / "pub")]) == 1
+    err = capsys.readouterr().err
+    assert "读写文件出错" in err and "Traceback" not in err

@@ -40,7 +40,6 @@ class Report:
     checked: tuple[str, ...] = ()
     dry_run: bool = False
     rolled_back_to: str | None = None
-    kind: str = "folder"
 
 
 def publish(
@@ -61,23 +60,18 @@ def publish(
     target = parse_target(to)
     _apart(target, Path(site), to)
     new = scan(Path(site))
-    plan, written = _transfer(target, to, Path(site), new, env, dry_run, keep, (sent, step))
+    try:
+        plan, written = _transfer(target, to, Path(site), new, env, dry_run, keep, (sent, step))
+    except OSError as error:  # a full disk, a folder not ours to write: said, not a traceback
+        said = error.strerror or type(error).__name__
+        raise PublishFailed(catalogue.PUBLISH_IO.at(to, error=said)) from error
     checked = ()
     base = _check_base(target, env, check_url)
     if base and not dry_run:
         paths = check.pages_to_check(new, plan.send)
         checked = tuple(check.check(base, new, paths, to, fetch))
-    return Report(
-        to,
-        new.release,
-        plan,
-        len(new.files),
-        written,
-        time.perf_counter() - started,
-        checked,
-        dry_run,
-        kind=type(target).__name__.lower(),
-    )
+    seconds = time.perf_counter() - started
+    return Report(to, new.release, plan, len(new.files), written, seconds, checked, dry_run)
 
 
 def rollback(
@@ -92,6 +86,16 @@ def rollback(
     target = parse_target(to)
     if not isinstance(target, Server):
         raise PublishFailed(catalogue.PUBLISH_ROLLBACK.at(to), usage=True)
+    name, manifest = _switch_back(target, env, to)
+    base = _check_base(target, env, check_url)
+    checked = tuple(check.check(base, manifest, ["index.html"], to, fetch)) if base else ()
+    files = len(manifest.files)
+    seconds = time.perf_counter() - started
+    unchanged = Plan((), (), files)
+    return Report(to, manifest.release, unchanged, files, 0, seconds, checked, rolled_back_to=name)
+
+
+def _switch_back(target: Server, env: Mapping[str, str], to: str) -> tuple[str, Manifest]:
     from generator.deploy.ssh import Remote
 
     remote = Remote(target, env, to)
@@ -102,24 +106,9 @@ def rollback(
             if not earlier:
                 current = state.current or "无"
                 raise PublishFailed(catalogue.PUBLISH_NO_EARLIER.at(to, current=current))
-            manifest = remote.switch(earlier[-1])
+            return earlier[-1], remote.switch(earlier[-1])
     finally:
         remote.close()
-    base = _check_base(target, env, check_url)
-    checked = tuple(check.check(base, manifest, ["index.html"], to, fetch)) if base else ()
-    empty = Plan((), (), len(manifest.files))
-    seconds = time.perf_counter() - started
-    return Report(
-        to,
-        manifest.release,
-        empty,
-        len(manifest.files),
-        0,
-        seconds,
-        checked,
-        rolled_back_to=earlier[-1],
-        kind="server",
-    )
 
 
 def _transfer(target: Target, to, site, new, env, dry_run, keep, calls) -> tuple[Plan, int]:
@@ -159,10 +148,7 @@ def _archive(target: Archive, to, site, new, dry_run, sent) -> tuple[Plan, int]:
     plan = make_plan(old, new)
     if dry_run:
         return plan, 0
-    try:
-        return plan, archive.write_archive(target.path, site, new, sent)
-    except OSError as error:
-        raise PublishFailed(catalogue.PUBLISH_IO.at(to, error=error.strerror or error)) from error
+    return plan, archive.write_archive(target.path, site, new, sent)
 
 
 def _server(target: Server, to, site, new, env, dry_run, keep, calls) -> tuple[Plan, int]:

@@ -11,7 +11,14 @@ import sys
 import time
 from pathlib import Path
 
-from generator.problems import InvalidData, github_safe, render_github, render_json, render_text
+from generator.problems import (
+    InvalidData,
+    github_safe,
+    render_github,
+    render_gitlab,
+    render_json,
+    render_text,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,6 +167,9 @@ def _print_problems(problems, fmt: str) -> None:
     if fmt == "github":
         print(render_github(problems))
         print(github_safe(render_text(problems)), file=sys.stderr)
+    elif fmt == "gitlab":  # the report on stdout (a file for GitLab), the text in the log
+        print(render_gitlab(problems))
+        print(render_text(problems), file=sys.stderr)
     elif fmt == "json":
         print(render_json(problems))
     else:
@@ -188,9 +198,9 @@ def _add_validate(sub) -> None:
     _scores_arg(p)
     p.add_argument(
         "--format",
-        choices=("text", "github", "json"),
+        choices=("text", "github", "gitlab", "json"),
         default="text",
-        help="问题的输出格式：text（默认）、github（工作流注释）、json",
+        help="问题的输出格式：text（默认）、github（工作流注释）、gitlab（代码质量报告）、json",
     )
     p.set_defaults(func=_validate)
 
@@ -201,6 +211,12 @@ def _validate(args) -> int:
     data = load(args.scores)
     if args.format == "json":
         print(render_json(list(data.warnings)))
+        return 0
+    if args.format == "gitlab":  # always a report, empty when nothing is wrong
+        print(render_gitlab(list(data.warnings)))
+        if data.warnings:
+            print(render_text(list(data.warnings)), file=sys.stderr)
+        print(f"校验通过：{data.summary()}", file=sys.stderr)
         return 0
     if data.warnings:
         _print_problems(list(data.warnings), args.format)

@@ -4,11 +4,13 @@ Every kind of problem is a `ProblemType` (code, title, message template, fix hin
 all listed in generator/catalogue.py; problems are made by `TYPE.at(file, row, column, ...)`.
 Data from the office's files reaches a terminal, a GitHub log and web pages through these
 records, so rendering makes invisible and control characters visible (`U+001B`), keeps what a
-message quotes short, and lists at most `PER_FILE` problems of one file.
+message quotes short, and lists at most `PER_FILE` problems of one file. GitLab reads them as a
+Code Quality report (`render_gitlab`), which its merge request page shows on the files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -198,6 +200,32 @@ def render_json(problems: list[Problem]) -> str:
     rows = [asdict(p) for p in limited(problems)]
     ok = not errors_of(problems)
     return json.dumps({"ok": ok, "problems": rows}, ensure_ascii=False, indent=2)
+
+
+# A GitLab Code Quality report's severities: an error refuses the data, a warning does not.
+GITLAB_SEVERITY = {"error": "major", "warning": "minor"}
+
+
+def render_gitlab(problems: list[Problem]) -> str:
+    """GitLab's Code Quality report: a JSON array, one finding per problem, on its file and row."""
+    findings = [
+        {
+            "description": p.text(),
+            "check_name": p.code,
+            "fingerprint": _fingerprint(p),
+            "severity": GITLAB_SEVERITY[p.severity],
+            "location": {"path": visible(p.file), "lines": {"begin": p.row or 1}},
+        }
+        for p in limited(problems)
+    ]
+    return json.dumps(findings, ensure_ascii=False, indent=2)
+
+
+def _fingerprint(problem: Problem) -> str:
+    # The same problem in the next pipeline has the same fingerprint, so GitLab can tell a
+    # problem fixed from one still there.
+    key = [problem.file, problem.row, problem.column, problem.code, problem.message]
+    return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def github_safe(text: str) -> str:

@@ -82,6 +82,42 @@ def test_validate_json_ok(good_town, capsys):
     assert json.loads(capsys.readouterr().out) == {"ok": True, "problems": []}
 
 
+def test_validate_gitlab_code_quality_report(bad_town, capsys):
+    """GitLab shows a Code Quality report's findings on the merge request's files and rows."""
+    assert main(["validate", "--scores", str(bad_town), "--format", "gitlab"]) == 1
+    captured = capsys.readouterr()
+    findings = json.loads(captured.out)
+    name = f"{bad_town.as_posix()}/2024/2024-03.csv"
+    assert [(f["location"], f["check_name"], f["severity"]) for f in findings] == [
+        ({"path": name, "lines": {"begin": 2}}, "not_a_number", "major"),
+        ({"path": name, "lines": {"begin": 5}}, "out_of_range", "major"),
+    ]
+    assert findings[0]["description"].startswith(f"{name} 第2行「甲项」列：「9O」不是数字")
+    assert [len(f["fingerprint"]) for f in findings] == [64, 64]
+    assert findings[0]["fingerprint"] != findings[1]["fingerprint"]
+    assert captured.err.splitlines()[-1] == "共发现 2 个问题，请改正后重新提交。"
+    # The same problems next time: the same fingerprints (GitLab tells fixed from still there).
+    main(["validate", "--scores", str(bad_town), "--format", "gitlab"])
+    assert [f["fingerprint"] for f in json.loads(capsys.readouterr().out)] == [
+        f["fingerprint"] for f in findings
+    ]
+
+
+def test_validate_gitlab_report_of_good_data_is_empty_or_warnings(good_town, tmp_path, capsys):
+    assert main(["validate", "--scores", str(good_town), "--format", "gitlab"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []
+    assert captured.err.startswith("校验通过：测试镇")
+    scores = {"v1": 90, "v2": 80, "v3": 70, "v4": 60}  # the same as last month: a warning
+    repeated = Town().month("2024-03", scores).month("2024-04", scores).write(tmp_path / "again")
+    assert main(["validate", "--scores", str(repeated), "--format", "gitlab"]) == 0
+    captured = capsys.readouterr()
+    findings = json.loads(captured.out)
+    assert findings and {f["severity"] for f in findings} == {"minor"}
+    assert "（提醒）" in captured.err and "校验通过" in captured.err
+    assert findings[0]["location"]["path"].startswith(repeated.as_posix())
+
+
 def test_missing_folder_is_a_message_not_a_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", "validate", "--scores", str(tmp_path / "nope")],

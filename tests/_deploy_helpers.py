@@ -127,6 +127,17 @@ def assert_old_site_whole(found: dict[str, bytes], old: dict, new: dict) -> None
 # -- processes -------------------------------------------------------------------------------
 
 
+def no_threads_left(seconds: float = 10) -> None:
+    """Fail when a test left a thread of this process running: the site's build forks only
+    when no other thread could hold a lock (generator/forked.py), and the next test in this
+    process would quietly build in one process instead."""
+    deadline = time.monotonic() + seconds
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    assert others == [], f"threads left running: {others}"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -554,7 +565,8 @@ class Relay:
         self.sockets: list[socket.socket] = []
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
+        self.threads[0].start()
 
     def cut_after(self, count: int | None) -> None:
         with self.lock:
@@ -569,8 +581,13 @@ class Relay:
             server = socket.create_connection(("127.0.0.1", self.upstream))
             with self.lock:
                 self.sockets += [client, server]
-            threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(server, client, False), daemon=True).start()
+                self.threads += [
+                    threading.Thread(target=self._pipe, args=(client, server, True), daemon=True),
+                    threading.Thread(target=self._pipe, args=(server, client, False), daemon=True),
+                ]
+                started = self.threads[-2:]
+            for thread in started:
+                thread.start()
 
     def _pipe(self, source: socket.socket, sink: socket.socket, counted: bool) -> None:
         try:
@@ -599,8 +616,13 @@ class Relay:
                 sock.close()
 
     def close(self) -> None:
+        """Stop relaying and end every thread (a blocked accept() wakes only on shutdown)."""
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         self._cut()
+        for thread in self.threads:
+            thread.join(10)
 
 
 @contextlib.contextmanager

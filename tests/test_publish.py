@@ -17,6 +17,7 @@ from _deploy_helpers import (
     clean_env,
     dangling_links,
     kill_when,
+    no_threads_left,
     run_publish,
     serving,
     sha256,
@@ -41,6 +42,12 @@ from generator.layout import SITE_MARK
 @pytest.fixture(scope="module")
 def sites():
     return two_sites()
+
+
+@pytest.fixture(autouse=True)
+def threads_end():
+    yield
+    no_threads_left()
 
 
 def stored_site(folder: Path) -> dict[str, bytes]:

@@ -24,6 +24,7 @@ from _deploy_helpers import (
     bucket_files,
     clean_env,
     kill_when,
+    no_threads_left,
     run_publish,
     site_files,
     two_sites,
@@ -40,6 +41,12 @@ ENDPOINT_HOST = "oss-cn-hangzhou.example.test"
 @pytest.fixture(scope="module")
 def sites():
     return two_sites()
+
+
+@pytest.fixture(autouse=True)
+def threads_end():
+    yield
+    no_threads_left()
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from _deploy_helpers import (
     Relay,
     Sshd,
     kill_when,
+    no_threads_left,
     run_publish,
     serving,
     site_files,
@@ -23,14 +24,22 @@ from _deploy_helpers import (
 )
 
 from generator.cli import main
+from generator.deploy.errors import PublishFailed
 from generator.deploy.gzipped import gz_path
 from generator.deploy.manifest import MANIFEST, scan
 from generator.deploy.plan import make_plan
+from generator.deploy.publish import publish
 
 
 @pytest.fixture(scope="module")
 def sites():
     return two_sites()
+
+
+@pytest.fixture(autouse=True)
+def threads_end():
+    yield
+    no_threads_left()
 
 
 @pytest.fixture(scope="module")
@@ -201,12 +210,17 @@ def test_a_line_cut_midway_through_the_transfer_leaves_the_old_release_served(
     publish_to, sites, sshd, base
 ):
     relay = Relay(sshd.port)
+    target, env = sshd.target(base, relay.port), sshd.env(relay.port)
+
+    def cut_in_rsync(line: str) -> None:  # a few kilobytes into rsync's transfer
+        if line.startswith("用 rsync 发送"):
+            relay.cut_after(4096)
+
     try:
         assert publish_to(sites.before, base, port=relay.port).returncode == 0
-        relay.cut_after(200_000)  # bytes: past the handshakes, within the files
-        cut = publish_to(sites.after, base, port=relay.port)
-        assert cut.returncode == 1, cut.stdout
-        assert "中断" in cut.stderr and "Traceback" not in cut.stderr
+        with pytest.raises(PublishFailed) as cut:
+            publish(sites.after, target, env, step=cut_in_rsync)
+        assert "中断" in cut.value.problem.message
         assert served(base) == site_files(sites.before)
         relay.cut_after(None)
         done = publish_to(sites.after, base, port=relay.port)

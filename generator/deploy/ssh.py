@@ -126,7 +126,7 @@ class Remote:
             f"exec flock -n -E {LOCKED} .flagboard.lock sh -c '{hold}'"
         )
         holder = subprocess.Popen(
-            [*self.args, self.destination, script],
+            [*self.args, self.destination, "sh -c " + shlex.quote(script)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -18,8 +18,11 @@ from dataclasses import asdict, dataclass
 PER_FILE = 200  # problems listed per file; the rest are counted (docs/data-format.md §2.1)
 MAX_LISTED = 1000  # problems listed in all: a folder of many bad files still prints little
 QUOTE_CHARS = 40  # characters of a cell that a message quotes
-# Control, format (zero-width, bidi), private-use, surrogate, line and paragraph separators.
-UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+# Control, format (zero-width, bidi), private-use, surrogate, unassigned (and non-character),
+# line and paragraph separators.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+# Letters and symbols that render as nothing: Hangul fillers, the blank Braille pattern.
+INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 @dataclass(frozen=True, order=True)
@@ -99,23 +102,30 @@ class InvalidData(Exception):
         self.problems = sorted(problems, key=sort_key)
 
 
+class InvalidArgument(InvalidData):
+    """The command line asked for something wrong (a month written wrong, a file that is not
+    there, an unknown sheet): the command exits 2, as a usage error, after saying which."""
+
+
 def visible(text: str) -> str:
     """`text` with control and invisible characters written as their codes (ESC → U+001B)."""
-    if text.isprintable():
+    if text.isprintable() and not INVISIBLE.intersection(text):
         return text
     return "".join(
-        f"<U+{ord(c):04X}>" if unicodedata.category(c) in UNSAFE_CATEGORIES else c for c in text
+        c if c.isprintable() and c not in INVISIBLE else f"<U+{ord(c):04X}>" for c in text
     )
+
+
+def _unsafe(char: str) -> bool:
+    return char in INVISIBLE or unicodedata.category(char) in UNSAFE_CATEGORIES
 
 
 def unsafe_characters(text: str) -> list[str]:
-    """The codes (`U+200B`) of characters that a name or note may not contain, in order."""
-    if text.isprintable():
+    """The codes (`U+200B`) of characters that a note (说明) may not contain, in order: any
+    visible text is fine (names are held to generator/names.py's allow-list)."""
+    if text.isprintable() and not INVISIBLE.intersection(text):
         return []
-    found = dict.fromkeys(
-        f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in UNSAFE_CATEGORIES
-    )
-    return list(found)
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in text if _unsafe(c)))
 
 
 def quote(text: str) -> str:

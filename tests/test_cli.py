@@ -230,8 +230,10 @@ def test_usage_errors_are_chinese_and_exit_2(capsys, argv, said):
     err = usage_error(capsys, *argv)
     assert err.startswith("错误：") and err.count("\n") == 1  # one line
     assert said in err
-    command = (
-        "flagboard" if argv[0].startswith("-") or argv[0] == "nope" else f"flagboard {argv[0]}"
+    command = (  # as the README writes the command, so that it runs as written
+        ".venv/bin/flagboard"
+        if argv[0].startswith("-") or argv[0] == "nope"
+        else f".venv/bin/flagboard {argv[0]}"
     )
     assert err.endswith(f"（用法见 {command} -h）\n")
 
@@ -293,7 +295,7 @@ def test_a_bad_port_is_one_chinese_line_without_a_traceback():
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         "错误：参数 --port：端口应为 1 到 65535 之间的整数，而不是「80000」"
-        "（用法见 flagboard serve -h）\n"
+        "（用法见 .venv/bin/flagboard serve -h）\n"
     )
 
 
@@ -343,3 +345,37 @@ def test_the_site_url_is_read_from_the_environment(monkeypatch):
     assert runpy.run_path(str(ROOT / "publishconf.py"))["SITEURL"] == "https://hhq.example.cn"
     monkeypatch.delenv("FLAGBOARD_SITEURL")
     assert runpy.run_path(str(ROOT / "publishconf.py"))["SITEURL"] == ""
+
+
+def test_help_lists_the_commands_once_and_fits_the_terminal(monkeypatch):
+    """Under 命令 the commands themselves (not a second 命令 line); every line within the
+    terminal's width counted as it shows (a CJK character is two columns)."""
+    from generator.cli import display_width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    helps = every_help()
+    top = helps["flagboard"]
+    assert top.count("命令：") == 1 and "\n  命令\n" not in top
+    assert re.search(r"\n命令：\n  validate +校验", top)
+    for name, text in helps.items():
+        assert max(map(display_width, text.splitlines())) <= 78, name
+
+
+def help_columns(text: str) -> set[int]:
+    """The display column at which each option's help starts, when on the option's line."""
+    from generator.cli import display_width
+
+    columns = set()
+    for line in text.splitlines():
+        found = re.match(r"^(  \S.*?\S)( {2,})(\S.*)$", line)
+        if found and not line.startswith("用法"):
+            columns.add(display_width(found[1] + found[2]))
+    return columns
+
+
+def test_option_help_lines_up_next_to_chinese_metavars(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    helps = every_help()
+    for name in ("import", "init", "new-month", "flagboard"):
+        assert len(help_columns(helps[name])) == 1, (name, helps[name])
+    assert "  --sheet 工作表   工作表名称" in helps["import"]

@@ -128,7 +128,7 @@ def test_the_changed_cell_is_marked_in_the_ranking_with_a_symbol_not_colour(town
     ]
     assert len(marked_rows) == 1 and marked_rows[0] == "2 东村 △ 85 原60"
     notice = text_of(next(p for p in page.iter("p") if p.get("class") == "fixnote"))
-    assert "于2024-05-10更正" in notice
+    assert "于2024年5月10日更正" in notice
 
 
 def test_the_corrected_cell_is_marked_on_the_village_page_too(town):
@@ -219,17 +219,17 @@ def test_the_history_page_is_linked_and_in_the_sitemap(town):
 # year 2024 and the pages of the latest period its annual correction; the pages that show only
 # the settings (rules, about, the village list) the first commit, which wrote them.
 FOOTER_COMMITS = (
-    ("2024/03/", "resave", "2024-05-11"),
-    ("2024/04/", "resave", "2024-05-11"),
-    ("2024/index.html", "annual_fix", "2025-01-20"),
-    ("village/index.html", "march", "2024-04-05"),
-    ("404.html", "march", "2024-04-05"),
-    ("rules/", "march", "2024-04-05"),
-    ("about/", "march", "2024-04-05"),
-    ("adopt/", "march", "2024-04-05"),
-    ("guide/", "march", "2024-04-05"),
-    ("news/", "march", "2024-04-05"),
-    ("", "annual_fix", "2025-01-20"),  # home, villages, grids, data, history
+    ("2024/03/", "resave", "2024年5月11日"),
+    ("2024/04/", "resave", "2024年5月11日"),
+    ("2024/index.html", "annual_fix", "2025年1月20日"),
+    ("village/index.html", "march", "2024年4月5日"),
+    ("404.html", "march", "2024年4月5日"),
+    ("rules/", "march", "2024年4月5日"),
+    ("about/", "march", "2024年4月5日"),
+    ("adopt/", "march", "2024年4月5日"),
+    ("guide/", "march", "2024年4月5日"),
+    ("news/", "march", "2024年4月5日"),
+    ("", "annual_fix", "2025年1月20日"),  # home, villages, grids, data, history
 )
 
 
@@ -241,7 +241,7 @@ def test_every_footer_names_the_last_commit_that_changed_what_the_page_shows(tow
             assert "数据版本" not in page_text(path), name
             continue
         key, day = next((c, d) for prefix, c, d in FOOTER_COMMITS if name.startswith(prefix))
-        assert f"数据版本 {commits[key][:7]}({day})" in text_of(footer), name
+        assert f"数据版本 {commits[key][:7]}（{day}）" in text_of(footer), name
         assert commit_links(footer) == [commits[key]], name
 
 
@@ -275,7 +275,7 @@ def test_feed_entries_are_published_at_the_first_commit_and_updated_by_correctio
     march, april = entries["urn:flagboard:2024-03"], entries["urn:flagboard:2024-04"]
     # March: corrected by 王书记 on 05-10; the WPS re-save on 05-11 changed no value
     assert march[:2] == ("2024-04-05T10:00:00+08:00", "2024-05-10T09:15:00+08:00")
-    assert march[2].startswith("（本期结果已于2024-05-10更正，见修订记录。）")
+    assert march[2].startswith("（本期结果已于2024年5月10日更正，见修订记录。）")
     assert april[:2] == ("2024-05-06T16:30:00+08:00", "2024-05-06T16:30:00+08:00")
     assert "更正" not in april[2]
     assert feed.findtext(f"{ATOM}updated") == "2024-05-10T09:15:00+08:00"
@@ -364,7 +364,7 @@ def test_a_shallow_clone_warns_on_stderr_and_on_the_history_page(tmp_path, capsy
     )
     # where the clone begins is no publication date: the feed falls back to the month's end
     assert "2024-05-11T11:00:00+08:00" not in (out / "feed.xml").read_text("utf-8")
-    assert f"数据版本 {commits['resave'][:7]}(2024-05-11)" in page_text(out / "index.html")
+    assert f"数据版本 {commits['resave'][:7]}（2024年5月11日）" in page_text(out / "index.html")
 
 
 def test_uncommitted_changes_are_built_and_marked_uncommitted(tmp_path, capsys):
@@ -399,7 +399,7 @@ def test_the_site_history_holds_only_plain_data(town):
     assert history.data_version == {
         "commit": commits["annual_fix"],
         "short": commits["annual_fix"][:7],
-        "date": "2025-01-20",
+        "date": "2025年1月20日",
         "datetime": "2025-01-20T10:00:00+08:00",
         "uncommitted": False,
         "label": f"{commits['annual_fix'][:7]} · 2025-01-20",

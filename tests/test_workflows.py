@@ -38,7 +38,7 @@ from _workflow_helpers import (
 from packaging.requirements import Requirement
 
 from generator.demo import excel_csv
-from generator.site.build import SITE_URL
+from generator.site.siteurl import SITE_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -523,7 +523,7 @@ def test_the_guides_month_replayed_through_the_check(workflow, data_repo, tmp_pa
     build_site(data_repo / "scores", tmp_path / "site")
     form = (tmp_path / "site" / "data" / "template" / "2024-03.csv").read_bytes()
     header, *rows = csv.reader(io.StringIO(form.decode("utf-8-sig")))
-    assert header[:3] == ["村名", "党建引领发展", "和美家园建设"] and rows
+    assert header[:3] == ["村名", "党建引领发展（100分）", "和美家园建设（100分）"] and rows
     assert all(not any(row[1:]) for row in rows)  # blank
     filled = [header] + [
         [row[0], *(str(95 - 5 * i - j) for j in range(len(header) - 1))]

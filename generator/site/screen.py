@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from generator.periods import label as period_label
+from generator.routes import SCREEN
 from generator.site import blocks
 from generator.site.qr import qr_code
 from generator.site.views import Page
@@ -26,7 +27,7 @@ def screen_keys(site) -> list[int]:
 
 
 def screen_url(number: int) -> str:
-    return "screen/" if number == 0 else f"screen/{number + 1}/"
+    return f"{SCREEN}/" if number == 0 else f"{SCREEN}/{number + 1}/"
 
 
 def screen(site, number: int) -> Page:

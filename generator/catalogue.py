@@ -641,7 +641,7 @@ PUBLISH_NO_TARGET = T(
 PUBLISH_BAD_TARGET = T(
     "publish_bad_target",
     "发布目标的写法不对",
-    "按 flagboard publish -h 的说明写发布目标",
+    f"按 {COMMAND} publish -h 的说明写发布目标",
     f"不支持「{{scheme}}://」这种发布目标：发布目标可以是{_TARGETS}",
 )
 PUBLISH_ZIP_NAME = PUBLISH_BAD_TARGET.variant(
@@ -686,9 +686,9 @@ PUBLISH_SITEURL = PUBLISH_SETTING.variant(
 PUBLISH_NOT_A_SITE = T(
     "publish_not_a_site",
     "要发布的不是 flagboard 生成的网站",
-    "先运行 flagboard build，或用 --site 指向它生成的文件夹",
+    f"先运行 {COMMAND} build，或用 --site 指向它生成的文件夹",
     "这里没有 flagboard build 生成的网站（缺少标记文件 .flagboard-site），不予发布："
-    "请先运行 flagboard build，或用 --site 指向它生成的文件夹（默认 output）",
+    f"请先运行 {COMMAND} build，或用 --site 指向它生成的文件夹（默认 output）",
 )
 PUBLISH_UNSAFE_FILE = T(
     "publish_unsafe_file",

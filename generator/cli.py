@@ -817,10 +817,11 @@ def _publish_with(args, env: dict, say) -> int:
             )
     except PublishFailed as error:
         say(f"发布失败：{error.problem.text()}", sys.stderr)
-        if not error.usage:
+        # after the check, the publish itself is done; a rollback changes nothing when it fails
+        if not (error.usage or args.rollback or error.problem.code == "publish_check"):
             say(
                 "这次发布没有完成：目标上没有半个文件，也没有指向缺失文件的链接，"
-                "上一次发布的网站仍可访问；排除问题后重新运行 flagboard publish 即可补齐。",
+                f"上一次发布的网站仍可访问；排除问题后重新运行 {COMMAND} publish 即可补齐。",
                 sys.stderr,
             )
         return 2 if error.usage else 1

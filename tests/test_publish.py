@@ -446,6 +446,8 @@ def test_a_public_address_serving_another_site_fails_the_check(
     assert code == 1
     err = capsys.readouterr().err
     assert f"从 {url}/ 取回的网页不是本次发布的版本" in err
+    assert "这次发布没有完成" not in err  # it was: what readers get is another matter
+    assert stored_site(target) == site_files(sites.after)
 
 
 # -- a zip ----------------------------------------------------------------------------------------

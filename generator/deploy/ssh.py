@@ -294,7 +294,7 @@ mv {manifest}.tmp {manifest}
 
 FINISH = """
 cd {base}/releases/{new}.partial
-xargs -0 -r gzip -9 -n -k -f --
+xargs -0 -r -n 50 -P 4 gzip -9 -n -k -f --
 cd {base}
 mv "releases/{new}.partial" "releases/{new}"
 rm -f current.flagboard-new

@@ -357,8 +357,12 @@ def recorded_publish(
 
 
 def test_an_oss_endpoint_receives_virtual_hosted_requests_without_checksum_headers(
-    publish_to, sites, recorder
+    publish_to, sites, recorder, monkeypatch
 ):
+    # settings of the machine's own for AWS: none of them may reach the request
+    monkeypatch.setenv("AWS_CHECKSUM_ALGORITHM", "crc32")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "a-token-of-another-account")
+    monkeypatch.setenv("AWS_ENDPOINT", "http://127.0.0.1:9")
     done = recorded_publish(publish_to, recorder, sites.before)
     assert done.returncode == 0, done.stderr
     puts = [r for r in recorder.requests if r.method == "PUT"]
@@ -368,6 +372,7 @@ def test_an_oss_endpoint_receives_virtual_hosted_requests_without_checksum_heade
         names = {name.lower() for name in request.headers}
         assert not {n for n in names if n.startswith("x-amz-checksum-")}, names
         assert "x-amz-sdk-checksum-algorithm" not in names and "content-md5" not in names
+        assert "x-amz-security-token" not in names
     by_path = {r.path.removeprefix("/huamu/"): r.headers for r in puts}
     page = by_path["index.html"]
     assert page["content-type"] == "text/html; charset=utf-8"

@@ -70,10 +70,28 @@ def open_store(bucket: Bucket, env, where: str) -> BucketStore:
     scheme, host, port = found.group(1), found.group(2), found.group(3) or ""
     if addressing == "virtual" and not host.startswith(bucket.bucket + "."):
         host = f"{bucket.bucket}.{host}"
-    store = S3Store(
+    with _aws_environment_hidden():
+        store = _store(bucket, f"{scheme}://{host}{port}", env, addressing)
+    return BucketStore(store, where)
+
+
+@contextlib.contextmanager
+def _aws_environment_hidden():
+    """obstore reads AWS_* variables when a store is made (a session token, a checksum
+    algorithm that OBS rejects, another endpoint): the bucket is set by FLAGBOARD_S3_* only."""
+    hidden = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("AWS_")}
+    try:
+        yield
+    finally:
+        os.environ.update(hidden)
+
+
+def _store(bucket: Bucket, endpoint: str, env, addressing: str) -> S3Store:
+    scheme = endpoint.partition(":")[0]
+    return S3Store(
         bucket.bucket,
         prefix=bucket.prefix or None,
-        endpoint=f"{scheme}://{host}{port}",
+        endpoint=endpoint,
         region=env["FLAGBOARD_S3_REGION"].strip(),
         access_key_id=env["FLAGBOARD_S3_ACCESS_KEY_ID"].strip(),
         secret_access_key=env["FLAGBOARD_S3_SECRET_ACCESS_KEY"].strip(),
@@ -86,7 +104,6 @@ def open_store(bucket: Bucket, env, where: str) -> BucketStore:
         },
         retry_config=RETRY,
     )
-    return BucketStore(store, where)
 
 
 class BucketStore:

@@ -194,6 +194,7 @@ PATHS = st.sampled_from(
         "village/1/index.html",
         "village/1/2021/index.html",
         "data/flags.csv",
+        "data/record.json",
         "data/xlsx/2024.xlsx",
         "images/share.png",
         "404.html",
@@ -218,11 +219,14 @@ def test_the_plan_sends_what_differs_in_order_and_deletes_what_is_gone(old, new)
     for a in order:
         for b in order:
             if stage_of(a) < stage_of(b):  # files before pages, deeper before shallower,
-                assert order[a] < order[b]  # years, home, then the feed and the sitemap
+                assert order[a] < order[b]  # years, home, then the feed, sitemap and record
 
 
 def test_pages_follow_what_they_need_and_the_entry_pages_come_last(sites):
     send = make_plan(None, scan(sites.after)).send
+    # The site's record names the data commit every page shows: it goes live after them all.
+    assert send[-1] == "data/record.json"
+    send = send[:-1]
     pages = [p for p in send if p.endswith((".html", ".xml"))]
     assert all(not p.endswith((".html", ".xml")) for p in send[: len(send) - len(pages)])
     assert pages[-2:] == ["feed.xml", "sitemap.xml"] and pages[-3] == "index.html"

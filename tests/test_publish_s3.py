@@ -436,6 +436,61 @@ def test_after_publishing_the_public_address_is_checked(publish_to, sites, recor
     assert len(checked) == 2
 
 
+def test_the_next_build_reads_the_record_the_site_serves_gzipped(publish_to, sites, recorder):
+    """`flagboard build --published URL` reads /data/record.json as the store serves it (as OSS
+    does): gzipped, with Content-Encoding: gzip, though the request did not ask for it."""
+    import urllib.request
+
+    from generator.site.record import read_previous
+
+    recorder.website["www.huamu.example.test"] = (f"huamu-site.{ENDPOINT_HOST}", "/huamu")
+    assert recorded_publish(publish_to, recorder, sites.after).returncode == 0
+    site = "http://www.huamu.example.test"  # reached through the recorder (HTTP_PROXY)
+    with urllib.request.build_opener().open(f"{site}/data/record.json") as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.read()[:2] == b"\x1f\x8b"
+    written = json.loads((sites.after / "data" / "record.json").read_bytes())
+    assert len(written["data_commit"]) == 40 and written["periods"]
+    assert read_previous(site + "/").record == written
+    assert read_previous(f"{site}/data/record.json").record == written
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (gzip.compress(b"0" * (20 * 1024 * 1024)), "超过 8 MB"),  # 20 kB on the line
+        (b"\x1f\x8b not gzip at all", "无法解压"),
+    ],
+    ids=["bomb", "broken"],
+)
+def test_a_gzipped_record_is_unpacked_only_so_far(body, says):
+    import http.server
+    import threading
+
+    from generator.site.record import RecordUnavailable, read_previous
+
+    class Gzipped(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Gzipped)
+    thread = threading.Thread(target=server.handle_request)
+    thread.start()
+    try:
+        with pytest.raises(RecordUnavailable, match=says):
+            read_previous(f"http://127.0.0.1:{server.server_address[1]}/")
+    finally:
+        thread.join(10)
+        server.server_close()
+
+
 def test_a_dry_run_writes_nothing(publish_to, sites, recorder):
     assert recorded_publish(publish_to, recorder, sites.before).returncode == 0
     recorder.requests.clear()

@@ -2,7 +2,9 @@
 to a file that is not there yet: first what pages need (data files, images), then pages, the
 deeper before the shallower (a village's year before the village, a grid's month before the
 month), then the year pages, the home page, the feed and the sitemap, which lead readers to
-the new period; then the manifest, the commit point; deletions only after it.
+the new period, and the site's record (data/record.json, the data commit the whole site was
+built from, which the next `flagboard build --published` reads), true only once every page is
+there; then the manifest, the commit point; deletions only after it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from generator.deploy.manifest import Manifest
 PAGE_SUFFIXES = (".html", ".xml")
 YEAR_PAGE = re.compile(r"\d{4}/index\.html")
 HOME = "index.html"
-LAST = ("feed.xml", "sitemap.xml")
+LAST = ("feed.xml", "sitemap.xml", "data/record.json")
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,11 @@ def make_plan(old: Manifest | None, new: Manifest) -> Plan:
 
 def stage_of(path: str) -> tuple[int, int]:
     """(rank, -depth): files pages need 0, pages 1 (deeper first), year pages 2, home 3, the
-    feed and the sitemap 4."""
+    feed, the sitemap and then the record 4, 5 and 6."""
+    if path in LAST:
+        return (4 + LAST.index(path), 0)
     if not path.endswith(PAGE_SUFFIXES):
         return (0, 0)
-    if path in LAST:
-        return (4, 0)
     if path == HOME:
         return (3, 0)
     if YEAR_PAGE.fullmatch(path):

@@ -226,6 +226,7 @@ FOOTER_COMMITS = (
     ("about/", "march", "2024年4月5日"),
     ("adopt/", "march", "2024年4月5日"),
     ("guide/", "march", "2024年4月5日"),
+    ("setup/", "march", "2024年4月5日"),
     ("news/", "march", "2024年4月5日"),
     ("", "annual_fix", "2025年1月20日"),  # home, villages, grids, data, history
 )
@@ -397,7 +398,7 @@ def test_the_site_history_holds_only_plain_data(town):
     assert history.data_version == {
         "commit": commits["annual_fix"],
         "short": commits["annual_fix"][:7],
-        "date": "2025年1月20日",
+        "date": "2025-01-20",
         "datetime": "2025-01-20T10:00:00+08:00",
         "uncommitted": False,
         "label": f"{commits['annual_fix'][:7]} · 2025-01-20",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from generator.layout import is_ignored, place
 from generator.periods import is_month, is_year
+from generator.site.publication import DOUBT
 
 if TYPE_CHECKING:
     from generator.history.gitlog import Commit
@@ -88,16 +89,21 @@ def newest(scoped: list[tuple[Commit, Order | None]], shows: Callable) -> dict |
         "datetime": None,
         "uncommitted": True,
         "label": label,
+        "doubt": None,
     }
 
 
 def version_of(commit: Commit) -> dict:
-    day = commit.date[:10] if commit.date else None
+    """A commit as a page's footer names it; a doubtful time is never given as its date
+    (revisions.data_version, publication.py)."""
+    trusted = commit.date and not commit.doubt
+    day = commit.date[:10] if trusted else None
     return {
         "commit": commit.hash,
         "short": commit.short,
         "date": day,
-        "datetime": commit.date,
+        "datetime": commit.date if trusted else None,
         "uncommitted": False,
-        "label": f"{commit.short} · {day}" if day else commit.short,
+        "label": f"{commit.short} · {day or DOUBT[2:]}" if commit.date else commit.short,
+        "doubt": DOUBT if commit.doubt else None,
     }

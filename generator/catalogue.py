@@ -748,6 +748,183 @@ INIT_NO_NAME_COLUMN = T(
     "可再加「网格」和「编号」列",
 )
 
+# -- publishing a built site (flagboard publish; the file is the target) -------------------------
+
+_TARGETS = "文件夹路径、zip:FILE.zip、ssh://USER@HOST/PATH 或 s3://BUCKET/PREFIX"
+PUBLISH_NO_TARGET = T(
+    "publish_no_target",
+    "没有指定发布目标",
+    "用 --to 指定发布目标，或设置环境变量 FLAGBOARD_PUBLISH_TO",
+    f"没有指定发布目标：请用 --to 指定（{_TARGETS}），或设置环境变量 FLAGBOARD_PUBLISH_TO",
+)
+PUBLISH_BAD_TARGET = T(
+    "publish_bad_target",
+    "发布目标的写法不对",
+    f"按 {COMMAND} publish -h 的说明写发布目标",
+    f"不支持「{{scheme}}://」这种发布目标：发布目标可以是{_TARGETS}",
+)
+PUBLISH_ZIP_NAME = PUBLISH_BAD_TARGET.variant(
+    "压缩包的文件名要以 .zip 结尾，例如 zip:huamu-site.zip"
+)
+PUBLISH_ZIP_PREFIX = PUBLISH_BAD_TARGET.variant(
+    "要发布为压缩包，请写成 zip:FILE.zip（例如 zip:huamu-site.zip）；"
+    "要发布到名字以 .zip 结尾的文件夹，请写成 dir:PATH"
+)
+PUBLISH_SSH_FORM = PUBLISH_BAD_TARGET.variant(
+    "SSH 目标要写成 ssh://USER@HOST[:PORT]/PATH（PATH 是服务器上的绝对路径），例如 "
+    "ssh://deploy@web.county.gov.cn:2222/srv/www/huamu（不能写密码，密钥放在 FLAGBOARD_SSH_KEY）"
+)
+PUBLISH_SSH_PATH = PUBLISH_BAD_TARGET.variant(
+    "服务器上的路径要写成绝对路径，只含字母、数字、汉字和 . _ + - /，不能是 / 本身，也不能含 ..，"
+    "例如 ssh://deploy@web.county.gov.cn/srv/www/huamu"
+)
+PUBLISH_BUCKET_NAME = PUBLISH_BAD_TARGET.variant(
+    "存储桶名称应为 3 到 63 个小写字母、数字、点或连字符，例如 s3://huamu-site"
+)
+PUBLISH_BUCKET_PREFIX = PUBLISH_BAD_TARGET.variant(
+    "存储桶里的前缀只能含字母、数字、汉字和 . _ + -，用 / 分隔，例如 s3://county-sites/huamu"
+)
+PUBLISH_SETTING = T(
+    "publish_setting",
+    "发布设置缺失或有误",
+    "在 CI 的密钥和变量里设置所说的环境变量（见 docs/publish.md）",
+    "发布到对象存储还需要设置环境变量 {names}（在 CI 的密钥和变量里设置）",
+)
+PUBLISH_S3_ENDPOINT = PUBLISH_SETTING.variant(
+    "FLAGBOARD_S3_ENDPOINT「{endpoint}」应是 http:// 或 https:// 开头、不带路径的地址，"
+    "例如 https://oss-cn-hangzhou.aliyuncs.com"
+)
+PUBLISH_S3_ADDRESSING = PUBLISH_SETTING.variant(
+    "FLAGBOARD_S3_ADDRESSING 应为 virtual（默认，存储桶名在域名里）、path（存储桶名在路径里）"
+    "或 domain（FLAGBOARD_S3_ENDPOINT 就是存储桶自己的域名），而不是「{value}」"
+)
+PUBLISH_SITEURL = PUBLISH_SETTING.variant(
+    "网站地址「{url}」不是 http:// 或 https:// 开头的完整地址，无法取回核对："
+    "请检查 FLAGBOARD_SITEURL 或 --check-url"
+)
+PUBLISH_NOT_A_SITE = T(
+    "publish_not_a_site",
+    "要发布的不是 flagboard 生成的网站",
+    f"先运行 {COMMAND} build，或用 --site 指向它生成的文件夹",
+    "这里没有 flagboard build 生成的网站（缺少标记文件 .flagboard-site），不予发布："
+    f"请先运行 {COMMAND} build，或用 --site 指向它生成的文件夹（默认 output）",
+)
+PUBLISH_UNSAFE_FILE = T(
+    "publish_unsafe_file",
+    "网站里有不能发布的文件",
+    "删除它，或改名后重新生成网站",
+    "这是符号链接或特殊文件，为安全起见不予发布：请删除它后重新生成网站",
+)
+PUBLISH_UNSAFE_NAME = PUBLISH_UNSAFE_FILE.variant(
+    "文件名含有控制字符或反斜杠，或用了 flagboard 自用的 .flagboard 文件夹，不予发布：请改名后重新生成网站"
+)
+PUBLISH_NOT_OURS = T(
+    "publish_not_ours",
+    "发布目标里有不是 flagboard 发布的文件",
+    "换一个空的文件夹、存储桶前缀或服务器路径；flagboard 不覆盖也不删除不是它发布的文件",
+    "目标里已有 {count} 个不是 flagboard 发布的文件（{files}），不会覆盖或删除："
+    "请换一个空的文件夹或存储桶前缀，或确认这些文件不再需要、移走后再发布",
+)
+PUBLISH_NOT_OURS_ZIP = PUBLISH_NOT_OURS.variant(
+    "这个文件已经存在，但不是 flagboard 生成的网站压缩包，不会覆盖：请换一个文件名，或先移走它"
+)
+PUBLISH_NOT_OURS_SERVER = PUBLISH_NOT_OURS.variant(
+    "服务器上这个路径里已有 releases 或 current，但不是 flagboard 建的，不会改动：请换一个路径"
+)
+PUBLISH_INSIDE_SITE = PUBLISH_NOT_OURS.variant(
+    "发布目标与要发布的网站文件夹 {site} 重叠（是它、在它里面或包含它），不予发布：请换一个目标"
+)
+PUBLISH_LINK_OUT = PUBLISH_NOT_OURS.variant(
+    "{path} 所在的文件夹是指向目标以外的符号链接，不会写入：请删除这个链接后再发布"
+)
+PUBLISH_BAD_MANIFEST = T(
+    "publish_bad_manifest",
+    "发布目标里的清单文件无法读取",
+    "检查目标里 .flagboard/ 下的文件是否被改动；无法确认时换一个空目标重新发布",
+    "目标里 flagboard 的清单文件已损坏或不是本程序写的，无法知道哪些文件是它发布的，"
+    "为安全起见不予发布：请检查它，或换一个空的目标重新发布",
+)
+PUBLISH_LOCKED = T(
+    "publish_locked",
+    "另一次发布正在进行",
+    "等它结束后再发布；CI 里让同一时间只运行一次发布",
+    "另一次发布正在向这个文件夹发布，请等它结束后再试",
+)
+PUBLISH_LOCKED_SERVER = PUBLISH_LOCKED.variant(
+    "另一次发布正在向服务器上的这个路径发布，请等它结束后再试"
+)
+PUBLISH_LOCKED_BUCKET = PUBLISH_LOCKED.variant(
+    "另一次发布（{holder}，{started} 开始）正在向这个存储桶发布，请等它结束后再试；"
+    "如果它已被中断，锁最迟 2 分钟后失效"
+)
+PUBLISH_CONNECT = T(
+    "publish_connect",
+    "连接不上发布目标",
+    "检查地址、端口、网络，以及密钥和 known_hosts",
+    "连接不上对象存储 {host}：请检查 FLAGBOARD_S3_ENDPOINT 和网络",
+)
+PUBLISH_SSH = PUBLISH_CONNECT.variant("{reason}")
+PUBLISH_SSH_LOST = PUBLISH_CONNECT.variant(
+    "与服务器的连接中断（退出码 {code}）：{last}；请检查网络后重新发布"
+)
+PUBLISH_REFUSED = T(
+    "publish_refused",
+    "发布目标拒绝了请求或出错",
+    "按提示检查密钥的权限、存储桶名称、区域和地址；服务器出错时稍后重试",
+    "对象存储拒绝了请求（HTTP {status}）{hint}",
+)
+PUBLISH_STORE = PUBLISH_REFUSED.variant("对象存储出错（{kind}），请稍后重试")
+PUBLISH_SSH_COMMAND = PUBLISH_REFUSED.variant("{program}出错（退出码 {code}）：{last}")
+PUBLISH_IO = T(
+    "publish_io",
+    "读写文件出错",
+    "检查磁盘空间和文件夹的权限",
+    "读写文件出错（{error}）：请检查磁盘空间和文件夹的权限",
+)
+PUBLISH_CHECK = T(
+    "publish_check",
+    "发布后从网站取回的网页与本次发布的不同",
+    "检查网站地址是否指向这个目标，CDN 是否回源验证网页（见 docs/publish.md），稍后再核对",
+    "已发布到目标，但从 {url} 取回的网页{reason}：请检查网站地址是否指向这个目标，"
+    "CDN 是否对网页回源验证（Cache-Control: no-cache），稍后再核对",
+)
+PUBLISH_ROLLBACK = T(
+    "publish_rollback",
+    "无法回退",
+    "对象存储、文件夹和压缩包：重新发布上一次的网站（在 CI 里重新运行上一次成功的发布）",
+    "只有发布到服务器（ssh://）时才能回退：那里保留着最近几次发布的版本。"
+    "对象存储、文件夹和压缩包不保留旧版本，请重新发布上一次的网站（在 CI 里重新运行上一次成功的发布）",
+)
+PUBLISH_NO_EARLIER = PUBLISH_ROLLBACK.variant(
+    "服务器上没有比当前版本（{current}）更早的版本可以回退"
+)
+
+# Why ssh failed (ssh.failure), and what an S3 error code means (s3.failure).
+SSH_REASONS = {
+    "host_key": "服务器的主机密钥不在 FLAGBOARD_SSH_KNOWN_HOSTS（known_hosts）中，拒绝连接："
+    "请向服务器管理员核实主机密钥后加入",
+    "host_key_changed": "服务器的主机密钥与 known_hosts 中记录的不同，可能有人冒充服务器，拒绝连接："
+    "请向服务器管理员核实",
+    "auth": "服务器不接受这个 SSH 密钥：请检查 FLAGBOARD_SSH_KEY 和服务器上的 authorized_keys",
+    "resolve": "找不到这台服务器（主机名无法解析）：请检查主机名",
+    "refused": "服务器拒绝连接：请检查主机和端口",
+    "timeout": "连接服务器超时：请检查主机、端口和网络",
+    "closed": "与服务器的连接中断：请检查网络后重新发布",
+    "tools": "服务器上缺少需要的命令（sh、flock、rsync、gzip、find、GNU coreutils）：请服务器管理员安装",
+}
+PUBLISH_HINTS = {
+    "AccessDenied": "：密钥没有写这个存储桶（或前缀）的权限",
+    "InvalidAccessKeyId": "：FLAGBOARD_S3_ACCESS_KEY_ID 不对",
+    "SignatureDoesNotMatch": "：FLAGBOARD_S3_SECRET_ACCESS_KEY 不对，或区域 FLAGBOARD_S3_REGION 不对",
+    "AuthorizationHeaderMalformed": "：区域 FLAGBOARD_S3_REGION 不对",
+    "NoSuchBucket": "：存储桶不存在，请检查名称和地址",
+    "PermanentRedirect": "：地址或区域与存储桶不符",
+    "403": "：请检查密钥的权限",
+    "404": "：请检查存储桶名称和地址",
+    "500": "：对象存储出错，请稍后重试",
+    "503": "：对象存储暂时不可用，请稍后重试",
+}
+
 # -- git history as evidence (flagboard build) -----------------------------------------------
 
 DOUBTFUL_TIME = T(

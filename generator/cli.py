@@ -272,6 +272,8 @@ def _parser() -> argparse.ArgumentParser:
     # --- commands: office ---
     _add_office(sub)
     _add_init(sub)
+    # --- commands: publishing ---
+    _add_publish(sub)
     return parser
 
 
@@ -729,6 +731,190 @@ def _init(args) -> int:
         f"的空白评分表和事件表（也可以用 {command('new-month', args.first, scores=scores)} 生成）。"
     )
     return 0
+
+
+# --- publish: a built site to a folder, a zip, a server or a bucket ----------------------------
+
+PUBLISH_HELP = """\
+发布目标（--to，或环境变量 FLAGBOARD_PUBLISH_TO）：
+  PATH 或 dir:PATH
+      发布到文件夹（交给县政府门户网站）
+  zip:FILE.zip
+      打包成一个压缩包
+  ssh://USER@HOST[:PORT]/PATH
+      经 SSH 用 rsync 发布到服务器上的绝对路径 PATH：每次发布一个新版本
+      releases/<版本>，再一次切换 current 链接；保留最近 --keep 个版本，可用 --rollback 回退
+  s3://BUCKET[/PREFIX]
+      发布到兼容 S3 的对象存储（阿里云 OSS、腾讯云 COS、华为云 OBS 等）的存储桶 BUCKET
+
+环境变量（密钥只从环境读取，不会出现在任何输出里）：
+  FLAGBOARD_S3_ENDPOINT
+      对象存储地址，按原样使用，例如 https://oss-cn-hangzhou.aliyuncs.com
+  FLAGBOARD_S3_REGION
+      区域，例如 cn-hangzhou
+  FLAGBOARD_S3_ACCESS_KEY_ID，FLAGBOARD_S3_SECRET_ACCESS_KEY
+      只能写这个存储桶的密钥
+  FLAGBOARD_S3_ADDRESSING
+      virtual（默认，存储桶名在域名里）、path（在路径里）或 domain（地址就是存储桶自己的域名）
+  FLAGBOARD_SSH_KEY，FLAGBOARD_SSH_KNOWN_HOSTS
+      SSH 私钥的内容；服务器的主机密钥（known_hosts 的内容）
+  FLAGBOARD_SITEURL
+      网站地址：发布到服务器或对象存储后，从这里取回首页和一个改动的网页核对
+
+只发送内容有变化的文件；网页先于首页、年度页、订阅、网站地图和记录 data/record.json，清单最后写入，删除在最后。
+中途失败时目标上没有半个文件，也没有指向缺失文件的链接；重新运行即可补齐。
+退出码：0 已发布，1 发布失败（上一次发布的网站保持可用），2 命令或设置有误。
+"""
+
+
+class _RawFormatter(_Formatter, argparse.RawDescriptionHelpFormatter):
+    """The publish command's list of targets and settings, kept as written."""
+
+
+def _add_publish(sub) -> None:
+    p = sub.add_parser(
+        "publish",
+        help="把生成好的网站发布到文件夹、压缩包、服务器（SSH）或对象存储",
+        description="把 flagboard build 生成的网站发布出去。",
+        epilog=PUBLISH_HELP,
+        formatter_class=_RawFormatter,
+    )
+    p.add_argument(
+        "--site",
+        type=Path,
+        default=Path("output"),
+        metavar="DIR",
+        help="要发布的网站文件夹（默认 output）",
+    )
+    p.add_argument(
+        "--to",
+        default=None,
+        metavar="目标",
+        help="发布目标（默认取环境变量 FLAGBOARD_PUBLISH_TO），写法见下",
+    )
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--dry-run", action="store_true", help="只列出将发送和删除的文件，不改动目标")
+    what.add_argument(
+        "--rollback",
+        action="store_true",
+        help="把服务器上的 current 切换回上一次发布的版本（只用于 ssh:// 目标）",
+    )
+    p.add_argument(
+        "--keep",
+        type=_positive,
+        default=5,
+        metavar="N",
+        help="服务器上保留最近 N 次发布的版本（默认 5，用于回退）",
+    )
+    p.add_argument(
+        "--check-url",
+        default=None,
+        metavar="URL",
+        help="发布后从这个网址取回首页和一个改动的网页核对（默认 FLAGBOARD_SITEURL）",
+    )
+    p.add_argument("--verbose", "-v", action="store_true", help="逐个列出发送的文件")
+    p.set_defaults(func=_publish, format="text")
+
+
+def _publish(args) -> int:
+    """Publish; every line printed, errors and tracebacks included, has the secrets hidden."""
+    from generator.deploy.secrets import redact
+
+    env = dict(os.environ)
+
+    def say(line: str, stream=sys.stdout) -> None:
+        print(redact(line, env), file=stream, flush=True)
+
+    try:
+        return _publish_with(args, env, say)
+    except Exception:  # a flaw of flagboard's own: said, with the secrets hidden
+        import traceback
+
+        say(traceback.format_exc(), sys.stderr)
+        say(
+            "发布时程序出错（上面是出错的位置，请报告给开发者）；目标上的网站保持可用。", sys.stderr
+        )
+        return 1
+
+
+def _publish_with(args, env: dict, say) -> int:
+    from generator.deploy.errors import PublishFailed
+    from generator.deploy.publish import publish, rollback
+
+    to = args.to if args.to is not None else env.get("FLAGBOARD_PUBLISH_TO", "")
+    try:
+        if args.rollback:
+            report = rollback(to, env, check_url=args.check_url)
+        else:
+            counter = _SentCounter(say, args.verbose)
+            report = publish(
+                args.site,
+                to,
+                env,
+                dry_run=args.dry_run,
+                keep=args.keep,
+                check_url=args.check_url,
+                sent=counter,
+                step=say,
+            )
+    except PublishFailed as error:
+        say(f"发布失败：{error.problem.text()}", sys.stderr)
+        # after the check, the publish itself is done; a rollback changes nothing when it fails
+        if not (error.usage or args.rollback or error.problem.code == "publish_check"):
+            say(
+                "这次发布没有完成：目标上没有半个文件，也没有指向缺失文件的链接，"
+                f"上一次发布的网站仍可访问；排除问题后重新运行 {COMMAND} publish 即可补齐。",
+                sys.stderr,
+            )
+        return 2 if error.usage else 1
+    _say_report(report, say)
+    return 0
+
+
+class _SentCounter:
+    """Progress as files go: each file with --verbose, else a line every EVERY files."""
+
+    EVERY = 1000
+
+    def __init__(self, say, verbose: bool):
+        self.say, self.verbose, self.done = say, verbose, 0
+
+    def __call__(self, paths) -> None:
+        before, self.done = self.done, self.done + len(paths)
+        if self.verbose:
+            for path in paths:
+                self.say(f"已发送 {path}")
+        elif before // self.EVERY != self.done // self.EVERY:
+            self.say(f"已发送 {self.done} 个文件……")
+
+
+def _say_report(report, say) -> None:
+    plan = report.plan
+    if report.rolled_back_to:
+        say(f"已回退：{report.where} 的 current 现在指向 releases/{report.rolled_back_to}")
+    elif report.dry_run:
+        for path in plan.send:
+            say(f"将发送 {path}")
+        for path in plan.delete:
+            say(f"将删除 {path}")
+        say(
+            f"试运行：将发送 {len(plan.send)} 个文件、删除 {len(plan.delete)} 个，"
+            f"{plan.unchanged} 个不变；目标没有改动。"
+        )
+    else:
+        say(
+            f"已发布到 {report.where}：发送 {len(plan.send)} 个文件（{_size(report.bytes)}），"
+            f"删除 {len(plan.delete)} 个，{plan.unchanged} 个不变；版本 {report.release}，"
+            f"用时 {report.seconds:.1f} 秒"
+        )
+    for url in report.checked:
+        say(f"已核对：{url} 与发布的版本一致")
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / 1024 / 1024:.1f} MB"
+    return f"{count / 1024:.1f} KB"
 
 
 if __name__ == "__main__":

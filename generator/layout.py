@@ -1,5 +1,5 @@
 """The scores folder's layout (docs/data-format.md §2): what each file is, and where a period's
-files go.
+files go; and the mark a built site carries, which `build` and `publish` both look for.
 
 town.toml, villages.csv, YYYY/YYYY-MM.csv, YYYY/YYYY-MM.events.csv, YYYY/YYYY-annual.csv
 """
@@ -14,6 +14,9 @@ from generator.periods import is_month, is_year, year_of
 TOWN_FILE = "town.toml"
 VILLAGES_FILE = "villages.csv"
 SETTINGS_FILES = (TOWN_FILE, VILLAGES_FILE)
+# The file every site `flagboard build` made carries at its root: build replaces only a folder
+# that has it, and publish sends only a folder that has it (and never sends the file itself).
+SITE_MARK = ".flagboard-site"
 NAMING_HINT = "评分文件应命名为 YYYY/YYYY-MM.csv、YYYY/YYYY-MM.events.csv 或 YYYY/YYYY-annual.csv"
 
 _SCORES_RE = re.compile(r"^(\d{4})-(\d{2})\.csv$")

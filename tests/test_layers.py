@@ -24,7 +24,7 @@ def lint(package_parent: Path) -> subprocess.CompletedProcess:
 def test_every_contract_is_kept():
     found = lint(ROOT)
     assert found.returncode == 0, found.stdout + found.stderr
-    assert "4 kept, 0 broken" in found.stdout
+    assert "5 kept, 0 broken" in found.stdout
 
 
 def copy_of_the_package(tmp_path: Path) -> Path:
@@ -50,3 +50,11 @@ def test_git_outside_gitlog_breaks_a_contract(tmp_path):
     preview.write_text(preview.read_text() + "\nimport git  # noqa\n")
     found = lint(root)
     assert found.returncode == 1 and "Only history.gitlog imports git" in found.stdout
+
+
+def test_deploy_reaching_pandas_even_indirectly_breaks_a_contract(tmp_path):
+    root = copy_of_the_package(tmp_path)
+    plan = root / "generator" / "deploy" / "plan.py"
+    plan.write_text(plan.read_text() + "\nfrom generator import results  # noqa\n")
+    found = lint(root)
+    assert found.returncode == 1 and "deploy never imports pelican, pandas" in found.stdout

@@ -27,7 +27,7 @@ CHINESE = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff1f]"
 # , : ; ( ) ? ! written half-width right before or after a Chinese character or mark
 HALF_WIDTH = re.compile(rf"(?<={CHINESE})[,:;()?!]|[,:;()?!](?={CHINESE})")
 SAMPLE = "甲"  # every field of a template: a Chinese word shows the marks around the field too
-CODES = {"last": "T1000"}  # fields that are always code: A1:{last}
+CODES = {"last": "T1000", "scheme": "ftp"}  # fields that are always code: A1:{last}, {scheme}://
 FILE = "scores/2024/2024-03.csv"
 
 

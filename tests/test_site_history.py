@@ -212,16 +212,52 @@ def test_the_history_page_is_linked_and_in_the_sitemap(town):
 # -- every page's data version, the feed, determinism -------------------------------------------
 
 
-def test_every_footer_shows_the_short_hash_and_commit_date(town):
+# What each page's footer names: the newest commit that changed what the page shows
+# (generator/site/versions.py). March and April show March's re-save, their last change; the
+# year 2024 and the pages of the latest period its annual correction; the pages that show only
+# the settings (rules, about, the village list) the first commit, which wrote them.
+FOOTER_COMMITS = (
+    ("2024/03/", "resave", "2024年5月11日"),
+    ("2024/04/", "resave", "2024年5月11日"),
+    ("2024/index.html", "annual_fix", "2025年1月20日"),
+    ("village/index.html", "march", "2024年4月5日"),
+    ("404.html", "march", "2024年4月5日"),
+    ("rules/", "march", "2024年4月5日"),
+    ("about/", "march", "2024年4月5日"),
+    ("adopt/", "march", "2024年4月5日"),
+    ("guide/", "march", "2024年4月5日"),
+    ("setup/", "march", "2024年4月5日"),
+    ("news/", "march", "2024年4月5日"),
+    ("", "annual_fix", "2025年1月20日"),  # home, villages, grids, data, history
+)
+
+
+def test_every_footer_names_the_last_commit_that_changed_what_the_page_shows(town):
     _, commits, out = town
-    short = commits["annual_fix"][:7]
     for name, path in html_pages(out).items():
         footer = parse(path).find(".//footer")
         if name.startswith("screen/"):  # a slide's footer gives the site's address instead
             assert "数据版本" not in page_text(path), name
             continue
-        assert f"数据版本 {short}（2025年1月20日）" in text_of(footer), name
-        assert commit_links(footer) == [commits["annual_fix"]], name
+        key, day = next((c, d) for prefix, c, d in FOOTER_COMMITS if name.startswith(prefix))
+        assert f"数据版本 {commits[key][:7]}（{day}）" in text_of(footer), name
+        assert commit_links(footer) == [commits[key]], name
+
+
+def test_a_new_month_leaves_every_earlier_periods_page_as_it_was(tmp_path):
+    repo, _ = corrected_town(tmp_path / "repo")
+    before, after = tmp_path / "before", tmp_path / "after"
+    build_site(repo.scores, before, FLAGBOARD_REPO_URL=REPO_URL)
+    repo.write("2024/2024-05.csv", csv_bytes(period_rows(APRIL)))
+    repo.commit("录入2024年5月评分", "张会计", "2024-06-03T10:00:00+08:00")
+    build_site(repo.scores, after, FLAGBOARD_REPO_URL=REPO_URL)
+    changed = {
+        name
+        for name, path in html_pages(before).items()
+        if path.read_bytes() != (after / name).read_bytes()
+    }
+    assert not {n for n in changed if n.startswith(("2024/03/", "2024/04/"))}
+    assert {"index.html", "2024/index.html"} <= changed  # the latest period and its year do
 
 
 def test_feed_entries_are_published_at_the_first_commit_and_updated_by_corrections(town):

@@ -128,9 +128,29 @@ def test_the_address_is_text_at_the_end_and_names_are_escaped(tmp_path):
     out = build_site(scores, tmp_path / "out", SITEURL="https://example.org/town").out
     body = article(out / "2024" / "02" / "wechat" / "index.html")
     text = "".join(pasted(body).text).strip()
-    assert text.endswith("https://example.org/town/2024/02/")
+    assert re.search(r"https://example\.org/town/2024/02/\?v=[0-9a-f]{8}$", text)
     assert "<a" not in body
     assert "<script>" not in body and FORMULA_NAME in text
+
+
+def address_version(out: Path, month: str) -> str:
+    body = article(out / month.replace("-", "/") / "wechat" / "index.html")
+    return re.search(r"\?v=([0-9a-f]{8})", "".join(pasted(body).text)).group(1)
+
+
+def test_the_address_carries_the_periods_version_so_wechat_fetches_a_corrected_page(tmp_path):
+    """WeChat's browser keeps pages it has shown: the article's link changes with the period's
+    results (a 复议 correction), so a reader gets the page anew, and only then."""
+    scores = small_town(tmp_path / "scores")
+    site = {"SITEURL": "https://example.org/town"}
+    first = build_site(scores, tmp_path / "first", **site).out
+    again = build_site(scores, tmp_path / "again", **site).out
+    february = scores / "2024" / "2024-02.csv"
+    february.write_bytes(february.read_bytes().replace(b"91", b"95", 1))
+    corrected = build_site(scores, tmp_path / "corrected", **site).out
+    assert address_version(first, "2024-02") == address_version(again, "2024-02")
+    assert address_version(first, "2024-02") != address_version(corrected, "2024-02")
+    assert address_version(first, "2024-01") == address_version(corrected, "2024-01")
 
 
 def test_the_article_fits_a_phone(site):

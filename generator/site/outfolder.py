@@ -22,13 +22,13 @@ from pathlib import Path
 
 from generator import forked
 from generator.history.gitlog import repo_root_of
+from generator.layout import SITE_MARK  # also what publish looks for (generator/deploy)
 
 try:
     import fcntl
 except ImportError:  # Windows: no flock; leftovers of killed builds stay (and are git-ignored)
     fcntl = None
 
-SITE_MARK = ".flagboard-site"
 SITE_NOTE = (
     "此文件夹是 flagboard build 生成的网站。\n"
     "再次生成时，整个文件夹会被新生成的网站替换：请不要在这里存放其他文件。\n"

@@ -130,11 +130,9 @@ def period(site: Site, key: str) -> Page:
     info = index.period_info[key]
     position = index.periods.index(key)
     neighbours = index.periods[position - 1 : position] if position else []
-    following = index.periods[position + 1 : position + 2]
     context = {
         "period": index.period_ref(key),
         "previous": index.period_ref(neighbours[0]) if neighbours else None,
-        "next": index.period_ref(following[0]) if following else None,
         "year": index.period_ref(year_of(key)),
         "rule": index.rule(key),
         "totals": blocks.flag_totals(index, key),
@@ -302,7 +300,13 @@ def village_pages(site: Site, village_id: str) -> list[Page]:
     if pages[0].context["status"]:
         year = pages[0].context["status"]["year"]["period"]  # its year's counts may change
         pages[0].context["status"]["changes"] = [c for c in changes if year_of(c["period"]) == year]
-    return pages + [village_year(site.index, data, y) for y in older]
+    return pages + [_of_year(site, village_year(site.index, data, y), y) for y in older]
+
+
+def _of_year(site: Site, page: Page, year: str) -> Page:
+    """An older year's page names that year's data version: it stays as it was."""
+    page.context["data_version"] = site.history.version_of(year)
+    return page
 
 
 def village_publication(site: Site, village_id: str) -> dict:
@@ -378,7 +382,7 @@ def grid_pages(site: Site, grid_id: str) -> list[Page]:
     publishes (as village_pages)."""
     shown, older = villages.grid_years(site.index)
     return [grid(site.index, grid_id, shown, older)] + [
-        grid_year_page(site.index, grid_id, y) for y in older
+        _of_year(site, grid_year_page(site.index, grid_id, y), y) for y in older
     ]
 
 
@@ -564,7 +568,26 @@ def units(site: Site, last: bool = False) -> list[tuple[str, object]]:
 
 def build(site: Site, unit: tuple[str, object]) -> list[Page]:
     name, key = unit
-    return KINDS[name].make(site, key)
+    made = KINDS[name].make(site, key)
+    for page in made:
+        page.context.setdefault("data_version", page_version(site, name, key))
+    return made
+
+
+# Kinds whose pages show a period's results (keyed by it, or by (period, grid)), and kinds that
+# show only the settings; the rest show the latest period and name the newest data commit.
+PERIOD_KINDS = {"period", "period_grid", "poster", "wechat", "year", "year_grid"}
+SETTINGS_KINDS = {"404", "village_index"}
+
+
+def page_version(site: Site, kind: str, key) -> dict | None:
+    """The data version a page's footer names (versions.py): unchanged pages stay unchanged."""
+    history = site.history
+    if kind in PERIOD_KINDS:
+        return history.version_of(key[0] if isinstance(key, tuple) else key)
+    if kind in SETTINGS_KINDS:
+        return history.settings_version
+    return history.data_version
 
 
 def shared(index: SiteIndex) -> dict:

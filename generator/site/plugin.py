@@ -117,7 +117,9 @@ class ResultsPages(Generator):
             footer_pages=[{"url": p.url, "title": p.title} for p in self.context.get("pages", [])],
             raw_published=bool(self.raw_files),
             notice=self.site.notice,
-            data_version=history.data_version,
+            # Pelican's own pages (rules, about, guide, news) show the settings only; every
+            # page of pages.py names its own version (pages.page_version)
+            data_version=history.settings_version,
             repo_url=self.settings.get("FLAGBOARD_REPO_URL") or "",
             site_root=self.settings["SITEURL"],
             share_image=SHARE_IMAGE,

@@ -19,6 +19,7 @@ import json
 import re
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,8 +183,11 @@ def _fetched(url: str) -> dict | None:
     target = url if url.endswith(".json") else url.rstrip("/") + "/" + RECORD_PATH
     request = urllib.request.Request(target, headers={"User-Agent": "flagboard"})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        # The proxy settings as they are now, not as the first request of the process saw them.
+        opener = urllib.request.build_opener()
+        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             data = response.read(MAX_RECORD_BYTES + 1)
+            encoding = response.headers.get("Content-Encoding", "")
     except urllib.error.HTTPError as error:
         if error.code == 404:
             return None
@@ -195,7 +199,22 @@ def _fetched(url: str) -> dict | None:
         raise RecordUnavailable(
             f"无法连接上次发布的网站 {_quoted(target)}：{_quoted(str(reason))}"
         ) from None
-    return _parsed(data, target)
+    return _parsed(_decoded(data, encoding, target), target)
+
+
+def _decoded(data: bytes, encoding: str, where: str) -> bytes:
+    """The record as written: object storage serves it as `flagboard publish` stored it,
+    gzipped with Content-Encoding: gzip, whatever the request accepts. Unpacked to at most
+    MAX_RECORD_BYTES + 1, so a small hostile answer cannot fill the memory."""
+    if encoding.strip().lower() not in ("gzip", "x-gzip"):
+        return data
+    unpacker = zlib.decompressobj(wbits=31)
+    try:
+        return unpacker.decompress(data, MAX_RECORD_BYTES + 1)
+    except zlib.error:
+        raise RecordUnavailable(
+            f"上次发布的记录 {_quoted(where)} 标明是 gzip 压缩的，但无法解压"
+        ) from None
 
 
 def _parsed(data: bytes, where: str) -> dict:

@@ -45,6 +45,7 @@ from generator.site.publication import (
     publication_doubt,
 )
 from generator.site.record import rewrite_notices
+from generator.site.versions import period_versions
 from generator.site.views import Page, SiteIndex
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ class SiteHistory:
     restored      periods corrected and since put back as first published (no △ stands)
     record        {"available", "shallow", "note", "version", "commits"} for /history/,
                   or None when the history was not read
+    settings_version, period_versions  the version a page that shows only the settings, or
+                  a period's results, names (versions.py); data_version is the newest
     published     the site's /data/record.json (site/record.py), set by `flagboard build`
     """
 
@@ -95,7 +98,13 @@ class SiteHistory:
     period_doubts: dict = field(default_factory=dict)
     restored: list = field(default_factory=list)
     record: dict | None = None
+    settings_version: dict | None = None
+    period_versions: dict = field(default_factory=dict)
     published: dict | None = None
+
+    def version_of(self, period: str) -> dict | None:
+        """The version a period's (or a year's) pages name: the newest commit they show."""
+        return self.period_versions.get(period, self.data_version)
 
     @property
     def rewrites(self) -> list[dict]:
@@ -111,6 +120,7 @@ def site_history(history: History) -> SiteHistory:
     periods = history.periods
     # In a shallow clone the oldest commit read is only where the clone begins.
     cut = history.commits[-1].hash if history.shallow and history.commits else None
+    settings, by_period = period_versions(history.commits)
     firsts = {
         p: h.revisions[0].commit
         for p, h in periods.items()
@@ -132,6 +142,8 @@ def site_history(history: History) -> SiteHistory:
         period_doubts={p: publication_doubt(c.doubt) for p, c in firsts.items() if c.doubt},
         restored=restored,
         record=record,
+        settings_version=settings,
+        period_versions=by_period,
     )
 
 

@@ -6,6 +6,8 @@ No I/O.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 
 from generator.periods import label as period_label
@@ -31,12 +33,20 @@ def wechat(index: SiteIndex, key: str, site_url: str) -> Page:
         "grids": flag_tables(index, key, rule),
         "money": money_rows(index, key),
         "actions": blocks.action_rows(index, index.rows("actions", key)),
-        "address": f"{site_url}/{period_url(key)}" if absolute else "",
+        "address": f"{site_url}/{period_url(key)}?v={version_tag(index, key)}" if absolute else "",
     }
     url = wechat_url(key)
     title = f"公众号文章 {period_label(key)} · {index.town}"
     description = f"{index.town}{period_label(key)}红黄旗评比结果，可复制到微信公众号编辑器。"
     return Page("wechat", url + "index.html", url, title, description, context)
+
+
+def version_tag(index: SiteIndex, key: str) -> str:
+    """A short hash of the period's results, on the article's link: WeChat's browser caches
+    pages hard, so a reader following the link of a corrected article gets the page anew."""
+    rows = [index.rows(table, key) for table in ("flags", "rewards", "actions", "events")]
+    text = json.dumps(rows, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def flag_tables(index: SiteIndex, key: str, rule: dict) -> list[dict]:

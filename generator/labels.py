@@ -54,3 +54,11 @@ FORMER_COLUMN = "曾用名"  # former names, separated by FORMER_SEPARATOR
 FORMER_SEPARATOR = "、"
 VILLAGE_COLUMNS = (ID_COLUMN, NAME_COLUMN, GRID_COLUMN, START_COLUMN, END_COLUMN, FORMER_COLUMN)
 EVENT_COLUMNS = ("事件", "类别", "分值", "说明")
+
+# A town's level (镇, 乡 or 街道) as docs/data-format.md §2 defaults town.toml's `kind`: the
+# name's own ending, else 镇. Sentences that name the level (镇班子会) take it from here.
+TOWN_LEVELS = ("街道", "镇", "乡")
+
+
+def town_level(town: str) -> str:
+    return next((level for level in TOWN_LEVELS if town.endswith(level)), "镇")

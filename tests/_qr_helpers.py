@@ -21,6 +21,32 @@ def pdf_pages(pdf: bytes) -> int:
     return len(PAGE_OBJECT.findall(pdf))
 
 
+def pdf_first_page_gray(pdf: bytes, dpi: int = 30) -> numpy.ndarray:
+    """The first page of a PDF rendered by poppler's pdftoppm, as a 2-D array of grey levels."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "page.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-f", "1", "-l", "1", str(source), f"{folder}/p"],
+            check=True,
+            capture_output=True,
+        )
+        (image,) = Path(folder).glob("p*.pgm")
+        data = image.read_bytes()
+    magic, width, height, depth, pixels = data.split(maxsplit=4)
+    assert magic == b"P5" and depth == b"255"
+    return numpy.frombuffer(pixels, numpy.uint8).reshape(int(height), int(width))
+
+
+def ink_rows(gray: numpy.ndarray, level: int = 200) -> numpy.ndarray:
+    """Whether each row of a page holds any ink (a pixel darker than `level`)."""
+    return (gray < level).any(axis=1)
+
+
 def png_gray(png: bytes) -> numpy.ndarray:
     """A PNG screenshot as a 2-D array of grey levels."""
     return (png_rgb(png).astype(numpy.uint16).sum(axis=2) // 3).astype(numpy.uint8)

@@ -34,6 +34,8 @@ CSS_BUDGET = 10 * 1024
 LONG_PAGE_RE = re.compile(r"^\d{4}/(\d{2}/)?index\.html$")
 BASE = "http://site.test/"  # internal links are resolved against this made-up origin
 SHARE_IMAGE = "images/share.png"
+ICON = "images/icon.png"  # every first visit fetches it: a few hundred bytes
+ICON_BUDGET = 512
 # The one link to another host: the footer's ICP number links to the ministry's register, as the
 # MIIT requires of every site with one (a link followed by a reader, not a request of the page).
 ICP_REGISTER = "https://beian.miit.gov.cn/"
@@ -77,7 +79,7 @@ def links(tree) -> list[tuple[str, str]]:
         if isinstance(element.tag, str) and element.get(attr) not in (None, ICP_REGISTER)
     ]
     for meta in tree.iter("meta"):
-        if (meta.get("http-equiv") or "").lower() == "refresh":
+        if (meta.get("http-equiv") or "").lower() == "refresh" and "url=" in meta.get("content"):
             found.append(("refresh", meta.get("content").split("url=", 1)[1]))
     return found
 
@@ -124,23 +126,33 @@ def test_css_is_small_and_uses_system_fonts_only(pages: dict[str, Path]):
 def test_no_web_fonts_scripts_or_other_files_of_that_kind(site: Path):
     kinds = {p.suffix for p in site.rglob("*") if p.is_file() and p.name != SITE_MARK}
     assert kinds <= {".html", ".xml", ".csv", ".json", ".toml", ".png", ".xlsx"}
-    assert [p.relative_to(site).as_posix() for p in site.rglob("*.png")] == [SHARE_IMAGE]
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.png")) == [
+        ICON,
+        SHARE_IMAGE,
+    ]
 
 
-def test_the_share_image_is_small_and_made_by_its_script(site: Path, tmp_path: Path):
-    published = (site / SHARE_IMAGE).read_bytes()
-    assert published == (ROOT / "theme" / "static" / SHARE_IMAGE).read_bytes()
-    assert len(published) <= 4096
+@pytest.mark.parametrize(
+    ("image", "side", "budget"), [(SHARE_IMAGE, 300, 4096), (ICON, 32, ICON_BUDGET)]
+)
+def test_the_share_image_and_the_icon_are_small_and_made_by_their_script(
+    site: Path, tmp_path: Path, image: str, side: int, budget: int
+):
+    """WeChat skips a share image under 300 px; the icon is fetched on every first visit."""
+    published = (site / image).read_bytes()
+    assert published == (ROOT / "theme" / "static" / image).read_bytes()
+    assert len(published) <= budget
     assert published[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">II", published[16:24]) == (300, 300)  # WeChat skips smaller ones
+    assert struct.unpack(">II", published[16:24]) == (side, side)
     run = subprocess.run(
-        [sys.executable, str(ROOT / "theme" / "share_image.py"), str(tmp_path / "share.png")],
+        [sys.executable, str(ROOT / "theme" / "share_image.py"), str(tmp_path)],
         capture_output=True,
         text=True,
     )
     assert run.returncode == 0, run.stderr
     # Pixels, not bytes: another zlib may pack the same picture differently.
-    assert png_pixels((tmp_path / "share.png").read_bytes()) == png_pixels(published)
+    made = (tmp_path / image.rpartition("/")[2]).read_bytes()
+    assert png_pixels(made) == png_pixels(published)
 
 
 def png_pixels(data: bytes) -> bytes:
@@ -238,7 +250,7 @@ def test_every_page_has_title_description_and_open_graph(trees: dict):
         assert meta["og:title"] == title, name
         assert meta["og:image"] == "/" + SHARE_IMAGE, name
         icons = [link.get("href") for link in tree.iter("link") if link.get("rel") == "icon"]
-        assert icons == ["/" + SHARE_IMAGE], name
+        assert icons == ["/" + ICON], name
         own = "" if name == "index.html" else name.removesuffix("index.html")
         if name != "404.html":
             assert meta["og:url"] == "/" + own, name

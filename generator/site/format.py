@@ -52,8 +52,10 @@ def yuan(value) -> str:
 
 @functools.lru_cache(maxsize=1 << 14)
 def signed_yuan(value) -> str:
+    """A net amount with a sign that cannot be misread: 5000 → '＋5,000', -3000 → '－3,000',
+    0 → '0' (full-width signs: an ASCII + or - beside CJK text reads as a dash or is lost)."""
     value = int(value or 0)
-    return f"+{value:,}" if value > 0 else f"{value:,}".replace("-", "－")
+    return f"＋{value:,}" if value > 0 else f"－{-value:,}" if value < 0 else "0"
 
 
 # Where each kind of period file goes in the scores folder (docs/data-format.md §2).

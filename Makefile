@@ -15,7 +15,7 @@ UV ?= $(BIN)/uv
 COMPILE = $(UV) pip compile --quiet --no-config --generate-hashes \
 	--python-version 3.11 --python-platform x86_64-manylinux_2_28$(if $(UPGRADE), --upgrade)
 
-.PHONY: install lock site test bench golden docs screenshots lint clean
+.PHONY: install lock site test axe bench golden docs screenshots lint clean
 
 install: $(STAMP)
 
@@ -40,6 +40,16 @@ site: $(STAMP)
 TEST_JOBS ?= auto
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup
+
+# axe-core for the accessibility tests (tests/test_site_axe.py), from npm at the version and
+# hash of tests/axe/package-lock.json, into tests/axe/node_modules; no install script runs.
+# The tests read the file only: they contact nothing but 127.0.0.1.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	npm ci --prefix tests/axe --ignore-scripts --no-audit --no-fund
+	touch $(AXE)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

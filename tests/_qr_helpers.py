@@ -130,3 +130,23 @@ def qr_texts(page, selector: str = "svg.qr") -> list[str]:
         }
         texts += decode_qr(page.screenshot(clip=clip, full_page=True))
     return texts
+
+
+# -- contrast, as WCAG measures it, from a screenshot's pixels ------------------------------
+
+
+def contrast(pixels: numpy.ndarray) -> float:
+    """The WCAG contrast between a chip's background (its commonest colour) and its text (the
+    colour farthest from the background in luminance)."""
+    colours, counts = numpy.unique(pixels.reshape(-1, 3), axis=0, return_counts=True)
+    background = luminance(colours[counts.argmax()])
+    levels = [luminance(c) for c in colours]
+    text = max(levels, key=lambda level: abs(level - background))
+    light, dark = max(background, text), min(background, text)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def luminance(rgb) -> float:
+    channel = numpy.asarray(rgb, dtype=float)[:3] / 255
+    linear = numpy.where(channel <= 0.04045, channel / 12.92, ((channel + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])

@@ -132,12 +132,9 @@ def _board_cell(index: SiteIndex, row: dict | None, rule: dict) -> dict | None:
         "rank": row["rank"],
         "flag": row["flag"],
         # ★/▼ already say 前三/后三: the cell adds only what else explains the flag
-        "notes": tuple(w for w in reasons if not w.startswith(SLOT_WORDS)),
+        "notes": tuple(w for w in reasons if w != slot_word(row["flag"], rule)),
         "fix": fixes.get((row["period"], row["village_id"], row["category"])) if fixes else None,
     }
-
-
-SLOT_WORDS = ("前", "后")  # why()'s 前三 / 后三: the flag's mark says as much
 
 
 def event_rows(index: SiteIndex, events: list[dict], by_period: bool = False) -> list[dict]:
@@ -314,9 +311,8 @@ def priority(index: SiteIndex, year: str, grid: str | None = None) -> list[dict]
 ANNUAL_LOSSES = ("downgrade", "star_loss")  # in this order beside a village's 优先评优 rank
 
 
-def yearly(index: SiteIndex, year: str, action: str, grid: str | None = None) -> list[dict]:
-    actions = index.grid_rows("actions", year, grid)
-    return [r for r in action_rows(index, actions) if r["action"] == action]
+def yearly(index: SiteIndex, year: str, action: str) -> list[dict]:
+    return [r for r in action_rows(index, index.rows("actions", year)) if r["action"] == action]
 
 
 def grid_totals(index: SiteIndex, year: str) -> dict:
@@ -362,11 +358,11 @@ def _why(flag, basis, moved_up, tied, vetoed, adjustment, red_count, yellow_coun
     if flag == "red" and basis == "meeting":
         reasons.append("现场会")
     elif flag == "red":
-        reasons.append(f"前{cn_number(red_count)}")
+        reasons.append(_slot_word("red", red_count))
         if moved_up:
             reasons.append("递补")
     elif flag == "yellow":
-        reasons.append(f"后{cn_number(yellow_count)}")
+        reasons.append(_slot_word("yellow", yellow_count))
     if flag and tied:
         reasons.append("并列")
     if vetoed:
@@ -374,3 +370,14 @@ def _why(flag, basis, moved_up, tied, vetoed, adjustment, red_count, yellow_coun
     if adjustment:
         reasons.append(f"{'加' if adjustment > 0 else '扣'}{points(abs(adjustment))}分")
     return tuple(reasons)
+
+
+def slot_word(flag: str | None, rule: dict) -> str | None:
+    """前三 / 后三: the words why() gives a flag won by rank (None without a flag)."""
+    if flag == "red":
+        return _slot_word(flag, rule["red_count"])
+    return _slot_word(flag, rule["yellow_count"]) if flag == "yellow" else None
+
+
+def _slot_word(flag: str, count: int) -> str:
+    return f"{'前' if flag == 'red' else '后'}{cn_number(count)}"

@@ -1,10 +1,10 @@
 """The site's highest-volume table rows as escaped HTML: one Markup string per table body.
 
-A county's period pages hold half a million ranking rows and its village pages as many score
-cells; rendered row by row through Jinja macros they took most of the build. These Jinja
+A county's period pages hold half a million score cells and its village pages as many again;
+rendered row by row through Jinja macros they took most of the build. These Jinja
 filters write exactly the markup the theme's macros used to, escaping every piece of text with
 markupsafe (autoescape stays on for everything else), and the templates keep the tables
-themselves: `<tbody>\n{{ rows|ranking_rows(SITEURL) }}</tbody>`. No I/O.
+themselves: `<tbody>\n{{ s.rows|board_rows(root) }}</tbody>`. No I/O.
 """
 
 from __future__ import annotations
@@ -161,18 +161,6 @@ def _fixed_score_cell(score, flag: str | None, fix: dict) -> str:
     )
 
 
-def action_items(rows: list[dict], site_url: str, with_period: bool = False) -> Markup:
-    """Actions as list items: the action, then its period (or village), then the reason."""
-    out = []
-    for a in rows:
-        if with_period:
-            where = link(site_url, a["period"]["url"], a["period"]["label"]) + " "
-        else:
-            where = link(site_url, a["village"]["url"], a["village"]["name"]) + "："
-        out.append(f"{_action_head(a['action'], a['name'])}{where}{escape(a['reason'])}</li>\n")
-    return Markup("".join(out))
-
-
 def village_action_items(rows: list[dict], site_url: str) -> Markup:
     """A period's actions as list items, one per village: the village, its actions in one
     badge coloured as the gravest, then the reasons (blocks.village_actions)."""
@@ -190,11 +178,6 @@ def village_action_items(rows: list[dict], site_url: str) -> Markup:
 @functools.lru_cache(maxsize=256)
 def _badge(action: str, name: str) -> str:
     return f'<span class="act {escape(action)}">{escape(name)}</span>'
-
-
-@functools.lru_cache(maxsize=64)
-def _action_head(action: str, name: str) -> str:
-    return f'<li><span class="act {escape(action)}">{escape(name)}</span>\n'
 
 
 DOT_KINDS = {"red": ("dot red",), "yellow": ("dot yellow", "dot hole")}
@@ -236,7 +219,6 @@ FILTERS = {
     "flag_badge": flag_badge,
     "flag_mark": flag_mark,
     "chart_svg": chart_svg,
-    "action_items": action_items,
     "village_action_items": village_action_items,
     "board_rows": board_rows,
     "money_cells": money_cells,

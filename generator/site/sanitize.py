@@ -134,14 +134,17 @@ def sectioned(html: str) -> str:
     return "".join(parts)
 
 
-# A page's tables scroll sideways in a box of their own, which the keyboard can reach (the
-# cleaned HTML's <table> has no attributes: the allow-list gives it none).
-SCROLL_BOX = '<div class="scroll" tabindex="0" role="region" aria-label="表格">'
+# A page's tables scroll sideways in a box of their own, which the keyboard can reach, each
+# named (表格1, 表格2 …) as a region of its own (the cleaned HTML's <table> has no attributes:
+# the allow-list gives it none).
+SCROLL_BOX = '<div class="scroll" tabindex="0" role="region" aria-label="表格{}">'
 
 
 def boxed_tables(html: str) -> str:
     """Each table of cleaned HTML in a focusable box that scrolls sideways on a phone."""
-    return html.replace("<table>", SCROLL_BOX + "<table>").replace("</table>", "</table></div>")
+    parts = html.split("<table>")
+    boxed = [parts[0]] + [SCROLL_BOX.format(n) + "<table>" + p for n, p in enumerate(parts[1:], 1)]
+    return "".join(boxed).replace("</table>", "</table></div>")
 
 
 def is_site_path(url: str) -> bool:

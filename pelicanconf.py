@@ -4,7 +4,6 @@
 too, after `flagboard compute`: `pelican -s pelicanconf.py --fatal errors`.
 """
 
-AUTHOR = "镇党政办"
 SITENAME = "红黄旗评比"
 SITEURL = ""  # development: links start at the site root; publishconf.py sets the real address
 RELATIVE_URLS = False

@@ -3,8 +3,9 @@
     flagboard build --settings publishconf.py
 
 FLAGBOARD_SITEURL is the site's absolute address (http:// or https://, a trailing slash is
-dropped); without it the build refuses to publish. In GitHub Actions the workflow's build
-step sets it, and the repository's address comes from GITHUB_SERVER_URL and GITHUB_REPOSITORY.
+dropped); without it the build refuses to publish. In CI the workflow's build step sets it, and
+the data repository's address, for the commit links, comes from the forge: GITHUB_SERVER_URL and
+GITHUB_REPOSITORY on GitHub, Forgejo and Gitea (their runners set both), CI_PROJECT_URL on GitLab.
 """
 
 import os
@@ -24,3 +25,5 @@ if os.environ.get("GITHUB_REPOSITORY"):
     FLAGBOARD_REPO_URL = "{}/{}".format(
         os.environ.get("GITHUB_SERVER_URL", "https://github.com"), os.environ["GITHUB_REPOSITORY"]
     )
+elif os.environ.get("CI_PROJECT_URL"):  # GitLab: a project's pages are under /-/ (…/-/commit/SHA)
+    FLAGBOARD_REPO_URL = os.environ["CI_PROJECT_URL"].rstrip("/") + "/-"

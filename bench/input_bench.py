@@ -85,6 +85,18 @@ def unknown_villages_20000(folder: Path) -> list[str]:
     return ["validate", "--scores", str(folder)]
 
 
+def misspelt_villages_20000(folder: Path) -> list[str]:
+    """20,000 villages, and a month naming each with one character wrong: every row is matched
+    to the one village it likely means (load/near.py), never by comparing every pair."""
+    lines = ["编号,村名,网格"] + [f"V{i},第{i:05d}村,东片网格" for i in range(20_000)]
+    (folder / "villages.csv").write_text("\r\n".join(lines), encoding="utf-8")
+    header = "村名,党建引领发展,和美家园建设,整体协同智治,文明新风培育,美丽经济发展"
+    rows = [header] + [f"第{i:05d}材,90,90,90,90,90" for i in range(20_000)]
+    (folder / "2023" / "2023-05.csv").write_text("\r\n".join(rows), encoding="utf-8")
+    (folder / "2023" / "2023-06.csv").unlink()
+    return ["validate", "--scores", str(folder)]
+
+
 def town_toml_100k_grids(folder: Path) -> list[str]:
     """town.toml with 100,000 grids (3.4 MB): once a quadratic uniqueness check."""
     lines = ['town = "花木镇"', "[[rules]]", 'from = "2023-05"']
@@ -140,6 +152,7 @@ CASES = {
     "worst-csv-within-limits": worst_csv_within_limits,
     "blank-lines-5mb": blank_lines_5mb,
     "unknown-villages-20000": unknown_villages_20000,
+    "misspelt-villages-20000": misspelt_villages_20000,
     "town-toml-100k-grids": town_toml_100k_grids,
     "town-toml-1mb-of-grids": town_toml_1mb_of_grids,
     "workbook-far-cell": workbook_far_cell,

@@ -226,7 +226,14 @@ def yearly_actions(data: Dataset, yellow: dict, red_total: dict, vetoed_years: s
         }
         for v, total in eligible.items():
             rank = 1 + sum(1 for t in eligible.values() if t > total)
-            rows.append([year, v, "priority", f"{total}面红旗，全镇第{rank}名（本年无一票否决）"])
+            rows.append(
+                [
+                    year,
+                    v,
+                    "priority",
+                    f"{total}面红旗，{data.words.whole}第{rank}名（本年无一票否决）",
+                ]
+            )
     return rows
 
 

@@ -11,6 +11,24 @@ from __future__ import annotations
 from generator.problems import MORE_IN_ALL, MORE_PROBLEMS, ProblemType
 
 T = ProblemType
+# How a message names a command: the README's full path, run from the project folder.
+COMMAND = ".venv/bin/flagboard"
+
+
+def command(*words: str, scores: str = "scores") -> str:
+    """A command line the clerk can run as written: `.venv/bin/flagboard new-month 2025-08`,
+    with `--scores DIR` when the scores folder is not the default one."""
+    line = " ".join([COMMAND, *words])  # words already quoted() where they need it
+    return line if scores in ("scores", "scores/") else f"{line} --scores {scores}"
+
+
+def quoted(word: str) -> str:
+    """A word of a command line as the shell reads it: quoted only when it must be."""
+    if word and not any(c.isspace() or c in "'\"$`\\;&|<>()*?[]{}!#~" for c in word):
+        return word
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
 _SAVE_AS_CSV = "在 Excel 或 WPS 中「另存为」CSV UTF-8（逗号分隔）"
 
 # -- the folder and its files ------------------------------------------------------------
@@ -25,7 +43,7 @@ MISSING_FILE = T(
     "missing_file",
     "缺少必需的文件",
     "补上 town.toml 或 villages.csv，或检查要导入的文件名",
-    "缺少 town.toml（镇名、网格、评比项目、规则）",
+    "缺少 town.toml（名称、网格、评比项目、规则）",
 )
 MISSING_VILLAGES_FILE = MISSING_FILE.variant("缺少 villages.csv（编号、村名、网格）")
 MISSING_SOURCE_FILE = MISSING_FILE.variant("找不到这个文件，请检查文件名和所在文件夹")
@@ -50,6 +68,9 @@ UNEXPECTED_FILE = T(
     "按 YYYY/YYYY-MM.csv 等规则命名，或另存为 CSV，或移出文件夹",
     "不认识的文件，{hint}",
 )
+UNEXPECTED_NAME = UNEXPECTED_FILE.variant(
+    "文件名「{name}」不合规定：请把它改名为 {prefix}/{meant}（{why}）"
+)
 BAD_FILE_NAME = T(
     "bad_file_name",
     "文件名中的月份或年份无效",
@@ -61,7 +82,8 @@ MONTH_MISMATCH = T(
     "month_mismatch",
     "文件不在它的年份文件夹中",
     "把文件移到与文件名年份相同的文件夹",
-    "文件名的年份是 {year}，但它在「{folder}」文件夹中，请移到 {prefix}/{year}/ 文件夹",
+    "文件名的年份是 {year}，但它在「{folder}」文件夹中，请移到 {prefix}/{year}/ 文件夹"
+    "（{prefix}/{meant}）",
 )
 EVENTS_WITHOUT_SCORES = T(
     "events_without_scores",
@@ -79,6 +101,46 @@ FILE_EXISTS_IMPORT = FILE_EXISTS.variant(
     "文件已存在，不会覆盖。如确要用表格替换它（例如复议后更正），请加 --force"
 )
 
+# -- content pages (content/): docs/data-format.md §2.1「页面只发布自己」 -----------------------
+
+CONTENT_FORMAT = T(
+    "content_format",
+    "不能读取的页面",
+    "页面和新闻用 UTF-8 编码的 Markdown（.md）或 HTML（.html）写；其他格式的文件请移出 content 文件夹",
+    "这是 .{what} 文件：网站只读取 Markdown（.md）和 HTML（.html）页面，"
+    "其他格式可能带入别的文件，为安全起见不予读取；请改写为 Markdown，或移出 content 文件夹",
+)
+CONTENT_ENCODING = CONTENT_FORMAT.variant(
+    "页面不是 UTF-8 编码的文本，无法读取：请用编辑器另存为 UTF-8"
+)
+CONTENT_TOO_LARGE = CONTENT_FORMAT.variant(
+    "页面大于 {limit} MB 的上限，不予读取：请检查是否误存了别的文件"
+)
+CONTENT_SETTING = T(
+    "content_setting",
+    "页面设置不能使用",
+    "删除这一行或改正它的值；页面的地址只由 Slug 决定",
+    "页面设置「{key}」不能使用（{why}）：请删除这一行；页面能用的设置只有 {allowed}",
+)
+CONTENT_SETTING_VALUE = CONTENT_SETTING.variant("页面设置「{key}」的值「{value}」不能使用：{why}")
+CONTENT_ADDRESS = T(
+    "content_address",
+    "页面的地址已被占用",
+    "写一行「Slug: 英文名」换一个地址，不要用年份、village、grid、data 等网站自己的名称",
+    "页面的地址「{address}」{why}：请写一行「Slug: 英文名」换一个地址"
+    "（小写英文字母、数字、- 和 _）",
+)
+CONTENT_OUTPUT = CONTENT_ADDRESS.variant(
+    "会写出文件「{address}」，{why}：请改正网站设置文件（pelicanconf.py）或这个页面，"
+    "评比结果和别的页面不能被替换"
+)
+CONTENT_LINK = T(
+    "content_link",
+    "页面的链接指向 content 文件夹以外或找不到的文件",
+    "链接只能指向 content 文件夹里的页面（{filename}）或图片、PDF（{static}、{attach}）",
+    "链接「{link}」{why}：页面只能链接或附带 content 文件夹里的页面、图片和 PDF",
+)
+
 # -- reading a CSV file ----------------------------------------------------------------------
 
 FILE_TOO_LARGE = T(
@@ -90,9 +152,9 @@ FILE_TOO_LARGE = T(
 WORKBOOK = T(
     "workbook",
     "工作簿改名成了 .csv",
-    _SAVE_AS_CSV + "，或用 flagboard import 导入",
+    _SAVE_AS_CSV + "，或改名为 .xlsx 后用 flagboard import 导入",
     "这是 Excel/WPS 工作簿，不是 CSV 文件：请在 Excel 或 WPS 中「另存为」CSV UTF-8（逗号分隔），"
-    "或用 flagboard import 导入",
+    "或把它移出 scores/、改名为 .xlsx 后用 .venv/bin/flagboard import 导入",
 )
 ENCODING = T(
     "encoding",
@@ -174,6 +236,9 @@ DUPLICATE_ID = T(
     "给每个村不同的编号",
     "编号 {value} 重复，每个村的编号必须不同",
 )
+DUPLICATE_ID_CASE = DUPLICATE_ID.variant(
+    "编号 {value} 与 {other} 只差大小写，网址会冲突（Windows 等不分大小写），每个村的编号必须不同"
+)
 MISSING_NAME = T("missing_name", "村名为空", "填写村名", "村名不能为空")
 NAME_TOO_LONG = T(
     "name_too_long",
@@ -197,6 +262,18 @@ UNSAFE_CHARACTERS = T(
     "删除这些字符后重新输入",
     "含有控制字符或看不见的字符（{codes}），请删除后重新输入",
 )
+NAME_CHARACTERS = T(
+    "name_characters",
+    "名称里有不能用的字符",
+    "名称只能用汉字、英文字母、数字、空格和 · （ ） ( ) - — 、 这几个标点；删除或改正问题里指出的字符",
+    "「{value}」里有名称不能用的字符（{codes}）：名称只能用{allowed}，请删除或改正",
+)
+RESERVED_ID = T(
+    "reserved_id",
+    "编号是网站自己用的名称",
+    "换一个编号（不能用 village、grid、data、poster 等网站自己的页面和文件夹名）",
+    "编号「{value}」是网站自己的页面或文件夹名，网址会冲突，请换一个编号（不能用：{names}，不分大小写）",
+)
 UNKNOWN_GRID = T(
     "unknown_grid",
     "网格不在 town.toml 中",
@@ -210,10 +287,11 @@ BAD_MONTH = T(
     "「{value}」不是有效月份，请写成 YYYY-MM（2000-01 至 2099-12），例如 2024-03",
 )
 BAD_MONTH_ORDER = BAD_MONTH.variant("终止月份 {end} 早于起始月份 {start}，请检查")
-BAD_MONTH_ARGUMENT = BAD_MONTH.variant("月份要写成 YYYY-MM，例如 2024-03")
+BAD_MONTH_ARGUMENT = BAD_MONTH.variant(
+    "「{value}」不是有效月份，月份要写成 YYYY-MM，例如 {example}"
+)
 ANNUAL_NOT_MONTH = BAD_MONTH.variant(
-    "「{value}」是年度评分，不是月份：年度评分表请用 flagboard new-annual {year} 生成，"
-    "导入年度表格请用 flagboard import 文件 --annual {year}"
+    "「{value}」是年度评分，不是月份：年度评分表请用 {new} 生成，导入年度表格请用 {imported}"
 )
 BAD_YEAR_ARGUMENT = T(
     "bad_year",
@@ -237,6 +315,10 @@ UNKNOWN_COLUMN = T(
     "不认识的列，{expected}",
 )
 UNKNOWN_CATEGORY_COLUMN = UNKNOWN_COLUMN.variant("这一列{what}，请删除或改为评比项目名称：{names}")
+# A misspelt category: the one it stands for (its own column missing is not said again).
+UNKNOWN_CATEGORY_NEAR = UNKNOWN_COLUMN.variant(
+    "「{value}」不是评比项目，是不是「{near}」？{lacks}是的话请把表头改为「{near}」"
+)
 MISSING_COLUMN = T(
     "missing_column",
     "缺少必需的列",
@@ -263,6 +345,14 @@ COLUMN_NOT_ALLOWED = T(
     "{reason}",
 )
 
+MARKS_MISMATCH = T(
+    "marks_mismatch",
+    "表头写的满分与 town.toml 不一致",
+    "核对这一项按几分制打分；表头改为 town.toml 的满分，或只写项目名称",
+    "表头写的满分是 {written} 分，town.toml 里「{name}」的满分是 {full} 分：请核对分数是按几分制打的，"
+    "再把表头改为「{header}」（或只写「{name}」）",
+)
+
 # -- rows and cells of the scores files ----------------------------------------------------------
 
 MISSING_VILLAGE = T(
@@ -275,8 +365,13 @@ EMPTY_VILLAGE = MISSING_VILLAGE.variant("{key}为空，请填写")
 UNKNOWN_VILLAGE = T(
     "unknown_village",
     "村不在 villages.csv 中",
-    "改正村名或编号，新村先加入 villages.csv",
-    "「{value}」不在 villages.csv 中，请检查{key}是否写错，新村请先加入 villages.csv",
+    "改正村名或编号（消息里有最接近的名称时多半就是它）；新设的村先加入 villages.csv",
+    "「{value}」不是{own}的{member}（villages.csv 里没有这个{key}）：请检查是否写错；"
+    "新设的{member}请先加入 villages.csv",
+)
+# A misspelt name: the one village it stands for, whose row the file lacks.
+UNKNOWN_VILLAGE_NEAR = UNKNOWN_VILLAGE.variant(
+    "「{value}」不是{own}的{member}，是不是「{near}」？{lacks}是的话请把{key}改为「{near}」"
 )
 DUPLICATE_VILLAGE = T(
     "duplicate_village",
@@ -426,9 +521,9 @@ BAD_REF = T(
 )
 NO_PERIOD = T(
     "no_period",
-    "没有这个月的评分文件",
-    "先用 flagboard new-month 或 flagboard import 生成",
-    "没有 {month} 的评分文件，请先用 flagboard new-month 或 flagboard import 生成",
+    "没有这个月（这一年）的评分文件",
+    "先用 flagboard new-month（new-annual）生成空白表填好，或用 flagboard import 导入",
+    "没有 {month} 的评分文件：请先用 {new} 生成空白表并填好分数，或用 {imported} 把表格导入",
 )
 UNSUPPORTED_FILE = T(
     "unsupported_file",
@@ -446,6 +541,13 @@ NO_HEADER = T(
     "表头要有「村名」（或「编号」）列和评比项目列；检查 --sheet",
     "找不到表头行：表头要有「村名」（或「编号」；也可写作村庄名称、行政村、村（社区）、单位名称）"
     "列和评比项目列，例如 {examples}。{closest}{sheets}请检查是否选对了工作表（--sheet）",
+)
+IGNORED_COLUMNS = T(
+    "ignored_columns",
+    "导入时忽略的列（提醒）",
+    "核对这些列里有没有评比项目；有的话把表头改为 town.toml 里的项目名称",
+    "导入时忽略了这些列（不是评比项目）：{columns}；如果其中有评比项目，请把表头改为 town.toml 里的名称",
+    severity="warning",
 )
 MERGED_CELLS = T(
     "merged_cells",
@@ -510,13 +612,13 @@ FORMULA_WITHOUT_RESULT_MORE = FORMULA_WITHOUT_RESULT.variant(
 )
 INIT_NOT_EMPTY = T(
     "init_not_empty",
-    "新建的镇已有数据",
+    "项目文件夹里已有数据",
     "flagboard init 不覆盖任何文件：换一个 --dir，或先把原有的 scores/ 和关于页移走",
-    "这个文件夹里已经有文件，flagboard init 不会覆盖：请先把它移走（示范镇的数据可以整个删除），"
+    "这个文件夹里已经有文件，flagboard init 不会覆盖：请先把它移走（示范数据可以整个删除），"
     "或用 --dir 指定另一个项目文件夹",
 )
 INIT_ABOUT_EXISTS = INIT_NOT_EMPTY.variant(
-    "关于本站的页面已经存在，flagboard init 不会覆盖：请先把它移走（示范镇的页面可以删除），"
+    "关于本站的页面已经存在，flagboard init 不会覆盖：请先把它移走（示范数据的页面可以删除），"
     "或用 --dir 指定另一个项目文件夹"
 )
 INIT_NO_NAME_COLUMN = T(

@@ -9,9 +9,20 @@ import os
 import re
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
-from generator.problems import InvalidData, github_safe, render_github, render_json, render_text
+from generator.catalogue import COMMAND
+from generator.problems import (
+    InvalidArgument,
+    InvalidData,
+    github_safe,
+    render_github,
+    render_gitlab,
+    render_json,
+    render_text,
+)
+from generator.townwords import LEVELS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args)
+    except InvalidArgument as error:  # the command line asked for something wrong: as argparse
+        _print_problems(error.problems, getattr(args, "format", "text"))
+        return 2
     except InvalidData as error:
         _print_problems(error.problems, getattr(args, "format", "text"))
         return 1
@@ -101,12 +115,98 @@ def _unquote(text: str) -> str:
     return text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else text
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: two for each wide (CJK) character, one for the rest."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# What help text wraps at: a CJK character, a run of other characters, a space.
+_WRAP_RE = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|\s+"
+)
+_NO_LINE_START = set("，。、；：）》」』！？")  # punctuation that stays with what it follows
+_USAGE_PART_RE = re.compile(r"\(.*?\)+(?=\s|$)|\[.*?\]+(?=\s|$)|\S+")  # as argparse splits it
+
+
 class _Formatter(argparse.HelpFormatter):
+    """argparse's help in Chinese: columns counted as a terminal shows them (a CJK character is
+    two wide, where argparse counts one), and the commands listed once under their heading."""
+
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
     def format_help(self) -> str:  # section headings end in argparse's ":", after Chinese
         return re.sub(r"^(\S.*[^\x00-\x7f]):$", r"\1：", super().format_help(), flags=re.M)
+
+    def _format_usage(self, usage, actions, groups, prefix) -> str:
+        """argparse's usage on one line, wrapped again by display width."""
+        width, self._width = self._width, 1 << 20
+        try:
+            text = super()._format_usage(usage, actions, groups, prefix).strip()
+        finally:
+            self._width = width
+        start = (prefix or "") + self._prog
+        if not text.startswith(start):  # a usage of its own, left as argparse made it
+            return text + "\n\n"
+        parts = _USAGE_PART_RE.findall(text[len(start) :])
+        indent = display_width(start) + 1
+        if indent > 0.75 * (width - self._current_indent):
+            indent = display_width(prefix or "")
+        lines, line = [], start
+        for part in parts:
+            if display_width(f"{line} {part}") > width - self._current_indent and line.strip():
+                lines.append(line)
+                line = " " * (indent - 1)
+            line += " " + part
+        return "\n".join([*lines, line]) + "\n\n"
+
+    def _iter_indented_subactions(self, action):
+        if isinstance(action, argparse._SubParsersAction):  # the heading 命令 names them
+            yield from action._get_subactions()
+        else:
+            yield from super()._iter_indented_subactions(action)
+
+    def add_argument(self, action) -> None:
+        if action.help is argparse.SUPPRESS:
+            return
+        shown = list(self._iter_indented_subactions(action))
+        if not isinstance(action, argparse._SubParsersAction):
+            shown.insert(0, action)
+        widths = [display_width(self._format_action_invocation(a)) for a in shown]
+        self._action_max_length = max(
+            self._action_max_length, max(widths, default=0) + self._current_indent
+        )
+        self._add_item(self._format_action, [action])
+
+    def _format_action(self, action) -> str:
+        if isinstance(action, argparse._SubParsersAction):
+            return self._join_parts([self._format_action(a) for a in action._get_subactions()])
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        header = self._format_action_invocation(action)
+        padding = help_position - self._current_indent - 2 - display_width(header)
+        parts = [" " * self._current_indent + header]
+        help_text = self._expand_help(action) if action.help and action.help.strip() else ""
+        lines = self._split_lines(help_text, help_width) if help_text else []
+        if lines and padding >= 0:
+            parts.append(" " * (padding + 2) + lines.pop(0))
+        parts.append("\n")
+        parts += [" " * help_position + line + "\n" for line in lines]
+        for subaction in self._iter_indented_subactions(action):
+            parts.append(self._format_action(subaction))
+        return self._join_parts(parts)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        """Lines of at most `width` columns, broken between CJK characters or at spaces."""
+        lines, line = [], ""
+        for piece in _WRAP_RE.findall(" ".join(text.split())):
+            fits = display_width(line.rstrip() + piece) <= width
+            if line.strip() and not fits and not piece.isspace() and piece not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line = ""
+            if line or not piece.isspace():
+                line += piece
+        return [*lines, line.rstrip()] if line.strip() else lines
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,7 +225,8 @@ class _Parser(argparse.ArgumentParser):
             )
 
     def error(self, message: str):  # one line; the usage is one `-h` away
-        self.exit(2, f"错误：{_translate(message)}（用法见 {self.prog} -h）\n")
+        prog = self.prog.replace("flagboard", COMMAND, 1)
+        self.exit(2, f"错误：{_translate(message)}（用法见 {prog} -h）\n")
 
 
 def _version() -> str:
@@ -158,6 +259,9 @@ def _print_problems(problems, fmt: str) -> None:
     if fmt == "github":
         print(render_github(problems))
         print(github_safe(render_text(problems)), file=sys.stderr)
+    elif fmt == "gitlab":  # the report on stdout (a file for GitLab), the text in the log
+        print(render_gitlab(problems))
+        print(render_text(problems), file=sys.stderr)
     elif fmt == "json":
         print(render_json(problems))
     else:
@@ -186,9 +290,9 @@ def _add_validate(sub) -> None:
     _scores_arg(p)
     p.add_argument(
         "--format",
-        choices=("text", "github", "json"),
+        choices=("text", "github", "gitlab", "json"),
         default="text",
-        help="问题的输出格式：text（默认）、github（工作流注释）、json",
+        help="问题的输出格式：text（默认）、github（工作流注释）、gitlab（代码质量报告）、json",
     )
     p.set_defaults(func=_validate)
 
@@ -199,6 +303,12 @@ def _validate(args) -> int:
     data = load(args.scores)
     if args.format == "json":
         print(render_json(list(data.warnings)))
+        return 0
+    if args.format == "gitlab":  # always a report, empty when nothing is wrong
+        print(render_gitlab(list(data.warnings)))
+        if data.warnings:
+            print(render_text(list(data.warnings)), file=sys.stderr)
+        print(f"校验通过：{data.summary()}", file=sys.stderr)
         return 0
     if data.warnings:
         _print_problems(list(data.warnings), args.format)
@@ -373,12 +483,21 @@ def _add_office(sub) -> None:
     p.add_argument(
         "--sheet", metavar="工作表", help="工作表名称或序号（默认第一个有表头的可见工作表）"
     )
-    p.add_argument("--force", action="store_true", help="覆盖已有的该月评分文件（复议更正时用）")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="覆盖已有的该月评分文件（复议更正时用；还没填分数的空白表不用加）",
+    )
     _scores_arg(p)
     p.set_defaults(func=_import, format="text")
 
-    p = sub.add_parser("preview", help="预览某月的红黄旗、奖罚和处理措施")
-    p.add_argument("months", nargs="*", metavar="YYYY-MM", help="评比月份（默认最近一个月）")
+    p = sub.add_parser("preview", help="预览某月（或某年年度项目）的红黄旗、奖罚和处理措施")
+    p.add_argument(
+        "months",
+        nargs="*",
+        metavar="YYYY-MM",
+        help="评比月份（默认最近一个月）；写年份 YYYY 预览这一年的年度项目红黄旗和年度处理",
+    )
     p.add_argument(
         "--format",
         choices=("text", "markdown"),
@@ -398,16 +517,24 @@ def _add_office(sub) -> None:
     p.set_defaults(func=_preview)
 
 
+def _command(args, *words: str) -> str:
+    """A command line the clerk can run as written, with this command's --scores."""
+    from generator.catalogue import command
+
+    return command(*words, scores=Path(args.scores).as_posix())
+
+
 def _new_month(args) -> int:
     from generator.office.month import new_month
 
     made = new_month(args.scores, args.month, args.optional)
     print(
-        f"已生成 {made.scores_file.as_posix()}（{made.villages} 个村；"
+        f"已生成 {made.scores_file.as_posix()}（{made.villages} 个{made.member}；"
         f"评比项目：{'、'.join(made.categories)}）"
     )
     print(
-        f"和空白事件表 {made.events_file.as_posix()}。请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。"
+        f"和空白事件表 {made.events_file.as_posix()}。请用 Excel 或 WPS 填好分数（满分见表头）后"
+        f"仍保存为 CSV，再用 {_command(args, 'preview', args.month)} 核对本月结果。"
     )
     return 0
 
@@ -417,9 +544,10 @@ def _new_annual(args) -> int:
 
     made = new_annual(args.scores, args.year)
     print(
-        f"已生成 {made.scores_file.as_posix()}（{made.villages} 个村；"
+        f"已生成 {made.scores_file.as_posix()}（{made.villages} 个{made.member}；"
         f"年度评比项目：{'、'.join(made.categories)}）。"
-        "请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。"
+        f"请用 Excel 或 WPS 填好分数（满分见表头）后仍保存为 CSV，"
+        f"再用 {_command(args, 'preview', args.year)} 核对年度结果。"
     )
     return 0
 
@@ -430,26 +558,48 @@ def _import(args) -> int:
     annual = args.annual is not None
     period = args.annual if annual else args.month
     done = import_workbook(args.file, period, args.scores, args.sheet, args.force, annual)
+    member = done.data.words.member
     print(
-        f"已从 {done.sheet}（表头在第{done.header_row}行）导入 {done.villages} 个村、"
+        f"已从 {done.sheet}（表头在第{done.header_row}行）导入 {done.villages} 个{member}、"
         f"{len(done.categories)} 个评比项目，写入 {done.path.as_posix()}"
+        + ("（替换了还没有填分数的空白表）" if done.replaced_blank else "")
     )
     if done.ignored:
         print(f"已忽略的列：{'、'.join(done.ignored)}")
     if done.skipped:
-        print(f"已跳过不是村的行：{'、'.join(done.skipped)}")
+        print(f"已跳过不是{member}的行：{'、'.join(done.skipped)}")
     if done.renamed:
         print(f"村名已按 villages.csv 对应：{'、'.join(done.renamed)}")
     print(f"校验通过：{done.data.summary()}")
-    if annual:
-        print(f"请核对 {done.path.as_posix()} 的年度评分，再提交。")
+    if annual:  # the year's last step: its annual flags, as preview YYYY shows them
+        _print_previews(args, [_annual_preview(done.data, period)])
+        print(f"请核对以上 {period} 年度结果，再提交 {done.path.as_posix()}。")
     else:
-        print(f"请用 flagboard preview {period} 核对本月结果，再提交。")
+        print(f"请用 {_command(args, 'preview', period)} 核对本月结果，再提交。")
     return 0
 
 
+def _annual_preview(data, year: str):
+    from generator.office.preview import year_preview
+    from generator.rules import compute
+
+    return year_preview(data, compute(data), year)
+
+
+def _print_previews(args, previews) -> None:
+    """Markdown (for a run's summary) or rich tables for the terminal."""
+    from generator.office.preview import print_rich, to_markdown
+
+    if getattr(args, "format", "text") == "markdown":
+        sys.stdout.write(to_markdown(previews))
+        return
+    from rich.console import Console
+
+    print_rich(previews, Console())
+
+
 def _preview(args) -> int:
-    from generator.office.preview import preview, print_rich, to_markdown
+    from generator.office.preview import preview
 
     previews = []
     if args.against is not None:
@@ -458,12 +608,7 @@ def _preview(args) -> int:
         previews.append(against(args.scores, args.against, args.months))
     if args.against is None or args.full:
         previews += preview(args.scores, args.months, args.full)
-    if args.format == "markdown":
-        sys.stdout.write(to_markdown(previews))
-    else:
-        from rich.console import Console
-
-        print_rich(previews, Console())
+    _print_previews(args, previews)
     return 0
 
 
@@ -471,8 +616,20 @@ def _preview(args) -> int:
 
 
 def _add_init(sub) -> None:
-    p = sub.add_parser("init", help="为新的镇生成 scores/ 和关于本站页面的初始文件")
-    p.add_argument("--town", required=True, type=_town_name, metavar="镇名", help="例如 某某镇")
+    p = sub.add_parser("init", help="为新的乡镇（街道）生成 scores/ 和关于本站页面的初始文件")
+    p.add_argument(
+        "--town",
+        required=True,
+        type=_town_name,
+        metavar="名称",
+        help="乡、镇或街道的名称，例如 某某乡、某某镇、某某街道",
+    )
+    p.add_argument(
+        "--kind",
+        choices=LEVELS,
+        metavar="级别",
+        help="镇、乡或街道（默认按名称的最后一个字，都不是时为镇）",
+    )
     p.add_argument(
         "--villages",
         type=Path,
@@ -495,7 +652,7 @@ def _add_init(sub) -> None:
 
 def _town_name(text: str) -> str:
     if not text.strip():
-        raise argparse.ArgumentTypeError("镇名不能为空")
+        raise argparse.ArgumentTypeError("名称不能为空")
     return text.strip()
 
 
@@ -508,17 +665,26 @@ def _month(text: str) -> str:
 
 
 def _init(args) -> int:
+    from generator.catalogue import command
     from generator.office.init import init
+    from generator.periods import label as period_label
 
-    made = init(args.dir, args.town, args.villages, args.first)
+    made = init(args.dir, args.town, args.villages, args.first, args.kind)
     for relative in made.files:
         print(f"已生成 {(args.dir / relative).as_posix()}")
+    words = made.words
     print(
-        f"{args.town}：{made.villages} 个村，网格：{'、'.join(made.grids)}；"
-        f"规则自 {args.first} 起执行（每个网格每项前三名红旗、末三名黄旗）。"
+        f"{args.town}（{words.level}）：{made.villages} 个{words.member}，网格：{'、'.join(made.grids)}；"
+        f"规则自{period_label(args.first)}起执行（每个网格每项前三名红旗、末三名黄旗）。"
     )
+    scores = (args.dir / "scores").as_posix()
+    build = command("build", scores=scores)
+    if args.dir != Path("."):
+        build += f" --content {(args.dir / 'content').as_posix()}"
     print(
-        "请按本镇实施方案核对 town.toml 后运行 flagboard validate，再用 flagboard new-month 开始录入。"
+        f"请按{words.own}实施方案核对 {scores}/town.toml，再运行 {command('validate', scores=scores)}；"
+        f"然后用 {build} 生成网站，网站的「数据下载」页有{period_label(args.first)}"
+        f"的空白评分表和事件表（也可以用 {command('new-month', args.first, scores=scores)} 生成）。"
     )
     return 0
 

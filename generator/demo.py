@@ -20,6 +20,7 @@ import csv
 import io
 import random
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ from generator.layout import (
     scores_path,
 )
 from generator.periods import december, is_month, is_year, label, year_of
+from generator.townwords import TownWords
 
 MONTHLY = ("党建引领发展", "和美家园建设", "整体协同智治", "文明新风培育", "美丽经济发展")
 OPTIONAL = ("创业承诺践行", "重点工程攻坚")
@@ -431,9 +433,7 @@ def demo_plan() -> TownPlan:
     return TownPlan(
         town="花木镇",
         grids=DEMO_GRIDS,
-        # The committed scores/town.toml carries this line, so it keeps the generator's old
-        # path: changing it would add a commit to scores/ that the demo site shows.
-        comment="示范镇（合成数据，由 python bench/towngen.py demo scores 生成，请勿手工修改）",
+        comment="示范镇（合成数据，由 .venv/bin/python -m generator.demo demo scores 生成，请勿手工修改）",
         villages=tuple(villages),
         periods=periods,
         rules=(RuleSpec("2023-05"), RuleSpec("2024-01", reward_tiers=(2000, 4000, 6000))),
@@ -504,16 +504,17 @@ OTHER_GRIDS = (
 )
 OTHER_SEED = 77
 OTHER_NOTICE = (
-    'issuer = "白石镇人民政府"',
-    'contact = "镇督查室（电话 0574-00000000）"',
+    'issuer = "白石乡人民政府"',
+    'contact = "乡督查室（电话 0574-00000000）"',
     "review_days = 7",
     'icp = "浙ICP备00000001号-2"',
 )
 
 
 def other_plan(rng: random.Random) -> TownPlan:
-    """白石镇: four grids of uneven size, 27 villages, 18 months from 2022-09, a rule change;
-    no village shares a name with the demo's."""
+    """白石乡 (a 乡, not a 镇: its pages and messages say 全乡, 乡党政办): four grids of uneven
+    size, 27 villages, 18 months from 2022-09, a rule change; no village shares a name with the
+    demo's."""
     demo_names = {name for names in DEMO_NAMES.values() for name in names}
     names = [h + t + "村" for h in NAME_HEADS for t in NAME_TAILS if h + t + "村" not in demo_names]
     rng.shuffle(names)
@@ -528,9 +529,9 @@ def other_plan(rng: random.Random) -> TownPlan:
     periods = months("2022-09", 18)
     project = ("2022-11", "2022-12", "2023-04", "2023-05", "2023-06", "2023-10")
     return TownPlan(
-        town="白石镇",
+        town="白石乡",
         grids=OTHER_GRIDS,
-        comment="其他镇测试用的合成数据（由 generator.demo.other_files 生成）",
+        comment="另一个乡的测试用合成数据（由 generator.demo.other_files 生成）",
         villages=tuple(specs),
         periods=periods,
         rules=(RuleSpec("2022-09"), RuleSpec("2023-01", reward_tiers=(1500, 3000, 4500))),
@@ -549,7 +550,7 @@ def other_files(seed: int = OTHER_SEED) -> dict[str, bytes]:
 
 # --- a town's history: the commits its office makes ------------------------------
 
-OFFICE, CLERK = "镇党政办", "张会计"
+OFFICE, CLERK = "镇党政办", "张会计"  # the demo's office; another town's is its own level's
 CORRECTED = MONTHLY[1]  # the category whose cell the 复议 corrects
 
 
@@ -574,9 +575,9 @@ def history_plan(files: dict[str, bytes]) -> list[Commit]:
             by_key.setdefault(placed.key, {})[path] = data
     first = min(k for k in by_key if is_month(k))
     settings = {p: files[p] for p in SETTINGS_FILES}
-    commits = [
-        Commit("建立评比数据：镇名、网格、村名单、类别和规则", OFFICE, _day(first, 0, 9), settings)
-    ]
+    words = _words(files)
+    message = "建立评比数据：名称、网格、村名单、类别和规则"
+    commits = [Commit(message, words.office, _day(first, 0, 9), settings)]
     for step, key in enumerate(sorted(by_key)):
         when = (
             _day(_next_month(key), 2 + step % 5, 10)
@@ -585,8 +586,14 @@ def history_plan(files: dict[str, bytes]) -> list[Commit]:
         )
         word = "评分" if is_month(key) else "度评分"
         commits.append(Commit(f"{label(key)}{word}", CLERK, when, by_key[key]))
-    commits.append(_correction(files, commits))
+    commits.append(_correction(files, commits, words))
     return sorted(commits, key=lambda c: c.date)
+
+
+def _words(files: dict[str, bytes]) -> TownWords:
+    """The town's words, from the name and kind its town.toml gives."""
+    town = tomllib.loads(files[TOWN_FILE].decode("utf-8-sig"))
+    return TownWords.of(town["town"], town.get("kind"))
 
 
 def demo_history(seed: int = DEMO_SEED) -> list[Commit]:
@@ -605,7 +612,7 @@ def _day(month: str, days_after: int, hour: int) -> str:
     return f"{month}-{1 + days_after:02d}T{hour:02d}:00:00+08:00"
 
 
-def _correction(files: dict[str, bytes], commits: list[Commit]) -> Commit:
+def _correction(files: dict[str, bytes], commits: list[Commit], words: TownWords) -> Commit:
     """Two more points for the village lowest in CORRECTED, in a month two thirds of the way
     through whose file names villages by 村名; committed four days after that month was first
     published, within the review days of the towns' notices."""
@@ -626,7 +633,7 @@ def _correction(files: dict[str, bytes], commits: list[Commit]) -> Commit:
     when = (datetime.fromisoformat(published) + timedelta(days=4)).isoformat()
     message = (
         f"复议更正：{label(month)} {row[0]}「{CORRECTED}」{old} 改为 {row[column]}\n\n"
-        f"经镇评比工作小组复核，该项得分由 {old} 分更正为 {row[column]} 分。"
+        f"经{words.level}评比工作小组复核，该项得分由 {old} 分更正为 {row[column]} 分。"
     )
     return Commit(message, CLERK, when, {path: excel_csv(table, encoding)})
 
@@ -644,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m generator.demo", description="生成合成的评分数据文件夹（scores/）。"
     )
     sub = parser.add_subparsers(dest="preset", required=True)
-    demo = sub.add_parser("demo", help="示范镇花木镇（提交在 scores/ 中的那一份）")
+    demo = sub.add_parser("demo", help="示范数据花木镇（提交在 scores/ 中的那一份）")
     demo.add_argument("out", type=Path)
     demo.add_argument("--seed", type=int, default=DEMO_SEED)
     county = sub.add_parser("county", help="县级规模的基准测试数据")

@@ -2,21 +2,22 @@
 
 A month's form lists the villages active that month, grid by grid, and the monthly categories
 in force (plus the optional ones asked for); a year's form lists the villages active in the
-year and the annual categories in force. Both are UTF-8 with a BOM, so that Excel and WPS open
-the Chinese text right. `flagboard new-month`/`new-annual` write them; the site publishes them.
+year and the annual categories in force. Each category's header carries its full marks,
+「党建引领发展（30分）」, so the clerk sees the range where the scores are typed; validate and
+import read such a header as the category. Both are UTF-8 with a BOM, so that Excel and WPS
+open the Chinese text right, and formula-safe (csvsafe.py). `flagboard new-month`/`new-annual`
+write them; the site publishes them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 
-from generator import catalogue, labels
+from generator import catalogue, csvsafe, labels
+from generator.load.tablecheck import marks_header
 from generator.model import Category, Town, Village
 from generator.problems import InvalidData
 
-BOM = "\ufeff"
 EVENTS_HEADER = (labels.NAME_COLUMN, *labels.EVENT_COLUMNS)
 
 
@@ -43,7 +44,7 @@ def events_form() -> bytes:
 
 
 def blank_form(categories: Sequence[Category], villages: Sequence[Village]) -> bytes:
-    header = [labels.NAME_COLUMN, *(c.name for c in categories)]
+    header = [labels.NAME_COLUMN, *(marks_header(c) for c in categories)]
     return csv_bytes(header, [[v.name, *([""] * len(categories))] for v in villages])
 
 
@@ -92,9 +93,6 @@ def _optional_names(town: Town, month: str) -> str:
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    """UTF-8 with BOM, so that Excel and WPS open the Chinese text right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with BOM, so that Excel and WPS open the Chinese text right; formula-safe, as every
+    CSV flagboard writes (csvsafe.py: a name may begin with -)."""
+    return csvsafe.csv_bytes([header, *rows])

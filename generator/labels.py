@@ -4,6 +4,9 @@
 EVENT_IDS = {"现场会": "meeting", "一票否决": "veto", "加分": "bonus", "扣分": "deduction"}
 EVENT_NAMES = {v: k for k, v in EVENT_IDS.items()}
 
+# The signs of money and of 加分/扣分 in text for people: full-width, as the Chinese around them.
+PLUS, MINUS = "＋", "－"
+
 FLAG_NAMES = {"red": "红旗", "yellow": "黄旗"}
 FLAG_TITLES = {"red": "先进村", "yellow": "促进村"}
 BASIS_NAMES = {"rank": "排名", "meeting": "现场会"}
@@ -22,6 +25,8 @@ ACTION_LONG_NAMES = {
     "star_loss": "党组织五星评定降一星",
 }
 MONTHLY_ACTIONS = ("interview", "warning", "suspension")
+# Whom 约谈, 警告 and 停职 concern (plan §5.4): the village's cadres, never the village itself.
+CADRES = "村主职干部"
 # What the site calls each action: who it concerns, in the plan's words (§5.4, §5.5); the
 # results files keep the codes and the office's tools ACTION_NAMES.
 ACTION_TITLES = {
@@ -32,9 +37,10 @@ ACTION_TITLES = {
     "star_loss": "党组织五星评定降一星",
     "priority": "优先评优",
 }
-# What each action means for the village, as the plan says it (§5.4, §5.5).
+# What each action means for the village, as the plan says it (§5.4, §5.5); {镇…} is in the
+# town's words (generator.townwords: TownWords.action_meanings fills them in).
 ACTION_MEANINGS = {
-    "interview": "镇主要领导约谈村主职干部，组团帮扶，由联系该村的镇班子成员牵头整改",
+    "interview": "{镇主要领导}约谈村主职干部，组团帮扶，由联系该村的{镇班子成员}牵头整改",
     "warning": "对村主职干部进行警告",
     "suspension": "村主职干部停职处理",
     "downgrade": "年度考核降一档，保洁费及垃圾分类补贴按最低档次发放",
@@ -54,11 +60,3 @@ FORMER_COLUMN = "曾用名"  # former names, separated by FORMER_SEPARATOR
 FORMER_SEPARATOR = "、"
 VILLAGE_COLUMNS = (ID_COLUMN, NAME_COLUMN, GRID_COLUMN, START_COLUMN, END_COLUMN, FORMER_COLUMN)
 EVENT_COLUMNS = ("事件", "类别", "分值", "说明")
-
-# A town's level (镇, 乡 or 街道) as docs/data-format.md §2 defaults town.toml's `kind`: the
-# name's own ending, else 镇. Sentences that name the level (镇班子会) take it from here.
-TOWN_LEVELS = ("街道", "镇", "乡")
-
-
-def town_level(town: str) -> str:
-    return next((level for level in TOWN_LEVELS if town.endswith(level)), "镇")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.periods import year_of
+from generator.periods import is_month, is_year, year_of
 
 TOWN_FILE = "town.toml"
 VILLAGES_FILE = "villages.csv"
@@ -19,6 +19,14 @@ NAMING_HINT = "评分文件应命名为 YYYY/YYYY-MM.csv、YYYY/YYYY-MM.events.c
 _SCORES_RE = re.compile(r"^(\d{4})-(\d{2})\.csv$")
 _EVENTS_RE = re.compile(r"^(\d{4})-(\d{2})\.events\.csv$")
 _ANNUAL_RE = re.compile(r"^(\d{4})-annual\.csv$")
+# A month written another way: 2025-8, 2025.08, 2025_8, 2025年8月, 202508, 2025年08月份.
+_LOOSE_MONTH_RE = re.compile(r"^(20\d{2})\s*(?:[-._/年]\s*(\d{1,2})|(\d{2}))\s*(?:月份?)?$")
+_LOOSE_YEAR_RE = re.compile(
+    r"^(20\d{2})\s*(?:[-._]?\s*(?:annual|年度|年度评分|年))$", re.IGNORECASE
+)
+_LOOSE_NAME_RE = re.compile(
+    r"^(?P<key>.+?)(?P<events>[._-]?(?:events|事件表?))?\.(?P<ext>csv)$", re.IGNORECASE
+)
 # Files the loader leaves alone: hidden ones, READMEs and Markdown notes.
 _IGNORED_RE = re.compile(r"(^|/)(\.|readme)|\.md$", re.IGNORECASE)
 
@@ -65,3 +73,32 @@ def annual_path(year: str) -> str:
 def events_of(scores_relative: str) -> str:
     """A scores file's events file, beside it: '2024/2024-03.csv' → '2024/2024-03.events.csv'."""
     return scores_relative[: -len(".csv")] + ".events.csv"
+
+
+def month_meant(text: str) -> str | None:
+    """The month a loosely written one means: '2025-8' → '2025-08'; None if none."""
+    match = _LOOSE_MONTH_RE.match(text.strip())
+    if not match:
+        return None
+    month = f"{match[1]}-{int(match[2] or match[3]):02d}"
+    return month if is_month(month) else None
+
+
+def name_meant(relative: str) -> str | None:
+    """Where a misnamed period file belongs: '2025-8.csv' → '2025/2025-08.csv',
+    '2025/2025年8月事件.csv' → '2025/2025-08.events.csv', '2024年度.csv' → '2024/2024-annual.csv';
+    None when its name says no month or year."""
+    name = relative.rpartition("/")[2]
+    match = _LOOSE_NAME_RE.match(name)
+    if not match:
+        return None
+    key, events = match["key"], bool(match["events"])
+    month = month_meant(key)
+    if month:
+        meant = events_path(month) if events else scores_path(month)
+    else:
+        year = _LOOSE_YEAR_RE.match(key.strip())
+        if not year or events or not is_year(year[1]):
+            return None
+        meant = annual_path(year[1])
+    return meant if meant != relative else None

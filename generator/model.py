@@ -9,8 +9,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from generator import routes
+from generator.csvsafe import restore
+from generator.names import foreign_characters
 from generator.periods import is_month
 from generator.problems import unsafe_characters
+from generator.townwords import level_of
 
 VILLAGE_ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
 MAX_FULL_MARKS = 1000
@@ -19,20 +23,30 @@ MAX_FLAG_COUNT = 20_000  # red_count / yellow_count: no grid has more villages t
 MAX_GRIDS, MAX_CATEGORIES, MAX_RULES, MAX_TIERS = 500, 50, 100, 50
 
 Kind = Literal["monthly", "optional", "annual"]
+Level = Literal["镇", "乡", "街道"]  # town.toml's `kind`: generator/townwords.py
 Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
 
 
 def name_key(name: str) -> str:
-    """What makes two names the same name: equal after NFKC and without white space."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    """What makes two names the same name: equal after NFKC and without white space (and the
+    apostrophe that made a name beginning with - safe in a form: csvsafe.py)."""
+    return "".join(unicodedata.normalize("NFKC", restore(name)).split())
 
 
 def check_clean(value: str) -> str:
-    """A validator: names may hold no control or invisible characters
+    """A validator: free text ([notice]) may hold no control or invisible characters
     (docs/data-format.md §2.1)."""
     bad = unsafe_characters(value)
     if bad:
-        raise ValueError(f"unsafe characters: {' '.join(bad)}")
+        raise ValueError(f"unsafe characters: {' '.join(bad[:5])}")
+    return value
+
+
+def check_name(value: str) -> str:
+    """A validator: a name holds only what names.py allows (docs/data-format.md §2.1)."""
+    bad = foreign_characters(value)
+    if bad:
+        raise ValueError(f"name characters: {' '.join(bad[:5])}")
     return value
 
 
@@ -47,7 +61,7 @@ class Grid(_Strict):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     name: CleanName
 
-    _clean = field_validator("name")(check_clean)
+    _clean = field_validator("name")(check_name)
 
 
 class Category(_Strict):
@@ -58,7 +72,7 @@ class Category(_Strict):
     from_: str | None = Field(default=None, alias="from")
     until: str | None = None
 
-    _clean = field_validator("name")(check_clean)
+    _clean = field_validator("name")(check_name)
 
     @field_validator("full_marks")
     @classmethod
@@ -137,6 +151,7 @@ class Town(_Strict):
     """town.toml, validated."""
 
     town: CleanName
+    kind: Level | None = None  # None: from the name (generator.townwords.level_of)
     grids: tuple[Grid, ...] = Field(min_length=1, max_length=MAX_GRIDS)
     categories: tuple[Category, ...] = Field(
         default=DEFAULT_CATEGORIES, min_length=1, max_length=MAX_CATEGORIES
@@ -144,12 +159,12 @@ class Town(_Strict):
     rules: tuple[RuleVersion, ...] = Field(min_length=1, max_length=MAX_RULES)
     notice: Notice = Notice()
 
-    _clean = field_validator("town")(check_clean)
+    _clean = field_validator("town")(check_name)
 
     @model_validator(mode="after")
     def _unique(self) -> Town:
         for label, values in (
-            ("grids.id", [g.id for g in self.grids]),
+            ("grids.id", [g.id.lower() for g in self.grids]),  # URLs: Windows ignores case
             ("grids.name", [name_key(g.name) for g in self.grids]),
             ("categories.id", [c.id for c in self.categories]),
             ("categories.name", [name_key(c.name) for c in self.categories]),
@@ -158,7 +173,13 @@ class Town(_Strict):
             dupes = sorted(v for v, n in Counter(values).items() if n > 1)
             if dupes:
                 raise ValueError(f"duplicate {label}: {'、'.join(dupes)}")
+        _grid_ids(self.grids)
         return self
+
+    @property
+    def level(self) -> str:
+        """镇, 乡 or 街道: `kind`, else the name's ending, else 镇."""
+        return level_of(self.town, self.kind)
 
     def grid_by_key(self, key: str) -> Grid | None:
         """A grid by its id or its name, as villages.csv may use either."""
@@ -190,6 +211,19 @@ class Town(_Strict):
         """The newest rule version whose `from` is not after `month`."""
         versions = [r for r in self.rules if r.from_ <= month]
         return max(versions, key=lambda r: r.from_) if versions else None
+
+
+def _grid_ids(grids: tuple[Grid, ...]) -> None:
+    """A grid id may not be a name of the site's own (its pages are /grid/<id>/ and
+    /2024/03/<id>/), nor another grid's name (villages.csv may name a grid by either)."""
+    for grid in grids:
+        if routes.is_site_name(grid.id):
+            raise ValueError(f"reserved grids.id: {grid.id}")
+    names = {name_key(g.name): g for g in grids}
+    for grid in grids:
+        other = names.get(name_key(grid.id))
+        if other is not None and other is not grid:
+            raise ValueError(f"grid id is name: {grid.id}")
 
 
 class Village(_Strict):

@@ -4,11 +4,13 @@ Every kind of problem is a `ProblemType` (code, title, message template, fix hin
 all listed in generator/catalogue.py; problems are made by `TYPE.at(file, row, column, ...)`.
 Data from the office's files reaches a terminal, a GitHub log and web pages through these
 records, so rendering makes invisible and control characters visible (`U+001B`), keeps what a
-message quotes short, and lists at most `PER_FILE` problems of one file.
+message quotes short, and lists at most `PER_FILE` problems of one file. GitLab reads them as a
+Code Quality report (`render_gitlab`), which its merge request page shows on the files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -16,8 +18,11 @@ from dataclasses import asdict, dataclass
 PER_FILE = 200  # problems listed per file; the rest are counted (docs/data-format.md §2.1)
 MAX_LISTED = 1000  # problems listed in all: a folder of many bad files still prints little
 QUOTE_CHARS = 40  # characters of a cell that a message quotes
-# Control, format (zero-width, bidi), private-use, surrogate, line and paragraph separators.
-UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+# Control, format (zero-width, bidi), private-use, surrogate, unassigned (and non-character),
+# line and paragraph separators.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+# Letters and symbols that render as nothing: Hangul fillers, the blank Braille pattern.
+INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 @dataclass(frozen=True, order=True)
@@ -97,23 +102,30 @@ class InvalidData(Exception):
         self.problems = sorted(problems, key=sort_key)
 
 
+class InvalidArgument(InvalidData):
+    """The command line asked for something wrong (a month written wrong, a file that is not
+    there, an unknown sheet): the command exits 2, as a usage error, after saying which."""
+
+
 def visible(text: str) -> str:
     """`text` with control and invisible characters written as their codes (ESC → U+001B)."""
-    if text.isprintable():
+    if text.isprintable() and not INVISIBLE.intersection(text):
         return text
     return "".join(
-        f"<U+{ord(c):04X}>" if unicodedata.category(c) in UNSAFE_CATEGORIES else c for c in text
+        c if c.isprintable() and c not in INVISIBLE else f"<U+{ord(c):04X}>" for c in text
     )
+
+
+def _unsafe(char: str) -> bool:
+    return char in INVISIBLE or unicodedata.category(char) in UNSAFE_CATEGORIES
 
 
 def unsafe_characters(text: str) -> list[str]:
-    """The codes (`U+200B`) of characters that a name or note may not contain, in order."""
-    if text.isprintable():
+    """The codes (`U+200B`) of characters that a note (说明) may not contain, in order: any
+    visible text is fine (names are held to generator/names.py's allow-list)."""
+    if text.isprintable() and not INVISIBLE.intersection(text):
         return []
-    found = dict.fromkeys(
-        f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in UNSAFE_CATEGORIES
-    )
-    return list(found)
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in text if _unsafe(c)))
 
 
 def quote(text: str) -> str:
@@ -198,6 +210,32 @@ def render_json(problems: list[Problem]) -> str:
     rows = [asdict(p) for p in limited(problems)]
     ok = not errors_of(problems)
     return json.dumps({"ok": ok, "problems": rows}, ensure_ascii=False, indent=2)
+
+
+# A GitLab Code Quality report's severities: an error refuses the data, a warning does not.
+GITLAB_SEVERITY = {"error": "major", "warning": "minor"}
+
+
+def render_gitlab(problems: list[Problem]) -> str:
+    """GitLab's Code Quality report: a JSON array, one finding per problem, on its file and row."""
+    findings = [
+        {
+            "description": p.text(),
+            "check_name": p.code,
+            "fingerprint": _fingerprint(p),
+            "severity": GITLAB_SEVERITY[p.severity],
+            "location": {"path": visible(p.file), "lines": {"begin": p.row or 1}},
+        }
+        for p in limited(problems)
+    ]
+    return json.dumps(findings, ensure_ascii=False, indent=2)
+
+
+def _fingerprint(problem: Problem) -> str:
+    # The same problem in the next pipeline has the same fingerprint, so GitLab can tell a
+    # problem fixed from one still there.
+    key = [problem.file, problem.row, problem.column, problem.code, problem.message]
+    return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def github_safe(text: str) -> str:

@@ -18,6 +18,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from generator.csvsafe import neutralise
 from generator.load import Dataset
 from generator.load.cells import format_points
 from generator.periods import year_of
@@ -34,7 +35,6 @@ TABLES = {
     "grid_averages": (["period", "grid", "category", "average", "count"], {"average"}),
 }
 POINTS = {"score", "cell", "adjustment", "average", "total", "value"}  # hundredths in the frames
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SLICE = 50_000  # rows joined into text at a time
 Seen = dict[tuple[int, str], tuple[pd.Series, np.ndarray]]  # (frame id, column) → distinct
 _QUOTE_RE = re.compile(r'[,"\r\n]')
@@ -141,21 +141,6 @@ def points_text(points: pd.Series) -> pd.Series:
     return pd.Series(texts[codes], index=points.index)
 
 
-def neutralise(text: str) -> str:
-    """Spreadsheet-formula-safe text: a leading = + - @ tab or CR is made literal with '."""
-    if text.startswith(_FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 # -- results.json ----------------------------------------------------------------------------
 
 
@@ -207,7 +192,7 @@ def _document_parts(data: Dataset, results: Results) -> tuple[dict, dict[str, pd
     town = data.town
     head = {
         "schema": 1,
-        "town": {"name": town.town},
+        "town": {"name": town.town, "kind": town.level},
         "grids": [g.model_dump() for g in town.grids],
         "categories": [c.model_dump(by_alias=True) for c in town.categories],
         "villages": [v.model_dump() for v in data.villages],

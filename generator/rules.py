@@ -99,6 +99,7 @@ class Codes:
     year_of_month: np.ndarray  # month code → year code
     category_bits: np.ndarray  # category code → its bit in town.toml's order of categories
     category_names: tuple[str, ...]  # in town.toml's order
+    whole_town: str  # 全镇, 全乡, 全街道: where 优先评优 ranks (townwords.TownWords)
 
     @classmethod
     def of(cls, data: Dataset) -> Codes:
@@ -119,6 +120,7 @@ class Codes:
             year_of_month=code(pd.Series([year_of(m) for m in months], dtype=object), years),
             category_bits=np.array([1 << order[c] for c in categories], dtype=np.int64),
             category_names=tuple(c.name for c in data.town.categories),
+            whole_town=data.words.whole,
         )
 
     def periods(self) -> np.ndarray:
@@ -522,7 +524,7 @@ def _priorities(years: pd.DataFrame, codes: Codes) -> pd.DataFrame:
     chosen = years[years["priority_rank"] > 0]
     reason = (
         chosen["red"].astype(str)
-        + "面红旗，全镇第"
+        + f"面红旗，{codes.whole_town}第"
         + chosen["priority_rank"].astype(str)
         + "名（本年无一票否决）"
     )

@@ -86,7 +86,7 @@ TOWNS = ("demo", "other")
 
 def which_town() -> str:
     """Which town the site and office tests build: FLAGBOARD_TEST_TOWN=demo (the default, the
-    demo town 花木镇) or other (白石镇: other names, four grids, other sizes and months)."""
+    demo town 花木镇) or other (白石乡: other names, four grids, other sizes and months)."""
     town = os.environ.get("FLAGBOARD_TEST_TOWN", "demo")
     if town not in TOWNS:
         raise ValueError(f"FLAGBOARD_TEST_TOWN 应为 demo 或 other，而不是 {town!r}。")
@@ -145,15 +145,16 @@ def html_pages(site: Path) -> dict[str, Path]:
     return {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*.html"))}
 
 
-XSS_NAME = "<script>alert(1)</script>"
-FORMULA_NAME = "=HYPERLINK(1)村"
+XSS_NAME = "<script>alert(1)</script>"  # a note's text: names cannot hold it (test_hostile_names)
+FORMULA_NAME = "-HYPERLINK(1)村"  # what a name can still hold that a spreadsheet would run
 
 
 def small_town(scores: Path) -> Path:
-    """A town of five villages whose names try to break out of HTML and spreadsheets."""
+    """A town of five villages whose names and notes try to break out of HTML and spreadsheets:
+    names as far as names.py allows (a leading -, parentheses), notes with anything visible."""
     from towns import Town
 
-    names = {"A1": XSS_NAME, "A2": FORMULA_NAME, "A3": "A&B村", "A4": '"引号",村', "-B5": "五村"}
+    names = {"A1": "东山村", "A2": FORMULA_NAME, "A3": "A-B村", "A4": "(引号)村", "-B5": "五村"}
     town = (
         Town(names=names)
         .month(
@@ -164,7 +165,7 @@ def small_town(scores: Path) -> Path:
             "2024-02",
             {"A1": [91, 81], "A2": [84, 71], "A3": [79, 61], "A4": [71, 51], "-B5": [61, 41]},
         )
-        .event("2024-02", "A2", "现场会", "甲项", "", "承办<b>区级</b>现场会")
+        .event("2024-02", "A2", "现场会", "甲项", "", f"承办<b>区级</b>现场会{XSS_NAME}")
         .event("2024-02", "A3", "加分", "乙项", "2", "=1+1")
     )
     return town.write(scores)

@@ -218,5 +218,5 @@ def actions_of(data: Dataset, yellow: dict, red_total: dict, vetoed_years: set) 
         }
         for v, total in eligible.items():
             rank = 1 + sum(1 for t in eligible.values() if t > total)
-            rows.append([year, v, "priority", f"{total}面红旗，全镇第{rank}名"])
+            rows.append([year, v, "priority", f"{total}面红旗，{data.words.whole}第{rank}名"])
     return rows

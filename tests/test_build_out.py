@@ -22,8 +22,9 @@ from _history_helpers import APRIL, DataRepo, csv_bytes, period_rows
 from _site_helpers import ROOT, build_site, small_town
 
 from generator.cli import main
-from generator.site import build as build_module
-from generator.site.build import BUILD_MARK, SITE_MARK, SITE_NOTE, BuildFailed, build
+from generator.site import outfolder
+from generator.site.build import BuildFailed, build
+from generator.site.outfolder import BUILD_MARK, SITE_MARK, SITE_NOTE
 
 LINUX = sys.platform.startswith("linux")
 
@@ -205,7 +206,7 @@ def test_a_folder_the_system_refuses_to_create_is_a_message(scores, capsys):
 def test_io_errors_read_as_chinese_with_the_path(tmp_path):
     with pytest.raises(OSError) as raised:
         (tmp_path / "missing" / "file").open("rb")
-    message = build_module._io_problem(raised.value, tmp_path / "out")
+    message = outfolder.io_problem(raised.value, tmp_path / "out")
     assert message.startswith(
         f"读写文件 {tmp_path / 'missing' / 'file'} 时出错：找不到文件或文件夹"
     )
@@ -277,7 +278,7 @@ def test_the_swap_exchanges_both_folders_in_one_step(tmp_path):
     out = site_folder(tmp_path / "out", "旧")
     site = site_folder(tmp_path / "work" / "site", "新")
     old_inode = out.stat().st_ino
-    build_module._swap(site, out)
+    outfolder.swap(site, out)
     assert (out / "index.html").read_text("utf-8") == "新"
     # two renames would have left nothing at `site`: the exchange puts the old site there
     assert (site / "index.html").read_text("utf-8") == "旧" and site.stat().st_ino == old_inode
@@ -317,17 +318,17 @@ def swaps_watched(tmp_path: Path, swap, most: int) -> tuple[int, int]:
 
 @pytest.mark.skipif(not LINUX, reason="renameat2 is Linux's")
 def test_a_watching_process_never_sees_out_missing_during_swaps(tmp_path):
-    missing, looked = swaps_watched(tmp_path / "exchange", build_module._swap, 200)
+    missing, looked = swaps_watched(tmp_path / "exchange", outfolder.swap, 200)
     assert looked > 1000 and missing == 0
     # the same watcher does see the gap between two renames: it would catch one
-    missing, _ = swaps_watched(tmp_path / "renames", build_module._rename_twice, 3000)
+    missing, _ = swaps_watched(tmp_path / "renames", outfolder._rename_twice, 3000)
     assert missing > 0
 
 
 def test_the_two_renames_fallback_replaces_the_site_too(tmp_path):
     out = site_folder(tmp_path / "out", "旧")
     site = site_folder(tmp_path / "work" / "site", "新")
-    build_module._rename_twice(site, out)
+    outfolder._rename_twice(site, out)
     assert (out / "index.html").read_text("utf-8") == "新"
     assert (tmp_path / "work" / "old" / "index.html").read_text("utf-8") == "旧"
 
@@ -540,6 +541,6 @@ def test_the_old_site_is_deleted_by_several_processes_without_following_links(tm
     (kept / "data.csv").write_text("keep", encoding="utf-8")
     (old / "village" / "link").symlink_to(kept, target_is_directory=True)
     (old / "link").symlink_to(kept, target_is_directory=True)
-    build_module._remove(old)
+    outfolder._remove(old)
     assert not old.exists()
     assert (kept / "data.csv").read_text(encoding="utf-8") == "keep"

@@ -78,7 +78,7 @@ def test_each_entry_is_complete_and_gbk(name):
 
 def test_a_message_is_its_template_filled():
     problem = catalogue.UNKNOWN_VILLAGE.at(
-        "scores/2024/2024-03.csv", 5, "村名", value="x", key="村名"
+        "scores/2024/2024-03.csv", 5, "村名", value="x", key="村名", own="本乡", member="村"
     )
     assert (problem.file, problem.row, problem.column, problem.code) == (
         "scores/2024/2024-03.csv",
@@ -87,8 +87,8 @@ def test_a_message_is_its_template_filled():
         "unknown_village",
     )
     assert (
-        problem.message
-        == "「x」不在 villages.csv 中，请检查村名是否写错，新村请先加入 villages.csv"
+        problem.message == "「x」不是本乡的村（villages.csv 里没有这个村名）：请检查是否写错；"
+        "新设的村请先加入 villages.csv"
     )
     assert catalogue.SAME_AS_PREVIOUS.at("f", previous="2024-02").is_warning
 

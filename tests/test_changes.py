@@ -92,6 +92,16 @@ def test_a_file_keyed_by_id_equals_one_keyed_by_name():
     assert diff(csv_bytes(by_name), csv_bytes(by_id)) == []
 
 
+def test_a_header_with_its_full_marks_is_the_same_column():
+    """The blank forms write 和美家园建设（100分）: a file saved from one is no new column."""
+    rows = period_rows(MARCH)
+    marked = [[rows[0][0], *(f"{h}（100分）" for h in rows[0][1:])], *rows[1:]]
+    assert diff(csv_bytes(rows), csv_bytes(marked)) == []
+    changed = period_rows({**MARCH, "东村": 85})
+    changed[0] = marked[0]
+    assert diff(csv_bytes(rows), csv_bytes(changed)) == ["东村 · 和美家园建设：60 → 85"]
+
+
 def test_rows_and_columns_added_or_removed():
     old = period_rows(MARCH)
     new = [[*row, extra] for row, extra in zip(old, ["重点工程攻坚", 1, 2, 3, 4, 5], strict=True)]

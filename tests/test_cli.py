@@ -82,6 +82,42 @@ def test_validate_json_ok(good_town, capsys):
     assert json.loads(capsys.readouterr().out) == {"ok": True, "problems": []}
 
 
+def test_validate_gitlab_code_quality_report(bad_town, capsys):
+    """GitLab shows a Code Quality report's findings on the merge request's files and rows."""
+    assert main(["validate", "--scores", str(bad_town), "--format", "gitlab"]) == 1
+    captured = capsys.readouterr()
+    findings = json.loads(captured.out)
+    name = f"{bad_town.as_posix()}/2024/2024-03.csv"
+    assert [(f["location"], f["check_name"], f["severity"]) for f in findings] == [
+        ({"path": name, "lines": {"begin": 2}}, "not_a_number", "major"),
+        ({"path": name, "lines": {"begin": 5}}, "out_of_range", "major"),
+    ]
+    assert findings[0]["description"].startswith(f"{name} 第2行「甲项」列：「9O」不是数字")
+    assert [len(f["fingerprint"]) for f in findings] == [64, 64]
+    assert findings[0]["fingerprint"] != findings[1]["fingerprint"]
+    assert captured.err.splitlines()[-1] == "共发现 2 个问题，请改正后重新提交。"
+    # The same problems next time: the same fingerprints (GitLab tells fixed from still there).
+    main(["validate", "--scores", str(bad_town), "--format", "gitlab"])
+    assert [f["fingerprint"] for f in json.loads(capsys.readouterr().out)] == [
+        f["fingerprint"] for f in findings
+    ]
+
+
+def test_validate_gitlab_report_of_good_data_is_empty_or_warnings(good_town, tmp_path, capsys):
+    assert main(["validate", "--scores", str(good_town), "--format", "gitlab"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []
+    assert captured.err.startswith("校验通过：测试镇")
+    scores = {"v1": 90, "v2": 80, "v3": 70, "v4": 60}  # the same as last month: a warning
+    repeated = Town().month("2024-03", scores).month("2024-04", scores).write(tmp_path / "again")
+    assert main(["validate", "--scores", str(repeated), "--format", "gitlab"]) == 0
+    captured = capsys.readouterr()
+    findings = json.loads(captured.out)
+    assert findings and {f["severity"] for f in findings} == {"minor"}
+    assert "（提醒）" in captured.err and "校验通过" in captured.err
+    assert findings[0]["location"]["path"].startswith(repeated.as_posix())
+
+
 def test_missing_folder_is_a_message_not_a_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", "validate", "--scores", str(tmp_path / "nope")],
@@ -194,8 +230,10 @@ def test_usage_errors_are_chinese_and_exit_2(capsys, argv, said):
     err = usage_error(capsys, *argv)
     assert err.startswith("错误：") and err.count("\n") == 1  # one line
     assert said in err
-    command = (
-        "flagboard" if argv[0].startswith("-") or argv[0] == "nope" else f"flagboard {argv[0]}"
+    command = (  # as the README writes the command, so that it runs as written
+        ".venv/bin/flagboard"
+        if argv[0].startswith("-") or argv[0] == "nope"
+        else f".venv/bin/flagboard {argv[0]}"
     )
     assert err.endswith(f"（用法见 {command} -h）\n")
 
@@ -257,7 +295,7 @@ def test_a_bad_port_is_one_chinese_line_without_a_traceback():
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         "错误：参数 --port：端口应为 1 到 65535 之间的整数，而不是「80000」"
-        "（用法见 flagboard serve -h）\n"
+        "（用法见 .venv/bin/flagboard serve -h）\n"
     )
 
 
@@ -307,3 +345,37 @@ def test_the_site_url_is_read_from_the_environment(monkeypatch):
     assert runpy.run_path(str(ROOT / "publishconf.py"))["SITEURL"] == "https://hhq.example.cn"
     monkeypatch.delenv("FLAGBOARD_SITEURL")
     assert runpy.run_path(str(ROOT / "publishconf.py"))["SITEURL"] == ""
+
+
+def test_help_lists_the_commands_once_and_fits_the_terminal(monkeypatch):
+    """Under 命令 the commands themselves (not a second 命令 line); every line within the
+    terminal's width counted as it shows (a CJK character is two columns)."""
+    from generator.cli import display_width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    helps = every_help()
+    top = helps["flagboard"]
+    assert top.count("命令：") == 1 and "\n  命令\n" not in top
+    assert re.search(r"\n命令：\n  validate +校验", top)
+    for name, text in helps.items():
+        assert max(map(display_width, text.splitlines())) <= 78, name
+
+
+def help_columns(text: str) -> set[int]:
+    """The display column at which each option's help starts, when on the option's line."""
+    from generator.cli import display_width
+
+    columns = set()
+    for line in text.splitlines():
+        found = re.match(r"^(  \S.*?\S)( {2,})(\S.*)$", line)
+        if found and not line.startswith("用法"):
+            columns.add(display_width(found[1] + found[2]))
+    return columns
+
+
+def test_option_help_lines_up_next_to_chinese_metavars(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    helps = every_help()
+    for name in ("import", "init", "new-month", "flagboard"):
+        assert len(help_columns(helps[name])) == 1, (name, helps[name])
+    assert "  --sheet 工作表   工作表名称" in helps["import"]

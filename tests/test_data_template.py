@@ -53,10 +53,12 @@ def test_next_months_form_validates_once_filled(tmp_path):
     assert sorted(p.name for p in (site / "data" / "template").iterdir()) == [
         "2024-annual.csv",
         "2025-01.csv",
+        "2025-01.events.csv",
     ]
+    assert read_form(site, "2025-01.events.csv")[1] == [["村名", "事件", "类别", "分值", "说明"]]
     data, rows = read_form(site, "2025-01.csv")
     assert data.startswith("\ufeff".encode())
-    assert rows[0] == ["村名", "甲项", "乙项"]
+    assert rows[0] == ["村名", "甲项（100分）", "乙项（100分）"]
     assert [r[0] for r in rows[1:]] == ["V1村", "V2村", "V3村", "V4村", "V6村"]
     assert all(cell == "" for row in rows[1:] for cell in row[1:])
     (scores / scores_path("2025-01")).parent.mkdir()
@@ -70,16 +72,22 @@ def test_an_ended_years_annual_form_validates_once_filled(tmp_path):
     scores = town().write(tmp_path / "scores")
     site = build_site(scores, tmp_path / "out").out
     _, rows = read_form(site, "2024-annual.csv")
-    assert rows[0] == ["村名", "年度项"]
+    assert rows[0] == ["村名", "年度项（100分）"]
     assert [r[0] for r in rows[1:]] == ["V1村", "V2村", "V3村", "V4村", "V5村"]
     (scores / annual_path("2024")).write_bytes(filled(rows))
     assert "2024" in load(scores).annual_files
     again = build_site(scores, tmp_path / "out").out
-    assert sorted(p.name for p in (again / "data" / "template").iterdir()) == ["2025-01.csv"]
+    assert sorted(p.name for p in (again / "data" / "template").iterdir()) == [
+        "2025-01.csv",
+        "2025-01.events.csv",
+    ]
     assert "2025-01.csv" in (again / "data" / "index.html").read_text("utf-8")
 
 
 def test_no_annual_form_before_december(tmp_path):
     scores = Town().month("2024-11", SCORES).write(tmp_path / "scores")
     site = build_site(scores, tmp_path / "out").out
-    assert sorted(p.name for p in (site / "data" / "template").iterdir()) == ["2024-12.csv"]
+    assert sorted(p.name for p in (site / "data" / "template").iterdir()) == [
+        "2024-12.csv",
+        "2024-12.events.csv",
+    ]

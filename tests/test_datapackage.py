@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from _site_helpers import build_site, demo_site, small_town
 from frictionless import validate
+from towns import Town
 
 from generator.site.schema import RAW_COLUMNS, RESULT_TABLES
 
@@ -103,3 +104,25 @@ def test_every_data_link_resolves(site):
         if p.suffix in (".csv", ".xlsx", ".json")
     }
     assert on_disk <= listed, "the data page lists every published file"
+
+
+def test_scores_are_described_with_each_categorys_real_range(tmp_path):
+    """A category of 30 marks is 0到30分 in the package and on /data/, not 0 to 100; the blank
+    form's header carries the marks and is described as the category's column."""
+    town = Town(categories=[("a", "甲项", "monthly", 30), ("b", "乙项", "monthly")])
+    scores = town.month("2024-01", {"V1": [25, 90], "V2": [20, 80]}).write(tmp_path / "scores")
+    out = build_site(scores, tmp_path / "out").out
+    resources = {r["path"]: r for r in package(out)["resources"]}
+    raw = {
+        f["name"]: f["description"]
+        for f in resources["scores/2024/2024-01.csv"]["schema"]["fields"]
+    }
+    assert raw["甲项"] == "「甲项」项目的得分（0到30分），空为不参评"
+    assert raw["乙项"] == "「乙项」项目的得分（0到100分），空为不参评"
+    form = {
+        f["name"]: f["description"] for f in resources["template/2024-02.csv"]["schema"]["fields"]
+    }
+    assert form["甲项（30分）"] == "「甲项」项目的得分（0到30分），空为不参评"
+    text = (out / "data" / "index.html").read_text("utf-8")
+    assert "0到该项目的满分（甲项30分、乙项100分）" in text and "0到100" not in text
+    assert validate(out / "data" / "datapackage.json").valid

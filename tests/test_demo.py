@@ -100,12 +100,15 @@ def final_state(history) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(
-    "history, files", [(demo_history, demo_files), (other_history, other_files)]
+    "history, files, office, level",
+    [(demo_history, demo_files, OFFICE, "镇"), (other_history, other_files, "乡党政办", "乡")],
 )
-def test_history_commits_the_town_month_by_month_and_corrects_one_cell(history, files):
+def test_history_commits_the_town_month_by_month_and_corrects_one_cell(
+    history, files, office, level
+):
     commits, generated = history(), files()
     assert [c.date for c in commits] == sorted(c.date for c in commits)
-    assert (commits[0].author, sorted(commits[0].files)) == (OFFICE, sorted(SETTINGS_FILES))
+    assert (commits[0].author, sorted(commits[0].files)) == (office, sorted(SETTINGS_FILES))
     assert {c.author for c in commits[1:]} == {CLERK}
     fixes = [c for c in commits if c.message.startswith("复议更正：")]
     assert len(fixes) == 1 and len(fixes[0].files) == 1
@@ -119,6 +122,7 @@ def test_history_commits_the_town_month_by_month_and_corrects_one_cell(history, 
         if a != b
     ]
     assert len(changed) == 1 and f"{changed[0][0]} 改为 {changed[0][1]}" in fixes[0].message
+    assert f"经{level}评比工作小组复核" in fixes[0].message  # the town's own level
     assert sum(path in c.files for c in commits) == 2
 
 

@@ -228,3 +228,72 @@ def test_fifty_adjustments_of_full_marks_add_up_exactly(value):
     assert flags.loc["v1", "score"] == 1000_00 + 50 * step
     assert flags.loc["v2", "score"] == -50 * step
     assert flags.loc["v1", "flag"] == "red" and flags.loc["v2", "flag"] == "yellow"
+
+
+# -- names and content pages (issue 17 classes 2 and 4) -------------------------------------------
+
+NAME_TEXT = (
+    st.text(
+        st.one_of(
+            st.characters(codec="utf-8", exclude_characters=',"\r\n'),
+            st.sampled_from(
+                ["\u3164", "\u2800", "\u200b", "\ufe0f", "\u0301", "\u0430", "东", "A"]
+            ),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@settings(max_examples=examples(150))
+@given(NAME_TEXT)
+def test_any_village_name_is_accepted_only_when_every_character_is_allowed(name):
+    """A name either loads, holding only allowed characters, or is refused by codes that name
+    its first foreign characters; never a traceback."""
+    from generator.names import foreign_characters, is_name_character
+
+    town = Town(names={"A1": name, "A2": "乙村"}).month("2024-01", {"A1": 90, "A2": 80})
+    files = town.files()
+    files["villages.csv"] = f"编号,村名,网格\nA1,{name},g1\nA2,乙村,g1\n".encode()
+    try:
+        data = load_files(files)
+    except InvalidData as error:
+        assert all(p.text().isprintable() for p in error.problems), name
+        text = "\n".join(p.text() for p in error.problems)
+        for code in foreign_characters(name)[:5]:
+            assert code in text, (name, code)
+        return
+    assert all(is_name_character(c) for c in data.villages[0].name), name
+
+
+META_KEYS = st.sampled_from(
+    ["Title", "slug", "SLUG", "Save_as", "url", "Lang", "template", "Status", "Summary",
+     "Date", "og_image", "Translation", "path", "Tags", "x-y_z"]
+)  # fmt: skip
+
+
+@settings(max_examples=examples(150))
+@given(
+    st.lists(st.tuples(META_KEYS, st.text(max_size=20)), max_size=6),
+    st.sampled_from(["", "---\n"]),
+    st.text(max_size=40),
+)
+def test_any_page_header_is_read_as_python_markdown_reads_it(header, start, body):
+    """The line-by-line reading of a page's metadata finds exactly the keys Python-Markdown's
+    meta extension gives Pelican, and every problem names one of the page's lines."""
+    import markdown
+
+    from generator.site.pagecheck import check_page, lines_of, settings_of
+
+    lines = [f"{key}: {value}".replace("\r", " ").replace("\n", " ") for key, value in header]
+    text = start + "\n".join(lines) + "\n\n" + body
+    reader = markdown.Markdown(extensions=["markdown.extensions.meta"])
+    reader.convert(text)
+    found = {s.key.lower() for s in settings_of("pages/p.md", text)}
+    assert found == set(reader.Meta), text
+    problems = check_page("content/pages/p.md", "pages/p.md", text, {"pages/p.md"}, True)
+    for problem in problems:
+        assert problem.row is None or 1 <= problem.row <= len(lines_of(text)), problem

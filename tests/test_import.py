@@ -16,6 +16,10 @@ from generator.office.importer import cell_text, import_workbook
 from generator.problems import InvalidData
 
 SHEET = "评分.xlsx「二月」"
+IGNORED = (
+    "导入时忽略了这些列（不是评比项目）：A「序号」、B「网格」、G「合计」；"
+    "如果其中有评比项目，请把表头改为 town.toml 里的名称"
+)
 CANONICAL = (
     "\ufeff村名,党建引领发展,和美家园建设,创业承诺践行\n"
     "东山村,95,80,70\n梅林村,85,85,80\n桃源村,75,90,90\n"
@@ -117,12 +121,17 @@ def test_bad_workbook_points_at_the_sheet_rows_and_cells(tmp_path, scores):
     assert where(error) == [
         (SHEET, None, "村名", "missing_village"),
         (SHEET, None, "村名", "missing_village"),
+        (SHEET, 3, None, "ignored_columns"),
         (SHEET, 5, "党建引领发展", "not_a_number"),
         (SHEET, 6, "村名", "duplicate_village"),
         (SHEET, 7, "村名", "unknown_village"),
         (SHEET, 9, "和美家园建设", "out_of_range"),
     ]
     texts = [p.text() for p in error.value.problems]
+    assert (
+        texts[2] == f"{SHEET} 第3行：（提醒）" + IGNORED
+    )  # the columns it passed over, still said
+    texts = texts[:2] + texts[3:]
     assert texts[2] == (
         f"{SHEET} 第5行「党建引领发展」列：「9O」不是数字，请填写0到100之间的分数；"
         "不参评请留空或写未参评（单元格 D5）"
@@ -136,8 +145,8 @@ def test_merged_score_cells_are_refused(tmp_path, scores):
     source = third_party_workbook(tmp_path / "评分.xlsx", lambda s: s.merge_cells("D4:E4"))
     with pytest.raises(InvalidData) as error:
         import_workbook(source, "2024-02", scores)
-    assert where(error) == [(SHEET, 4, None, "merged_cells")]
-    assert "D4:E4 是合并单元格" in error.value.problems[0].message
+    assert where(error) == [(SHEET, 3, None, "ignored_columns"), (SHEET, 4, None, "merged_cells")]
+    assert "D4:E4 是合并单元格" in error.value.problems[1].message
 
 
 def test_chosen_sheet_and_unknown_sheet(tmp_path, scores):
@@ -161,7 +170,10 @@ def test_refuses_to_overwrite_unless_forced(tmp_path, scores):
     # Forced, February's table replaces January's file — 新苑村 is not active in January.
     with pytest.raises(InvalidData) as error:
         import_workbook(source, "2024-01", scores, force=True)
-    assert where(error) == [(SHEET, 9, "村名", "inactive_village")]
+    assert where(error) == [
+        (SHEET, 3, None, "ignored_columns"),
+        (SHEET, 9, "村名", "inactive_village"),
+    ]
     assert target.read_bytes() == before
 
 
@@ -286,7 +298,9 @@ def test_cli(tmp_path, scores, capsys):
         "村名已按 villages.csv 对应：第4行「东山」→「东山村」",
     ]
     assert out[4].startswith("校验通过：测试镇")
-    assert out[5:] == ["请用 flagboard preview 2024-02 核对本月结果，再提交。"]
+    assert out[5:] == [
+        f"请用 .venv/bin/flagboard preview 2024-02 --scores {scores.as_posix()} 核对本月结果，再提交。"
+    ]
     assert main(args) == 1
     assert "请加 --force" in capsys.readouterr().err
 
@@ -462,8 +476,9 @@ def test_cli_annual(tmp_path, scores, capsys):
     assert main(args) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith(f"写入 {scores.as_posix()}/2024/2024-annual.csv")
-    assert out[-1] == f"请核对 {scores.as_posix()}/2024/2024-annual.csv 的年度评分，再提交。"
-    assert main(["import", str(source), "--annual", "24", "--scores", str(scores)]) == 1
+    assert any("2024年度 评比结果预览" in line for line in out)  # the year's last step
+    assert out[-1] == f"请核对以上 2024 年度结果，再提交 {scores.as_posix()}/2024/2024-annual.csv。"
+    assert main(["import", str(source), "--annual", "24", "--scores", str(scores)]) == 2
     assert "不是有效年份" in capsys.readouterr().err
     with pytest.raises(SystemExit) as leaving:
         main(["import", str(source), "--annual", "2024", "--month", "2024-02"])

@@ -175,7 +175,7 @@ def test_a_blank_town_or_a_bad_first_month_is_a_usage_error(tmp_path, capsys, ar
         init(*args, "--dir", str(tmp_path))
     assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert "镇名不能为空" in err or "应为 YYYY-MM 格式的月份" in err
+    assert "名称不能为空" in err or "应为 YYYY-MM 格式的月份" in err
     assert not any(tmp_path.iterdir())
 
 

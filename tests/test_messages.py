@@ -149,15 +149,15 @@ def test_office_commands_say_everything_full_width(tmp_path, said):
     assert said("new-month", "2024-02", "--scores", scores, "--with", "创业承诺践行") == 0
     assert said("new-month", "2024-02", "--scores", scores) == 1  # exists
     write_events(scores, "2024-02", FEBRUARY_EVENTS)
-    assert said("new-month", "2024-13", "--scores", scores) != 0
-    assert said("import", source, "--month", "2024-02", "--scores", scores) == 1  # exists
+    assert said("new-month", "2024-13", "--scores", scores) == 2  # the command is wrong
+    assert said("import", source, "--month", "2024-02", "--scores", scores) == 0  # a blank form
     assert said("import", source, "--month", "2024-02", "--scores", scores, "--force") == 0
-    assert said("import", source, "--month", "2024-03", "--sheet", "三月", "--scores", scores) == 1
+    assert said("import", source, "--month", "2024-03", "--sheet", "三月", "--scores", scores) == 2
     assert said("new-annual", "2024", "--scores", scores) == 0
     assert said("validate", "--scores", scores) == 0  # the blank annual file: a warning
     assert said("preview", "2024-02", "--scores", scores, "--full") == 0
     assert said("preview", "2024-02", "--scores", scores, "--format", "markdown") == 0
-    assert said("preview", "2024-05", "--scores", scores) == 1
+    assert said("preview", "2024-05", "--scores", scores) == 2  # no such month
     assert said("compute", "--scores", scores, "--out", tmp_path / "results") == 0
     assert said("init", "--town", "新镇", "--dir", tmp_path / "new") == 0
     assert said("init", "--town", "新镇", "--dir", tmp_path / "new") == 1

@@ -24,7 +24,7 @@ def test_template_lists_active_villages_grid_by_grid(tmp_path):
     assert (
         made.scores_file.read_bytes()
         == (
-            "\ufeff村名,党建引领发展,和美家园建设\n"
+            "\ufeff村名,党建引领发展（100分）,和美家园建设（100分）\n"
             "东山村,,\n梅林村,,\n桃源村,,\n西湖村,,\n新苑村,,\n"
         ).encode()
     )
@@ -35,7 +35,12 @@ def test_template_lists_active_villages_grid_by_grid(tmp_path):
 def test_optional_category_on_request(tmp_path):
     scores = write_town(tmp_path)
     made = new_month(scores, "2024-01", ["创业承诺践行"])
-    assert read_csv(made.scores_file)[0] == ["村名", "党建引领发展", "和美家园建设", "创业承诺践行"]
+    assert read_csv(made.scores_file)[0] == [
+        "村名",
+        "党建引领发展（100分）",
+        "和美家园建设（100分）",
+        "创业承诺践行（100分）",
+    ]
     # January: 枫林村 still active (until 2024-02), 新苑村 not yet (from 2024-02).
     assert [row[0] for row in read_csv(made.scores_file)[1:]] == [
         "东山村",
@@ -134,7 +139,8 @@ def test_cli(tmp_path, capsys):
         f"已生成 {scores.as_posix()}/2024/2024-03.csv（5 个村；"
         "评比项目：党建引领发展、和美家园建设、创业承诺践行）\n"
         f"和空白事件表 {scores.as_posix()}/2024/2024-03.events.csv。"
-        "请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。\n"
+        "请用 Excel 或 WPS 填好分数（满分见表头）后仍保存为 CSV，"
+        f"再用 .venv/bin/flagboard preview 2024-03 --scores {scores.as_posix()} 核对本月结果。\n"
     )
     assert main(args) == 1
     assert "文件已存在，不会覆盖" in capsys.readouterr().err
@@ -151,7 +157,7 @@ def test_new_annual_lists_the_years_villages_and_annual_categories(tmp_path):
     assert (
         made.scores_file.read_bytes()
         == (
-            "\ufeff村名,党风廉政建设\n东山村,\n梅林村,\n桃源村,\n西湖村,\n枫林村,\n新苑村,\n"
+            "\ufeff村名,党风廉政建设（100分）\n东山村,\n梅林村,\n桃源村,\n西湖村,\n枫林村,\n新苑村,\n"
         ).encode()
     )
     assert (made.villages, made.categories, made.events_file) == (6, ("党风廉政建设",), None)
@@ -194,14 +200,16 @@ def test_new_annual_without_annual_categories(tmp_path):
 
 def test_cli_new_annual_and_the_hint_for_new_month_annual(tmp_path, capsys):
     scores = write_town(tmp_path)
-    assert main(["new-month", "2024-annual", "--scores", str(scores)]) == 1
+    assert main(["new-month", "2024-annual", "--scores", str(scores)]) == 2  # a usage error
     err = capsys.readouterr().err
-    assert "flagboard new-annual 2024" in err and "--annual 2024" in err
+    assert f".venv/bin/flagboard new-annual 2024 --scores {scores.as_posix()}" in err
+    assert "--annual 2024" in err
     assert main(["new-annual", "2024", "--scores", str(scores)]) == 0
     out = capsys.readouterr().out
     assert out == (
         f"已生成 {scores.as_posix()}/2024/2024-annual.csv（6 个村；年度评比项目：党风廉政建设）。"
-        "请用 Excel 或 WPS 填好后仍保存为 CSV 再提交。\n"
+        "请用 Excel 或 WPS 填好分数（满分见表头）后仍保存为 CSV，"
+        f"再用 .venv/bin/flagboard preview 2024 --scores {scores.as_posix()} 核对年度结果。\n"
     )
 
 
@@ -212,4 +220,4 @@ def test_forms_are_pure_and_match_what_new_month_writes(tmp_path):
     assert forms.month_form(town.town, town.villages, "2024-03") == made.scores_file.read_bytes()
     assert forms.events_form() == made.events_file.read_bytes()
     annual = forms.annual_form(town.town, town.villages, "2024")
-    assert annual.startswith("\ufeff村名,党风廉政建设\n".encode())
+    assert annual.startswith("\ufeff村名,党风廉政建设（100分）\n".encode())

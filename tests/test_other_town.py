@@ -1,5 +1,5 @@
 """The site and office tests against another town (issue 12 #10): FLAGBOARD_TEST_TOWN=other makes
-tests/_site_helpers.demo_site() build 白石镇 (generator.demo.other_files: other names, four grids
+tests/_site_helpers.demo_site() build 白石乡 (generator.demo.other_files: other names, four grids
 of other ids, other sizes, a first month in 2022) instead of the demo, with the same office history.
 Every test file that builds the test town (calls demo_site() and friends) runs too, so a test
 added there must derive what it expects from the town built, not from the demo's names.
@@ -68,7 +68,7 @@ def test_the_other_town_is_what_the_helpers_build_when_asked(monkeypatch):
 
     monkeypatch.setenv("FLAGBOARD_TEST_TOWN", "other")
     assert not is_demo_town()
-    assert 'town = "白石镇"'.encode() in town_history()[0].files["town.toml"]
+    assert 'town = "白石乡"'.encode() in town_history()[0].files["town.toml"]
     monkeypatch.setenv("FLAGBOARD_TEST_TOWN", "demo")
     assert "花木镇".encode() in town_history()[0].files["town.toml"]
     monkeypatch.setenv("FLAGBOARD_TEST_TOWN", "其他")

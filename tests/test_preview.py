@@ -20,7 +20,7 @@ from generator.problems import InvalidData
 FEBRUARY_MARKDOWN = """\
 ## 测试镇 2024年2月 评比结果预览
 
-规则版本 2024-01 起：每个网格每个项目红旗 1 面、黄旗 1 面。本月共 6 个村，红旗 7 面，黄旗 7 面，嘉奖 9000 元，扣罚 9000 元。
+规则版本 2024\\-01 起：每个网格每个项目红旗 1 面、黄旗 1 面。本月共 6 个村，红旗 7 面，黄旗 7 面，嘉奖 9000 元，扣罚 9000 元。
 
 ### 东片网格
 
@@ -34,8 +34,8 @@ FEBRUARY_MARKDOWN = """\
 
 | 评比项目 | 红旗（先进村） | 黄旗（促进村） |
 |---|---|---|
-| 党建引领发展 | 西湖村 90（80+10） | 新苑村 85 |
-| 和美家园建设 | 新苑村 88 | 西湖村 78.5、枫林村 78.5 |
+| 党建引领发展 | 西湖村 90（80\\+10） | 新苑村 85 |
+| 和美家园建设 | 新苑村 88 | 西湖村 78\\.5、枫林村 78\\.5 |
 | 创业承诺践行 | 西湖村 60 | 枫林村 80 |
 
 ### 事件
@@ -50,11 +50,11 @@ FEBRUARY_MARKDOWN = """\
 
 | 网格 | 村名 | 红旗 | 黄旗 | 嘉奖（元） | 扣罚（元） | 合计（元） |
 |---|---|---|---|---|---|---|
-| 东片网格 | 东山村 | 1 | 2 | 1000 | 3000 | -2000 |
-| 东片网格 | 梅林村 | 1 | 0 | 1000 | 0 | 1000 |
-| 东片网格 | 桃源村 | 2 | 1 | 3000 | 1000 | 2000 |
-| 西片网格 | 西湖村 | 2 | 1 | 3000 | 1000 | 2000 |
-| 西片网格 | 枫林村 | 0 | 2 | 0 | 3000 | -3000 |
+| 东片网格 | 东山村 | 1 | 2 | 1000 | 3000 | －2000 |
+| 东片网格 | 梅林村 | 1 | 0 | 1000 | 0 | ＋1000 |
+| 东片网格 | 桃源村 | 2 | 1 | 3000 | 1000 | ＋2000 |
+| 西片网格 | 西湖村 | 2 | 1 | 3000 | 1000 | ＋2000 |
+| 西片网格 | 枫林村 | 0 | 2 | 0 | 3000 | －3000 |
 | 西片网格 | 新苑村 | 1 | 1 | 1000 | 1000 | 0 |
 | 合计 | 6 个村 | 7 | 7 | 9000 | 9000 | 0 |
 
@@ -63,11 +63,11 @@ FEBRUARY_MARKDOWN = """\
 | 村名 | 措施 | 原因 |
 |---|---|---|
 | 东山村 | 约谈 | 本期获黄旗2面（和美家园建设、创业承诺践行） |
-| 东山村 | 警告 | 连续两期获黄旗（2024-01黄旗1面、2024-02黄旗2面）；2024年累计黄旗达到3面（截至2024-02共3面） |
+| 东山村 | 警告 | 连续两期获黄旗（2024\\-01黄旗1面、2024\\-02黄旗2面）；2024年累计黄旗达到3面（截至2024\\-02共3面） |
 | 桃源村 | 约谈 | 本期获黄旗1面（党建引领发展） |
-| 桃源村 | 警告 | 连续两期获黄旗（2024-01黄旗1面、2024-02黄旗1面） |
+| 桃源村 | 警告 | 连续两期获黄旗（2024\\-01黄旗1面、2024\\-02黄旗1面） |
 | 西湖村 | 约谈 | 本期获黄旗1面（和美家园建设） |
-| 西湖村 | 警告 | 连续两期获黄旗（2024-01黄旗1面、2024-02黄旗1面） |
+| 西湖村 | 警告 | 连续两期获黄旗（2024\\-01黄旗1面、2024\\-02黄旗1面） |
 | 枫林村 | 约谈 | 本期获黄旗2面（和美家园建设、创业承诺践行） |
 | 新苑村 | 约谈 | 本期获黄旗1面（党建引领发展） |
 
@@ -75,9 +75,9 @@ FEBRUARY_MARKDOWN = """\
 
 | 村名 | 措施 | 原因 |
 |---|---|---|
-| 东山村 | 年度考核降一档，保洁费及垃圾分类补贴按最低档 | 同一年内连续两期获黄旗（2024-01与2024-02） |
-| 桃源村 | 年度考核降一档，保洁费及垃圾分类补贴按最低档 | 同一年内连续两期获黄旗（2024-01与2024-02） |
-| 西湖村 | 年度考核降一档，保洁费及垃圾分类补贴按最低档 | 同一年内连续两期获黄旗（2024-01与2024-02） |
+| 东山村 | 年度考核降一档，保洁费及垃圾分类补贴按最低档 | 同一年内连续两期获黄旗（2024\\-01与2024\\-02） |
+| 桃源村 | 年度考核降一档，保洁费及垃圾分类补贴按最低档 | 同一年内连续两期获黄旗（2024\\-01与2024\\-02） |
+| 西湖村 | 年度考核降一档，保洁费及垃圾分类补贴按最低档 | 同一年内连续两期获黄旗（2024\\-01与2024\\-02） |
 """
 
 
@@ -127,8 +127,8 @@ def test_unknown_month(scores, capsys):
     assert [(p.file, p.code) for p in error.value.problems] == [
         (f"{scores.as_posix()}/2024/2024-03.csv", "no_period")
     ]
-    assert main(["preview", "2024-3", "--scores", str(scores)]) == 1
-    assert "月份要写成 YYYY-MM" in capsys.readouterr().err
+    assert main(["preview", "2024-3", "--scores", str(scores)]) == 2  # the command is wrong
+    assert "「2024-3」不是有效月份，月份要写成 YYYY-MM，例如 2024-03" in capsys.readouterr().err
 
 
 def test_invalid_data_is_reported_not_previewed(scores, capsys):
@@ -155,10 +155,10 @@ def test_full_lists_typed_scores_adjustments_ranks_ties_and_blank_cells(scores):
         "### 西片网格「党建引领发展」\n\n"
         "| 名次 | 村名 | 评分 | 加减分 | 得分 | 红黄旗 |\n|---|---|---|---|---|---|\n"
         "| 1 | 枫林村 | 92 |  | 92 | 一票否决 |\n"
-        "| 2 | 西湖村 | 80 | +10 | 90 | 红旗 |\n"
+        "| 2 | 西湖村 | 80 | \\+10 | 90 | 红旗 |\n"
         "| 3 | 新苑村 | 85 |  | 85 | 黄旗 |\n"
     ) in text
-    assert "| 并列2 | 西湖村 | 78.5 |  | 78.5 | 黄旗 |\n| 并列2 | 枫林村 | 78.5 |" in text
+    assert "| 并列2 | 西湖村 | 78\\.5 |  | 78\\.5 | 黄旗 |\n| 并列2 | 枫林村 | 78\\.5 |" in text
     assert "| — | 新苑村 | 未参评 |  |  |  |\n" in text  # 创业承诺践行 left blank
     assert "| 2 | 梅林村 | 85 |  | 85 | 红旗（现场会） |" in text
     assert text.count("| 名次 | 村名 |") == 6  # 2 grids × 3 categories
@@ -284,3 +284,29 @@ def test_against_reads_only_regular_files_at_the_ref(tmp_path):
     (repo.scores / "2024" / "link.csv").unlink()
     # Read as a file, the link (its blob is the target's path) would fail validation at HEAD.
     assert against(repo.scores, "HEAD").summary == "与「HEAD」相比，评分数据没有变化。"
+
+
+# -- a year: its annual categories' flags and the year's actions --------------------------------
+
+ANNUAL = "村名,党风廉政建设\n东山村,90\n梅林村,85\n桃源村,70\n西湖村,88\n枫林村,95\n新苑村,60\n"
+
+
+def test_a_year_previews_its_annual_flags_grid_by_grid_and_the_years_actions(scores, capsys):
+    (scores / "2024" / "2024-annual.csv").write_text(ANNUAL, "utf-8")
+    text = to_markdown(preview(scores, ["2024"]))
+    assert text.startswith("## 测试镇 2024年度 评比结果预览\n\n年度项目按2024年12月适用的规则版本")
+    # 枫林村 scores highest in the west, but was vetoed in February: no red flag in the year
+    assert "### 东片网格\n\n| 评比项目 | 红旗（先进村） | 黄旗（促进村） |\n|---|---|---|\n" in text
+    assert "| 党风廉政建设 | 东山村 90 | 桃源村 70 |" in text
+    assert "| 党风廉政建设 | 西湖村 88 | 新苑村 60 |" in text
+    assert "### 2024年度处理（截至2024年2月）" in text
+    assert "| 桃源村 | 优先评优 | 3面红旗，全镇第1名（本年无一票否决） |" in text
+    assert "### 奖罚" not in text  # annual categories carry no money
+    assert main(["preview", "2024", "--scores", str(scores), "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == text
+
+
+def test_a_year_without_its_annual_file_says_so(scores):
+    (only,) = preview(scores, ["2024"])
+    assert only.summary.startswith("2024年还没有年度评分文件（")
+    assert [s.title for s in only.sections] == ["2024年度处理（截至2024年2月）"]

@@ -25,8 +25,8 @@ from _site_helpers import ROOT, build_site, demo_site, html_pages, serve
 
 from generator import demo as towngen
 from generator.periods import label as period_label
-from generator.site.build import SITE_MARK
 from generator.site.format import grid_url, period_url, village_url, year_url
+from generator.site.outfolder import SITE_MARK
 from generator.site.pages import grid_period_url, grid_year_page_url, grid_year_url
 from generator.site.plugin import read_css
 

@@ -124,7 +124,7 @@ def test_the_changed_cell_is_marked_in_the_ranking_with_a_symbol_not_colour(town
     marked_rows = [text_of(row) for row in page.iter("tr") if any(td in marks for td in row)]
     assert len(marked_rows) == 1 and marked_rows[0].startswith("东村")
     notice = text_of(next(p for p in page.iter("p") if p.get("class") == "fixnote"))
-    assert "于2024-05-10更正" in notice
+    assert "于2024年5月10日更正" in notice
 
 
 def test_the_corrected_cell_is_marked_on_the_village_page_too(town):
@@ -218,7 +218,7 @@ def test_every_footer_shows_the_short_hash_and_commit_date(town):
         if name.startswith("screen/"):  # a slide's footer gives the site's address instead
             assert "数据版本" not in page_text(path), name
             continue
-        assert f"数据版本 {short}(2025-01-20)" in text_of(footer), name
+        assert f"数据版本 {short}（2025年1月20日）" in text_of(footer), name
         assert commit_links(footer) == [commits["annual_fix"]], name
 
 
@@ -236,7 +236,7 @@ def test_feed_entries_are_published_at_the_first_commit_and_updated_by_correctio
     march, april = entries["urn:flagboard:2024-03"], entries["urn:flagboard:2024-04"]
     # March: corrected by 王书记 on 05-10; the WPS re-save on 05-11 changed no value
     assert march[:2] == ("2024-04-05T10:00:00+08:00", "2024-05-10T09:15:00+08:00")
-    assert march[2].startswith("（本期结果已于2024-05-10更正，见修订记录。）")
+    assert march[2].startswith("（本期结果已于2024年5月10日更正，见修订记录。）")
     assert april[:2] == ("2024-05-06T16:30:00+08:00", "2024-05-06T16:30:00+08:00")
     assert "更正" not in april[2]
     assert feed.findtext(f"{ATOM}updated") == "2024-05-10T09:15:00+08:00"
@@ -325,7 +325,7 @@ def test_a_shallow_clone_warns_on_stderr_and_on_the_history_page(tmp_path, capsy
     )
     # where the clone begins is no publication date: the feed falls back to the month's end
     assert "2024-05-11T11:00:00+08:00" not in (out / "feed.xml").read_text("utf-8")
-    assert f"数据版本 {commits['resave'][:7]}(2024-05-11)" in page_text(out / "index.html")
+    assert f"数据版本 {commits['resave'][:7]}（2024年5月11日）" in page_text(out / "index.html")
 
 
 def test_uncommitted_changes_are_built_and_marked_uncommitted(tmp_path, capsys):

@@ -19,7 +19,10 @@ from _site_helpers import (
 )
 from towns import Town
 
-from generator.labels import ACTION_MEANINGS, ACTION_TITLES
+from generator.labels import ACTION_TITLES
+from generator.townwords import TownWords
+
+ACTION_MEANINGS = TownWords.of(Town().name).action_meanings  # in the test town's words
 
 CATEGORIES = [
     ("a", "甲项", "monthly"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from _site_helpers import (
-    XSS_NAME,
+    FORMULA_NAME,
     browser_required,
     build_site,
     demo_site,
@@ -130,7 +130,7 @@ def test_the_address_is_text_at_the_end_and_names_are_escaped(tmp_path):
     text = "".join(pasted(body).text).strip()
     assert text.endswith("https://example.org/town/2024/02/")
     assert "<a" not in body
-    assert "<script>" not in body and XSS_NAME in text
+    assert "<script>" not in body and FORMULA_NAME in text
 
 
 def test_the_article_fits_a_phone(site):

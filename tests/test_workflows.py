@@ -1,8 +1,10 @@
-"""The GitHub workflow and the dependency locks.
+"""The GitHub workflow, the Makefile's installs and the dependency locks.
 
-The workflow and Dependabot's config are linted with zizmor, their structure checked, the
-preview script run. The locks pin every package with hashes, cover every dependency that
-pyproject.toml declares and the code imports, and are the only source that installs use.
+The workflow and Dependabot's config are linted with zizmor, their structure checked, its
+build step and the office's month replayed. The locks pin every package with hashes, cover
+every dependency that pyproject.toml declares and the code imports, and are the only source
+that installs use; `make site` installs the runtime lock alone. The other forges' workflows and
+the ci/ scripts every forge runs: tests/test_forges.py.
 """
 
 from __future__ import annotations
@@ -21,12 +23,22 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _office_helpers import FEBRUARY, JANUARY, write_month, write_town
 from _site_helpers import build_site
+from _workflow_helpers import (
+    fake_flagboard,
+    fake_program,
+    git,
+    run_bash,
+    step_running,
+    steps,
+    town_repo,
+    triggers,
+    with_ci_scripts,
+)
 from packaging.requirements import Requirement
 
 from generator.demo import excel_csv
-from generator.site.build import SITE_URL
+from generator.site.siteurl import SITE_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -41,18 +53,6 @@ BIN = Path(sys.executable).parent
 @pytest.fixture(scope="module")
 def workflow() -> dict:
     return yaml.safe_load(SITE.read_text(encoding="utf-8"))
-
-
-def triggers(workflow: dict) -> dict:
-    return workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
-
-
-def steps(job: dict) -> list[dict]:
-    return job["steps"]
-
-
-def step_running(job: dict, text: str) -> dict:
-    return next(s for s in steps(job) if text in s.get("run", ""))
 
 
 def test_zizmor_finds_nothing():
@@ -151,10 +151,12 @@ def test_the_data_check_waits_for_no_browser_and_no_test_suite(workflow):
     assert steps(data)[0]["with"] == {"fetch-depth": 0, "persist-credentials": False}
     commands = runs(data)
     validate = next(i for i, r in enumerate(commands) if "flagboard validate --format github" in r)
-    preview = next(i for i, r in enumerate(commands) if "flagboard preview" in r)
+    preview = next(i for i, r in enumerate(commands) if "ci/preview.sh" in r)
     assert validate < preview
-    assert "GITHUB_STEP_SUMMARY" in commands[preview] and "--against" in commands[preview]
-    assert not [r for r in commands if "make test" in r or "apt-get" in r or "make site" in r]
+    assert commands[preview].endswith('>> "${GITHUB_STEP_SUMMARY}"')
+    assert "--against" in (ROOT / "ci" / "preview.sh").read_text(encoding="utf-8")
+    heavy = ("make test", "apt-get", "make site", "ci/build.sh", "install-test")
+    assert not [r for r in commands if any(word in r for word in heavy)]
     assert any("make test" in r for r in runs(jobs["test"]))
     assert any("apt-get install" in r for r in runs(jobs["test"]))
 
@@ -162,7 +164,7 @@ def test_the_data_check_waits_for_no_browser_and_no_test_suite(workflow):
 def test_the_build_job_builds_and_uploads(workflow):
     build = workflow["jobs"]["build"]
     assert steps(build)[0]["with"] == {"fetch-depth": 0, "persist-credentials": False}
-    assert any("make site" in r for r in runs(build))
+    assert any("bash ci/build.sh" in r for r in runs(build))
     uploads = {s["uses"].split("@")[0]: s for s in steps(build) if "upload" in s.get("uses", "")}
     assert uploads["actions/upload-artifact"]["with"]["path"] == "output/"
     pages = uploads["actions/upload-pages-artifact"]
@@ -196,8 +198,10 @@ def test_make_has_the_targets_the_workflow_calls():
     assert re.search(r"^test:", makefile, re.M)
     site = re.search(r"^site:.*\n((?:\t.*\n)+)", makefile, re.M)
     assert site, "make site"
-    # The publishing build passes SETTINGS=publishconf.py (the site's real address).
+    # The publishing build passes SETTINGS=publishconf.py (the site's real address), and
+    # ci/build.sh the published site's address in BUILD_FLAGS (--published).
     assert "flagboard build" in site.group(1) and "$(SETTINGS)" in site.group(1)
+    assert " $(BUILD_FLAGS))" in site.group(1)
 
 
 # -- the dependency locks ------------------------------------------------------------------
@@ -321,27 +325,67 @@ def make_dry_run(venv: Path, *args: str) -> list[str]:
 
 
 def pip_installs(lines: list[str]) -> list[list[str]]:
-    return [line.split() for line in lines if re.search(r"\bpip install\b", line)]
+    return [line.split() for line in lines if re.search(r"\bpip\b.* install ", line)]
 
 
-def test_make_install_takes_every_package_from_the_lock(tmp_path):
-    lock_install, project_install = pip_installs(make_dry_run(tmp_path / "venv", "install"))
-    assert lock_install[-3:] == ["--require-hashes", "-r", "requirements/test.txt"]
-    # flagboard itself: no dependencies and no isolated build (its setuptools is in the lock).
-    assert {"--no-deps", "--no-build-isolation"} <= set(project_install)
-    assert project_install[-2:] == ["-e", "."]
+def lock_of(install: list[str]) -> str:
+    return install[install.index("-r") + 1] if "-r" in install else "-e ."
 
 
-@pytest.mark.parametrize("changed", ["requirements/test.txt", "pyproject.toml"])
-def test_a_changed_lock_or_pyproject_reinstalls(tmp_path, changed):
+def test_make_site_installs_the_runtime_lock_alone(tmp_path):
+    """The newcomer's first command installs what the site needs (issue 21), nothing to test."""
+    for target in ("install", "site"):
+        lock_install, project_install = pip_installs(make_dry_run(tmp_path / "venv", target))
+        assert lock_install[-3:] == ["--require-hashes", "-r", "requirements/runtime.txt"]
+        # flagboard itself: no dependencies and no isolated build (its setuptools is in the lock).
+        assert {"--no-deps", "--no-build-isolation"} <= set(project_install)
+        assert project_install[-2:] == ["-e", "."]
+        # pip's notice of a newer pip (English, and nothing to do with the site) is not shown.
+        assert "--disable-pip-version-check" in lock_install + project_install
+        # no bytecode for every module of every package (pandas' tests alone: 46 MB of it)
+        assert "--no-compile" in lock_install and "--no-compile" in project_install
+
+
+def test_make_test_adds_the_test_lock_on_top(tmp_path):
+    installs = pip_installs(make_dry_run(tmp_path / "venv", "test"))
+    assert [lock_of(i) for i in installs] == [
+        "requirements/runtime.txt",
+        "-e .",
+        "requirements/test.txt",
+    ]
+    assert installs[-1][-3:] == ["--require-hashes", "-r", "requirements/test.txt"]
+    # the suite's many processes get every package's bytecode, compiled once
+    lines = make_dry_run(tmp_path / "venv", "install-test")
+    assert "-m compileall" in lines[-2] and lines[-1].startswith("touch ")
+    for target in ("install-test", "lint", "lock", "screenshots"):  # what needs the test tools
+        assert "requirements/test.txt" in map(
+            lock_of, pip_installs(make_dry_run(tmp_path / "v", target))
+        )
+
+
+@pytest.mark.parametrize(
+    ("changed", "target", "locks"),
+    [
+        ("requirements/runtime.txt", "install", ["requirements/runtime.txt", "-e ."]),
+        ("pyproject.toml", "install", ["requirements/runtime.txt", "-e ."]),
+        ("requirements/test.txt", "install", []),
+        ("requirements/test.txt", "install-test", ["requirements/test.txt"]),
+        (
+            "pyproject.toml",
+            "install-test",
+            ["requirements/runtime.txt", "-e .", "requirements/test.txt"],
+        ),
+    ],
+)
+def test_a_changed_lock_or_pyproject_reinstalls(tmp_path, changed, target, locks):
     venv = tmp_path / "venv"
     venv.mkdir()
-    stamp = venv / ".installed"
-    stamp.touch()
-    later = max((ROOT / "pyproject.toml").stat().st_mtime, LOCK.stat().st_mtime) + 60
-    os.utime(stamp, (later, later))
-    assert pip_installs(make_dry_run(venv, "install")) == []
-    assert len(pip_installs(make_dry_run(venv, "-W", changed, "install"))) == 2
+    later = max(p.stat().st_mtime for p in (ROOT / "pyproject.toml", LOCK, RUNTIME_LOCK)) + 60
+    for stamp in (venv / ".installed", venv / ".installed-test"):
+        stamp.touch()
+        os.utime(stamp, (later, later))
+    assert pip_installs(make_dry_run(venv, target)) == []
+    assert [lock_of(i) for i in pip_installs(make_dry_run(venv, "-W", changed, target))] == locks
 
 
 def test_ci_installs_from_the_lock_before_testing():
@@ -352,23 +396,22 @@ def test_ci_installs_from_the_lock_before_testing():
 
 
 def test_the_workflow_installs_from_the_lock(workflow):
-    for name, first_use in (
-        ("data", "flagboard validate"),
-        ("test", "make test"),
-        ("build", "make site"),
+    for name, install, lock, first_use in (
+        ("data", "make install", "runtime.txt", "flagboard validate"),
+        ("test", "make install-test", "test.txt", "make test"),
+        ("build", "make install", "runtime.txt", "ci/build.sh"),
     ):
         job = workflow["jobs"][name]
         python = next(s for s in steps(job) if s.get("uses", "").startswith("actions/setup-python"))
         assert python["with"]["cache"] == "pip"
-        assert python["with"]["cache-dependency-path"] == "requirements/test.txt"
-        commands = runs(job)
-        install = next(i for i, run in enumerate(commands) if run.startswith("make install"))
-        assert install < next(i for i, run in enumerate(commands) if first_use in run)
+        assert python["with"]["cache-dependency-path"] == f"requirements/{lock}"
+        commands = [run.split(" #")[0].strip() for run in runs(job)]
+        installed = commands.index(install)
+        assert installed < next(i for i, run in enumerate(commands) if first_use in run)
     for job in workflow["jobs"].values():
         for step in steps(job):
             for line in step.get("run", "").splitlines():
-                if re.search(r"\bpip install\b", line):
-                    assert "--require-hashes" in line or "--no-deps" in line, line
+                assert not re.search(r"\bpip install\b", line), "only through make"
 
 
 def test_the_locks_are_what_make_lock_writes(workflow, tmp_path):
@@ -403,20 +446,7 @@ def test_dependabot_updates_the_actions_and_the_locks_weekly():
     assert LOCK.parent == RUNTIME_LOCK.parent == ROOT / "requirements"
 
 
-# -- the preview step's script, run for real in a git repository ---------------------------
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "办公室",
-        "GIT_AUTHOR_EMAIL": "office@example.org",
-        "GIT_COMMITTER_NAME": "办公室",
-        "GIT_COMMITTER_EMAIL": "office@example.org",
-    }
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    ).stdout.strip()
+# -- the build step and the office's month, run for real ------------------------------------
 
 
 def run_step(workflow: dict, job: str, text: str, repo: Path, base: str) -> tuple[str, str]:
@@ -425,179 +455,59 @@ def run_step(workflow: dict, job: str, text: str, repo: Path, base: str) -> tupl
     summary, output = repo / "summary.md", repo / "output.txt"
     summary.write_text("", encoding="utf-8")
     output.write_text("", encoding="utf-8")
-    env = {
-        **os.environ,
-        "BASE_REF": base,
-        "GITHUB_STEP_SUMMARY": str(summary),
-        "GITHUB_OUTPUT": str(output),
-    }
-    subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=repo, env=env, check=True)
+    env = {"BASE_REF": base, "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
+    result = run_bash(script, repo, env)
+    assert result.returncode == 0, result.stderr
     return summary.read_text(encoding="utf-8"), output.read_text(encoding="utf-8")
 
 
 @pytest.fixture
 def data_repo(tmp_path) -> Path:
-    """A town's repository: January on `base`, then HEAD adds February and corrects January."""
-    repo = tmp_path / "repo"
-    scores = write_town(repo, {"2024-01": JANUARY})
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "scores")
-    git(repo, "commit", "-q", "-m", "录入 2024年1月评分")
-    git(repo, "branch", "base")
-    write_month(scores, "2024-02", FEBRUARY)
-    git(repo, "add", "scores")
-    git(repo, "commit", "-q", "-m", "录入 2024年2月评分")
-    return repo
-
-
-def fake_flagboard(repo: Path) -> None:
-    """.venv/bin/flagboard that writes how it was called: the step's own logic is tested."""
-    fake = repo / ".venv" / "bin" / "flagboard"
-    fake.parent.mkdir(parents=True)
-    fake.write_text('#!/bin/sh\necho "flagboard $*"\n', encoding="utf-8")
-    fake.chmod(0o755)
-
-
-def test_preview_step_previews_each_changed_month_against_the_base(workflow, data_repo):
-    fake_flagboard(data_repo)
-    january = data_repo / "scores" / "2024" / "2024-01.csv"
-    january.write_bytes(january.read_bytes().replace(b"90,80", b"91,80"))
-    git(data_repo, "commit", "-q", "-am", "复议更正 2024-01：东山村 党建引领发展 90→91")
-    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
-    assert summary.splitlines() == [
-        "flagboard preview --format markdown 2024-01 2024-02",
-        "flagboard preview --format markdown --against base 2024-01 2024-02",
-    ]
-    # Only the events of a month: that month.
-    git(data_repo, "branch", "-f", "base")
-    (data_repo / "scores" / "2024" / "2024-02.events.csv").write_text("村名,事件,类别,分值,说明\n")
-    git(data_repo, "add", "scores")
-    git(data_repo, "commit", "-q", "-m", "2024年2月事件表")
-    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
-    assert summary.splitlines() == [
-        "flagboard preview --format markdown 2024-02",
-        "flagboard preview --format markdown --against base 2024-02",
-    ]
-
-
-def test_preview_step_compares_a_change_of_settings_from_where_it_starts(workflow, data_repo):
-    fake_flagboard(data_repo)
-    git(data_repo, "branch", "-f", "base")
-    (data_repo / "scores" / "town.toml").write_text(
-        (data_repo / "scores" / "town.toml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
-    )
-    git(data_repo, "commit", "-q", "-am", "规则调整")
-    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
-    assert summary.splitlines() == [
-        "flagboard preview --format markdown",
-        "flagboard preview --format markdown --against base",
-    ]
-
-
-def test_preview_step_notes_a_removed_month(workflow, data_repo):
-    fake_flagboard(data_repo)
-    git(data_repo, "rm", "-q", "scores/2024/2024-02.csv")
-    git(data_repo, "commit", "-q", "-m", "撤销误传的 2024年2月评分")
-    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "HEAD~1")
-    assert summary.splitlines() == [
-        "- 2024-02：本次删除了这个月的评分文件，网站将不再公布这个月的结果。",
-        "flagboard preview --format markdown --against HEAD~1 2024-02",
-    ]
-
-
-@pytest.mark.parametrize("base", ["", "0" * 40, "origin/nowhere"])
-def test_preview_step_without_a_base_previews_the_latest_month(workflow, data_repo, base):
-    fake_flagboard(data_repo)
-    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, base)
-    assert summary == "flagboard preview --format markdown\n"
-
-
-def test_preview_step_with_nothing_changed_in_scores_previews_the_latest_month(workflow, data_repo):
-    fake_flagboard(data_repo)
-    git(data_repo, "branch", "-f", "base")
-    (data_repo / "README.md").write_text("说明\n", encoding="utf-8")
-    git(data_repo, "add", "README.md")
-    git(data_repo, "commit", "-q", "-m", "README")
-    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
-    assert summary == "flagboard preview --format markdown\n"
-
-
-def test_preview_step_runs_the_real_preview_against_the_base(workflow, data_repo):
-    from generator.cli import _parser
-
-    preview = _parser()._subparsers._group_actions[0].choices["preview"]
-    if not any("--against" in action.option_strings for action in preview._actions):
-        pytest.skip("flagboard preview --against is not there yet (issue 12, point 5)")
-    (data_repo / ".venv").symlink_to(BIN.parent)
-    january = data_repo / "scores" / "2024" / "2024-01.csv"
-    january.write_bytes(january.read_bytes().replace(b"90,80", b"91,80"))
-    git(data_repo, "commit", "-q", "-am", "复议更正 2024-01：东山村 党建引领发展 90→91")
-    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
-    assert "## 测试镇 2024年1月 评比结果预览" in summary
-    assert "## 测试镇 2024年2月 评比结果预览" in summary
-    assert "与「base」相比的变化" in summary and "91" in summary
-
-
-@pytest.mark.parametrize(
-    ("changed", "code"),
-    [(["scores/2024/2024-03.csv"], "false"), (["scores/2024/2024-03.csv", "README.md"], "true")],
-)
-def test_the_test_job_skips_its_heavy_steps_for_data_alone(workflow, data_repo, changed, code):
-    git(data_repo, "branch", "-f", "base")
-    for name in changed:
-        (data_repo / name).write_text("村名\n", encoding="utf-8")
-        git(data_repo, "add", name)
-    git(data_repo, "commit", "-q", "-m", "改动")
-    summary, output = run_step(workflow, "test", "GITHUB_OUTPUT", data_repo, "base")
-    assert output == f"code={code}\n"
-    assert ("跳过测试" in summary) == (code == "false")
-    # Not a pull request (no base): always the whole suite.
-    assert run_step(workflow, "test", "GITHUB_OUTPUT", data_repo, "")[1] == "code=true\n"
+    return town_repo(tmp_path / "repo")
 
 
 @pytest.mark.parametrize(
     ("publish", "repository", "variable", "expected"),
     [
-        ("false", "huamu/flags", "", "site |"),
-        ("true", "HuaMu/flags", "", "site SETTINGS=publishconf.py |https://huamu.github.io/flags"),
+        ("false", "huamu/flags", "", "site |https://huamu.github.io/flags"),  # not used
+        (
+            "true",
+            "HuaMu/flags",
+            "",
+            "site SETTINGS=publishconf.py BUILD_FLAGS= |https://huamu.github.io/flags",
+        ),
         (
             "true",
             "huamu/HuaMu.github.io",
             "",
-            "site SETTINGS=publishconf.py |https://huamu.github.io",
+            "site SETTINGS=publishconf.py BUILD_FLAGS= |https://huamu.github.io",
         ),
         (
             "true",
             "huamu/flags",
             "https://hhq.example.cn",
-            "site SETTINGS=publishconf.py |https://hhq.example.cn",
+            "site SETTINGS=publishconf.py BUILD_FLAGS= |https://hhq.example.cn",
         ),
     ],
 )
 def test_build_step_publishes_with_the_site_address(
     workflow, tmp_path, publish, repository, variable, expected
 ):
-    # `make` is replaced by a script that shows how it was called: the step's own logic is tested.
-    fake = tmp_path / "bin" / "make"
-    fake.parent.mkdir()
-    fake.write_text('#!/bin/sh\necho "$* |${FLAGBOARD_SITEURL:-}"\n', encoding="utf-8")
-    fake.chmod(0o755)
-    script = step_running(workflow["jobs"]["build"], "make site")["run"]
+    # `make` and flagboard are stand-ins that show how they were called (this flagboard's
+    # build has no --published yet): the step's own logic is tested.
+    fake_program(tmp_path / "bin", "make", 'echo "$* |${FLAGBOARD_SITEURL:-}"\n')
+    fake_flagboard(with_ci_scripts(tmp_path))
+    script = step_running(workflow["jobs"]["build"], "ci/build.sh")["run"]
     env = {
-        **{k: v for k, v in os.environ.items() if k != "FLAGBOARD_SITEURL"},
-        "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}",
+        "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}",
         "PUBLISH": publish,
         "SITE_URL": variable,
         "GITHUB_REPOSITORY": repository,
         "GITHUB_REPOSITORY_OWNER": repository.split("/")[0],
+        "FLAGBOARD_SITEURL": "",
     }
-    result = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = run_bash(script, tmp_path, env)
+    assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
     address = expected.split("|")[1]
     if publish == "true":  # an address `flagboard build` takes for publishing
@@ -613,7 +523,7 @@ def test_the_guides_month_replayed_through_the_check(workflow, data_repo, tmp_pa
     build_site(data_repo / "scores", tmp_path / "site")
     form = (tmp_path / "site" / "data" / "template" / "2024-03.csv").read_bytes()
     header, *rows = csv.reader(io.StringIO(form.decode("utf-8-sig")))
-    assert header[:3] == ["村名", "党建引领发展", "和美家园建设"] and rows
+    assert header[:3] == ["村名", "党建引领发展（100分）", "和美家园建设（100分）"] and rows
     assert all(not any(row[1:]) for row in rows)  # blank
     filled = [header] + [
         [row[0], *(str(95 - 5 * i - j) for j in range(len(header) - 1))]
@@ -625,18 +535,18 @@ def test_the_guides_month_replayed_through_the_check(workflow, data_repo, tmp_pa
     git(data_repo, "add", "scores")
     git(data_repo, "commit", "-q", "-m", "录入 2024年3月评分")
     subprocess.run([".venv/bin/flagboard", "validate"], cwd=data_repo, check=True)
-    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
+    summary, _ = run_step(workflow, "data", "ci/preview.sh", data_repo, "base")
     assert "## 测试镇 2024年3月 评比结果预览" in summary and "与「base」相比的变化" in summary
     # 复议: the first village's first score from 95 to 60, in a branch off the merged upload
     git(data_repo, "branch", "-f", "base")
     filled[1][1] = "60"
     upload.write_bytes(excel_csv(filled, "utf-8-sig"))
     git(data_repo, "commit", "-q", "-am", f"复议更正 2024-03：{filled[1][0]} 党建引领发展 95→60")
-    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
+    summary, _ = run_step(workflow, "data", "ci/preview.sh", data_repo, "base")
     correction = f"| 2024年3月 | {filled[1][0]} | 党建引领发展 | 95 | 60 |"
     assert correction in summary
     # Undone: the same change the other way
     git(data_repo, "branch", "-f", "base")
     git(data_repo, "revert", "--no-edit", "HEAD")
-    summary, _ = run_step(workflow, "data", "flagboard preview", data_repo, "base")
+    summary, _ = run_step(workflow, "data", "ci/preview.sh", data_repo, "base")
     assert f"| 2024年3月 | {filled[1][0]} | 党建引领发展 | 60 | 95 |" in summary

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from generator import labels, layout
 from generator.load.cells import decode, format_points, parse_number, read_rows
+from generator.load.tablecheck import split_marks
 from generator.load.townfile import parse_town
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the csv module reads them
@@ -182,7 +183,9 @@ class Names:
         return self.village_ids.get(value, value) if key == labels.NAME_COLUMN else value
 
     def category_id(self, header: str) -> str:
-        return self.category_ids.get(header, header)
+        """A category by its header, which may carry its full marks (党建引领发展（30分））."""
+        found = self.category_ids.get(header)
+        return found or self.category_ids.get(split_marks(header)[0], header)
 
     def village(self, village_id: str) -> str:
         return self.villages.get(village_id, village_id)

@@ -39,7 +39,7 @@ class OutcomeChange:
     village_id: str
     village: str
     item: str | None  # category id (flag), action id (action), None (money)
-    label: str  # category name, action name, or 奖惩
+    label: str  # category name, action name, or 奖罚
     old: str | None  # 红旗 / 黄旗 / 无; net 元; action reason; None = not there
     new: str | None
     text: str
@@ -254,9 +254,9 @@ def _money_changes(before: pd.DataFrame, after: pd.DataFrame, names: Names):
         village = names.village(row.village_id)
         detail = "，".join(f"{_MONEY_WORDS[p]} {a} → {b} 元" for p, a, b in pairs if a != b)
         old, new = str(pairs[2][1]), str(pairs[2][2])
-        text = f"{village} 奖惩：{detail}"
+        text = f"{village} 奖罚：{detail}"
         yield OutcomeChange(
-            row.period, "money", row.village_id, village, None, "奖惩", old, new, text
+            row.period, "money", row.village_id, village, None, "奖罚", old, new, text
         )
 
 

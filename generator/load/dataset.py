@@ -10,6 +10,7 @@ import pandas as pd
 from generator.model import RuleVersion, Town, Village
 from generator.periods import rule_month, year_of
 from generator.problems import Problem
+from generator.townwords import TownWords
 
 EVENT_COLUMNS = ("period", "village_id", "event", "category", "value", "note", "file", "row")
 
@@ -48,13 +49,19 @@ class Dataset:
         return rule
 
     @property
+    def words(self) -> TownWords:
+        """The town's level and its members' word, for every text written about it."""
+        return TownWords.of(self.town.town, self.town.kind, (v.name for v in self.villages))
+
+    @property
     def years(self) -> tuple[str, ...]:
         return tuple(sorted({year_of(p) for p in self.periods} | set(self.annual_files)))
 
     def summary(self) -> str:
         span = f"（{self.periods[0]} 至 {self.periods[-1]}）" if self.periods else ""
         return (
-            f"{self.town.town}，{len(self.town.grids)} 个网格，{len(self.villages)} 个村，"
+            f"{self.town.town}，{len(self.town.grids)} 个网格，"
+            f"{len(self.villages)} 个{self.words.member}，"
             f"{len(self.periods)} 个评比月份{span}，{len(self.events)} 条事件，"
             f"{len(self.annual_files)} 个年度评比"
         )

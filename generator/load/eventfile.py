@@ -70,7 +70,7 @@ def check_events(
 def _fields(context: Context, period: PeriodFile, name: str, row: int, key: str, record):
     """(village, event, category id, value) of an events row, with its problems."""
     month = period.period
-    village = yield from find_village(name, row, key, record[key], {}, context.index)
+    village = yield from find_village(name, row, key, record[key], {}, context, near=True)
     if village is not None and not village.active_in(month):
         yield catalogue.INACTIVE_EVENT_VILLAGE.at(
             name, row, key, value=quote(record[key]), month=month

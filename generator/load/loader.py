@@ -116,10 +116,22 @@ def place_files(files: dict[str, bytes], prefix: str) -> Check[Placed]:
     return placed
 
 
+# How a period's files are named, for a file named otherwise (docs/data-format.md §2).
+_NAMING = {
+    "scores": "评分表放在年份文件夹里，名为「年份-两位数的月份.csv」",
+    "events": "事件表放在年份文件夹里，名为「年份-两位数的月份.events.csv」",
+    "annual": "年度评分表放在年份文件夹里，名为「年份-annual.csv」",
+}
+
+
 def _place(relative: str, prefix: str, placed: Placed) -> Check[None]:
     name = f"{prefix}/{relative}"
     found = layout.place(relative)
-    if found is None:
+    meant = layout.name_meant(relative)
+    if found is None and meant:  # 2025-8.csv → 2025/2025-08.csv
+        why = _NAMING[layout.place(meant).kind]
+        yield catalogue.UNEXPECTED_NAME.at(name, name=relative, prefix=prefix, meant=meant, why=why)
+    elif found is None:
         filename = relative.rpartition("/")[2]
         hint = (
             "请另存为 CSV 文件后再提交"
@@ -132,7 +144,11 @@ def _place(relative: str, prefix: str, placed: Placed) -> Check[None]:
         yield catalogue.BAD_FILE_NAME.at(name, what=what, key=found.key)
     elif found.folder != found.folder_year:
         yield catalogue.MONTH_MISMATCH.at(
-            name, year=found.folder_year, folder=found.folder or "根目录", prefix=prefix
+            name,
+            year=found.folder_year,
+            folder=found.folder or "根目录",
+            prefix=prefix,
+            meant=meant or relative,
         )
     else:
         target = {"scores": placed.periods, "events": placed.events, "annual": placed.annual}

@@ -15,18 +15,24 @@ import numpy as np
 from generator import catalogue, labels
 from generator.load import scores
 from generator.load.cells import NOT_EVALUATED, Table
+from generator.load.near import suggestions
 from generator.load.report import Check, Unlisted, collect, tallied
 from generator.load.tablecheck import (
     Context,
     category_columns,
     check_identity,
     find_village,
+    header_category,
     identity_columns,
     key_column,
     missing_villages,
+    near_categories,
     read,
+    unknown_village,
+    village_key,
+    village_names,
 )
-from generator.model import Category, Village, name_key
+from generator.model import Category, Village
 from generator.periods import december, year_of
 from generator.problems import PER_FILE, Problem, ProblemType, quote
 
@@ -124,14 +130,15 @@ def check_annual(context: Context, year: str, relative: str, data: bytes) -> Che
 
 
 def _missing_monthly(context: Context, name: str, table: Table, kind: _Kind, columns, count):
-    present = {c.id for _, c in columns}
+    """A monthly category without a column; not when a column is headed with it (said to be
+    wrong there) or with a misspelling of it (said there too)."""
+    town = context.town
+    headed = {c.id for h in table.header if (c := header_category(town, h)[0])}
+    headed |= {c.id for c in near_categories(table, town).values()}
     return [
         catalogue.MISSING_MONTHLY_COLUMN.at(name, table.header_row, c.name, name=c.name)
-        for c in context.town.categories
-        if c.kind == "monthly"
-        and c.in_force(kind.key)
-        and c.id not in present
-        and c.name not in table.header
+        for c in town.categories
+        if c.kind == "monthly" and c.in_force(kind.key) and c.id not in headed
     ]
 
 
@@ -169,6 +176,7 @@ def _rows(context: Context, name: str, table: Table, key: str, columns, kind: _K
     """Match each row to its village and check its cells; return (villages seen, FileScores)."""
     seen: dict[str, int] = {}
     row_problems: dict[int, list] = {}
+    unknown: dict[int, str] = {}  # row position → a name that is no village's
     kept: list[int] = []
     kept_ids: list[str] = []
     id_columns = identity_columns(table)
@@ -178,9 +186,11 @@ def _rows(context: Context, name: str, table: Table, key: str, columns, kind: _K
     active = {v.id for v in index.villages if kind.active(v)}
     for position, (row, cells) in enumerate(table.rows):
         value = cells[0]
-        village = known.get(name_key(value) if by_name else value) if value else None
+        village = known.get(village_key(by_name, value)) if value else None
         if village is None or village.id in seen:  # find_village says what is wrong
-            found, village = collect(find_village(name, row, key, value, seen, index))
+            found, village = collect(find_village(name, row, key, value, seen, context))
+            if village is None and any(p.code == "unknown_village" for p in found):
+                unknown[position] = value
         else:
             found = []
             seen[village.id] = row
@@ -197,9 +207,34 @@ def _rows(context: Context, name: str, table: Table, key: str, columns, kind: _K
             kept_ids.append(village.id)
         if found:
             row_problems[position] = found
+    if unknown:
+        _near_villages(context, name, table, key, kind, seen, unknown, row_problems)
     block = _block(table, kept, columns)
     yield from _in_order(name, table, row_problems, kept, block, columns, budget)
     return seen, _file_scores(kind.key, columns, kept_ids, block)
+
+
+def _near_villages(
+    context: Context, name: str, table: Table, key: str, kind: _Kind, seen, unknown, problems
+) -> None:
+    """A misspelt village and the missing row it stands for, said once: its row's problem
+    names the village (「青石材」不是本乡的村，是不是「青石村」？), which is then not missing."""
+    absent = [v for v in context.index.villages if kind.active(v) and v.id not in seen]
+    guesses = suggestions(unknown.values(), village_names(absent, key))
+    for position, value in unknown.items():
+        village = guesses.get(value)
+        if village is None:
+            continue
+        row = table.rows[position][0]
+        label = f"「{village.name}」"
+        if key != labels.NAME_COLUMN:
+            label = f"「{village.id}」（{village.name}）"
+        lacks = f"表里没有{label}这一行。"
+        problem = unknown_village(context, name, row, key, value, village, lacks)
+        problems[position] = [
+            problem if p.code == "unknown_village" else p for p in problems[position]
+        ]
+        seen[village.id] = row
 
 
 def _block(table: Table, kept: list[int], columns) -> scores.Block:

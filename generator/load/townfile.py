@@ -10,12 +10,15 @@ from pydantic import ValidationError
 from generator import catalogue
 from generator.load.cells import decode, too_large
 from generator.model import Town
+from generator.names import ALLOWED_TEXT
 from generator.problems import PER_FILE, Problem, more_problems, quote
+from generator.routes import SHOWN_NAMES
+from generator.townwords import LEVELS
 
 MAX_TOWN_BYTES = 1024 * 1024
 
 _FIELD_NAMES = {
-    "town": "镇名 town",
+    "town": "名称 town",
     "grids": "网格 [[grids]]",
     "categories": "评比项目 [[categories]]",
     "rules": "规则版本 [[rules]]",
@@ -103,6 +106,11 @@ def _problem(name: str, text: str, item: dict) -> Problem:
     else:
         field = _FIELD_NAMES.get(str(loc[-1]), where) if loc else "town.toml"
         hint = _HINTS.get(item["type"], f"不符合要求（{quote(item['msg'])}）")
+        if loc == ("kind",):  # the town's level, not a category's kind
+            field, hint = (
+                "级别 kind",
+                f"只能是 {'、'.join(LEVELS[:-1])} 或 {LEVELS[-1]}（不写时按名称的最后一个字）",
+            )
         context = {
             k: f"{v:g}" if isinstance(v, float) else v for k, v in item.get("ctx", {}).items()
         }
@@ -114,6 +122,21 @@ def _value_error(msg: str, where: str) -> str:
     if "unsafe characters" in msg:
         codes = msg.rsplit(":", 1)[1].strip()
         return f"{where}：含有控制字符或看不见的字符（{codes}），请删除后重新输入"
+    if "name characters" in msg:
+        codes = msg.rsplit(":", 1)[1].strip()
+        return f"{where}：名称里有不能用的字符（{codes}），名称只能用{ALLOWED_TEXT}，请删除或改正"
+    reserved = re.search(r"reserved grids\.id: (\S+)", msg)
+    if reserved:
+        return (
+            f"grids.id「{quote(reserved.group(1))}」是网站自己的页面或文件夹名，网址会冲突，"
+            f"请换一个 id（不能用：{SHOWN_NAMES}，不分大小写）"
+        )
+    other = re.search(r"grid id is name: (\S+)", msg)
+    if other:
+        return (
+            f"grids.id「{quote(other.group(1))}」是另一个网格的名称，"
+            "villages.csv 的「网格」列写它时分不清是哪个网格，请换一个 id"
+        )
     if "full_marks decimals" in msg:
         return f"{where}：满分最多两位小数"
     if "month" in msg:

@@ -6,13 +6,13 @@ and the bad rows' ids and names are remembered so that no file calls them "unkno
 
 from __future__ import annotations
 
-from generator import catalogue, labels
+from generator import catalogue, csvsafe, labels, names, routes
 from generator.load.cells import Table
 from generator.load.report import Check
 from generator.load.tablecheck import VillageIndex, fixed_columns, read
 from generator.model import VILLAGE_ID_RE, Town, Village, name_key
 from generator.periods import is_month
-from generator.problems import Problem, quote, unsafe_characters
+from generator.problems import Problem, quote
 
 MAX_ID_CHARS = 64  # 编号 goes into URLs; the 12-digit division code fits with room
 MAX_NAME_CHARS = 100
@@ -39,7 +39,7 @@ def _rows(
 ) -> Check[list[int]]:
     rows = []
     for row, cells in table.rows:
-        values = {header: cells[i] for header, i in columns.items()}
+        values = {header: csvsafe.restore(cells[i]) for header, i in columns.items()}
         problems = _village_problems(name, row, values, town, index)
         yield from problems
         if problems:  # the scores files may name it: not "unknown", only unchecked
@@ -102,13 +102,17 @@ def _id_problems(village_id: str, index: VillageIndex, at):
         yield at(catalogue.BAD_ID, "编号", value=quote(village_id), limit=MAX_ID_CHARS)
     elif village_id in index.by_id:
         yield at(catalogue.DUPLICATE_ID, "编号", value=village_id)
+    elif routes.is_site_name(village_id):
+        yield at(catalogue.RESERVED_ID, "编号", value=village_id, names=routes.SHOWN_NAMES)
+    elif other := index.by_folded_id.get(village_id.lower()):
+        yield at(catalogue.DUPLICATE_ID_CASE, "编号", value=village_id, other=other.id)
 
 
 def _name_problems(name: str, index: VillageIndex, at):
     if not name:
         yield at(catalogue.MISSING_NAME, "村名")
-    elif unsafe := unsafe_characters(name):
-        yield at(catalogue.UNSAFE_CHARACTERS, "村名", codes=unsafe_codes(unsafe))
+    elif foreign := names.foreign_characters(name):
+        yield _foreign(at, "村名", name, foreign)
     elif len(name) > MAX_NAME_CHARS:
         yield at(catalogue.NAME_TOO_LONG, "村名", limit=MAX_NAME_CHARS)
     elif name_key(name) in index.by_name:
@@ -124,10 +128,20 @@ def _former_list(text: str, name: str) -> tuple[str, ...]:
 
 def _former_problems(former: tuple[str, ...], at):
     for name in former:
-        if unsafe := unsafe_characters(name):
-            yield at(catalogue.UNSAFE_CHARACTERS, labels.FORMER_COLUMN, codes=unsafe_codes(unsafe))
+        if foreign := names.foreign_characters(name):
+            yield _foreign(at, labels.FORMER_COLUMN, name, foreign)
         elif len(name) > MAX_NAME_CHARS:
             yield at(catalogue.FORMER_NAME_TOO_LONG, labels.FORMER_COLUMN, limit=MAX_NAME_CHARS)
+
+
+def _foreign(at, column: str, name: str, codes: list[str]) -> Problem:
+    return at(
+        catalogue.NAME_CHARACTERS,
+        column,
+        value=quote(name),
+        codes=unsafe_codes(codes),
+        allowed=names.ALLOWED_TEXT,
+    )
 
 
 def _village(values: dict[str, str], town: Town | None) -> Village:

@@ -53,6 +53,11 @@ def compact(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+def without_note(text: str) -> str:
+    """A header cell as compared, without a note in brackets at its end."""
+    return _NOTE_RE.sub("", compact(text))
+
+
 def header_name(text: str, town: Town) -> str:
     """A header cell → 村名, 编号, a category's name, or the text without spaces."""
     compacted = compact(text)

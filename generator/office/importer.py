@@ -29,11 +29,12 @@ from generator.load.cells import (
 )
 from generator.load.folder import prefix_of, read_folder
 from generator.load.loader import Dataset, load_files
-from generator.model import Town, Village
-from generator.office.header import find_header, header_name, no_header
-from generator.office.month import annual_file, check_month, check_year, period_path
+from generator.load.near import suggestions
+from generator.model import Town, Village, name_key
+from generator.office.header import find_header, header_name, no_header, without_note
+from generator.office.month import annual_file, check_month, check_year, period_path, still_blank
 from generator.office.workbook import read_grids
-from generator.problems import InvalidData, Problem, quote
+from generator.problems import InvalidArgument, InvalidData, Problem, quote
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # .xlsb: no bounded reader for it
 # Rows that are not villages: 合计, 平均分, 东片小计 … (when no village is named so).
@@ -67,8 +68,9 @@ class Layout:
     categories: list[tuple[int, str]]  # (sheet column, category name), town.toml order
     ignored: list[tuple[int, str]] = field(default_factory=list)
     rows: dict[int, int] = field(default_factory=dict)  # canonical row → sheet row
-    renamed: list[tuple[int, str, str]] = field(default_factory=list)  # sheet row, was, now
+    renamed: list[tuple[int, str, str, bool]] = field(default_factory=list)  # row, was, now, 曾用名
     skipped: list[tuple[int, str]] = field(default_factory=list)  # sheet row, 合计 …
+    misspelt: set[str] = field(default_factory=set)  # categories an ignored header misspells
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,10 @@ class Imported:
     villages: int
     categories: tuple[str, ...]
     ignored: tuple[str, ...]  # "A「序号」"
-    renamed: tuple[str, ...]  # "第5行「东山」→「东山村」"
+    renamed: tuple[str, ...]  # "第5行「东山」→「东山村」", "第6行「荷花村」（曾用名）→「荷花社区」"
     skipped: tuple[str, ...]  # "第10行「合计」": rows that are no village
     data: Dataset
+    replaced_blank: bool = False  # the file it wrote over was a blank form still unfilled
 
 
 def import_workbook(
@@ -95,9 +98,10 @@ def import_workbook(
     """Read `source`, write scores/YYYY/YYYY-MM.csv (or, `annual`, `month` being a year,
     YYYY/YYYY-annual.csv) when it validates, else raise InvalidData."""
     scores_dir = Path(scores_dir)
-    check_year(month) if annual else check_month(month)
+    check_year(month) if annual else check_month(month, scores_dir, Path(source))
     target = annual_file(scores_dir, month) if annual else period_path(scores_dir, month)
-    if target.exists() and not force:
+    blank = not force and still_blank(target)  # new-month's form, not filled in yet
+    if target.exists() and not force and not blank:
         raise InvalidData([catalogue.FILE_EXISTS_IMPORT.at(target.as_posix())])
     files = scores_files(scores_dir)
     town = _town_of(files, scores_dir)
@@ -108,10 +112,12 @@ def import_workbook(
     data = _validate(files, scores_dir, relative, table, layout, problems)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(files[relative])
-    return _imported(target, table, layout, canonical, data)
+    return _imported(target, table, layout, canonical, data, blank)
 
 
-def _imported(target: Path, table: Sheet, layout: Layout, canonical: list, data) -> Imported:
+def _imported(
+    target: Path, table: Sheet, layout: Layout, canonical: list, data, blank: bool = False
+) -> Imported:
     return Imported(
         path=target,
         sheet=table.label,
@@ -119,9 +125,13 @@ def _imported(target: Path, table: Sheet, layout: Layout, canonical: list, data)
         villages=len(canonical) - 1,
         categories=tuple(name for _, name in layout.categories),
         ignored=tuple(_column_name(table, i, text) for i, text in layout.ignored),
-        renamed=tuple(f"第{row}行「{quote(was)}」→「{now}」" for row, was, now in layout.renamed),
+        renamed=tuple(
+            f"第{row}行「{quote(was)}」{'（曾用名）' if former else ''}→「{now}」"
+            for row, was, now, former in layout.renamed
+        ),
         skipped=tuple(f"第{row}行「{quote(text)}」" for row, text in layout.skipped),
         data=data,
+        replaced_blank=blank,
     )
 
 
@@ -161,7 +171,7 @@ def header_sheet(
 def read_sheets(path: Path, sheet: str | None = None):
     """The chosen sheet, or each visible one in turn, of a workbook; or a CSV file's table."""
     if not path.is_file():
-        raise InvalidData([catalogue.MISSING_SOURCE_FILE.at(path.as_posix())])
+        raise InvalidArgument([catalogue.MISSING_SOURCE_FILE.at(path.as_posix())])
     suffix = path.suffix.lower()
     if suffix == ".csv":
         rows, problems = read_rows(path.read_bytes(), path.name)
@@ -170,11 +180,16 @@ def read_sheets(path: Path, sheet: str | None = None):
         yield Sheet(path.name, rows, letters=False)
         return
     if suffix == ".et":
-        raise InvalidData([catalogue.UNSUPPORTED_ET.at(path.name)])
+        raise InvalidArgument([catalogue.UNSUPPORTED_ET.at(path.name)])
     if suffix not in WORKBOOK_SUFFIXES:
-        raise InvalidData([catalogue.UNSUPPORTED_FILE.at(path.name)])
-    for grid in read_grids(path, sheet):
-        yield _sheet_of(path, grid)
+        raise InvalidArgument([catalogue.UNSUPPORTED_FILE.at(path.name)])
+    try:
+        for grid in read_grids(path, sheet):
+            yield _sheet_of(path, grid)
+    except InvalidData as error:  # --sheet named no sheet of the workbook: the command is wrong
+        if all(p.code == "unknown_sheet" for p in error.problems):
+            raise InvalidArgument(error.problems) from None
+        raise
 
 
 def _sheet_of(path: Path, grid) -> Sheet:
@@ -235,6 +250,7 @@ def canonical_rows(
     columns = [c for c, _ in layout.categories]
     canonical = [[layout.key, *(name for _, name in layout.categories)]]
     names = {n for v in villages for n in (v.id, v.name, *v.former_names)}
+    known = KnownNames.of(villages)
     for row, cells in rows[start + 1 :]:
         key = cells[layout.key_column]
         scores = [cells[c] for c in columns]
@@ -244,7 +260,7 @@ def canonical_rows(
         if summary:
             layout.skipped.append((row, summary))
             continue
-        canonical.append([_village_key(key, layout, row, villages), *map(score_text, scores)])
+        canonical.append([_village_key(key, layout, row, known), *map(score_text, scores)])
         layout.rows[len(canonical)] = row
     problems += _merged_scores(sheet, layout) + _date_cells(sheet, layout)
     return layout, canonical, problems
@@ -298,21 +314,68 @@ def _layout(
             found[name] = column
     order = {c.name: i for i, c in enumerate(town.categories)}
     layout.categories = sorted(((c, n) for n, c in found.items()), key=lambda cn: order[cn[1]])
-    return layout, problems
+    return layout, problems + _near_headers(sheet, layout, town)
 
 
-def _village_key(text: str, layout: Layout, row: int, villages: tuple[Village, ...]) -> str:
-    """The village's name (or id) as villages.csv writes it, when the sheet's is a near match."""
+def _near_headers(sheet: Sheet, layout: Layout, town: Town) -> list[Problem]:
+    """An ignored column whose header is a misspelling of a category the sheet lacks: refused,
+    naming the category (「党建引领发屐」不是评比项目，是不是「党建引领发展」？), never passed
+    over, an optional category's scores included. Fills `layout.misspelt`."""
+    present = {name for _, name in layout.categories}
+    candidates = {c.name: c.name for c in town.categories if c.name not in present}
+    ignored = {without_note(text): (column, text) for column, text in layout.ignored}
+    problems = []
+    for written, name in suggestions(ignored, candidates).items():
+        column, text = ignored[written]
+        layout.misspelt.add(name)
+        problems.append(
+            catalogue.UNKNOWN_CATEGORY_NEAR.at(
+                sheet.label,
+                layout.header_row,
+                text,
+                value=quote(text),
+                near=name,
+                lacks=f"表里没有「{name}」列（{_letters(sheet, column)}没有导入）。",
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """villages.csv's names, looked up as a sheet writes them: current names, former names
+    (曾用名, read as the village's current one) and names without their last 村."""
+
+    current: frozenset[str]
+    former: dict[str, str]  # name_key(former name) → the current name
+    short: dict[str, list[str]]  # a name without its 村 (东山村 → 东山) → current names
+
+    @classmethod
+    def of(cls, villages: tuple[Village, ...]) -> KnownNames:
+        short: dict[str, list[str]] = {}
+        for v in villages:
+            short.setdefault(v.name.removesuffix("村"), []).append(v.name)
+        former = {name_key(f): v.name for v in villages for f in v.former_names}
+        return cls(frozenset(v.name for v in villages), former, short)
+
+
+def _village_key(text: str, layout: Layout, row: int, known: KnownNames) -> str:
+    """The village's name (or id) as villages.csv writes it, when the sheet's is a former name
+    or a near match (东山 for 东山村)."""
     compact = _SPACE_RE.sub("", text)
     if layout.key == labels.ID_COLUMN:
         return compact
-    names = {v.name for v in villages}
-    if text in names:
+    if text in known.current:
         return text
-    near = sorted(n for n in names if compact in (n, n.removesuffix("村")) or n == compact + "村")
+    if name_key(text) in known.former:
+        now = known.former[name_key(text)]
+        layout.renamed.append((row, text, now, True))
+        return now
+    # 东山村 for 东山 (its name less 村), for 东山村 spaced, or 东山 written for a 东山村
+    near = sorted({*known.short.get(compact, ()), *({compact, compact + "村"} & known.current)})
     if len(near) == 1:
         if near[0] != text:
-            layout.renamed.append((row, text, near[0]))
+            layout.renamed.append((row, text, near[0], False))
         return near[0]
     return text
 
@@ -371,12 +434,25 @@ def _validate(
     except InvalidData as error:
         target = f"{prefix}/{relative}"
         dated = {(p.row, p.column) for p in problems if p.code == "date_cell"}
-        moved = [_on_sheet(p, sheet, layout) if p.file == target else p for p in error.problems]
+        said = [  # a misspelt header's category: said at that header, not as missing again
+            p
+            for p in error.problems
+            if not (p.code == "missing_column" and p.file == target and p.column in layout.misspelt)
+        ]
+        moved = [_on_sheet(p, sheet, layout) if p.file == target else p for p in said]
         problems += [p for p in moved if (p.row, p.column) not in dated]  # said once is enough
         data = None
     if problems:
-        raise InvalidData(problems)
+        raise InvalidData(problems + _ignored_note(sheet, layout))
     return data
+
+
+def _ignored_note(sheet: Sheet, layout: Layout) -> list[Problem]:
+    """The columns the import passed over, listed when it fails too: one may be the cause."""
+    if not layout.ignored:
+        return []
+    ignored = "、".join(_column_name(sheet, i, text) for i, text in layout.ignored[:50])
+    return [catalogue.IGNORED_COLUMNS.at(sheet.label, layout.header_row, columns=ignored)]
 
 
 def _on_sheet(problem: Problem, sheet: Sheet, layout: Layout) -> Problem:

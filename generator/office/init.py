@@ -14,14 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import catalogue, labels
-from generator.demo import ANNUAL, CATEGORY_IDS, MONTHLY, OPTIONAL, excel_csv
+from generator import catalogue, csvsafe, labels
+from generator.demo import ANNUAL, CATEGORY_IDS, MONTHLY, OPTIONAL
 from generator.layout import TOWN_FILE, VILLAGES_FILE
 from generator.load.loader import load_files
 from generator.office.header import KEY_SYNONYMS, compact
 from generator.office.importer import fill_merged, read_sheets
 from generator.periods import is_month
 from generator.problems import InvalidData, Problem, quote
+from generator.townwords import TownWords
 
 ABOUT = Path("content/pages/about.md")
 SCORES = Path("scores")
@@ -46,12 +47,16 @@ class Skeleton:
     files: dict[Path, bytes]
     villages: int
     grids: tuple[str, ...]
+    words: TownWords  # the town's level and members' word, for what the command says
 
 
-def init(project: Path, town: str, villages_file: Path | None, first: str) -> Skeleton:
-    """Write the skeleton into `project` (refusing if anything is there already)."""
+def init(
+    project: Path, town: str, villages_file: Path | None, first: str, kind: str | None = None
+) -> Skeleton:
+    """Write the skeleton into `project` (refusing if anything is there already); `kind` is the
+    town's level (镇, 乡, 街道), by default the one its name ends in."""
     _refuse_existing(Path(project))
-    skeleton = skeleton_files(town, villages_file, first)
+    skeleton = skeleton_files(town, villages_file, first, kind)
     for relative, data in skeleton.files.items():
         target = Path(project) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -59,20 +64,23 @@ def init(project: Path, town: str, villages_file: Path | None, first: str) -> Sk
     return skeleton
 
 
-def skeleton_files(town: str, villages_file: Path | None, first: str) -> Skeleton:
+def skeleton_files(
+    town: str, villages_file: Path | None, first: str, kind: str | None = None
+) -> Skeleton:
     """The skeleton's files, checked by the loader as `flagboard validate` would."""
     if not town.strip() or not is_month(first):  # the command line checks both first
         raise ValueError(f"bad town {town!r} or first month {first!r}")
     villages = read_villages(villages_file) if villages_file else []
     grids = tuple(dict.fromkeys(v.grid for v in villages)) or (PLACEHOLDER_GRID[1],)
+    words = TownWords.of(town, kind, (v.name for v in villages))
     scores = {
-        TOWN_FILE: town_toml(town, grids, first).encode("utf-8"),
+        TOWN_FILE: town_toml(words, grids, first).encode("utf-8"),
         VILLAGES_FILE: villages_csv(villages),
     }
     load_files(scores, SCORES.as_posix())  # raises InvalidData, as validate would report
     files = {SCORES / name: blob for name, blob in scores.items()}
-    files[ABOUT] = about_md(town).encode("utf-8")
-    return Skeleton(files, len(villages), grids)
+    files[ABOUT] = about_md(words).encode("utf-8")
+    return Skeleton(files, len(villages), grids, words)
 
 
 def _refuse_existing(project: Path) -> None:
@@ -155,14 +163,17 @@ def _cell(cells: list[str], column: int | None) -> str:
 def villages_csv(villages: list[Village]) -> bytes:
     rows = [[labels.ID_COLUMN, labels.NAME_COLUMN, labels.GRID_COLUMN, "起始月份", "终止月份"]]
     rows += [[v.id, v.name, v.grid, "", ""] for v in villages]
-    return excel_csv(rows, "utf-8-sig")
+    return csvsafe.csv_bytes(rows, "\r\n")
 
 
-def town_toml(town: str, grids: tuple[str, ...], first: str) -> str:
+def town_toml(words: TownWords, grids: tuple[str, ...], first: str) -> str:
+    town = words.name
     lines = [
-        f"# {town}红黄旗评比的设置（由 flagboard init 生成，可按本镇实施方案修改）",
-        "# 格式见 docs/data-format.md；改完后运行 flagboard validate 检查。",
+        f"# {town}红黄旗评比的设置（由 flagboard init 生成，可按{words.own}实施方案修改）",
+        "# 格式见 docs/data-format.md；改完后运行 .venv/bin/flagboard validate 检查。",
         f"town = {_quoted(town)}",
+        f"# 级别：镇、乡或街道；网站上的「{words.whole}」「{words.office}」等说法按它写",
+        f'kind = "{words.level}"',
         "",
         "# 网格：id 用英文字母或数字（出现在网址中），name 与 villages.csv 的「网格」列一致",
     ]
@@ -185,8 +196,8 @@ def town_toml(town: str, grids: tuple[str, ...], first: str) -> str:
         "",
         "# 公示信息（可选）：填好后去掉下面各行开头的 #",
         "# [notice]",
-        f'# issuer = "{town}人民政府"',
-        '# contact = "镇督查室 电话"',
+        f"# issuer = {_quoted(words.issuer)}",
+        f'# contact = "{words.level}督查室 电话"',
         "# review_days = 5",
         '# icp = ""',
         "",
@@ -200,12 +211,13 @@ def _quoted(text: str) -> str:
     return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped) + '"'
 
 
-def about_md(town: str) -> str:
+def about_md(words: TownWords) -> str:
+    town = words.name
     return f"""Title: 关于本站
 Slug: about
 Summary: 本站公布{town}各村红黄旗评比的每月结果、奖罚和处理措施，数据公开、可以下载核对。
 
-本站由{town}党政办维护，公布{town}各行政村「红黄旗」评比的结果。评比依据镇里印发的实施方案，
+本站由{town}党政办维护，公布{town}各{words.members}「红黄旗」评比的结果。评比依据{words.here}印发的实施方案，
 每月评一次，每个网格内按各评比项目的得分排名：前几名得**红旗**（先进村），后几名得**黄旗**（促进村）。
 具体怎么评、怎么奖罚，请看[评比规则]({{filename}}rules.md)。
 

@@ -8,6 +8,7 @@ correction changes against an earlier version.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,11 @@ import pandas as pd
 
 from generator import catalogue, labels
 from generator.load.cells import format_points
+from generator.load.folder import prefix_of
 from generator.load.loader import Dataset, load
-from generator.office.month import check_month, period_path
-from generator.problems import InvalidData
+from generator.office.month import annual_file, check_month, period_path
+from generator.periods import december, is_year
+from generator.problems import InvalidArgument
 from generator.rules import Results, compute
 
 NONE = "—"
@@ -44,23 +47,40 @@ class Preview:
 
 
 def preview(scores_dir: Path, months: Sequence[str] = (), full: bool = False) -> list[Preview]:
-    """Validate and compute the scores folder; preview `months` (default: the latest period);
-    `full`: with every village's scores, grid by grid and category by category."""
+    """Validate and compute the scores folder; preview `months` (default: the latest period),
+    a year (YYYY) being its annual categories' flags and the year's actions; `full`: with
+    every village's scores, grid by grid and category by category."""
+    scores_dir = Path(scores_dir)
     for month in months:
-        check_month(month)
+        if not is_year(month):
+            check_month(month, scores_dir)
     data = load(scores_dir)
-    missing = [m for m in months if m not in data.periods]
+    missing = [m for m in months if m not in data.periods and m not in data.years]
     if missing:
-        raise InvalidData(
-            [
-                catalogue.NO_PERIOD.at(period_path(Path(scores_dir), m).as_posix(), month=m)
-                for m in missing
-            ]
-        )
-    if not data.periods:
+        raise InvalidArgument([_no_period(scores_dir, m) for m in missing])
+    if not data.periods and not months:
         return []
     results = compute(data)
-    return [period_preview(data, results, m, full) for m in (months or data.periods[-1:])]
+    return [
+        year_preview(data, results, m, full)
+        if is_year(m)
+        else period_preview(data, results, m, full)
+        for m in (months or data.periods[-1:])
+    ]
+
+
+def _no_period(scores_dir: Path, key: str):
+    """没有 2025-08 的评分文件, naming the commands that make one."""
+    scores = prefix_of(scores_dir)
+    if is_year(key):
+        path = annual_file(scores_dir, key)
+        new = catalogue.command("new-annual", key, scores=scores)
+        imported = catalogue.command("import", "表格文件", "--annual", key, scores=scores)
+    else:
+        path = period_path(scores_dir, key)
+        new = catalogue.command("new-month", key, scores=scores)
+        imported = catalogue.command("import", "表格文件", "--month", key, scores=scores)
+    return catalogue.NO_PERIOD.at(path.as_posix(), month=key, new=new, imported=imported)
 
 
 def period_preview(data: Dataset, results: Results, period: str, full: bool = False) -> Preview:
@@ -94,7 +114,7 @@ def month_title(period: str) -> str:
 def grid_section(data: Dataset, flags: pd.DataFrame, period: str, grid: str) -> Section:
     """Per category of the period: its red and its yellow villages in this grid."""
     in_grid = flags[flags["grid"] == grid]
-    scored = data.period_files[period].categories
+    scored = _scored(data, period)
     rows = [
         (
             category.name,
@@ -111,6 +131,12 @@ def grid_section(data: Dataset, flags: pd.DataFrame, period: str, grid: str) -> 
         f"{labels.FLAG_NAMES['yellow']}（{labels.FLAG_TITLES['yellow']}）",
     )
     return Section(grid_name, columns, tuple(rows))
+
+
+def _scored(data: Dataset, period: str) -> tuple[str, ...]:
+    """The category ids a period's file (or a year's annual file) scores."""
+    found = data.annual_files.get(period) if is_year(period) else data.period_files[period]
+    return found.categories if found else ()
 
 
 def _flag_list(data: Dataset, flags: pd.DataFrame, category: str, flag: str) -> tuple[str, ...]:
@@ -146,7 +172,10 @@ FULL_COLUMNS = ("名次", "村名", "评分", "加减分", "得分", "红黄旗"
 
 def full_sections(data: Dataset, flags: pd.DataFrame, period: str) -> list[Section]:
     """Per grid and category: every village of the period's file, by rank, blank cells last."""
-    cells = data.scores[data.scores["period"] == period]
+    if is_year(period):
+        cells = data.annual[data.annual["year"] == period]
+    else:
+        cells = data.scores[data.scores["period"] == period]
     return [
         Section(
             f"{grid.name}「{category.name}」",
@@ -155,7 +184,7 @@ def full_sections(data: Dataset, flags: pd.DataFrame, period: str) -> list[Secti
         )
         for grid in data.town.grids
         for category in data.town.categories
-        if category.id in data.period_files[period].categories
+        if category.id in _scored(data, period)
     ]
 
 
@@ -190,6 +219,12 @@ def _full_row(data: Dataset, cell, found, rank) -> tuple[str, ...]:
         _points(final),
         _flag_text(found),
     )
+
+
+def signed(amount: int) -> str:
+    """Money with its sign as the site writes it: ＋1000, －1000, 0."""
+    sign = labels.PLUS if amount > 0 else labels.MINUS if amount < 0 else ""
+    return f"{sign}{abs(int(amount))}"
 
 
 def _signed(hundredths: int) -> str:
@@ -235,13 +270,14 @@ def money_section(data: Dataset, rewards: pd.DataFrame) -> Section:
             str(r.yellow),
             str(r.reward),
             str(r.penalty),
-            str(r.net),
+            signed(r.net),
         )
         for r in paid.itertuples()
     ]
     if rows:
-        totals = [int(rewards[c].sum()) for c in ("red", "yellow", "reward", "penalty", "net")]
-        rows.append(("合计", f"{len(rows)} 个村", *map(str, totals)))
+        totals = [int(rewards[c].sum()) for c in ("red", "yellow", "reward", "penalty")]
+        net = signed(int(rewards["net"].sum()))
+        rows.append(("合计", f"{len(rows)} 个{data.words.member}", *map(str, totals), net))
     columns = ("网格", "村名", "红旗", "黄旗", "嘉奖（元）", "扣罚（元）", "合计（元）")
     return Section("奖罚", columns, tuple(rows), "本月没有奖罚")
 
@@ -253,14 +289,45 @@ def actions_section(data: Dataset, actions: pd.DataFrame, period: str) -> Sectio
     )
 
 
-def year_section(data: Dataset, actions: pd.DataFrame, period: str) -> Section:
+def year_preview(data: Dataset, results: Results, year: str, full: bool = False) -> Preview:
+    """A year's last step: the annual categories' flags grid by grid (December's rule version),
+    the year's 降档, 降星 and 优先评优."""
+    rule = data.rule_for(year)
+    flags = results.flags[results.flags["period"] == year]
+    annual = data.annual_files.get(year)
+    if annual is None:
+        where = annual_file(Path(data.prefix), year).as_posix()
+        summary = f"{year}年还没有年度评分文件（{where}），下面只有这一年的年度处理。"
+        sections = []
+    else:
+        summary = (
+            f"年度项目按{year}年12月适用的规则版本（{rule.from_} 起）评比：每个网格每个项目红旗 "
+            f"{rule.red_count} 面、黄旗 {rule.yellow_count} 面，不计奖罚。"
+            f"红旗 {int((flags['flag'] == 'red').sum())} 面，黄旗 {int((flags['flag'] == 'yellow').sum())} 面。"
+        )
+        sections = [grid_section(data, flags, year, grid.id) for grid in data.town.grids]
+        if full:
+            sections += full_sections(data, flags, year)
+    last = max((p for p in data.periods if p[:4] == year), default=None)
+    if last is not None:
+        sections += [year_section(data, results.actions, last, all_actions=True)]
+    title = f"{data.town.town} {month_title(year)} 评比结果预览"
+    return Preview(title, summary, tuple(sections))
+
+
+def year_section(
+    data: Dataset, actions: pd.DataFrame, period: str, all_actions: bool = False
+) -> Section:
+    """The year's actions up to `period`: 降档 and 降星 (and, `all_actions`, 优先评优)."""
     year = period[:4]
-    chosen = actions[(actions["period"] == year) & actions["action"].isin(YEAR_ACTIONS_SHOWN)]
+    shown = (*YEAR_ACTIONS_SHOWN, "priority") if all_actions else YEAR_ACTIONS_SHOWN
+    chosen = actions[(actions["period"] == year) & actions["action"].isin(shown)]
+    until = "" if period == december(year) else f"（截至{month_title(period)}）"
     return Section(
-        f"{year}年度处理（截至{month_title(period)}）",
+        f"{year}年度处理{until}",
         ("村名", "措施", "原因"),
         _action_rows(data, chosen),
-        "本年度目前没有降档或降星",
+        "本年度没有降档、降星或优先评优" if all_actions else "本年度目前没有降档或降星",
     )
 
 
@@ -322,11 +389,16 @@ def _joined(cell: Cell, separator: str) -> str:
     return cell
 
 
+# Every ASCII punctuation mark CommonMark lets a backslash escape and that Markdown, GitHub or
+# HTML give a meaning: emphasis, code, links and pictures, headings, quotes, lists (`1.`, `-`),
+# tables, HTML and entities, strike-through, footnotes, math, mentions, emoji, bare addresses.
+_MARKDOWN_MEANING = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~:@$])")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+
+
 def _md(text: str) -> str:
-    """Text that Markdown shows as written (tables, emphasis, HTML)."""
-    for char in "\\|*_`[]<>#":
-        text = text.replace(char, "\\" + char)
-    return text.replace("\n", " ")
+    """Text that Markdown shows as written, on one line (a table cell or a paragraph)."""
+    return _MARKDOWN_MEANING.sub(r"\\\1", _LINE_BREAK.sub(" ", text))
 
 
 def print_rich(previews: Sequence[Preview], console) -> None:

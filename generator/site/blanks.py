@@ -1,7 +1,9 @@
 """The blank forms the site publishes under /data/template/, so that the clerk can start a month
-without the command line: next month's form (the month after the latest period) and, once a
-year has ended (its December is published) without annual scores, that year's annual form.
-Made by generator.forms from town.toml and villages.csv.
+without the command line: next month's form and its events form (the month after the latest
+period; for a town with no period yet, the first month its rules apply, so a town that has just
+run `flagboard init` finds its first forms here) and, once a year has ended (its December is
+published) without annual scores, that year's annual form. Made by generator.forms from
+town.toml and villages.csv.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ def next_month(month: str) -> str | None:
 
 
 def blank_files(doc: dict, scores_dir: Path) -> list[DataFile]:
-    """Next month's blank form and every ended year's annual form still to be filled."""
+    """Next month's blank forms (scores and events) and every ended year's annual form still
+    to be filled."""
     periods = [p["period"] for p in doc["periods"]]
-    month = next_month(periods[-1]) if periods else None
+    first = min((r["from"] for r in doc["rules"]), default=None)
+    month = next_month(periods[-1]) if periods else first
     years = [y["year"] for y in doc["years"] if december(y["year"]) in periods]
     years = [y for y in years if not _annual_done(doc, y)]
     if month is None and not years:
@@ -38,8 +42,11 @@ def blank_files(doc: dict, scores_dir: Path) -> list[DataFile]:
     town, villages = data.town, data.villages
     files = []
     if month is not None:
-        note = f"{period_label(month)}空白评分表：填好分数后另存为 CSV 上传"
+        label = period_label(month)
+        note = f"{label}空白评分表：填好分数后另存为 CSV 上传"
         files.append(_file(f"{month}.csv", note, forms.month_form(town, villages, month)))
+        note = f"{label}空白事件表：有现场会、一票否决、加分或扣分时填写，另存为 CSV 上传"
+        files.append(_file(f"{month}.events.csv", note, forms.events_form()))
     for year in years:
         if forms.annual_categories(town, year):
             note = f"{year}年度空白评分表：填好年度项目分数后另存为 CSV 上传"

@@ -205,14 +205,11 @@ def village_actions(index: SiteIndex, actions: list[dict]) -> list[dict]:
         {
             "village": rows[0]["village"],
             "action": rows[0]["action"],
-            "names": CADRES + "、".join(labels.ACTION_NAMES[r["action"]] for r in rows),
+            "names": labels.CADRES + "、".join(labels.ACTION_NAMES[r["action"]] for r in rows),
             "reasons": [r["reason"] for r in rows],
         }
         for rows in grouped.values()
     ]
-
-
-CADRES = "村主职干部"  # whom 约谈, 警告 and 停职 concern (plan §5.4): never the village itself
 
 
 def action_counts(index: SiteIndex, period: str) -> list[dict]:

@@ -22,9 +22,14 @@ VILLAGES_RESOURCE = "villages"
 
 
 def package(
-    town: str, files: Iterable[tuple[str, str, list[str]]], license: str, site_url: str
+    town: str,
+    files: Iterable[tuple[str, str, list[str]]],
+    license: str,
+    site_url: str,
+    marks: dict[str, float] | None = None,
 ) -> dict:
-    """The package of (path under the site, note, CSV header) of every published CSV."""
+    """The package of (path under the site, note, CSV header) of every published CSV; `marks`:
+    each category's full marks by its name, the range its scores' columns are described with."""
     files = [(path.removeprefix("data/"), note, header) for path, note, header in files]
     has_villages = any(path == f"scores/{VILLAGES_FILE}" for path, _, _ in files)
     resources = []
@@ -33,7 +38,7 @@ def package(
         if table is not None:
             resources.append(result_resource(table, path, has_villages))
         else:
-            resources.append(raw_resource(path, note, header))
+            resources.append(raw_resource(path, note, header, marks))
     described = {
         "name": "flagboard-results",
         "title": f"{town}红黄旗评比数据",
@@ -74,10 +79,12 @@ def result_resource(table: Table, path: str, has_villages: bool) -> dict:
     return _resource(table.name, path, f"{table.title}：{table.description}", schema)
 
 
-def raw_resource(path: str, note: str, header: list[str]) -> dict:
+def raw_resource(
+    path: str, note: str, header: list[str], marks: dict[str, float] | None = None
+) -> dict:
     """An office's file (villages, scores, events) or a blank template, from its header."""
     schema: dict = {
-        "fields": [_field(raw_column(h)) for h in header],
+        "fields": [_field(raw_column(h, marks)) for h in header],
         "missingValues": NOT_EVALUATED,
     }
     if path == f"scores/{VILLAGES_FILE}":

@@ -10,9 +10,11 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 
+from generator import labels
 from generator.layout import annual_path, events_path, place, scores_path
 from generator.load.cells import format_points
 from generator.periods import month_number, year_of
+from generator.routes import GRID, VILLAGE
 
 CN_NUMBERS = "零一二三四五六七八九十"
 
@@ -27,11 +29,11 @@ def year_url(year: str) -> str:
 
 
 def village_url(village_id: str) -> str:
-    return f"village/{village_id}/"
+    return f"{VILLAGE}/{village_id}/"
 
 
 def grid_url(grid_id: str) -> str:
-    return f"grid/{grid_id}/"
+    return f"{GRID}/{grid_id}/"
 
 
 def cn_number(count: int) -> str:
@@ -52,10 +54,18 @@ def yuan(value) -> str:
 
 @functools.lru_cache(maxsize=1 << 14)
 def signed_yuan(value) -> str:
-    """A net amount with a sign that cannot be misread: 5000 → '＋5,000', -3000 → '－3,000',
-    0 → '0' (full-width signs: an ASCII + or - beside CJK text reads as a dash or is lost)."""
+    """1000 → '＋1,000', -1000 → '－1,000', 0 → '0': signs as labels.PLUS and MINUS."""
     value = int(value or 0)
-    return f"＋{value:,}" if value > 0 else f"－{-value:,}" if value < 0 else "0"
+    sign = labels.PLUS if value > 0 else labels.MINUS if value < 0 else ""
+    return f"{sign}{abs(value):,}"
+
+
+def cn_date(text: str | None) -> str:
+    """An ISO date (or date-time) as a sentence writes it: '2025-08-08' → '2025年8月8日'."""
+    if not text:
+        return ""
+    year, month, day = text[:10].split("-")
+    return f"{int(year)}年{int(month)}月{int(day)}日"
 
 
 # Where each kind of period file goes in the scores folder (docs/data-format.md §2).

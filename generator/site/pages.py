@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from generator import labels
+from generator import labels, routes
 from generator.periods import label as period_label
 from generator.periods import year_of
 from generator.site import blocks, poster, schema, screen, status, villages, wechat
@@ -99,7 +99,7 @@ def home(site: Site, _) -> Page:
     if latest_period:
         context |= _home_period(site, latest_period)
         description = blocks.period_description(index, latest_period)
-    return Page("home", "index.html", "", f"{index.town}红黄旗评比结果公示", description, context)
+    return Page("home", routes.HOME, "", f"{index.town}红黄旗评比结果公示", description, context)
 
 
 def _home_period(site: Site, period: str) -> dict:
@@ -118,7 +118,7 @@ def _home_period(site: Site, period: str) -> dict:
 
 def not_found(site: Site, _) -> Page:
     title = f"找不到这个页面 · {site.index.town}红黄旗评比"
-    return Page("404", "404.html", "404.html", title, "页面不存在或已移动。")
+    return Page("404", routes.NOT_FOUND, routes.NOT_FOUND, title, "页面不存在或已移动。")
 
 
 # the screen's slides: screen.py
@@ -280,7 +280,7 @@ def _year_grid_line(index: SiteIndex, key: str, grid_id: str) -> dict:
 
 
 def grid_year_url(key: str, grid_id: str) -> str:
-    return f"{year_url(key)}grid/{grid_id}/"
+    return f"{year_url(key)}{routes.GRID}/{grid_id}/"
 
 
 def grid_year_keys(site: Site) -> list[tuple[str, str]]:
@@ -335,12 +335,13 @@ def village_index(site: Site, _) -> Page:
     index = site.index
     context = {"directory": blocks.directory(index)}
     description = (
-        f"{index.town}各村评比结果：按网格列出全部行政村，点村名查看该村的得分、红黄旗和奖罚。"
+        f"{index.town}各村评比结果：按网格列出全部{index.words.members}，"
+        "点村名查看该村的得分、红黄旗和奖罚。"
     )
     return Page(
         "village_index",
-        "village/index.html",
-        "village/",
+        f"{routes.VILLAGE}/index.html",
+        f"{routes.VILLAGE}/",
         f"找我的村 · {index.town}红黄旗评比",
         description,
         context,
@@ -464,11 +465,12 @@ def data(site: Site, _) -> Page:
         "codes": CODES,
         "tables": list(schema.RESULT_TABLES.values()),
         "raw_columns": list(schema.RAW_COLUMNS.values()),
+        "score_range": schema.score_range(site.index.categories),
         "type_names": schema.TYPE_NAMES,
     }
     description = f"{town}红黄旗评比的全部结果和原始评分表，CSV 和 JSON 格式，可用 Excel 打开。"
     title = f"数据下载 · {town}红黄旗评比"
-    return Page("data", "data/index.html", "data/", title, description, context)
+    return Page("data", f"{routes.DATA}/index.html", f"{routes.DATA}/", title, description, context)
 
 
 YEAR_RE = re.compile(r"\d{4}")
@@ -499,7 +501,7 @@ def feed(site: Site, _) -> Page:
         "feed_id": f"{root}/" if absolute else "urn:flagboard:feed",
         "feed_updated": latest([e["updated"] for e in entries] or [EPOCH]),
     }
-    return Page("feed", "feed.xml", "feed.xml", "", "", context)
+    return Page("feed", routes.FEED, routes.FEED, "", "", context)
 
 
 def feed_entries(index: SiteIndex, period_dates: dict, corrected: dict) -> list[dict]:
@@ -531,7 +533,7 @@ def feed_entries(index: SiteIndex, period_dates: dict, corrected: dict) -> list[
 
 def sitemap(site: Site, _) -> Page:
     urls = [url for kind, url in site.written if kind != "404"] + ["data/"]
-    return Page("sitemap", "sitemap.xml", "sitemap.xml", "", "", {"urls": urls + site.extra_urls})
+    return Page("sitemap", routes.SITEMAP, routes.SITEMAP, "", "", {"urls": urls + site.extra_urls})
 
 
 ONCE = lambda site: [None]  # noqa: E731 - a kind with a single page
@@ -578,10 +580,10 @@ def shared(index: SiteIndex) -> dict:
     return {
         "town": index.town,
         "site_title": f"{index.town}红黄旗评比",
-        "town_level": labels.town_level(index.town),
         "latest": index.period_ref(newest) if newest else None,
         "flag_names": labels.FLAG_NAMES,
         "action_names": labels.ACTION_LONG_NAMES,
         "action_titles": labels.ACTION_TITLES,
-        "action_meanings": labels.ACTION_MEANINGS,
+        "action_meanings": index.words.action_meanings,
+        "words": index.words.context(),  # the town's level and phrases: 全乡, 本街道 …
     }

@@ -1,10 +1,14 @@
 """The Pelican plugin: results → pages, written with the theme's templates by Pelican's writer.
 
-This is the only module that imports pelican. `register()` connects four receivers: one
-refuses to build while the content folder holds a symbolic link or another non-regular file
-(before any reader runs), one passes every page and article of `content/` through the HTML
-allow-list of sanitize.py, one adds the site's Jinja filters to every generator, and one hands
-Pelican the `ResultsPages` generator from the `get_generators` signal.
+This is the only module that imports pelican. `register()` connects seven receivers: one
+refuses to build while the content folder holds a symbolic link or another non-regular file,
+or a page that takes what is not its own (before any reader runs: contentcheck.py); one reads
+the results document once, before the readers, for the town's words (generator/townwords.py);
+one keeps only the Markdown and HTML readers; one passes every page and article of `content/`
+through the HTML allow-list of sanitize.py and writes its {镇…} phrases in the town's words;
+one adds the site's Jinja filters to every generator; one hands Pelican the `ResultsPages`
+generator from the `get_generators` signal; and one checks every file Pelican would write, once
+it has read everything and before it writes (outputs.py).
 
 Settings it reads (see pelicanconf.py):
   FLAGBOARD_RESULTS       results.json: a path, or the document itself (a dict)
@@ -45,15 +49,16 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from generator import forked
 from generator.layout import TOWN_FILE
 from generator.periods import label as period_label
-from generator.site import blanks, datapackage, pages, publish
+from generator.site import blanks, datapackage, outputs, pagecheck, pages, publish, siteurl
 from generator.site import html as sitehtml
 from generator.site.contentcheck import check_content
-from generator.site.format import points, signed_yuan, yuan
+from generator.site.format import cn_date, points, signed_yuan, yuan
 from generator.site.pages import Site
 from generator.site.revisions import SiteHistory, cell_fixes
 from generator.site.rulespage import rules_data
 from generator.site.sanitize import boxed_tables, clean_html, is_site_path, sectioned
 from generator.site.views import Page, SiteIndex
+from generator.townwords import TownWords
 
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_JOB = 30
@@ -69,6 +74,7 @@ FILTERS = {
     "yuan": yuan,
     "signed_yuan": signed_yuan,
     "period_label": period_label,
+    "cn_date": cn_date,
     **sitehtml.FILTERS,
 }
 
@@ -197,11 +203,13 @@ class ResultsPages(Generator):
 
     def _package(self, files: list[publish.DataFile]) -> publish.DataFile:
         """/data/datapackage.json describing every published CSV."""
+        index = self.site.index
         described = datapackage.package(
-            self.site.index.town,
+            index.town,
             publish.csv_headers(files, Path(self.output_path)),
             self.settings.get("FLAGBOARD_LICENSE") or "CC-BY-4.0",
             self.settings["SITEURL"],
+            {c["name"]: c["full_marks"] for c in index.categories},
         )
         note = "以上全部 CSV 文件的说明（Frictionless Data Package，供程序读取）"
         data = datapackage.package_bytes(described)
@@ -252,27 +260,73 @@ class UnsafeContent(Exception):
 
 
 def refuse_unsafe_content(pelican) -> None:
-    """Stop before Pelican's readers open anything (they would follow a link)."""
-    problems = check_content(Path(pelican.settings["PATH"]))
+    """Stop before Pelican's readers open anything (they would follow a link), and before they
+    read a page that takes what is not its own (contentcheck.py, pagecheck.py); and before any
+    page is made with an address that is not one (siteurl.py)."""
+    address = siteurl.settings_problem(pelican.settings)
+    if address:
+        raise UnsafeContent(address)
+    problems = check_content(Path(pelican.settings["PATH"]), pelican.settings["PAGE_PATHS"])
     if problems:
-        shown = [problem.text() for problem in problems[:LISTED_UNSAFE]]
-        if len(problems) > LISTED_UNSAFE:
-            shown.append(f"……另有 {len(problems) - LISTED_UNSAFE} 个")
-        total = f"共 {len(problems)} 个，请改正后重新生成。"
-        raise UnsafeContent("\n".join(["网站内容文件夹里有不能读取的文件：", *shown, total]))
+        _refuse("网站内容文件夹里有不能读取的文件或不能发布的页面：", problems)
+
+
+def refuse_unsafe_outputs(generators) -> None:
+    """Stop before anything is written when Pelican would write where the results do, or
+    publish a file from outside content/ (outputs.py): settings can do what pages cannot."""
+    if generators:
+        problems = outputs.problems(generators, generators[0].settings)
+        if problems:
+            _refuse("网站内容里的页面或网站设置会写到不属于它们的地方：", problems)
+
+
+def _refuse(title: str, problems: list) -> None:
+    shown = [problem.text() for problem in problems[:LISTED_UNSAFE]]
+    if len(problems) > LISTED_UNSAFE:
+        shown.append(f"……另有 {len(problems) - LISTED_UNSAFE} 个")
+    total = f"共 {len(problems)} 个，请改正后重新生成。"
+    raise UnsafeContent("\n".join([title, *shown, total]))
+
+
+def only_page_readers(readers) -> None:
+    """Markdown and HTML only: reStructuredText (docutils is installed) can include any file
+    of the machine, and other readers are not ones the pages were checked for."""
+    readers.reader_classes = {
+        extension: reader
+        for extension, reader in readers.reader_classes.items()
+        if extension in pagecheck.PAGE_EXTENSIONS or extension == "static"
+    }
+
+
+def read_results(pelican) -> None:
+    """FLAGBOARD_RESULTS read once, before the readers run: the content's {镇…} phrases need the
+    town's words (FLAGBOARD_WORDS). A path becomes the document; its folder stays the results
+    folder. A missing file is left for the generator to report."""
+    settings = pelican.settings
+    source = settings.get("FLAGBOARD_RESULTS")
+    if source is None or (not isinstance(source, dict) and not Path(source).is_file()):
+        return
+    if not isinstance(source, dict):
+        settings.setdefault("FLAGBOARD_RESULTS_DIR", str(Path(source).parent))
+        settings["FLAGBOARD_RESULTS"] = source = read_document(source)
+    settings["FLAGBOARD_WORDS"] = TownWords.from_document(source)
 
 
 def sanitize_content(content) -> None:
-    """A page's or article's HTML through the allow-list, before Pelican caches `content`."""
+    """A page's or article's HTML through the allow-list, before Pelican caches `content`; its
+    {全镇}, {镇党政办} … in the town's words."""
     if isinstance(content, Static) or not isinstance(getattr(content, "_content", None), str):
         return
-    content._content = boxed_tables(sectioned(clean_html(content._content)))
+    words = content.settings.get("FLAGBOARD_WORDS") or TownWords()
+    content._content = boxed_tables(sectioned(words.fill(clean_html(content._content))))
     _check_own_url(content)
     for key in content.settings["FORMATTED_FIELDS"]:
         value = content.metadata.get(key)
         if isinstance(value, str):
-            content.metadata[key] = clean_html(value)
+            content.metadata[key] = words.fill(clean_html(value))
             setattr(content, "_summary" if key == "summary" else key.lower(), content.metadata[key])
+    if isinstance(content.metadata.get("title"), str):
+        content.metadata["title"] = content.title = words.fill(content.metadata["title"])
 
 
 def _check_own_url(content) -> None:
@@ -289,6 +343,9 @@ def _check_own_url(content) -> None:
 
 def register() -> None:
     signals.initialized.connect(refuse_unsafe_content)
+    signals.initialized.connect(read_results)
+    signals.readers_init.connect(only_page_readers)
+    signals.all_generators_finalized.connect(refuse_unsafe_outputs)
     signals.content_object_init.connect(sanitize_content)
     signals.generator_init.connect(add_filters)
     signals.get_generators.connect(get_generators)

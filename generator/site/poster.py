@@ -20,6 +20,7 @@ from collections import defaultdict
 
 from generator import labels
 from generator.periods import label as period_label
+from generator.routes import POSTER
 from generator.site.format import period_url
 from generator.site.qr import qr_code
 from generator.site.revisions import period_history
@@ -36,7 +37,7 @@ NOTES = {"meeting": "会", "tied": "并"}
 
 
 def poster_url(period: str, grid_id: str | None = None) -> str:
-    return period_url(period) + "poster/" + (f"{grid_id}/" if grid_id else "")
+    return f"{period_url(period)}{POSTER}/" + (f"{grid_id}/" if grid_id else "")
 
 
 def poster_pages(site, period: str) -> list[Page]:
@@ -212,15 +213,20 @@ def action_legend(index: SiteIndex, period: str, rows: list[dict]) -> list[dict]
         name: sum(name in r["actions"] for r in rows) for name in labels.ACTION_NAMES.values()
     }
     return [
-        {"name": labels.ACTION_NAMES[a], "count": counts[labels.ACTION_NAMES[a]], "means": MEANS[a]}
+        {
+            "name": labels.ACTION_NAMES[a],
+            "count": counts[labels.ACTION_NAMES[a]],
+            "means": index.words.fill(MEANS[a]),
+        }
         for a in labels.MONTHLY_ACTIONS
         if counts[labels.ACTION_NAMES[a]]
     ]
 
 
-# What each monthly action means for the village's 主职干部, in the plan's words (§5.4).
+# What each monthly action means for the village's 主职干部, in the plan's words (§5.4); {镇…}
+# in the town's words (TownWords.fill).
 MEANS = {
-    "interview": "本月得黄旗的村，主职干部由镇主要领导约谈，并组团帮扶、由联系班子成员牵头整改",
+    "interview": "本月得黄旗的村，主职干部由{镇主要领导}约谈，并组团帮扶、由联系班子成员牵头整改",
     "warning": "连续两期得黄旗或本年黄旗累计达三面的村，对主职干部进行警告",
     "suspension": "连续两期同时有三项黄旗的村，对主职干部停职处理",
 }

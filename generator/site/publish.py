@@ -3,23 +3,22 @@ and the Excel files made from the results (xlsx.py), each a DataFile the data pa
 
 Every CSV is written as UTF-8 with BOM (so Excel on Chinese Windows opens it right), and a
 text cell starting with = + - @, tab or CR gets a leading apostrophe so that a spreadsheet
-shows it as text instead of running it as a formula.
+shows it as text instead of running it as a formula (generator/csvsafe.py).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.csvsafe import formula_safe_csv
 from generator.layout import TOWN_FILE, VILLAGES_FILE
 from generator.load.cells import decode
 from generator.periods import label as period_label
-from generator.results import TABLES, neutralise, results_json_parts, table_csv
+from generator.results import TABLES, results_json_parts, table_csv
 from generator.site.format import data_path
 from generator.site.schema import RESULT_TABLES
 from generator.site.xlsx import Names, workbooks
@@ -27,13 +26,6 @@ from generator.site.xlsx import Names, workbooks
 if TYPE_CHECKING:
     from generator.load import Dataset
     from generator.rules import Results
-
-BOM = "\ufeff"
-# Where a cell could start with = + - @ tab or CR (false alarms only cost a full rewrite). An
-# unquoted CR LF after a comma ends a line after an empty cell: no alarm. The text's first cell
-# is checked apart, which lets the search skip ahead three times as fast.
-_RISKY_CHARS = "=+-@\t\r"
-_RISKY_AFTER_SEPARATOR = re.compile(r'[,\r\n](?:[=+\-@\t]|\r(?!\n)|"[=+\-@\t\r])')
 
 
 @dataclass(frozen=True)
@@ -54,24 +46,6 @@ class DataFile:
 
     def written(self) -> DataFile:
         return replace(self, data=None, length=len(self.data or b""))
-
-
-def formula_safe_csv(text: str) -> bytes:
-    """CSV text → the same table as UTF-8 with BOM, every cell neutralised."""
-    text = text.removeprefix(BOM)
-    if not _may_need_neutralising(text):  # keep the file as it is
-        return (BOM + text).encode("utf-8")
-    rows = csv.reader(io.StringIO(text, newline=""))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return (BOM + buffer.getvalue()).encode("utf-8")
-
-
-def _may_need_neutralising(text: str) -> bool:
-    first = text[1:2] if text.startswith('"') else text[:1]
-    return (first != "" and first in _RISKY_CHARS) or bool(_RISKY_AFTER_SEPARATOR.search(text))
 
 
 def result_files(results_dir: Path) -> list[DataFile]:
@@ -140,7 +114,7 @@ def _result_files(tables: dict[str, bytes], document: bytes) -> list[DataFile]:
         DataFile(
             "data/results.json",
             "results.json",
-            "以上全部结果及镇、网格、项目、村和规则的说明（JSON，供程序读取）",
+            "以上全部结果，以及网格、评比项目、村和规则的说明（JSON，供程序读取）",
             document,
         )
     )
@@ -153,7 +127,7 @@ def scores_files(doc: dict, scores_dir: Path) -> list[DataFile]:
         DataFile(
             f"data/scores/{TOWN_FILE}",
             TOWN_FILE,
-            "镇、网格、评比项目和规则版本",
+            f"{doc['town']['name']}的设置：网格、评比项目和规则版本",
             (scores_dir / TOWN_FILE).read_bytes(),
         ),
         _raw_csv(scores_dir, VILLAGES_FILE, "村名单（编号、村名、网格、参评起止月份）"),

@@ -24,6 +24,7 @@ from generator.history.changes import clean_text
 from generator.layout import TOWN_FILE, VILLAGES_FILE, place
 from generator.periods import is_year
 from generator.periods import label as period_label
+from generator.routes import HISTORY
 from generator.site.format import latest, period_url, year_url
 from generator.site.views import Page, SiteIndex
 
@@ -39,9 +40,9 @@ FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "
 UPDATE = "数据更新"  # what an English-only commit subject is shown as
 REVERTED = "撤销："  # what git's `Revert "…"` subject is shown as, before the reverted subject
 _ITEM = re.compile(r"[-*•]\s|\d+(\.\s|[、)])")
-HISTORY_URL = "history/"
+HISTORY_URL = f"{HISTORY}/"
 COMMITS_PER_PAGE = 40
-NOT_READ = "本次生成没有读取 Git 修订记录（用 flagboard build 生成网站时才会读取）。"
+NOT_READ = "本次生成没有读取 Git 修订记录（用 .venv/bin/flagboard build 生成网站时才会读取）。"
 STATUS_NAMES = {"added": "新增", "modified": "修改", "deleted": "删除", "renamed": "改名"}
 FILE_NAMES = {TOWN_FILE: "评比设置", VILLAGES_FILE: "村名单"}
 CLOCK_NOTE = "提交时间早于此前的提交，可能是电脑时钟有误；此处按提交顺序排列。"

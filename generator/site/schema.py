@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator import labels
+from generator.load.cells import format_points
+from generator.load.tablecheck import split_marks
 
 
 @dataclass(frozen=True)
@@ -140,13 +142,25 @@ RAW_COLUMNS: dict[str, Column] = {
 NOT_EVALUATED = ["", "未参评", "缺考", "/", "-", "'-", "—"]
 
 
-def raw_column(header: str) -> Column:
+def raw_column(header: str, marks: dict[str, float] | None = None) -> Column:
     """A column of a scores, events or villages file by its header: any other header is a
-    category's score."""
+    category's score, `marks` its full marks by category name (the header may carry them,
+    「党建引领发展（30分）」, as the blank forms write it)."""
     found = RAW_COLUMNS.get(header)
     if found is not None:
         return found
-    return Column(header, "number", header, f"「{header}」项目的得分（0到100），空为不参评")
+    name = split_marks(header)[0] if header not in (marks or {}) else header
+    full = (marks or {}).get(name)
+    scale = f"0到{format_points(round(full * 100))}分" if full is not None else "0到该项目的满分"
+    return Column(header, "number", header, f"「{name}」项目的得分（{scale}），空为不参评")
+
+
+def score_range(categories: list[dict]) -> str:
+    """What a score may be, for the data page: 0到100分, or each category's range."""
+    marks = [(c["name"], format_points(round(c["full_marks"] * 100))) for c in categories]
+    if len({full for _, full in marks}) <= 1:
+        return f"0到{marks[0][1] if marks else 100}分"
+    return "0到该项目的满分（" + "、".join(f"{name}{full}分" for name, full in marks) + "）"
 
 
 def code_name(column: Column, code: str) -> str:

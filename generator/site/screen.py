@@ -18,6 +18,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from generator.periods import label as period_label
+from generator.routes import SCREEN
 from generator.site import blocks
 from generator.site.html import FLAG_MARKS
 from generator.site.qr import qr_code
@@ -28,7 +29,7 @@ from generator.site.views import Page
 NAMES_PER_LINE = 3
 MARKED_NAME = 2
 RELOAD_SECONDS = 86_400
-SCREEN_URL = "screen/"
+SCREEN_URL = f"{SCREEN}/"
 
 
 def screen_keys(site) -> list[int]:

@@ -50,22 +50,23 @@ def if_yellow(chain: Chain, flags: int) -> list[tuple[str, str]]:
     return found
 
 
-def next_steps(chain: Chain) -> list[dict]:
+def next_steps(chain: Chain, meanings: dict[str, str]) -> list[dict]:
     """What 1, 2, 3 … yellow flags next period bring: the first line, then what more flags add."""
     steps, seen = [], set()
     for flags in range(1, max(WARNING_YEAR_FLAGS, SUSPENSION_FLAGS) + 1):
         new = [(a, w) for a, w in if_yellow(chain, flags) if a not in seen]
         if new:
             seen.update(a for a, _ in new)
-            steps.append({"flags": flags, "actions": [_action(a, w) for a, w in new]})
+            steps.append({"flags": flags, "actions": [_action(a, w, meanings) for a, w in new]})
     return steps
 
 
-def _action(action: str, reason: str) -> dict:
+def _action(action: str, reason: str, meanings: dict[str, str]) -> dict:
+    """`meanings`: labels.ACTION_MEANINGS in the town's words (TownWords.action_meanings)."""
     return {
         "action": action,
         "name": labels.ACTION_TITLES[action],
-        "meaning": labels.ACTION_MEANINGS[action],
+        "meaning": meanings[action],
         "why": reason,
     }
 
@@ -88,7 +89,7 @@ def village_status(
         "categories": _categories(index, village_id, period, rank_url),
         "chain": _chain_words(index, village_id, money, period, chain),
         "actions": _in_force(index, village_id, period),
-        "next": next_steps(chain),
+        "next": next_steps(chain, index.words.action_meanings),
         "again": bool(chain.yellow),
         "annual": _annual(index, village_id, year, chain),
     }
@@ -159,27 +160,29 @@ def _in_force(index: SiteIndex, village_id: str, period: str) -> list[dict]:
     """The actions of the latest period (the year's are in `_annual`)."""
     rows = [a for a in index.village_rows("actions", village_id) if a["period"] == period]
     rows.sort(key=lambda a: MONTHLY.index(a["action"]) if a["action"] in MONTHLY else 9)
-    return [_action(a["action"], a["reason"]) for a in rows]
+    meanings = index.words.action_meanings
+    return [_action(a["action"], a["reason"], meanings) for a in rows]
 
 
 def _annual(index: SiteIndex, village_id: str, year: str, chain: Chain) -> list[str]:
     """How close the year's consequences are: 降档, 降星, 优先评优."""
     found = []
+    meanings = index.words.action_meanings
     if "downgrade" in chain.yearly:
-        found.append(f"本年已有连续两期得黄旗：{labels.ACTION_MEANINGS['downgrade']}")
+        found.append(f"本年已有连续两期得黄旗：{meanings['downgrade']}")
     if "star_loss" in chain.yearly:
-        found.append(f"本年已有{chain.year_periods}期得黄旗：{labels.ACTION_MEANINGS['star_loss']}")
+        found.append(f"本年已有{chain.year_periods}期得黄旗：{meanings['star_loss']}")
     elif chain.year_periods:
         left = STAR_LOSS_PERIODS - chain.year_periods
         found.append(
-            f"本年已有{chain.year_periods}期得黄旗，再有{left}期得黄旗，"
-            f"{labels.ACTION_MEANINGS['star_loss']}"
+            f"本年已有{chain.year_periods}期得黄旗，再有{left}期得黄旗，{meanings['star_loss']}"
         )
     rows = index.years_of_village.get(village_id, [])
     mine = next((r for r in rows if r["year"] == year), None)
     if mine and mine["priority_rank"] is not None:
         found.append(
-            f"本年已得红旗{mine['red']}面，全镇第{mine['priority_rank']}名，可列入优先评优"
+            f"本年已得红旗{mine['red']}面，{index.words.whole}第{mine['priority_rank']}名，"
+            "可列入优先评优"
         )
     elif mine and mine["red"]:
         found.append("本年有一票否决，不能列入优先评优")

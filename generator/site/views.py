@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from generator.periods import december, is_month, label, month_number, year_of
 from generator.site.format import grid_url, period_url, village_url, year_url
+from generator.townwords import TownWords
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class SiteIndex:
     def __init__(self, doc: dict, fixes: dict | None = None):
         self.fixes = fixes or {}  # (period, village id, category id) → correction, from git
         self.town = doc["town"]["name"]
+        self.words = TownWords.from_document(doc)  # 镇, 乡 or 街道, and its phrases
         self.grids = doc["grids"]
         self.grid = {g["id"]: g for g in self.grids}
         self.categories = doc["categories"]

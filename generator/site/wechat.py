@@ -10,13 +10,14 @@ from collections import defaultdict
 
 from generator import labels
 from generator.periods import label as period_label
+from generator.routes import WECHAT
 from generator.site import blocks
 from generator.site.format import period_url, signed_yuan
 from generator.site.views import Page, SiteIndex
 
 
 def wechat_url(key: str) -> str:
-    return f"{period_url(key)}wechat/"
+    return f"{period_url(key)}{WECHAT}/"
 
 
 def wechat(index: SiteIndex, key: str, site_url: str, compact: bool = False) -> Page:

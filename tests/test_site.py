@@ -34,6 +34,7 @@ from generator.site.chart import Series, line_chart
 from generator.site.format import signed_yuan
 from generator.site.publish import formula_safe_csv
 from generator.site.revisions import SiteHistory
+from generator.townwords import TownWords
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -204,7 +205,8 @@ def test_year_page_lists_priority_with_rank(site: Path, doc: dict):
     assert len(ranked) == len(chosen) and ranked == sorted(ranked)
     assert shown[len(ranked) :] == ["—"] * (len(shown) - len(ranked))
     text = text_of(site / year / "index.html")
-    assert "年度考核降一档" in text and "镇班子会讨论确定" in text
+    level = TownWords.from_document(doc).level  # 镇, 乡 or 街道
+    assert "年度考核降一档" in text and f"由{level}班子会讨论确定" in text
 
 
 def test_grid_page_shows_members_and_leaders(site: Path, doc: dict):
@@ -355,7 +357,15 @@ def test_hot_rows_escape_every_piece_of_text():
         sitehtml.year_rows([year], "", with_grid=True),
         sitehtml.score_rows([{"period": period, "cells": [{"score": 9, "flag": "red"}, None]}], ""),
         sitehtml.score_rows(
-            [{"period": period, "cells": [{"score": 9, "flag": None}], "fixes": [fix], "net": 1}],
+            [
+                {
+                    "period": period,
+                    "cells": [{"score": 9, "flag": None}],
+                    "fixes": [fix],
+                    "net": 1,
+                    "running": -1,
+                }
+            ],
             "",
         ),
     ]

@@ -77,7 +77,7 @@ def test_axe_finds_nothing_on_any_kind_of_page_of_the_demo(browser, width, schem
 
 
 @pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=lambda v: str(v))
-def test_axe_finds_nothing_on_the_pages_of_a_town_split_by_grid(browser, split_town, width, scheme):
+def test_axe_finds_nothing_on_a_split_town_s_pages(browser, split_town, width, scheme):
     pages = [url for url in kinds(split_town) if not url.startswith(("guide/", "rules/"))]
     assert any(re.fullmatch(r"\d{4}/\d{2}/g\d+/", url) for url in pages)  # a grid's period
     assert any(re.fullmatch(r"\d{4}/grid/g\d+/", url) for url in pages)  # a grid's year

@@ -25,9 +25,10 @@ import re
 
 import pytest
 from _qr_helpers import contrast, png_rgb
-from _site_helpers import ARTIFACTS, build_site, demo_site, html_pages, serve
+from _site_helpers import ARTIFACTS, build_site, demo_results, demo_site, html_pages, serve
 
 from generator import demo as towngen
+from generator.site.format import period_url, year_url
 
 PHONE = {"width": 360, "height": 640}
 TARGET_PX = 60
@@ -60,15 +61,21 @@ SQUEEZED = """short => {
     const parent = node.parentElement;
     if (!parent || parent.closest('svg, script, style')) continue;
     if (getComputedStyle(parent).visibility === 'hidden' || !parent.getClientRects().length) continue;
-    const block = blockOf(node);
-    texts.set(block, (texts.get(block) || '') + node.data.replace(/\\s/g, ''));
+    const block = blockOf(node); const visible = node.data.replace(/\\s/g, '');
+    if (!visible) continue;
+    texts.set(block, (texts.get(block) || '') + visible);
+    if (!chars.has(block)) chars.set(block, []);
+    range.selectNodeContents(node);
+    const fragments = [...range.getClientRects()].filter(r => r.width);
+    if (fragments.length === 1) {  // on one line: no need to place each character
+      for (const _ of visible) chars.get(block).push([fragments[0].top, fragments[0].bottom]);
+      continue;
+    }
     for (let i = 0; i < node.data.length; i++) {
       if (/\\s/.test(node.data[i])) continue;
       range.setStart(node, i); range.setEnd(node, i + 1);
       const r = range.getBoundingClientRect();
-      if (!r.width) continue;
-      if (!chars.has(block)) chars.set(block, []);
-      chars.get(block).push([r.top, r.bottom]);
+      if (r.width) chars.get(block).push([r.top, r.bottom]);
     }
   }
   const found = [];
@@ -168,16 +175,25 @@ def open_in(browser, base_url: str, url: str, mode: str):
     return page
 
 
+def first_period() -> str:
+    return period_url(demo_results()["periods"][0]["period"])
+
+
+def first_year() -> str:
+    return year_url(demo_results()["years"][0]["year"])
+
+
 def test_the_sample_covers_every_kind_of_page():
     kinds = page_kinds()
     assert len(kinds) >= 20
-    for url in ("", "2023/05/", "2023/", "village/", "screen/", "data/", "guide/", "rules/"):
+    for url in ("", first_period(), first_year(), "village/", "screen/", "data/", "guide/"):
         assert url in kinds
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_large_text_keeps_every_page_readable_at_360_px(browser, base_url, mode):
-    assert unreadable(browser, base_url, page_kinds(), mode, shots=SHOTS) == {}
+    shots = ("", first_period(), "village/")
+    assert unreadable(browser, base_url, page_kinds(), mode, shots=shots) == {}
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -188,12 +204,9 @@ def test_large_text_keeps_a_split_town_s_pages_readable_at_360_px(browser, split
     assert unreadable(browser, base, pages, mode) == {}
 
 
-# Pages whose full screenshots go to test-artifacts/ (large-<mode>-<page>.png), to look at.
-SHOTS = ("", "2023/05/", "village/")
-
-
 def unreadable(browser, base_url: str, pages: list[str], mode: str, shots=()) -> dict:
-    """Per page: whether it scrolls sideways, what is cut, squeezed or (大字) too small."""
+    """Per page: whether it scrolls sideways, what is cut, squeezed or (大字) too small; the
+    full pages of `shots` photographed to test-artifacts/large-<mode>-<page>.png."""
     problems = {}
     for url in pages:
         if mode == "large" and OWN_MEDIA.search(url):
@@ -231,7 +244,7 @@ def test_the_large_text_switch_is_on_every_page_and_works_without_script(browser
         assert not hint.is_visible()
         page.click("label.big")
         after = page.locator("body").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
-        assert hint.is_visible() and "字体大小" in hint.inner_text()
+        assert hint.is_visible() and "调大字体" in hint.inner_text()
         page.click("label.big")
         again = page.locator("body").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     finally:
@@ -243,7 +256,7 @@ def test_the_large_text_switch_is_on_every_page_and_works_without_script(browser
 def test_text_keeps_its_contrast_in_large_mode(browser, base_url, scheme):
     """Each kind of text, screenshotted in 大字 mode on a page that has it: the contrast between
     its background and its ink (test_site_phone.contrast) is at least 4.5:1."""
-    pages = ["", "2023/05/", "2023/", page_kinds()[-1]]  # home, a period, a year, a village
+    pages = ["", first_period(), first_year(), page_kinds()[-1]]  # a village's is the last
     found: dict[str, float] = {}
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, color_scheme=scheme)
     try:
@@ -267,7 +280,7 @@ def test_text_keeps_its_contrast_in_large_mode(browser, base_url, scheme):
 def test_long_pages_open_with_a_jump_list_to_every_grid_and_village(browser, base_url):
     """The period page: before the first table, a link to each grid and to each village's row
     (the page is several screens long at 130 %)."""
-    page = open_in(browser, base_url, "2023/05/", "130%")
+    page = open_in(browser, base_url, first_period(), "130%")
     try:
         facts = page.evaluate(
             """() => { const jump = document.querySelector('nav.jump');

@@ -629,6 +629,35 @@ INIT_NO_NAME_COLUMN = T(
     "可再加「网格」和「编号」列",
 )
 
+# -- git history as evidence (flagboard build) -----------------------------------------------
+
+DOUBTFUL_TIME = T(
+    "doubtful_commit_time",
+    "提交时间存疑",
+    "检查提交者电脑的时钟和时区；已发布的提交不要改写，网站会注明时间存疑、不计算复议期限",
+    "提交 {short} 的时间存疑（{reason}），网站不把它作为首次公布或更正的时间",
+    severity="warning",
+)
+HISTORY_REWRITTEN = T(
+    "history_rewritten",
+    "上次发布所依据的提交已不在 Git 历史中",
+    "核对历史为什么被改写、改了什么；确认无误后加 --accept-rewrite 重新生成，网站会写明",
+    "上次发布的网站（{where}）依据的数据提交 {old} 已不在现在的 Git 历史中："
+    "历史被改写过（修改了已发布的提交、变基或强制推送）。现在的数据提交是 {new}。"
+    "请先核对改写的原因和改动（例如与上次发布的网站 /data/ 下的文件比较）；确认无误后加 "
+    "--accept-rewrite 重新生成，网站会写明此前公布的数据被改写过、涉及哪些月份",
+)
+HISTORY_UNCHECKED = HISTORY_REWRITTEN.variant(
+    "上次发布的网站（{where}）依据的数据提交是 {old}，但评分数据文件夹不在 Git 仓库中，"
+    "无法核对它是否还在历史里；确认无误后加 --accept-rewrite 重新生成"
+)
+RECORD_UNREADABLE = T(
+    "published_record_unreadable",
+    "读不到上次发布的网站的记录",
+    "检查 --published（或环境变量 FLAGBOARD_PUBLISHED）的网址或路径，以及网络",
+    "{reason}；请检查 --published（或环境变量 FLAGBOARD_PUBLISHED）",
+)
+
 # more_problems and its variant live in problems.py (rendering makes them); listed here too.
 __all__ = ["MORE_IN_ALL", "MORE_PROBLEMS", "TYPES", "markdown"]
 

@@ -388,11 +388,28 @@ def _add_site(sub) -> None:
             metavar="N",
             help="同时生成网页的进程数（默认为本机 CPU 核数；内存紧张时可设为 1）",
         )
+        if name == "build":
+            _published_args(p)
         if name == "serve":
             p.add_argument(
                 "--port", type=_port, default=8000, metavar="PORT", help="端口（默认 8000）"
             )
         p.set_defaults(func=_build if name == "build" else _serve, format="text")
+
+
+def _published_args(p) -> None:
+    p.add_argument(
+        "--published",
+        default=os.environ.get("FLAGBOARD_PUBLISHED") or None,
+        metavar="URL_OR_PATH",
+        help="上次发布的网站（网址、文件夹或其中的 data/record.json；默认取环境变量 "
+        "FLAGBOARD_PUBLISHED）：核对它所依据的数据提交仍在 Git 历史中，历史被改写时拒绝生成",
+    )
+    p.add_argument(
+        "--accept-rewrite",
+        action="store_true",
+        help="核对过改写的原因后，仍然生成网站，并在网站上写明此前公布的数据被改写过",
+    )
 
 
 def _build(args) -> int:
@@ -407,6 +424,8 @@ def _build(args) -> int:
             extra_settings={"FLAGBOARD_JOBS": args.jobs} if args.jobs else None,
             progress=print,
             warn=lambda line: print(line, file=sys.stderr),
+            published=getattr(args, "published", None),
+            accept_rewrite=getattr(args, "accept_rewrite", False),
         )
     except BuildFailed as error:
         print(f"生成失败：{error}", file=sys.stderr)

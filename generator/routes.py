@@ -34,8 +34,8 @@ YEAR_FOLDERS = frozenset({GRID})
 # the theme's static folder, the content folders.
 NEWS = "news"
 PELICAN_FOLDERS = frozenset({NEWS, "theme", "static", "pages", "articles"})
-# The pages this project ships in content/pages/ (the navigation links two of them).
-SHIPPED_PAGES = frozenset({"rules", "about", "guide", "adopt"})
+# The pages this project ships in content/pages/ (the navigation links two of them; guide links setup).
+SHIPPED_PAGES = frozenset({"rules", "about", "guide", "adopt", "setup"})
 # Folders inside /data/.
 DATA_FOLDERS = frozenset({"scores", "xlsx", "template"})
 

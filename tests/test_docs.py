@@ -42,6 +42,7 @@ README = ROOT / "README.md"
 FORMAT = ROOT / "docs" / "data-format.md"
 PUBLISH = ROOT / "docs" / "publish.md"
 GUIDE = ROOT / "content" / "pages" / "guide.md"
+SETUP = ROOT / "content" / "pages" / "setup.md"  # the guide's part for the technician
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
 FORGE_WORKFLOWS = (".forgejo/workflows/site.yml", ".gitea/workflows/site.yml", ".gitlab-ci.yml")
 # Commands another branch is adding, by the interface agreed for them (issue 18: `flagboard
@@ -148,7 +149,7 @@ def test_readme_links_the_data_format_the_guide_and_files_that_exist():
 # -- every flagboard command shown is real ---------------------------------------------------
 
 
-@pytest.mark.parametrize("document", [README, GUIDE, FORMAT, PUBLISH], ids=lambda p: p.name)
+@pytest.mark.parametrize("document", [README, GUIDE, SETUP, FORMAT, PUBLISH], ids=lambda p: p.name)
 def test_every_command_shown_is_a_real_subcommand_with_real_options(document):
     shown = flagboard_commands(read(document))
     if document != FORMAT:
@@ -169,7 +170,7 @@ def test_a_pending_command_has_the_agreed_options():
         assert agreed <= options(name), f"flagboard {name} -h lacks {agreed - options(name)}"
 
 
-@pytest.mark.parametrize("document", [GUIDE, PUBLISH], ids=lambda p: p.name)
+@pytest.mark.parametrize("document", [GUIDE, SETUP, PUBLISH], ids=lambda p: p.name)
 def test_every_shown_command_parses(document):
     """The example commands are whole: the parser takes them as written."""
     parser = _parser()
@@ -205,7 +206,8 @@ def test_the_guide_names_the_checks_as_the_workflow_does():
 
 
 def test_the_guides_paths_exist():
-    text = read(GUIDE)
+    text = read(GUIDE) + read(SETUP)
+    assert "]({filename}setup.md)" in read(GUIDE)  # the clerk's guide leads the technician on
     for path in (
         "scores/town.toml",
         "scores/villages.csv",

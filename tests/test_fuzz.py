@@ -1,17 +1,27 @@
-"""A seeded mutation fuzzer over the demo town's bytes, and extreme values through the rules.
+"""A seeded mutation fuzzer over the demo town's bytes, extreme values through the rules, and
+random git histories through the history and the site.
 
 Whatever the office's software or an attacker makes of the files, loading ends in a Dataset or
 in Chinese problems — never a traceback or a hang — and a Dataset always computes: validate and
-compute agree. Numbers at the limits of RULES.md §2.1 never wrap around.
+compute agree. Numbers at the limits of RULES.md §2.1 never wrap around. Whatever the history
+(times git accepts, merges, reverts, hostile messages), no doubtful time becomes a first
+publication, and the same history builds the same site.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import filecmp
+import pickle
 import random
 import signal
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from _history_helpers import MARCH, DataRepo, csv_bytes, history_town, period_rows
+from _site_helpers import build_site
 from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,11 +29,14 @@ from test_properties import check_against_reference
 from towns import Town
 
 from generator.demo import demo_files
+from generator.history.gitlog import collect_history
 from generator.layout import SETTINGS_FILES, place
 from generator.load import load_files
 from generator.problems import InvalidData
 from generator.results import table_csv
 from generator.rules import compute
+from generator.site.publication import first_publication, publication
+from generator.site.revisions import cell_fixes, site_history
 
 CASES = 300
 SEED = 20261130
@@ -297,3 +310,213 @@ def test_any_page_header_is_read_as_python_markdown_reads_it(header, start, body
     problems = check_page("content/pages/p.md", "pages/p.md", text, {"pages/p.md"}, True)
     for problem in problems:
         assert problem.row is None or 1 <= problem.row <= len(lines_of(text)), problem
+
+
+# -- git histories ------------------------------------------------------------------------------
+#
+# Random histories of a small town, made as real git repositories with commit objects written
+# byte for byte (any time git accepts, merges, reverts, evil merges, hostile messages), read as
+# the site reads them. Whatever the history: no traceback, no doubtful time as a first
+# publication or a deadline (checked against an independent reading of RULES.md §2.1 below), no
+# △ on a cell that is back to its first published value, the same reading every time.
+
+HISTORY_MONTHS = ["2024-01", "2024-02", "2024-03", "2024-04"]
+LAST_SECOND = 4102444800  # 2100-01-01T00:00:00Z
+# Times a commit may carry: ordinary ones (seconds after the month, Beijing), and the edges.
+EDGE_STAMPS = [
+    "0 +0000",
+    "-5 +0000",
+    "2147483648 +0000",
+    "4102444800 +0800",
+    "253402300800 +0000",
+    "99999999999999999999 +0000",
+    "1712282400 +9999",
+    "1712282400 -1200",
+    "1712282400 +1400",
+    "",
+]
+
+
+@st.composite
+def git_histories(draw) -> list[tuple]:
+    """Operations: ("publish"|"correct"|"revert"|"merge", month, value, stamp, message, evil)."""
+    ops = []
+    for step in range(draw(st.integers(1, 9))):
+        kind = draw(st.sampled_from(["publish", "publish", "correct", "revert", "merge"]))
+        month = draw(st.sampled_from(HISTORY_MONTHS))
+        ordinary = f"{1706745600 + step * 86400 * 20 + draw(st.integers(0, 86400))} +0800"
+        stamp = draw(st.one_of(st.just(ordinary), st.just(ordinary), st.sampled_from(EDGE_STAMPS)))
+        message = draw(
+            st.one_of(
+                st.just("录入评分"),
+                st.integers(0, 3000).map(lambda n: 'Revert "' * n + "复议更正" + '"' * n),
+                st.text(min_size=0, max_size=40),
+                st.just("依据纪要，" * 20_000),
+            )
+        )
+        value = draw(st.sampled_from([60, 85, 95]))  # few values: corrections undone are common
+        ops.append((kind, month, value, stamp, message, draw(st.booleans())))
+    return ops
+
+
+class ModelRepo:
+    """A town's scores folder in a real repository, each commit written as an object with the
+    time given, its files and parents chosen here; what each commit holds is kept in Python."""
+
+    def __init__(self, root):
+        self.repo = DataRepo(root)
+        self.base = {p: d for p, d in history_town().files().items() if "/" not in p}
+        self.states: list[dict] = []  # each mainline commit's files, oldest first
+        self.commits: list[str] = []
+        self.stamps: dict[str, str] = {}
+        self.parents: dict[str, list[str]] = {}
+        self.written: dict[str, set[str]] = {}  # months whose file a non-merge commit wrote
+
+    def commit(self, files: dict, parents: list[str], stamp: str, message: str) -> str:
+        for path in list(self.repo.scores.rglob("*.csv")) + list(self.repo.scores.glob("*.toml")):
+            path.unlink()
+        for path, data in {**self.base, **files}.items():
+            self.repo.write(path, data)
+        text = message.replace("\0", "") or "数据更新"
+        sha = self.repo.stamped_commit(text, "张会计", stamp, parents)
+        self.stamps[sha], self.parents[sha] = stamp, parents
+        return sha
+
+    def apply(self, op: tuple) -> None:
+        kind, month, value, stamp, message, evil = op
+        now = dict(self.states[-1]) if self.states else {}
+        head = self.commits[-1:] if self.commits else []
+        path = f"{month[:4]}/{month}.csv"
+        if kind == "revert" and len(self.states) > 1:
+            files, parents = dict(self.states[-2]), head
+        elif kind == "merge" and len(self.states) > 1:
+            files, parents = self._merged(now, path, value, evil, stamp), None
+        elif kind in ("correct", "merge", "revert") and path not in now:
+            return
+        else:
+            files, parents = {**now, path: month_bytes(month, value)}, head
+        if parents is None:  # a merge: its side commit was made by _merged
+            parents = [*head, self.side]
+        sha = self.commit(files, parents, stamp, message)
+        if len(parents) < 2:
+            self.written[sha] = {
+                p.split("/")[1][:7] for p, d in files.items() if now.get(p) != d and "/" in p
+            }
+        self.commits.append(sha)
+        self.states.append(files)
+
+    def _merged(self, now: dict, path: str, value: int, evil: bool, stamp: str) -> dict:
+        """A side branch from an earlier commit changes one month; merged by hand or evilly."""
+        at = len(self.states) // 2
+        base = self.states[at]
+        side = {**base, path: month_bytes(path[5:12], value)}
+        self.side = self.commit(side, [self.commits[at]], stamp, "分支上的更正")
+        self.written[self.side] = {path[5:12]} if base.get(path) != side[path] else set()
+        merged = dict(now)
+        for name in {*now, *side}:
+            if now.get(name) == base.get(name) and name in side:
+                merged[name] = side[name]
+        if evil:  # put back what the branch merged into had before its own corrections
+            merged = {**merged, **{k: v for k, v in base.items() if k in merged}}
+        return merged
+
+
+def month_bytes(month: str, value: int) -> bytes:
+    rows = period_rows({**MARCH, "东村": value})
+    return csv_bytes(rows)
+
+
+def readable(stamp: str) -> tuple[int, int] | None:
+    """An independent reading of a commit time: (seconds, offset minutes) when it is a time
+    before 2100 in a real zone, else None."""
+    parts = stamp.split(" ")
+    if len(parts) != 2 or not parts[0].isdigit() or len(parts[1]) != 5:
+        return None
+    seconds, zone = int(parts[0]), parts[1]
+    if zone[0] not in "+-" or not zone[1:].isdigit():
+        return None
+    minutes = int(zone[1:3]) * 60 + int(zone[3:])
+    if int(zone[3:]) >= 60 or minutes > 14 * 60:
+        return None
+    offset = -minutes if zone[0] == "-" else minutes
+    if seconds + offset * 60 >= LAST_SECOND:
+        return None
+    return seconds, offset
+
+
+def expected_doubt(model: ModelRepo, sha: str) -> bool:
+    """RULES.md §2.1, read again: is this (non-merge) commit's time doubtful?"""
+    mine = readable(model.stamps[sha])
+    if mine is None:
+        return True
+    seconds, offset = mine
+    day = (dt.datetime(1970, 1, 1) + dt.timedelta(seconds=seconds + offset * 60)).date()
+    if any(day < dt.date(int(m[:4]), int(m[5:7]), 1) for m in model.written.get(sha, ())):
+        return True
+    first = model.parents[sha][:1]
+    before = [readable(model.stamps[p]) for p in first if p in model.stamps]
+    after = [readable(model.stamps[c]) for c, ps in model.parents.items() if ps[:1] == [sha]]
+    return any(b and b[0] > seconds for b in before) or any(a and a[0] < seconds for a in after)
+
+
+@settings(max_examples=examples(40))
+@given(git_histories())
+def test_random_git_histories_never_show_a_doubtful_time_as_a_publication(ops):
+    with tempfile.TemporaryDirectory() as folder, deadline(120):
+        model = ModelRepo(Path(folder) / "repo")
+        for op in ops:
+            model.apply(op)
+        if not model.commits:
+            return
+        model.repo.git("reset", "-q", "--hard")
+        history = collect_history(model.repo.root, Path("scores"))
+        assert history.available, history.note
+        site = site_history(history)
+        again = site_history(collect_history(model.repo.root, Path("scores")))
+        assert pickle.dumps(again) == pickle.dumps(site)  # the same reading every time
+        doubtful = {c.hash for c in history.commits if c.doubt}
+        for commit in history.commits:
+            if len(model.parents.get(commit.hash, [])) == 1 or not model.parents.get(commit.hash):
+                assert (commit.hash in doubtful) == expected_doubt(model, commit.hash), commit
+        notice = {"review_days": 5, "contact": "镇督查室"}
+        for period, periodic in history.periods.items():
+            first = periodic.revisions[0].commit
+            shown = publication(first_publication(site, period), notice)
+            if first.hash in doubtful:
+                assert shown["label"] is None and "截至" not in shown["review"], period
+                assert period not in site.period_dates and site.period_doubts[period]
+            else:
+                assert shown["label"] and "截至" in shown["review"], period
+        for (period, _, _), fix in cell_fixes(site.revisions).items():
+            assert period not in site.restored
+            assert fix["old"] != fix["title"].rsplit(" → ", 1)[-1]
+
+
+@settings(max_examples=examples(4))
+@given(git_histories())
+def test_random_git_histories_build_the_same_site_twice_without_a_doubtful_time(ops):
+    with tempfile.TemporaryDirectory() as folder, deadline(300):
+        model = ModelRepo(Path(folder) / "repo")
+        for op in ops:
+            model.apply(op)
+        if not model.commits:
+            return
+        model.repo.git("reset", "-q", "--hard")
+        sites = [Path(folder) / "a", Path(folder) / "b"]
+        for site in sites:
+            build_site(model.repo.scores, site)
+        assert same_tree(*sites)
+        history = collect_history(model.repo.root, Path("scores"))
+        recorded = {c.date for c in history.commits if c.doubt and c.date}
+        for page in sites[0].rglob("*.html"):
+            text = page.read_text("utf-8")
+            assert not any(f'datetime="{when}"' in text for when in recorded), page
+
+
+def same_tree(a, b) -> bool:
+    """Two folders with the same files, byte for byte, all the way down."""
+    compared = filecmp.dircmp(a, b)
+    if compared.left_only or compared.right_only or compared.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(a, b, compared.common_files, shallow=False)
+    return not (mismatch or errors) and all(same_tree(a / d, b / d) for d in compared.common_dirs)

@@ -1,8 +1,8 @@
 """Provenance that tells no untruth (issue 9, item 7), in real git repositories and real builds.
 
 - A period is "changed by a correction" only if it had been published before that correction.
-- Commit dates that run backwards are shown in commit order with a note, never as a correction
-  made before the publication it corrects.
+- Commit dates that run backwards are shown in commit order, doubtful (RULES.md §2.1), never as
+  a correction made before the publication it corrects.
 - Commit messages and names written in GBK read as Chinese; control and format characters in
   them (NUL, ESC, bidi overrides) never reach a page or the feed.
 """
@@ -144,7 +144,10 @@ def test_commits_are_in_commit_order_whatever_their_dates(wrong_clock):
         commits[k] for k in ("may", "fix", "april", "march")
     ]
     listed = history_record(history)["commits"]
-    assert [c["clock_note"] for c in listed] == [CLOCK_NOTE, CLOCK_NOTE, None, None]
+    # out of first-parent order: the correction and May, and April, which the correction
+    # follows, are doubtful (RULES.md §2.1); a doubtful time carries no clock note of its own
+    assert [bool(c["doubt"]) for c in listed] == [True, True, True, False]
+    assert [c["clock_note"] for c in listed] == [None, None, None, None]
 
 
 def test_order_decisions_follow_commits_not_dates(wrong_clock):
@@ -163,10 +166,11 @@ def test_a_correction_dated_before_publication_is_shown_after_it_with_a_note(wro
     march = out / "2024" / "03" / "index.html"
     items = revisions(march)
     assert [item.split()[0] for item in items] == ["首次公布", "更正"]
-    assert CLOCK_NOTE not in items[0] and CLOCK_NOTE in items[1]
+    assert "存疑" not in items[0] and "提交时间存疑（记为2024-03-01 09:00；" in items[1]
     note = fixnote(march)
-    assert "于2024年3月1日更正" not in note
-    assert "首次公布后更正" in note and "2024年3月1日" in note and "电脑时钟" in note
+    assert "于2024-03-01更正" not in note and "2024-03-01" not in note
+    assert "于2024年3月1日更正" not in note and "2024年3月1日" not in note
+    assert "首次公布后更正" in note and "提交时间存疑" in note
 
 
 def test_the_feed_never_dates_a_correction_before_publication(wrong_clock):
@@ -180,6 +184,7 @@ def test_the_feed_never_dates_a_correction_before_publication(wrong_clock):
     assert updated >= published
     summary = march.findtext(f"{ATOM}summary")
     assert "2024-03-01" not in summary and "2024年3月1日" not in summary
+    assert summary.startswith("（本期结果已更正，见修订记录。）")  # corrected, at a doubtful time
 
 
 # -- GBK messages and hostile characters ---------------------------------------------------------
@@ -257,4 +262,5 @@ def test_a_path_holding_the_logs_separators_does_not_split_a_commit(tmp_path):
 def test_the_history_page_notes_each_commit_dated_before_an_earlier_one(wrong_clock):
     _, _, out = wrong_clock
     text = page_text(out / "history" / "index.html")
-    assert text.count(f"※ {CLOCK_NOTE}") == 2  # the correction and May; April and March not
+    # the correction and May, and April which the correction follows; March not
+    assert text.count("※ 提交时间存疑") == 3 and CLOCK_NOTE not in text

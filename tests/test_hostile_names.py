@@ -227,7 +227,7 @@ def test_the_site_names_come_from_the_routes():
     """The names refused for ids are the routes' names: the folders the results write, the
     folders inside a period, Pelican's and the shipped pages'."""
     for name in ("poster", "wechat", "screen", "data", "village", "grid", "rules", "feed",
-                 "history", "about", "guide", "adopt", "news", "images", "theme", "index",
+                 "history", "about", "guide", "adopt", "setup", "news", "images", "theme", "index",
                  "404", "sitemap"):  # fmt: skip
         assert routes.is_site_name(name) and routes.is_site_name(name.upper()), name
     assert not routes.is_site_name("330110101201") and not routes.is_site_name("east")

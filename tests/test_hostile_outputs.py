@@ -82,7 +82,8 @@ def test_new_month_and_new_annual_write_formula_safe_forms_that_read_back(tmp_pa
     annual = (scores / "2024" / "2024-annual.csv").read_bytes()
     for where, form in (("new-month", month), ("new-annual", annual)):
         assert_formula_safe(form, where)
-    assert cells(month)[0] == ["村名", "'" + CATEGORY, "乙项", "'-可选"]
+    marks = "（100分）"  # the form's headers carry each category's full marks (issue 20)
+    assert cells(month)[0] == ["村名", "'" + CATEGORY + marks, "乙项" + marks, "'-可选" + marks]
     assert "'" + VILLAGE in [row[0] for row in cells(month)]
     assert_fills_back(scores, month, "2025/2025-01.csv")
 

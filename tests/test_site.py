@@ -509,7 +509,7 @@ def test_history_slots_render_only_when_filled(town, tmp_path: Path):
                 "commit": "b" * 40,
                 "short": "bbbbbbb",
                 "date": "2024-03-05",
-                "message": "复议更正",
+                "subject": "复议更正",
                 "changes": [{"text": "A1 甲项 90 → 91"}],
             }
         ]

@@ -21,14 +21,12 @@ from _site_helpers import ROOT, build_site, html_pages
 from generator.cli import main
 from generator.site.build import read_history
 from generator.site.format import latest
+from generator.site.messages import chinese_punctuation, paragraphs, public_subject
 from generator.site.revisions import (
     SiteHistory,
     cell_fixes,
-    chinese_punctuation,
     correction_dates,
     history_pages,
-    paragraphs,
-    public_subject,
     site_history,
 )
 from generator.site.views import SiteIndex
@@ -364,6 +362,7 @@ def test_the_site_history_holds_only_plain_data(town):
         "datetime": "2025-01-20T10:00:00+08:00",
         "uncommitted": False,
         "label": f"{commits['annual_fix'][:7]} · 2025-01-20",
+        "doubt": None,
     }
     assert history.period_dates == {
         "2024": "2025-01-10T10:00:00+08:00",

@@ -16,20 +16,20 @@ import os
 import runpy
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import forked
-from generator.history.gitlog import History, collect_history, repo_root_of
+from generator.history.gitlog import History, collect_history, contains, repo_root_of
 from generator.load.loader import load
 from generator.problems import InvalidData
 from generator.results import results_document
 from generator.rules import compute
-from generator.site import outfolder, publish, siteurl
+from generator.site import outfolder, publish, record, siteurl
 from generator.site.contentcheck import check_content
 from generator.site.outfolder import BuildFailed
 from generator.site.plugin import PelicanFailed, run_pelican
-from generator.site.revisions import SiteHistory, notice_settings, site_history
+from generator.site.revisions import SiteHistory, doubt_warnings, notice_settings, site_history
 
 SHALLOW = (
     "浅克隆只含最近的提交，修订记录不完整，不能发布；"
@@ -55,10 +55,19 @@ def build(
     extra_settings: dict | None = None,
     progress: Callable[[str], None] = lambda line: None,
     warn: Callable[[str], None] = lambda line: None,
+    published: str | None = None,
+    accept_rewrite: bool = False,
 ) -> BuildReport:
-    """Build the whole site into `out`; raise InvalidData or BuildFailed and keep `out` as it was."""
+    """Build the whole site into `out`; raise InvalidData or BuildFailed and keep `out` as it was.
+
+    `published`: where the site published before is (record.py), whose data commit this
+    build's history must still hold unless `accept_rewrite`."""
     with _cycle_collector_paused():
-        return _build(scores, out, settings_file, content, extra_settings, progress, warn)
+        try:
+            check = record.check_of(published, accept_rewrite)
+        except record.RecordUnavailable as error:
+            raise BuildFailed(str(error)) from None
+        return _build(scores, out, settings_file, content, extra_settings, progress, warn, check)
 
 
 @contextlib.contextmanager
@@ -74,7 +83,7 @@ def _cycle_collector_paused():
             gc.enable()
 
 
-def _build(scores, out, settings_file, content, extra_settings, progress, warn) -> BuildReport:
+def _build(scores, out, settings_file, content, extra_settings, progress, warn, check):
     started = time.perf_counter()
     scores, settings_file, target = Path(scores), Path(settings_file), Path(out)
     try:
@@ -87,7 +96,15 @@ def _build(scores, out, settings_file, content, extra_settings, progress, warn) 
             site = work / "site"
             for_publishing = bool(settings.get("FLAGBOARD_PUBLISH"))
             summary = _generate(
-                scores, site, settings_file, content, extra_settings, for_publishing, progress, warn
+                scores,
+                site,
+                settings_file,
+                content,
+                extra_settings,
+                for_publishing,
+                progress,
+                warn,
+                check,
             )
             (site / outfolder.SITE_MARK).write_text(outfolder.SITE_NOTE, encoding="utf-8")
             outfolder.check_out(out)  # again: nothing may have moved in while the site was made
@@ -105,13 +122,15 @@ def _build(scores, out, settings_file, content, extra_settings, progress, warn) 
 
 
 def _generate(
-    scores, site, settings_file, content, extra_settings, for_publishing, progress, warn
+    scores, site, settings_file, content, extra_settings, for_publishing, progress, warn, check
 ) -> str:
     """Validate, compute and run Pelican into `site`; returns the data's one-line summary."""
     # Work that needs only the scores folder or the results runs in a second process (where
     # the machine has one to spare) while this one goes on: see forked.py.
     with contextlib.ExitStack() as stack:
-        history = stack.enter_context(forked.Background(_read_site_history, scores))
+        history = stack.enter_context(
+            forked.Background(_read_site_history, scores, check.published_commit)
+        )
         progress("1/3 校验评分数据……")
         data = load(scores)
         progress(f"    {data.summary()}")
@@ -134,7 +153,9 @@ def _generate(
             "FLAGBOARD_SCORES": str(scores.resolve()),
             "FLAGBOARD_NOTICE": notice_settings(data.town.notice),
             "DELETE_OUTPUT_DIRECTORY": False,
-            "FLAGBOARD_HISTORY": _site_history(history.result(), for_publishing, progress, warn),
+            "FLAGBOARD_HISTORY": _site_history(
+                history.result(), for_publishing, progress, warn, (scores, check)
+            ),
             **(extra_settings or {}),
         }
         if content is not None:
@@ -148,23 +169,37 @@ def _generate(
     return data.summary()
 
 
-def _read_site_history(scores: Path) -> tuple[SiteHistory, str | None, int, str | None, bool]:
-    """The history as the site's record, with what to tell the user: cheap to pass between
-    processes."""
+def _read_site_history(scores: Path, published: str | None) -> tuple:
+    """The history as the site's record, with what to tell the user, and whether HEAD's
+    history holds the `published` data commit: cheap to pass between processes."""
     history = read_history(scores)
     label = history.version.label if history.available else None
-    return site_history(history), history.note, len(history.commits), label, history.shallow
+    held = contains(Path(scores).resolve(), published) if published else None
+    notes = [f"注意：{history.note}"] if history.note else []
+    notes += doubt_warnings(history, str(scores))
+    return site_history(history), notes, len(history.commits), label, history.shallow, held
 
 
-def _site_history(found: tuple, for_publishing: bool, progress, warn) -> SiteHistory:
-    record, note, commits, label, shallow = found
+def _site_history(found: tuple, for_publishing: bool, progress, warn, checked) -> SiteHistory:
+    provenance, notes, commits, label, shallow, held = found
     if shallow and for_publishing:  # a published site would show the clone's start as the beginning
         raise BuildFailed(SHALLOW)
-    if note:
-        warn(f"注意：{note}")
+    for note in notes:
+        warn(note)
     if label is not None:
         progress(f"    修订记录：{commits} 次数据提交，数据版本 {label}")
-    return record
+    return _recorded(provenance, held, *checked, progress)
+
+
+def _recorded(provenance: SiteHistory, held, scores: Path, check, progress) -> SiteHistory:
+    """The history with this build's published record, checked against the one published
+    before (record.py)."""
+    try:
+        made, said = record.recorded(check, provenance.data_version, scores, held)
+    except record.Rewritten as error:
+        raise BuildFailed(str(error)) from None
+    progress(said)
+    return replace(provenance, published=made)
 
 
 def read_history(scores: Path) -> History:

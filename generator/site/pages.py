@@ -33,6 +33,8 @@ from generator.site.format import (
     signed_yuan,
     year_url,
 )
+from generator.site.publication import first_publication
+from generator.site.record import rewrite_notices
 from generator.site.revisions import SiteHistory, correction_dates, history_pages, period_history
 from generator.site.views import Page, SiteIndex
 from generator.site.xlsx import xlsx_path
@@ -94,6 +96,7 @@ def home(site: Site, _) -> Page:
         "archive": blocks.archive(index),
         "directory": blocks.directory(index),
         "directory_grids": site.split,
+        "rewrites": rewrite_notices(site.history.rewrites),
     }
     description = f"{index.town}各村红黄旗评比结果、奖罚和处理措施。"
     if latest_period:
@@ -148,6 +151,7 @@ def period(site: Site, key: str) -> Page:
         "wechat_url": wechat.wechat_url(key),
         **_period_grids(site, key, info["categories"]),
         "record": period_history(index, key, site.history, site.notice),
+        "rewrites": rewrite_notices(site.history.rewrites, key),
     }
     title = f"{index.town}{period_label(key)}红黄旗评比结果"
     description = blocks.period_description(index, key)
@@ -229,6 +233,7 @@ def year(site: Site, key: str) -> Page:
         "money_total": blocks.money_total(index.grid_rows("village_years", key, None)),
         **_year_grids(site, key, annual),
         "record": period_history(index, key, site.history),
+        "rewrites": rewrite_notices(site.history.rewrites, key),
     }
     description = (
         f"{index.town}{key}年度汇总：优先评优{len(priority)}个村，"
@@ -490,8 +495,9 @@ def feed(site: Site, _) -> Page:
     """Atom ids: the pages' addresses once SITEURL is absolute, else stable URNs."""
     root = site.site_url
     absolute = root.startswith(("http://", "https://"))
+    history = site.history
     entries = feed_entries(
-        site.index, site.history.period_dates, correction_dates(site.history.revisions)
+        site.index, history, correction_dates(history.revisions, history.restored)
     )
     for entry in entries:
         ref = entry["period"]
@@ -504,14 +510,17 @@ def feed(site: Site, _) -> Page:
     return Page("feed", routes.FEED, routes.FEED, "", "", context)
 
 
-def feed_entries(index: SiteIndex, period_dates: dict, corrected: dict) -> list[dict]:
+def feed_entries(index: SiteIndex, history: SiteHistory, corrected: dict) -> list[dict]:
     """One Atom entry per period, newest first; dates from the data, never the clock.
 
-    `published` is when the period was first published, `updated` its latest correction.
+    `published` is when the period was first published (none when that commit's time is
+    doubtful: publication.py), `updated` its latest correction.
     """
     entries = []
     for key in reversed(index.periods):
-        published = period_dates.get(key) or default_period_date(key)
+        first = first_publication(history, key)
+        published = None if first["doubt"] else first["datetime"] or default_period_date(key)
+        since = published or default_period_date(key)
         reds = [
             index.refs[r["village_id"]]["name"]
             for r in index.rows("flags", key)
@@ -522,13 +531,22 @@ def feed_entries(index: SiteIndex, period_dates: dict, corrected: dict) -> list[
                 "period": index.period_ref(key),
                 "title": f"{index.town}{period_label(key)}红黄旗评比结果",
                 "published": published,
-                "updated": latest([published, corrected.get(key, published)]),
+                "updated": latest([since, corrected.get(key, since)]),
                 "corrected": corrected.get(key, "")[:10],
+                "undated_fix": key not in corrected and _corrected(history, key),
                 "summary": blocks.period_summary(index, key),
                 "red_villages": sorted(set(reds), key=reds.index),
             }
         )
     return entries
+
+
+def _corrected(history: SiteHistory, key: str) -> bool:
+    """Whether a committed correction still stands, whatever its time (a doubtful one is not
+    dated: correction_dates leaves it out)."""
+    revs = history.revisions.get(key, [])
+    fixes = [r for r in revs[1:] if r.get("changed") and not r.get("uncommitted")]
+    return bool(fixes) and key not in history.restored
 
 
 def sitemap(site: Site, _) -> Page:

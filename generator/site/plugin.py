@@ -54,6 +54,7 @@ from generator.site import html as sitehtml
 from generator.site.contentcheck import check_content
 from generator.site.format import cn_date, points, signed_yuan, yuan
 from generator.site.pages import Site
+from generator.site.record import record_files
 from generator.site.revisions import SiteHistory, cell_fixes
 from generator.site.rulespage import rules_data
 from generator.site.sanitize import boxed_tables, clean_html, is_site_path, sectioned
@@ -125,7 +126,9 @@ class ResultsPages(Generator):
         written = [page for unit in done for page in unit]
         site = self.site
         site.written = [(kind, url) for kind, url, _, _ in written]
-        site.data_files = self._result_files() + self.raw_files
+        site.data_files = (
+            self._result_files() + self.raw_files + record_files(site.history.published)
+        )
         site.data_files.append(self._package(site.data_files))
         site.extra_urls = self._pelican_urls()
         written += [w for unit in self._write_units(pages.units(site, last=True)) for w in unit]

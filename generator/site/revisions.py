@@ -7,45 +7,62 @@ SiteHistory: no data version, no revisions, /history/ says the history was not r
 
 Lists are in commit order, never sorted by date: a commit dated before one it follows (a clerk's
 PC with a wrong clock, a rewritten history) keeps its place and carries `clock_note`, so that
-a correction never reads as made before the publication it corrects. Text from git is shown
-without control or format characters (history.py removes them; paths and change lines are
-cleaned here as well).
+a correction never reads as made before the publication it corrects. A time history/clock.py
+found doubtful is shown as 时间存疑 with its reason, never as a date (publication.py says when
+a period was first published). Text from git is shown without control or format characters
+(history/ removes them; paths and change lines are cleaned here as well) and bounded
+(messages.py; a period lists its latest revisions, /history/ pages hold a bounded amount).
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from generator import catalogue
 from generator.history.changes import clean_text
 from generator.layout import TOWN_FILE, VILLAGES_FILE, place
 from generator.periods import is_year
 from generator.periods import label as period_label
 from generator.routes import HISTORY
 from generator.site.format import latest, period_url, year_url
+from generator.site.messages import (
+    SUBJECT_CHARS,
+    bounded,
+    chinese_punctuation,
+    message_body,
+    public_subject,
+    signed,
+)
+from generator.site.publication import (
+    DOUBT,
+    commit_doubt,
+    first_publication,
+    publication,
+    publication_doubt,
+)
+from generator.site.record import rewrite_notices
 from generator.site.views import Page, SiteIndex
 
 if TYPE_CHECKING:
     from generator.history.gitlog import Commit, DataVersion, History, PeriodHistory, PeriodRevision
 
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
-_REVERT = re.compile(r'Revert "(.*)"', re.S)
-# Half-width punctuation → full-width, next to Chinese text (parentheses in pairs).
-FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
-UPDATE = "数据更新"  # what an English-only commit subject is shown as
-REVERTED = "撤销："  # what git's `Revert "…"` subject is shown as, before the reverted subject
-_ITEM = re.compile(r"[-*•]\s|\d+(\.\s|[、)])")
 HISTORY_URL = f"{HISTORY}/"
 COMMITS_PER_PAGE = 40
+PAGE_CHARS = 4000  # text on one /history/ page (see history_chunks)
+FILES_LISTED = 60  # files named per commit on /history/
+PATH_CHARS = 100
 NOT_READ = "本次生成没有读取 Git 修订记录（用 .venv/bin/flagboard build 生成网站时才会读取）。"
 STATUS_NAMES = {"added": "新增", "modified": "修改", "deleted": "删除", "renamed": "改名"}
 FILE_NAMES = {TOWN_FILE: "评比设置", VILLAGES_FILE: "村名单"}
 CLOCK_NOTE = "提交时间早于此前的提交，可能是电脑时钟有误；此处按提交顺序排列。"
+# What a period's page lists of its revisions (the rest is on /history/), and of each.
+REVISIONS_LISTED = 20
+CHANGES_LISTED = 100
+CHAIN_VALUES = 6  # a corrected cell's values in its △ title
+WARNED_DOUBTS = 20  # doubtful commit times listed by `flagboard build`
 
 
 # -- History → SiteHistory (what build.py passes to Pelican) ----------------------------------
@@ -59,16 +76,28 @@ class SiteHistory:
     data_version  {"commit", "short", "date", "datetime", "uncommitted", "label"} or None
     revisions     {period: [revision, ...]} oldest first; period "YYYY-MM" or "YYYY"
     outcomes      {period: {"outcome", "later", "note", "affected"}}
-    period_dates  {period: ISO time of the commit that first published it}
+    period_dates  {period: ISO time of the commit that first published it}, only where that
+                  time is not doubtful (publication.py is how pages read it)
+    period_doubts {period: why the time of the commit that first published it is doubtful}
+    restored      periods corrected and since put back as first published (no △ stands)
     record        {"available", "shallow", "note", "version", "commits"} for /history/,
                   or None when the history was not read
+    published     the site's /data/record.json (site/record.py), set by `flagboard build`
     """
 
     data_version: dict | None = None
     revisions: dict = field(default_factory=dict)
     outcomes: dict = field(default_factory=dict)
     period_dates: dict = field(default_factory=dict)
+    period_doubts: dict = field(default_factory=dict)
+    restored: list = field(default_factory=list)
     record: dict | None = None
+    published: dict | None = None
+
+    @property
+    def rewrites(self) -> list[dict]:
+        """The rewrites of published data accepted so far (site/record.py)."""
+        return (self.published or {}).get("rewrites", [])
 
 
 def site_history(history: History) -> SiteHistory:
@@ -79,114 +108,75 @@ def site_history(history: History) -> SiteHistory:
     periods = history.periods
     # In a shallow clone the oldest commit read is only where the clone begins.
     cut = history.commits[-1].hash if history.shallow and history.commits else None
+    firsts = {
+        p: h.revisions[0].commit
+        for p, h in periods.items()
+        if h.revisions
+        and h.revisions[0].commit.hash != cut
+        and not h.revisions[0].commit.uncommitted
+    }
     return SiteHistory(
         data_version=data_version(history.version),
         revisions={
             p: clock_notes([revision(r, cut) for r in h.revisions]) for p, h in periods.items()
         },
         outcomes=outcomes(periods),
-        period_dates={
-            p: h.revisions[0].commit.date
-            for p, h in periods.items()
-            if h.revisions and h.revisions[0].commit.date and h.revisions[0].commit.hash != cut
-        },
+        period_dates={p: c.date for p, c in firsts.items() if c.date and not c.doubt},
+        period_doubts={p: publication_doubt(c.doubt) for p, c in firsts.items() if c.doubt},
+        restored=[p for p, h in periods.items() if h.restored],
         record=record,
     )
+
+
+def doubt_warnings(history: History, where: str) -> list[str]:
+    """A line for `flagboard build` per data commit whose time is doubtful (the first
+    WARNED_DOUBTS of them, oldest first, and how many more)."""
+    doubtful = [c for c in reversed(history.commits) if c.doubt]
+    lines = [
+        catalogue.DOUBTFUL_TIME.at(where, short=c.short, reason=c.doubt).text()
+        for c in doubtful[:WARNED_DOUBTS]
+    ]
+    if len(doubtful) > WARNED_DOUBTS:
+        lines.append(f"……另有 {len(doubtful) - WARNED_DOUBTS} 次提交的时间存疑")
+    return lines
 
 
 def data_version(version: DataVersion | None) -> dict | None:
     if version is None:
         return None
+    trusted = version.date and not version.doubt
     return {
         "commit": version.hash,
         "short": version.short,
-        "date": version.date[:10] if version.date else None,
-        "datetime": version.date,
+        "date": version.date[:10] if trusted else None,
+        "datetime": version.date if trusted else None,
         "uncommitted": version.uncommitted,
         "label": version.label,
+        "doubt": DOUBT if version.doubt else None,
     }
 
 
 def _commit(commit: Commit) -> dict:
+    """A commit as pages show it; a doubtful time is given only in its note, never as a date."""
+    doubtful = bool(commit.doubt)
+    body, cut = message_body(commit.message[len(commit.subject) :])
     return {
         "commit": commit.hash,
         "short": commit.short,
-        "date": commit.day,
-        "datetime": commit.date,
-        "author": commit.author,
-        "message": commit.message,
+        "date": None if doubtful else commit.day,
+        "datetime": None if doubtful else commit.date,
+        "doubt": commit_doubt(commit) if doubtful else None,
+        "author": signed(commit),
         "subject": public_subject(commit.subject),
-        "body": [
-            chinese_punctuation(p)
-            for p in paragraphs(commit.message[len(commit.subject) :])
-            if not english(p)
-        ],
+        "body": body,
+        "cut": cut or len(commit.subject) > SUBJECT_CHARS,
         "uncommitted": commit.uncommitted,
     }
-
-
-def public_subject(subject: str) -> str:
-    """A commit subject as the public reads it, in Chinese: git's `Revert "…"` as 撤销：…,
-    an English or empty subject as 数据更新 (the commit's link next to it shows the original)."""
-    reverted = _REVERT.fullmatch(subject.strip())
-    if reverted:
-        return REVERTED + public_subject(reverted.group(1))
-    if english(subject) or not subject.strip():
-        return UPDATE
-    return chinese_punctuation(subject)
-
-
-def english(text: str) -> bool:
-    """More Latin letters than Chinese characters: written for the developers, not the public."""
-    return len(_LATIN.findall(text)) > len(_HAN.findall(text))
-
-
-def chinese_punctuation(text: str) -> str:
-    """Half-width , : ; ? ! and ( ) next to a Chinese character made full-width (a pair of
-    parentheses when one of its four sides touches one), without the space written after a
-    half-width mark; URLs, times and English text are left alone."""
-    chars = list(text)
-    pairs, opened = {}, []
-    for i, ch in enumerate(chars):
-        if ch == "(":
-            opened.append(i)
-        elif ch == ")" and opened:
-            pairs[opened.pop()] = i
-    for start, end in pairs.items():
-        if any(_han_at(text, i) for i in (start - 1, start + 1, end - 1, end + 1)):
-            chars[start], chars[end] = "（", "）"
-    for i, ch in enumerate(text):
-        if ch in ",:;?!" and (_han_at(text, i - 1) or _han_at(text, i + 1)):
-            chars[i] = FULL_WIDTH[ch]
-            if text[i + 1 : i + 2] == " ":  # a full-width mark carries its own space
-                chars[i + 1] = ""
-    return "".join(chars)
 
 
 def _public(text: str) -> str:
     """A line the history modules wrote (a change, an outcome, a note), cleaned for a page."""
     return chinese_punctuation(clean_text(text, lines=False))
-
-
-def _han_at(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and bool(_HAN.match(text[i]))
-
-
-def paragraphs(text: str) -> list[str]:
-    """A commit body's paragraphs, its hard-wrapped lines joined (no space between Chinese)."""
-    found: list[str] = []
-    joined = ""
-    for line in (*text.strip().splitlines(), ""):
-        line = line.strip()
-        if joined and (not line or _ITEM.match(line)):  # a blank line or a list item
-            found.append(joined)
-            joined = ""
-        if line and joined:
-            wide = _CJK.match(joined[-1]) or _CJK.match(line[0])
-            joined += ("" if wide else " ") + line
-        elif line:
-            joined = line
-    return found
 
 
 def revision(rev: PeriodRevision, cut: str | None = None) -> dict:
@@ -217,14 +207,17 @@ def clock_notes(items: list[dict]) -> list[dict]:
     return items
 
 
-def correction_dates(revisions: dict) -> dict[str, str]:
+def correction_dates(revisions: dict, restored: list | tuple = ()) -> dict[str, str]:
     """Per period, the time of its last committed correction (a change to what it shows).
 
     Last in commit order; a correction dated before a revision it follows (a wrong clock)
-    counts at the latest time before it, so it never reads as made before the publication.
+    counts at the latest time before it, so it never reads as made before the publication. A
+    doubtful time (no `datetime`) is not counted; a `restored` period shows no correction.
     """
     found = {}
     for period, revs in revisions.items():
+        if period in restored:
+            continue
         seen = None
         for r in revs:
             if r.get("uncommitted") or not r.get("datetime"):
@@ -309,10 +302,18 @@ def cell_fixes(revisions: dict[str, list[dict]]) -> dict[tuple[str, str, str], d
                 chain[1] = chain[1] and bool(rev.get("uncommitted"))
     fixes = {}
     for key, (values, draft) in chains.items():
-        shown = " → ".join(values)
+        if values[-1] == values[0]:
+            continue  # corrected and put back: the cell shows what was first published
         label = "未提交的修改" if draft else "复议更正"
-        fixes[key] = {"title": f"{label}：{shown}", "old": values[0]}
+        fixes[key] = {"title": f"{label}：{_chain(values)}", "old": values[0]}
     return fixes
+
+
+def _chain(values: list[str]) -> str:
+    """A cell's values from first published to now; a long chain by its ends and its length."""
+    if len(values) <= CHAIN_VALUES:
+        return " → ".join(values)
+    return f"{values[0]} → …（共更正{len(values) - 1}次）… → {values[-1]}"
 
 
 def _blank(value: str | None) -> str:
@@ -332,17 +333,36 @@ def period_history(
     affected = [
         {"period": _ref(view, c["period"]), "text": c["text"]} for c in entry.get("affected", [])
     ]
+    restored = period in history.restored
+    listed, omitted = listed_revisions(revs)
     return {
         "this": "本年度" if is_year(period) else "本期",
-        "revisions": revs,
-        "corrected": fixes[-1] if fixes else None,
+        "revisions": listed,
+        "omitted": omitted,
+        "corrected": fixes[-1] if fixes and not restored else None,
+        "restored": restored,
         "draft": any(r.get("uncommitted") for r in revs),
         "outcome": entry.get("outcome", []),
         "later": later,
         "outcome_note": entry.get("note"),
         "affected": affected,
-        "published": publication(history.period_dates.get(period), notice or {}),
+        "published": publication(first_publication(history, period), notice or {}),
     }
+
+
+def listed_revisions(revs: list[dict]) -> tuple[list[dict], int]:
+    """The revisions a period's page lists: the first publication and the latest ones, each
+    with at most CHANGES_LISTED change lines; and how many revisions are left to /history/."""
+    shown = revs if len(revs) <= REVISIONS_LISTED + 1 else [revs[0], *revs[-REVISIONS_LISTED:]]
+    return [_bounded_changes(r) for r in shown], len(revs) - len(shown)
+
+
+def _bounded_changes(rev: dict) -> dict:
+    changes = rev.get("changes", [])
+    if len(changes) <= CHANGES_LISTED:
+        return rev
+    more = {"text": f"……另有{len(changes) - CHANGES_LISTED}处改动，见这次提交"}
+    return rev | {"changes": [*changes[:CHANGES_LISTED], more]}
 
 
 # -- the public notice (公示): town.toml's [notice] ---------------------------------------------
@@ -353,24 +373,6 @@ def notice_settings(notice) -> dict:
     a review period is only stated when the town states it."""
     given = notice.model_dump(include=notice.model_fields_set)
     return {key: value for key, value in given.items() if value not in ("", None)}
-
-
-def publication(first: str | None, notice: dict) -> dict:
-    """When a period was first published (git's date of the commit, never the clock) and,
-    when the town gives review_days, the 复议 sentence with its last day."""
-    found = {"date": None, "datetime": first, "label": None, "review": None}
-    if first:
-        day = date.fromisoformat(first[:10])
-        found |= {"date": day.isoformat(), "label": chinese_date(day)}
-    days, to = notice.get("review_days"), notice.get("contact") or notice.get("issuer")
-    if days and to:
-        until = f"（截至{chinese_date(day + timedelta(days=days))}）" if first else ""
-        found["review"] = f"如有异议，请于首次公布后{days}日内{until}向{to}申请复议。"
-    return found
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _ref(view: SiteIndex, period: str) -> dict:
@@ -388,13 +390,13 @@ def history_pages(view: SiteIndex, history: SiteHistory) -> list[Page]:
     record, revisions = history.record, history.revisions
     record = record or {"available": False, "shallow": False, "note": NOT_READ, "commits": []}
     commits = [_listed(view, c, revisions) for c in record["commits"]]
-    chunks = [commits[i : i + COMMITS_PER_PAGE] for i in range(0, len(commits), COMMITS_PER_PAGE)]
-    chunks = chunks or [[]]
+    chunks = history_chunks(commits)
     urls = [HISTORY_URL] + [f"{HISTORY_URL}{i + 1}/" for i in range(1, len(chunks))]
     pages = []
     for i, chunk in enumerate(chunks):
         context = {
             "history": record,
+            "rewrites": rewrite_notices(history.rewrites),
             "commits": chunk,
             "total": len(commits),
             "previous": urls[i - 1] if i else None,
@@ -415,13 +417,36 @@ def history_pages(view: SiteIndex, history: SiteHistory) -> list[Page]:
     return pages
 
 
+def history_chunks(commits: list[dict]) -> list[list[dict]]:
+    """The commits of each /history/ page: at most COMMITS_PER_PAGE, and at most PAGE_CHARS of
+    text (messages, names, files), so that every page stays within its size budget."""
+    chunks: list[list[dict]] = [[]]
+    weight = 0
+    for commit in commits:
+        mine = _weight(commit)
+        if chunks[-1] and (len(chunks[-1]) == COMMITS_PER_PAGE or weight + mine > PAGE_CHARS):
+            chunks.append([])
+            weight = 0
+        chunks[-1].append(commit)
+        weight += mine
+    return chunks
+
+
+def _weight(commit: dict) -> int:
+    texts = [commit.get("subject") or "", commit.get("author") or "", *commit.get("body", ())]
+    files = [f for g in commit.get("groups", ()) for f in g["files"]]
+    return sum(map(len, texts)) + sum(len(f["label"]) + len(f["path"]) for f in files)
+
+
 def _listed(view: SiteIndex, commit: dict, revisions: dict) -> dict:
-    files = [_file(view, f, revisions) for f in commit["files"]]
+    files = [_file(view, f, revisions) for f in commit["files"][:FILES_LISTED]]
     groups: dict[str, list[dict]] = {}
     for f in files:
         groups.setdefault(f["status"], []).append(f)
+    more = len(commit["files"]) - len(files)
     return commit | {
-        "groups": [{"status": STATUS_NAMES.get(s, s), "files": fs} for s, fs in groups.items()]
+        "groups": [{"status": STATUS_NAMES.get(s, s), "files": fs} for s, fs in groups.items()],
+        "more_files": more,
     }
 
 
@@ -437,5 +462,7 @@ def _file(view: SiteIndex, file: dict, revisions: dict) -> dict:
     ref = _ref(view, period) if period else {"url": None}
     url = ref["url"] + "#revisions" if ref["url"] and revisions.get(period) else None
     old = clean_text(file["old_path"], lines=False) if file.get("old_path") else None
-    path = clean_text(path, lines=False)
+    path = bounded(clean_text(path, lines=False), PATH_CHARS)
+    old = bounded(old, PATH_CHARS) if old else None
+    label = bounded(label, PATH_CHARS)
     return {"status": file["status"], "label": label, "path": path, "old_path": old, "url": url}

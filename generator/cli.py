@@ -197,16 +197,25 @@ class _Formatter(argparse.HelpFormatter):
         return self._join_parts(parts)
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        """Lines of at most `width` columns, broken between CJK characters or at spaces."""
-        lines, line = [], ""
+        """Lines of at most `width` columns, broken between CJK characters or at spaces; a
+        punctuation mark that cannot start a line takes the character before it along."""
+        lines, line = [], []
         for piece in _WRAP_RE.findall(" ".join(text.split())):
-            fits = display_width(line.rstrip() + piece) <= width
-            if line.strip() and not fits and not piece.isspace() and piece not in _NO_LINE_START:
-                lines.append(line.rstrip())
-                line = ""
+            fits = display_width("".join(line).rstrip() + piece) <= width
+            if "".join(line).strip() and not fits and not piece.isspace():
+                cut = len(line)
+                if piece in _NO_LINE_START:  # the marks before it and one piece come along
+                    cut -= 1
+                    while cut > 0 and line[cut] in _NO_LINE_START:
+                        cut -= 1
+                    cut = cut if cut > 0 and not line[cut].isspace() else 0
+                if cut:  # else the mark stays on this line: nothing can come along
+                    lines.append("".join(line[:cut]).rstrip())
+                    line = line[cut:]
             if line or not piece.isspace():
-                line += piece
-        return [*lines, line.rstrip()] if line.strip() else lines
+                line.append(piece)
+        last = "".join(line).rstrip()
+        return [*lines, last] if last.strip() else lines
 
 
 class _Parser(argparse.ArgumentParser):

@@ -22,7 +22,7 @@ COMPILE = $(UV) pip compile --quiet --no-config --generate-hashes \
 # pip's own notice of a newer pip is English and says nothing about the site: not shown.
 PIP := $(BIN)/pip --disable-pip-version-check
 
-.PHONY: install install-test lock site test bench golden docs screenshots lint clean
+.PHONY: install install-test lock site test axe bench golden docs screenshots lint clean
 
 # What `make site` needs and no more: the newcomer's first command installs the runtime lock only.
 install: $(STAMP)
@@ -66,6 +66,16 @@ site: $(STAMP)
 TEST_JOBS ?= auto
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup
+
+# axe-core for the accessibility tests (tests/test_site_axe.py), from npm at the version and
+# hash of tests/axe/package-lock.json, into tests/axe/node_modules; no install script runs.
+# The tests read the file only: they contact nothing but 127.0.0.1.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	npm ci --prefix tests/axe --ignore-scripts --no-audit --no-fund
+	touch $(AXE)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

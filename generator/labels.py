@@ -25,6 +25,8 @@ ACTION_LONG_NAMES = {
     "star_loss": "党组织五星评定降一星",
 }
 MONTHLY_ACTIONS = ("interview", "warning", "suspension")
+# Whom 约谈, 警告 and 停职 concern (plan §5.4): the village's cadres, never the village itself.
+CADRES = "村主职干部"
 # What the site calls each action: who it concerns, in the plan's words (§5.4, §5.5); the
 # results files keep the codes and the office's tools ACTION_NAMES.
 ACTION_TITLES = {

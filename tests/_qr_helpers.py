@@ -21,6 +21,32 @@ def pdf_pages(pdf: bytes) -> int:
     return len(PAGE_OBJECT.findall(pdf))
 
 
+def pdf_first_page_gray(pdf: bytes, dpi: int = 30) -> numpy.ndarray:
+    """The first page of a PDF rendered by poppler's pdftoppm, as a 2-D array of grey levels."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "page.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-f", "1", "-l", "1", str(source), f"{folder}/p"],
+            check=True,
+            capture_output=True,
+        )
+        (image,) = Path(folder).glob("p*.pgm")
+        data = image.read_bytes()
+    magic, width, height, depth, pixels = data.split(maxsplit=4)
+    assert magic == b"P5" and depth == b"255"
+    return numpy.frombuffer(pixels, numpy.uint8).reshape(int(height), int(width))
+
+
+def ink_rows(gray: numpy.ndarray, level: int = 200) -> numpy.ndarray:
+    """Whether each row of a page holds any ink (a pixel darker than `level`)."""
+    return (gray < level).any(axis=1)
+
+
 def png_gray(png: bytes) -> numpy.ndarray:
     """A PNG screenshot as a 2-D array of grey levels."""
     return (png_rgb(png).astype(numpy.uint16).sum(axis=2) // 3).astype(numpy.uint8)
@@ -104,3 +130,23 @@ def qr_texts(page, selector: str = "svg.qr") -> list[str]:
         }
         texts += decode_qr(page.screenshot(clip=clip, full_page=True))
     return texts
+
+
+# -- contrast, as WCAG measures it, from a screenshot's pixels ------------------------------
+
+
+def contrast(pixels: numpy.ndarray) -> float:
+    """The WCAG contrast between a chip's background (its commonest colour) and its text (the
+    colour farthest from the background in luminance)."""
+    colours, counts = numpy.unique(pixels.reshape(-1, 3), axis=0, return_counts=True)
+    background = luminance(colours[counts.argmax()])
+    levels = [luminance(c) for c in colours]
+    text = max(levels, key=lambda level: abs(level - background))
+    light, dark = max(background, text), min(background, text)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def luminance(rgb) -> float:
+    channel = numpy.asarray(rgb, dtype=float)[:3] / 255
+    linear = numpy.where(channel <= 0.04045, channel / 12.92, ((channel + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])

@@ -75,6 +75,7 @@ WORDS = (  # what a step does, by a piece of its command, in the order they are 
     ("chromium", "browser"),
     ("fonts-noto-cjk", "browser"),
     ("ci/debian.sh rsync", "rsync"),
+    ("make axe", "axe"),
     ("make test", "test"),
     ("ci/build.sh", "build"),
     ("ci/publish.sh", "publish"),
@@ -123,7 +124,15 @@ def plan(forge: str) -> dict[str, list[str]]:
 def test_every_forge_checks_and_builds_as_github_does(forge):
     github = plan("github")
     assert github["data"] == ["checkout", "python", "install", "validate", "preview"]
-    assert github["test"] == ["checkout", "changes", "python", "install-test", "browser", "test"]
+    assert github["test"] == [
+        "checkout",
+        "changes",
+        "python",
+        "install-test",
+        "browser",
+        "axe",
+        "test",
+    ]
     assert github["build"] == ["checkout", "python", "install", "build"]
     ours = plan(forge)
     assert set(ours) == {*CHECKS, "publish"}
@@ -305,8 +314,8 @@ def test_the_test_job_installs_what_ci_run_installs(forge):
     else:
         text = "\n".join(s.get("run", "") for s in steps(actions_jobs(forge)["test"]))
     installed = apt_packages(text)
-    if forge == "github":  # GitHub's runner has Chrome, linked as /usr/bin/chromium
-        wanted.discard("chromium")
+    if forge == "github":  # GitHub's runner has Chrome (linked as /usr/bin/chromium) and npm
+        wanted -= {"chromium", "npm"}
     assert wanted <= installed, wanted - installed
 
 

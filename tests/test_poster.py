@@ -14,7 +14,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from _qr_helpers import pdf_pages, qr_texts
+from _qr_helpers import ink_rows, pdf_first_page_gray, pdf_pages, qr_texts
 from _site_helpers import build_site, demo_scores, demo_site, serve
 from towns import Town
 
@@ -25,6 +25,17 @@ from generator.site.qr import LOCAL_NOTE, absolute_url, qr_code, qr_svg
 
 SITEURL = "https://flagboard.test"
 MIN_NAME_PX = 21.3  # 16 pt is 21.33 CSS px; Chromium reports 21.3333
+MIN_NOTE_PX = 16  # 12 pt: the actions, their legend and the 复议 notice
+MIN_QR_MM = 30
+PX_PER_MM = 96 / 25.4
+# The sheet is filled: its ink runs from the top margin to the bottom one (8 mm of 297), with
+# no blank band across it taller than this share of the page.
+BOTTOM_MARGIN = 8 / 297
+BLANK_BAND = 0.03
+SMALL_TEXT = """() => [...document.querySelectorAll(
+    '.board td.act, .legend li, .foot .who p, .foot .who span:not(.version):not(.url)')]
+  .filter(e => e.textContent.trim())
+  .map(e => [e.textContent.trim().slice(0, 12), parseFloat(getComputedStyle(e).fontSize)])"""
 
 
 def results(site: Path) -> dict:
@@ -68,10 +79,39 @@ def print_poster(browser, base: str, url: str) -> dict:
         )
         codes = qr_texts(page)
         page.emulate_media(media="print")
+        small = page.evaluate(SMALL_TEXT)
+        qr = page.evaluate(
+            "() => [...document.querySelectorAll('svg.qr')].map(e => e.getBoundingClientRect().width)"
+        )
         pdf = page.pdf(format="A4")
     finally:
         page.close()
-    return {"pages": pdf_pages(pdf), "sizes": sizes, "codes": codes}
+    return {
+        "pages": pdf_pages(pdf),
+        "sizes": sizes,
+        "codes": codes,
+        "small": small,
+        "qr_mm": [width / PX_PER_MM for width in qr],
+        "ink": ink_rows(pdf_first_page_gray(pdf)),
+    }
+
+
+def blank_bands(ink) -> tuple[float, float]:
+    """The tallest run of blank rows between the first and the last ink, and where the last
+    ink is, as shares of the page's height."""
+    rows = [i for i, inked in enumerate(ink) if inked]
+    gaps = [b - a - 1 for a, b in zip(rows, rows[1:], strict=False)]
+    return max(gaps, default=0) / len(ink), (rows[-1] + 1) / len(ink)
+
+
+def assert_filled(printed: dict, url: str) -> None:
+    """One A4 page, names at 16 pt, small print at 12 pt, a QR code of 30 mm, the sheet full."""
+    assert printed["pages"] == 1, url
+    assert printed["sizes"] and min(printed["sizes"]) >= MIN_NAME_PX, url
+    assert [t for t, px in printed["small"] if px < MIN_NOTE_PX] == [], url
+    assert printed["qr_mm"] and min(printed["qr_mm"]) >= MIN_QR_MM, url
+    band, bottom = blank_bands(printed["ink"])
+    assert band <= BLANK_BAND and bottom >= 1 - BOTTOM_MARGIN - BLANK_BAND, (url, band, bottom)
 
 
 def check_printed(browser, site: Path, periods: list[str], target) -> None:
@@ -79,8 +119,7 @@ def check_printed(browser, site: Path, periods: list[str], target) -> None:
         for period in periods:
             for url in posters(site, period):
                 printed = print_poster(browser, base, url)
-                assert printed["pages"] == 1, url
-                assert printed["sizes"] and min(printed["sizes"]) >= MIN_NAME_PX, url
+                assert_filled(printed, url)
                 assert printed["codes"] == [f"{SITEURL}/{target(period, url)}"], url
 
 
@@ -138,7 +177,7 @@ def test_every_poster_lists_each_flagged_village_once_with_its_marks_money_and_a
         assert sorted(shown) == sorted(expected), period
         for name, row in expected.items():
             assert shown[name]["cells"] == row["cells"], (period, name)
-            assert shown[name]["net"] == (signed_yuan(row["net"]) if row["net"] else "")
+            assert shown[name]["net"] == signed_yuan(row["net"])  # 0 too: never left blank
             assert shown[name]["actions"] == sorted(row["actions"]), (period, name)
 
 

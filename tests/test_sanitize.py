@@ -14,7 +14,15 @@ from _site_helpers import ROOT, build_site
 from towns import Town
 
 from generator.problems import InvalidData
-from generator.site.sanitize import ATTRIBUTES, TAGS, clean_html, is_site_path
+from generator.site.sanitize import (
+    ATTRIBUTES,
+    SCROLL_BOX,
+    TAGS,
+    boxed_tables,
+    clean_html,
+    is_site_path,
+    sectioned,
+)
 
 # The OWASP XSS Filter Evasion Cheat Sheet's vectors (cheatsheetseries.owasp.org), plus the
 # mutation-XSS and HTML5 ones that sanitisers are usually tested with.
@@ -190,18 +198,28 @@ def scheme_of(url: str) -> str | None:
     return match[1] if match else None
 
 
+def boxed(element) -> bool:
+    """A table's box that scrolls sideways, as boxed_tables() writes it (not the page's)."""
+    return re.fullmatch(re.escape(SCROLL_BOX).replace(r"\{\}", r"\d+"), html5lib_serialise(element))
+
+
+def html5lib_serialise(element) -> str:
+    attributes = "".join(f' {k}="{v}"' for k, v in element.attrib.items())
+    return f"<{element.tag.split('}')[-1]}{attributes}>"
+
+
 def assert_harmless(output: str) -> None:
     lowered = output.lower()
     assert "<script" not in lowered
     assert not re.search(r"<(iframe|object|embed|meta|base|style|form|svg|math)\b", lowered)
     for element in elements(output):
         tag = element.tag.split("}")[-1]
-        assert tag in TAGS | {"DOCUMENT_FRAGMENT"}, tag
+        assert tag in TAGS | {"section", "DOCUMENT_FRAGMENT"}, tag  # sections: sectioned()
         assert tag not in FORBIDDEN_TAGS
         for name, value in element.attrib.items():
             name = name if isinstance(name, str) else name[1]
             assert not name.lower().startswith("on"), (tag, name)
-            assert name in ATTRIBUTES.get(tag, set()) | {"class"}, (tag, name)
+            assert name in ATTRIBUTES.get(tag, set()) | {"class"} or boxed(element), (tag, name)
             if name in URL_ATTRIBUTES:
                 assert scheme_of(value) in ALLOWED_SCHEMES | {None}, (tag, name, value)
             if name == "style":
@@ -386,3 +404,31 @@ def test_the_site_path_check():
         assert not is_site_path(url), url
     for url in ["/\\evil", "\\\\evil", "\x0c//x", "https://example.com/"]:
         assert not is_site_path(url), url
+
+
+def test_each_top_level_heading_starts_a_section_and_nothing_else_moves():
+    """A long page's blocks go into a section per <h2> (a guide of 77 blocks in one element
+    was more than a cheap phone lays out well); a heading inside a quote or a list is left."""
+    html = clean_html(
+        '<p>引言</p>\n<h2 id="a">一</h2>\n<p>甲<br>乙</p><blockquote><h2>引</h2></blockquote>\n'
+        "<h2>二</h2><ul><li><h2>项</h2></li></ul><hr><p>丙</p>"
+    )
+    assert sectioned(html) == (
+        '<p>引言</p>\n<section><h2 id="a">一</h2>\n<p>甲<br>乙</p><blockquote><h2>引</h2>'
+        "</blockquote>\n</section><section><h2>二</h2><ul><li><h2>项</h2></li></ul><hr><p>丙</p>"
+        "</section>"
+    )
+    assert sectioned("<p>没有标题</p>") == "<p>没有标题</p>"
+    assert (
+        sectioned("<blockquote><h2>引</h2></blockquote>") == "<blockquote><h2>引</h2></blockquote>"
+    )
+
+
+def test_a_page_s_tables_scroll_in_a_box_the_keyboard_reaches():
+    html = clean_html(
+        "<p>甲</p><table><tr><td>1</td></tr></table><table><tr><td>2</td></tr></table>"
+    )
+    boxed = boxed_tables(html)
+    assert SCROLL_BOX.format(1) + "<table>" in boxed and SCROLL_BOX.format(2) + "<table>" in boxed
+    assert boxed.count("</table></div>") == 2
+    assert 'tabindex="0"' in SCROLL_BOX and 'role="region"' in SCROLL_BOX

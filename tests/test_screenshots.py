@@ -30,10 +30,14 @@ def test_readme_shows_every_screenshot_the_script_takes(tmp_path):
         page = tmp_path / "village" / village / "index.html"
         page.parent.mkdir(parents=True)
         page.write_text(f'<section id="status">{status}</section>', "utf-8")
-    shots = {name: url for name, url, _, _ in make.shots(tmp_path)}
+    shots = {name: url for name, url, _, _, _ in make.shots(tmp_path)}
     assert sorted(readme_images()) == sorted(shots)
     assert shots["phone-village.png"] == "village/2/"  # the one with both flags
     assert shots["phone-poster.png"] == "2025/02/poster/"
+    assert {text for *_, text in make.shots(tmp_path)} == {"", "large", "200%"}  # large text too
+    (tmp_path / "2025" / "02" / "poster" / "b").mkdir()
+    (tmp_path / "2025" / "02" / "poster" / "b" / "index.html").write_text("", "utf-8")
+    assert make.poster(tmp_path, "2025/02") == "2025/02/poster/b/"  # a poster per grid
 
 
 @pytest.mark.parametrize("name", readme_images())

@@ -31,8 +31,10 @@ from generator.site import pages as sitepages
 from generator.site import plugin as site_plugin
 from generator.site.build import BuildFailed
 from generator.site.chart import Series, line_chart
+from generator.site.format import signed_yuan
 from generator.site.publish import formula_safe_csv
 from generator.site.revisions import SiteHistory
+from generator.townwords import TownWords
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -87,7 +89,6 @@ def test_every_page_of_the_demo_town_is_built(site: Path, doc: dict):
     expected += [f"{y['year']}/index.html" for y in doc["years"]]
     expected += [f"village/{v['id']}/index.html" for v in doc["villages"]]
     expected += [f"grid/{g['id']}/index.html" for g in doc["grids"]]
-    expected += [f"screen/{i}/index.html" for i in range(2, len(doc["grids"]) + 1)]
     expected += [f"data/{name}.csv" for name in ("flags", "rewards", "actions", "grid_averages")]
     expected += ["data/scores/" + "/".join(p["file"].split("/")[-2:]) for p in doc["periods"]]
     missing = [path for path in expected if not (site / path).is_file()]
@@ -123,20 +124,23 @@ def test_home_shows_the_latest_period_and_every_village(site: Path, doc: dict):
     )
 
 
-def test_period_page_shows_every_flag_with_a_word_and_why(site: Path, doc: dict):
+def test_period_page_shows_every_flag_with_a_mark_and_why(site: Path, doc: dict):
+    """Each grid's table has a cell per village and category: a flag's cell is coloured by its
+    class and begins with ★ or ▼, whatever its colour; its rank and why follow."""
     meeting = next(f for f in doc["flags"] if f["basis"] == "meeting")
     period = meeting["period"]
     page = site / period[:4] / period[5:] / "index.html"
     tree = parse(page)
     flags = [f for f in doc["flags"] if f["period"] == period and f["flag"]]
-    badges = tree.findall(".//span[@class='flag red']") + tree.findall(
-        ".//span[@class='flag yellow']"
+    cells = [td for td in tree.iter("td") if td.get("class") in ("red", "yellow")]
+    assert len(cells) == len(flags)
+    marks = {"red": "★", "yellow": "▼"}
+    assert all(
+        "".join(td.itertext()).lstrip("△").startswith(marks[td.get("class")]) for td in cells
     )
-    assert len(badges) == len(flags)
-    assert {"".join(b.itertext()) for b in badges} <= {"★红旗", "▼黄旗"}
-    name = next(v["name"] for v in doc["villages"] if v["id"] == meeting["village_id"])
-    rows = ["|".join(tr.itertext()) for tr in tree.iter("tr")]
-    assert any(name in row and "现场会" in row for row in rows)
+    assert sorted(td.get("class") for td in cells) == sorted(f["flag"] for f in flags)
+    row = tree.find(f".//tr[@id='v-{meeting['village_id']}']")
+    assert "现场会" in "|".join(row.itertext())
     text = text_of(page)
     for heading in ("加减分与事件", "奖罚", "处理措施", "网格平均分", "下载"):
         assert heading in text
@@ -163,16 +167,46 @@ def test_village_page_has_chart_totals_and_running_money(site: Path, doc: dict):
     assert f"{sum(r['red'] for r in rewards)}面红旗" in stats
     net = sum(r["net"] for r in rewards)
     assert f"{abs(net):,}" in stats
-    assert len(tree.findall(".//ul[@class='months']/li")) == len(rewards)
+    months = tree.findall(".//section[@id='months']//tbody/tr")
+    assert len(months) == len(rewards)  # every month it took part in, with its money
+    shown = [["".join(td.itertext()) for td in tr.findall("td")[-2:]] for tr in months]
+    running = [sum(r["net"] for r in rewards[: n + 1]) for n in range(len(rewards))]
+    expected = [
+        [signed_yuan(r["net"]), signed_yuan(t)] for r, t in zip(rewards, running, strict=True)
+    ]
+    assert shown == expected[::-1]  # newest first: the month's money, then the running total
 
 
 def test_year_page_lists_priority_with_rank(site: Path, doc: dict):
+    """The year's table: every village of the year, the 优先评优 ranking first in rank order,
+    each with its red flags and its 降档/降星 beside them, and the 班子会 named as deciding."""
     year = doc["years"][0]["year"]
     chosen = [a for a in doc["actions"] if a["period"] == year and a["action"] == "priority"]
+    losses = {
+        (a["village_id"], a["action"])
+        for a in doc["actions"]
+        if a["period"] == year and a["action"] in ("downgrade", "star_loss")
+    }
+    ranks = {r["village_id"]: r for r in doc["village_years"] if r["year"] == year}
     tree = parse(site / year / "index.html")
     section = next(s for s in tree.iter("section") if s.get("id") == "priority")
-    assert len(section.findall(".//tbody/tr")) == len(chosen)
-    assert "年度考核降一档" in text_of(site / year / "index.html")
+    rows = section.findall(".//tbody/tr")
+    assert len(rows) == len(ranks)
+    names = {v["name"]: v["id"] for v in doc["villages"]}
+    shown = []
+    for tr in rows:
+        cells = ["".join(c.itertext()) for c in tr]
+        village = names[cells[0]]
+        shown.append(cells[1])
+        assert cells[2] == str(ranks[village]["red"])
+        assert ("降一档" in cells[3]) == ((village, "downgrade") in losses)
+        assert ("降一星" in cells[3]) == ((village, "star_loss") in losses)
+    ranked = [int(r) for r in shown if r != "—"]
+    assert len(ranked) == len(chosen) and ranked == sorted(ranked)
+    assert shown[len(ranked) :] == ["—"] * (len(shown) - len(ranked))
+    text = text_of(site / year / "index.html")
+    level = TownWords.from_document(doc).level  # 镇, 乡 or 街道
+    assert "年度考核降一档" in text and f"由{level}班子会讨论确定" in text
 
 
 def test_grid_page_shows_members_and_leaders(site: Path, doc: dict):
@@ -183,14 +217,16 @@ def test_grid_page_shows_members_and_leaders(site: Path, doc: dict):
     assert "领先" in text
 
 
-def test_screen_slides_cycle_through_the_grids(site: Path, doc: dict):
-    count = len(doc["grids"])
-    urls = ["screen/"] + [f"screen/{i}/" for i in range(2, count + 1)]
-    targets = []
-    for url in urls:
-        meta = parse(site / url / "index.html").find(".//meta[@http-equiv='refresh']")
-        targets.append(meta.get("content").split("url=")[1].removeprefix("/"))
-    assert targets == urls[1:] + urls[:1]
+def test_the_screen_holds_a_slide_per_grid_and_never_moves_a_reader_on(site: Path, doc: dict):
+    page = site / "screen" / "index.html"
+    tree = parse(page)
+    slides = [s for s in tree.iter("section") if s.get("class") == "slide"]
+    assert ["".join(s.find("h2").itertext()) for s in slides] == [
+        f"{g['name']}{n}/{len(doc['grids'])}" for n, g in enumerate(doc["grids"], 1)
+    ]
+    meta = tree.find(".//meta[@http-equiv='refresh']")
+    assert meta.get("content") == "86400"  # a daily reload of itself, to show a new month
+    assert not (site / "screen" / "2").exists()
 
 
 def test_feed_has_one_entry_per_period_with_dates_from_the_data(site: Path, doc: dict):
@@ -305,31 +341,43 @@ def test_hot_rows_escape_every_piece_of_text():
     village = {"id": "1", "name": XSS_NAME, "url": 'village/"1"/', "grid": "<b>网格</b>"}
     period = {"period": "2024-01", "label": "<i>1月</i>", "url": "2024/01/"}
     fix = {"title": '复议更正:"83" → <85>', "old": "<83>"}
-    ranked = {"village": village, "rank": 1, "score": 90, "flag": "red", "why": ("<前三>",)}
+    cell = {"score": 90, "rank": 1, "flag": "red", "notes": ("<并列>",), "fix": fix}
+    board = {"village": village, "anchor": 'v-"1"', "cells": [cell, None]}
     money = {"village": village, "red": 1, "yellow": 0, "reward": 1, "penalty": 0, "net": 1}
-    month = {"period": period, "net": -1, "running": -1, "red": 1, "yellow": 0}
-    action = {"period": period, "village": village, "action": "warning", "name": "警告"}
+    year = money | {"rank": 1, "also": ["<降一档>"]}
+    grouped = {
+        "village": village,
+        "action": "warning",
+        "names": "<警告>",
+        "reasons": ["<script>x</script>"],
+    }
     rows = [
-        sitehtml.ranking_rows([ranked | {"fix": fix}, {"village": village, "unscored": True}], ""),
+        sitehtml.board_rows([board], ""),
         sitehtml.money_rows([money], "", with_grid=True),
+        sitehtml.year_rows([year], "", with_grid=True),
         sitehtml.score_rows([{"period": period, "cells": [{"score": 9, "flag": "red"}, None]}], ""),
         sitehtml.score_rows(
-            [{"period": period, "cells": [{"score": 9, "flag": None}], "fixes": [fix]}], ""
+            [
+                {
+                    "period": period,
+                    "cells": [{"score": 9, "flag": None}],
+                    "fixes": [fix],
+                    "net": 1,
+                    "running": -1,
+                }
+            ],
+            "",
         ),
     ]
     chart = line_chart(["<i>1月</i>", "2月"], [Series("mine", [80, 90], ["red", None])])
     svg = str(sitehtml.chart_svg(chart, XSS_NAME + "得分"))
-    assert "<i>" not in svg and "&lt;script&gt;" in svg and svg.count("<circle") == 1
-    items = [
-        sitehtml.month_items([month | {"reds": ["<甲>"], "yellows": []}], ""),
-        sitehtml.action_items([action | {"reason": "<script>x</script>"}], "", with_period=True),
-        sitehtml.action_items([action | {"reason": "<script>x</script>"}], ""),
-    ]
+    assert "<i>" not in svg and "&lt;script&gt;" in svg and svg.count('class="dot red"') == 1
+    items = [sitehtml.village_action_items([grouped], "")]
     html = f"<table><tbody>{''.join(rows)}</tbody></table><ul>{''.join(items)}</ul>"
-    for raw in ("<script", "<b>", "<i>", "<85>", "<83>", "<前三>", "<甲>"):
+    for raw in ("<script", "<b>", "<i>", "<85>", "<83>", "<并列>", "<降一档>", "<警告>"):
         assert raw not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert 'href="/village/&#34;1&#34;/"' in html
+    assert 'href="/village/&#34;1&#34;/"' in html and 'id="v-&#34;1&#34;"' in html
     html5lib.HTMLParser(strict=True).parse(f"<!doctype html><title>t</title>{html}")
 
 
@@ -350,8 +398,8 @@ def test_an_absolute_siteurl_gives_absolute_card_links(town, tmp_path: Path):
     assert meta["og:image"] == "https://hm.example.cn/images/share.png"
     assert meta["og:url"] == "https://hm.example.cn/2024/02/"
     icon = next(link.get("href") for link in tree.iter("link") if link.get("rel") == "icon")
-    assert icon == "https://hm.example.cn/images/share.png"
-    assert (out / "images" / "share.png").is_file()
+    assert icon == "https://hm.example.cn/images/icon.png"
+    assert (out / "images" / "share.png").is_file() and (out / "images" / "icon.png").is_file()
 
 
 def test_failed_validation_keeps_the_last_good_site(town, tmp_path: Path):

@@ -1,4 +1,5 @@
-"""Budgets of the site: bytes per page, CSS size, valid HTML, links, no other hosts, no JS.
+"""Budgets of the site: bytes per page, CSS size, elements per page (Lighthouse's dom-size),
+valid HTML, links, no other hosts, no JS.
 
 Checked on the demo town, on a town six years on (72 months: village pages split by year) and
 on a county of 600 villages in 20 grids over four years (pages split by grid and by year).
@@ -20,20 +21,28 @@ from urllib.parse import urljoin, urlsplit
 
 import html5lib
 import pytest
-from _site_helpers import ROOT, build_site, demo_site, html_pages
+from _site_helpers import ROOT, build_site, demo_site, html_pages, serve
 
 from generator import demo as towngen
 from generator.periods import label as period_label
 from generator.site.format import grid_url, period_url, village_url, year_url
 from generator.site.outfolder import SITE_MARK
 from generator.site.pages import grid_period_url, grid_year_page_url, grid_year_url
+from generator.site.plugin import read_css
 
 FIRST_ROUND_TRIP = 14_600  # bytes, gzipped: what arrives in the first round trip
 LONG_PAGE = 30_000  # period and year pages
-CSS_BUDGET = 10 * 1024
+CSS_BUDGET = 10 * 1024  # bytes of the stylesheet every page inlines (comments stripped)
+# Lighthouse's mobile dom-size audit: it warns above 800 elements and fails above 1,400; it
+# reports the deepest element and the most children of one element as well.
+DOM_ELEMENTS = 800
+DOM_DEPTH = 32
+DOM_CHILDREN = 60
 LONG_PAGE_RE = re.compile(r"^\d{4}/(\d{2}/)?index\.html$")
 BASE = "http://site.test/"  # internal links are resolved against this made-up origin
 SHARE_IMAGE = "images/share.png"
+ICON = "images/icon.png"  # every first visit fetches it: a few hundred bytes
+ICON_BUDGET = 512
 # The one link to another host: the footer's ICP number links to the ministry's register, as the
 # MIIT requires of every site with one (a link followed by a reader, not a request of the page).
 ICP_REGISTER = "https://beian.miit.gov.cn/"
@@ -77,7 +86,7 @@ def links(tree) -> list[tuple[str, str]]:
         if isinstance(element.tag, str) and element.get(attr) not in (None, ICP_REGISTER)
     ]
     for meta in tree.iter("meta"):
-        if (meta.get("http-equiv") or "").lower() == "refresh":
+        if (meta.get("http-equiv") or "").lower() == "refresh" and "url=" in meta.get("content"):
             found.append(("refresh", meta.get("content").split("url=", 1)[1]))
     return found
 
@@ -112,8 +121,9 @@ def test_every_page_fits_its_gzip_budget(pages: dict[str, Path]):
 
 
 def test_css_is_small_and_uses_system_fonts_only(pages: dict[str, Path]):
-    source = (ROOT / "theme" / "css" / "site.css").read_text(encoding="utf-8")
-    assert len(source.encode()) <= CSS_BUDGET
+    path = ROOT / "theme" / "css" / "site.css"
+    source = path.read_text(encoding="utf-8")
+    assert len(read_css(path).encode()) <= CSS_BUDGET  # what each page carries
     assert "@font-face" not in source and "@import" not in source and "url(" not in source
     assert "PingFang SC" in source and "Noto Sans CJK SC" in source
     for name, path in pages.items():
@@ -121,26 +131,87 @@ def test_css_is_small_and_uses_system_fonts_only(pages: dict[str, Path]):
         assert len(styles) == 1 and len(styles[0].encode()) <= CSS_BUDGET, name
 
 
+def dom_stats(tree) -> tuple[int, int, int]:
+    """What Lighthouse's dom-size audit counts (its getDOMStats): the elements under <body>
+    (body itself not counted), the depth of the deepest one (body at 1) and the most children
+    of one element (body's included)."""
+    elements, depth, children = 0, 0, 0
+    stack = [(tree.find("body"), 1)]
+    while stack:
+        element, level = stack.pop()
+        kids = [kid for kid in element if isinstance(kid.tag, str)]
+        depth, children = max(depth, level), max(children, len(kids))
+        elements += len(kids)
+        stack.extend((kid, level + 1) for kid in kids)
+    return elements, depth, children
+
+
+def too_heavy(stats: tuple[int, int, int]) -> bool:
+    elements, depth, children = stats
+    return elements > DOM_ELEMENTS or depth > DOM_DEPTH or children > DOM_CHILDREN
+
+
+def test_every_page_is_light_enough_for_a_cheap_phone(trees: dict):
+    """Lighthouse's mobile dom-size audit passes on every page (the period page had 2,646
+    elements: a ranking table per grid and category; the village page after three years 1,318)."""
+    stats = {name: dom_stats(tree) for name, tree in trees.items()}
+    assert {name: s for name, s in stats.items() if too_heavy(s)} == {}
+    assert max(s[0] for s in stats.values()) > DOM_ELEMENTS / 2  # the measure sees the pages
+
+
+def test_the_element_count_is_the_one_lighthouse_takes(browser, site: Path, trees: dict):
+    """Chromium, running Lighthouse's own count on the heaviest page, agrees with html5lib."""
+    name = max(trees, key=lambda n: dom_stats(trees[n])[0])
+    with serve(site) as base:
+        page = browser.new_page(viewport={"width": 360, "height": 640})
+        try:
+            page.goto(f"{base}/{name}")
+            counted = page.evaluate(LIGHTHOUSE_DOM_STATS)
+        finally:
+            page.close()
+    assert tuple(counted) == dom_stats(trees[name])
+
+
+# Lighthouse's getDOMStats (core/gather/gatherers/dobetterweb/domstats.js), without shadow roots.
+LIGHTHOUSE_DOM_STATS = """() => { let maxDepth = -1, maxWidth = -1, numElements = 0;
+  const walk = (element, depth = 1) => {
+    if (depth > maxDepth) maxDepth = depth;
+    if (element.children.length > maxWidth) maxWidth = element.children.length;
+    for (let child = element.firstElementChild; child; child = child.nextElementSibling) {
+      walk(child, depth + 1); numElements++; } };
+  walk(document.body); return [numElements, maxDepth, maxWidth]; }"""
+
+
 def test_no_web_fonts_scripts_or_other_files_of_that_kind(site: Path):
     kinds = {p.suffix for p in site.rglob("*") if p.is_file() and p.name != SITE_MARK}
     assert kinds <= {".html", ".xml", ".csv", ".json", ".toml", ".png", ".xlsx"}
-    assert [p.relative_to(site).as_posix() for p in site.rglob("*.png")] == [SHARE_IMAGE]
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.png")) == [
+        ICON,
+        SHARE_IMAGE,
+    ]
 
 
-def test_the_share_image_is_small_and_made_by_its_script(site: Path, tmp_path: Path):
-    published = (site / SHARE_IMAGE).read_bytes()
-    assert published == (ROOT / "theme" / "static" / SHARE_IMAGE).read_bytes()
-    assert len(published) <= 4096
+@pytest.mark.parametrize(
+    ("image", "side", "budget"), [(SHARE_IMAGE, 300, 4096), (ICON, 32, ICON_BUDGET)]
+)
+def test_the_share_image_and_the_icon_are_small_and_made_by_their_script(
+    site: Path, tmp_path: Path, image: str, side: int, budget: int
+):
+    """WeChat skips a share image under 300 px; the icon is fetched on every first visit."""
+    published = (site / image).read_bytes()
+    assert published == (ROOT / "theme" / "static" / image).read_bytes()
+    assert len(published) <= budget
     assert published[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">II", published[16:24]) == (300, 300)  # WeChat skips smaller ones
+    assert struct.unpack(">II", published[16:24]) == (side, side)
     run = subprocess.run(
-        [sys.executable, str(ROOT / "theme" / "share_image.py"), str(tmp_path / "share.png")],
+        [sys.executable, str(ROOT / "theme" / "share_image.py"), str(tmp_path)],
         capture_output=True,
         text=True,
     )
     assert run.returncode == 0, run.stderr
     # Pixels, not bytes: another zlib may pack the same picture differently.
-    assert png_pixels((tmp_path / "share.png").read_bytes()) == png_pixels(published)
+    made = (tmp_path / image.rpartition("/")[2]).read_bytes()
+    assert png_pixels(made) == png_pixels(published)
 
 
 def png_pixels(data: bytes) -> bytes:
@@ -238,7 +309,7 @@ def test_every_page_has_title_description_and_open_graph(trees: dict):
         assert meta["og:title"] == title, name
         assert meta["og:image"] == "/" + SHARE_IMAGE, name
         icons = [link.get("href") for link in tree.iter("link") if link.get("rel") == "icon"]
-        assert icons == ["/" + SHARE_IMAGE], name
+        assert icons == ["/" + ICON], name
         own = "" if name == "index.html" else name.removesuffix("index.html")
         if name != "404.html":
             assert meta["og:url"] == "/" + own, name
@@ -279,6 +350,23 @@ def test_a_county_of_600_villages_in_20_grids_keeps_every_page_within_budget(
     village = min(scored[0] & scored[1])  # scored in four years: the first has its own page
     assert f"{village_url(village)}{first_year}/index.html" in pages
     assert over_budget(pages) == {}
+
+
+def test_a_county_s_pages_are_light_enough_for_a_cheap_phone(county: Path):
+    """Every kind of page of the county (addresses that differ only in their numbers are one
+    kind), the heaviest of each kind: within Lighthouse's dom-size audit."""
+    heaviest: dict[str, tuple] = {}
+    for name, path in html_pages(county).items():
+        kind = re.sub(r"[0-9]+", "#", name)
+        size = path.stat().st_size
+        if size > heaviest.get(kind, (0,))[0]:
+            heaviest[kind] = (size, name, path)
+    stats = {
+        name: dom_stats(html5lib.parse(path.read_bytes(), namespaceHTMLElements=False))
+        for _, name, path in heaviest.values()
+    }
+    assert len(stats) >= 15
+    assert {name: s for name, s in stats.items() if too_heavy(s)} == {}
 
 
 LINK_RE = re.compile(r'\s(?:href|src)="([^"]*)"|;url=([^"]*)"')

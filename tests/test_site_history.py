@@ -116,15 +116,11 @@ def test_the_period_page_shows_the_flag_the_correction_took_away(town):
 def test_the_changed_cell_is_marked_in_the_ranking_with_a_symbol_not_colour(town):
     _, _, out = town
     page = parse(out / "2024" / "03" / "index.html")
-    marks = [e for e in page.iter("span") if "fix" in (e.get("class") or "").split()]
+    marks = [e for e in page.find(".//main").iter("td") if e.get("title")]
     assert {m.get("title") for m in marks} == {"复议更正：60 → 85"}
-    assert "△" in "".join(t for m in marks for t in m.itertext())
-    marked_rows = [
-        text_of(row)
-        for row in page.iter("tr")
-        if any("fix" in (e.get("class") or "") for e in row.iter("span"))
-    ]
-    assert len(marked_rows) == 1 and marked_rows[0] == "2 东村 △ 85 原60"
+    assert ["".join(m.itertext()) for m in marks] == ["△85\n第2名 原60"]
+    marked_rows = [text_of(row) for row in page.iter("tr") if any(td in marks for td in row)]
+    assert len(marked_rows) == 1 and marked_rows[0].startswith("东村")
     notice = text_of(next(p for p in page.iter("p") if p.get("class") == "fixnote"))
     assert "于2024年5月10日更正" in notice
 
@@ -158,7 +154,7 @@ def test_an_annual_correction_shows_on_the_year_page(town):
     assert "东村 · 党风廉政建设：70 → 88" in text
     assert "东村 党风廉政建设：黄旗 → 无" in text
     assert "2024年3月更正后：东村 年度考核降一档：取消" in text
-    titles = {e.get("title") for e in parse(year).iter("span") if e.get("title")}
+    titles = {e.get("title") for e in parse(year).iter("td") if e.get("title")}
     assert "复议更正：70 → 88" in titles
 
 
@@ -379,7 +375,7 @@ def test_uncommitted_changes_are_built_and_marked_uncommitted(tmp_path, capsys):
     revisions = [text_of(li) for li in section(april, "revisions").find("ol").findall("li")]
     assert revisions[-1] == "未提交的修改 北村 · 和美家园建设：71 → 60"
     assert "本期数据有未提交的修改" in page_text(april)
-    titles = {e.get("title") for e in parse(april).iter("span") if e.get("title")}
+    titles = {e.get("title") for e in parse(april).iter("td") if e.get("title")}
     assert titles == {"未提交的修改：71 → 60"}
     newest = text_of(parse(out / "history" / "index.html").find(".//main//ol/li"))
     assert newest.startswith("未提交的修改") and newest.endswith("修改：2024年4月评分表")

@@ -12,10 +12,12 @@ from generator.site.qr import BORDER, _row_runs
 
 
 def plain_sheets(rows: list[dict], room: int) -> list[list[dict]]:
-    """As poster.sheets was: a new sheet when the sheet's lines, recounted, would not fit."""
+    """As poster.sheets says, each sheet's lines recounted: a new sheet when the row would not
+    fit, or when the sheet holds its even share of the lines already."""
+    share = -(-lines(rows) // max(1, -(-lines(rows) // room)))
     found: list[list[dict]] = [[]]
     for row in rows:
-        if found[-1] and lines(found[-1] + [row]) > room:
+        if found[-1] and (lines(found[-1] + [row]) > room or lines(found[-1]) >= share):
             found.append([])
         found[-1].append(row)
     return found

@@ -175,3 +175,31 @@ def test_the_article_fits_a_phone(site):
     assert box["right"] <= 360 and box["page"] <= 360
     assert box["scroll"] <= box["client"]
     assert box["tables"] and max(box["tables"]) <= box["right"]
+
+
+def test_a_split_town_s_article_says_each_grid_s_results_in_paragraphs(tmp_path):
+    """A town split by grid (more villages than a page holds): each grid in a section of its
+    own, its flags by category, its villages' money (signed ＋/－) and its actions as text;
+    every flagged village and every village with money named; still what the editor keeps."""
+    from generator import demo as towngen
+    from generator.site.format import signed_yuan
+
+    towngen.write_files(
+        towngen.county_files(villages=240, periods=2, grids=8, seed=5), tmp_path / "s"
+    )
+    out = build_site(tmp_path / "s", tmp_path / "out").out
+    doc = json.loads((out / "data" / "results.json").read_bytes())
+    period = doc["periods"][-1]["period"]
+    body = article(wechat_page(out, period))
+    paste = pasted(body)
+    text = "".join(paste.text)
+    assert body.count("<section>") == len(doc["grids"]) and "<table" not in body
+    assert {name for _, name in paste.attributes} <= {"style"}
+    names = {v["id"]: v["name"] for v in doc["villages"]}
+    for r in doc["rewards"]:
+        if r["period"] == period and (r["reward"] or r["penalty"]):
+            assert names[r["village_id"]] + signed_yuan(r["net"]) in text
+    for grid in doc["grids"]:
+        assert grid["name"] in text
+    acted = {names[a["village_id"]] for a in doc["actions"] if a["period"] == period}
+    assert acted and all(name in text for name in acted)

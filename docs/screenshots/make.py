@@ -1,7 +1,9 @@
 """The README's screenshots: the demo town's site built as published (an absolute SITEURL, so
 the poster and the 公众号 page carry their QR codes), photographed by headless Chromium.
 
-Reader pages at a phone's 360 px, the 电子屏 at 1366×768; each PNG re-encoded small (a palette
+Reader pages at a phone's 360 px (three of them in large text: the 大字 switch, and the root
+font at 200 % as a phone set to its largest text gives it), the 电子屏 at 1366×768; each PNG
+re-encoded small (a palette
 of at most 256 colours, deflated at level 9), so the repository keeps each under 150 KB.
 Run `make screenshots` (or `.venv/bin/python docs/screenshots/make.py`) from the repository
 root; it needs playwright and /usr/bin/chromium, as the browser tests do.
@@ -43,18 +45,28 @@ def build(out: Path) -> None:
             sys.exit("生成演示网站失败，见上面的提示。")
 
 
-def shots(site: Path) -> list[tuple[str, str, dict, str | None]]:
-    """(file name, page, viewport, element to scroll to the top or None)."""
+def shots(site: Path) -> list[tuple[str, str, dict, str | None, str]]:
+    """(file name, page, viewport, element to scroll to the top or None, text size: "" as
+    the page sets it, "large" for the 大字 switch, or a root font size such as "200%")."""
     month = max(p.parent.relative_to(site).as_posix() for p in site.glob("*/*/poster"))
     return [
-        ("phone-home.png", "", PHONE, None),
-        ("phone-period.png", f"{month}/", PHONE, None),
-        ("phone-village.png", village(site), PHONE, "main h1"),
-        ("phone-poster.png", f"{month}/poster/", PHONE, None),
-        ("phone-wechat.png", f"{month}/wechat/", PHONE, None),
-        ("phone-data.png", "data/", PHONE, None),
-        ("screen.png", "screen/", SCREEN, None),
+        ("phone-home.png", "", PHONE, None, ""),
+        ("phone-period.png", f"{month}/", PHONE, None, ""),
+        ("phone-village.png", village(site), PHONE, "main h1", ""),
+        ("phone-poster.png", poster(site, month), PHONE, None, ""),
+        ("phone-wechat.png", f"{month}/wechat/", PHONE, None, ""),
+        ("phone-data.png", "data/", PHONE, None, ""),
+        ("screen.png", "screen/", SCREEN, None, ""),
+        ("phone-large-home.png", "", PHONE, None, "large"),
+        ("phone-large-period.png", f"{month}/", PHONE, "table.board", "large"),
+        ("phone-large-village.png", village(site), PHONE, "#status", "200%"),
     ]
+
+
+def poster(site: Path, month: str) -> str:
+    """The month's poster, or its first grid's when the month has a poster per grid."""
+    grids = sorted(p.parent.name for p in (site / month / "poster").glob("*/index.html"))
+    return f"{month}/poster/{grids[0]}/" if grids else f"{month}/poster/"
 
 
 def village(site: Path) -> str:
@@ -93,10 +105,14 @@ def photograph(site: Path, folder: Path) -> list[Path]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
         )
-        for name, url, viewport, anchor in shots(site):
+        for name, url, viewport, anchor, text in shots(site):
             page = browser.new_page(viewport=viewport, device_scale_factor=1)
             page.route("**/*", serve_from(site))
             page.goto(f"{SITEURL}/{url}", wait_until="networkidle")
+            if text == "large":
+                page.click("label.big")  # the page's own switch, as a reader taps it
+            elif text:
+                page.evaluate(f"document.documentElement.style.fontSize = '{text}'")
             page.evaluate("document.fonts.ready")
             if anchor:
                 page.eval_on_selector(

@@ -25,7 +25,10 @@ def glance(index: SiteIndex, period: str) -> list[dict]:
     by_group = defaultdict(lambda: {"red": [], "yellow": []})
     for row in index.rows("flags", period):
         if row["flag"]:
-            item = index.refs[row["village_id"]] | {"basis": row["basis"]}
+            item = index.refs[row["village_id"]] | {
+                "basis": row["basis"],
+                "tied": bool(row.get("tied")),
+            }
             by_group[(row["grid"], row["category"])][row["flag"]].append((row, item))
     categories = index.categories_in(index.period_info[period]["categories"])
     slides = []
@@ -75,60 +78,64 @@ def period_description(index: SiteIndex, period: str) -> str:
     return period_summary(index, period) + "查看各村得分、排名和奖罚。"
 
 
-def rankings(
+def scoreboard(
     index: SiteIndex, period: str, category_ids: list[str], grid: str | None = None
 ) -> list[dict]:
-    """Per grid, per category: every active village in rank order, with why it got a flag."""
+    """Per grid: a row per village (the town's order) with a cell per category (score, rank,
+    flag and why, or 未参评), and the grid's averages; one table instead of one per category,
+    so that a period of a large grid stays a light page (a cell is one element)."""
     rule = index.rule(period)
-    by_group = defaultdict(list)
+    cells = defaultdict(dict)
+    order = []
     for row in index.grid_rows("flags", period, grid):
-        by_group[(row["grid"], row["category"])].append(row)
-    active = defaultdict(list)
-    if is_month(period):
+        if row["village_id"] not in cells:
+            order.append((row["grid"], row["village_id"]))
+        cells[row["village_id"]][row["category"]] = row
+    if is_month(period):  # active villages with no score at all still have a row
         for row in index.grid_rows("rewards", period, grid):
-            active[index.village[row["village_id"]]["grid"]].append(row["village_id"])
-    sections = []
-    for g in index.grids if grid is None else [index.grid[grid]]:
-        tables = []
-        for category in index.categories_in(category_ids):
-            rows = sorted(by_group[(g["id"], category["id"])], key=lambda r: row_key(index, r))
-            seen = {r["village_id"] for r in rows}
-            table = [_ranking_row(index, r, rule) for r in rows]
-            table += [
-                {"village": index.refs[v], "score": None, "unscored": True}
-                for v in active[g["id"]]
-                if v not in seen
-            ]
-            for row in table:
-                row["anchor"] = row_anchor(category["id"], row["village"]["id"])
-            if table:
-                anchor = table_anchor(g["id"], category["id"])
-                tables.append({"category": category, "rows": table, "anchor": anchor})
-        if tables:
-            sections.append({"grid": index.grid_ref(g["id"]), "tables": tables})
-    return sections
+            if row["village_id"] not in cells:
+                cells[row["village_id"]] = {}
+                order.append((index.village[row["village_id"]]["grid"], row["village_id"]))
+    categories = index.categories_in(category_ids)
+    by_grid = defaultdict(list)
+    for grid_id, village_id in sorted(order, key=lambda p: index.village_order[p[1]]):
+        found = cells[village_id]
+        by_grid[grid_id].append(
+            {
+                "village": index.refs[village_id],
+                "anchor": row_anchor(village_id),
+                "cells": [_board_cell(index, found.get(c["id"]), rule) for c in categories],
+            }
+        )
+    return [
+        {
+            "grid": index.grid_ref(g["id"]),
+            "categories": categories,
+            "rows": by_grid[g["id"]],
+            "averages": [index.averages.get((period, g["id"], c["id"])) for c in categories],
+        }
+        for g in (index.grids if grid is None else [index.grid[grid]])
+        if by_grid[g["id"]]
+    ]
 
 
-def table_anchor(grid_id: str, category_id: str) -> str:
-    """The id of a grid's ranking table of a category on a period page."""
-    return f"t-{grid_id}-{category_id}"
+def row_anchor(village_id: str) -> str:
+    """The id of a village's row in a period's (or a year's) table of scores."""
+    return f"v-{village_id}"
 
 
-def row_anchor(category_id: str, village_id: str) -> str:
-    """The id of a village's row in a category's ranking table (a village ranks in one grid)."""
-    return f"r-{category_id}-{village_id}"
-
-
-def _ranking_row(index: SiteIndex, row: dict, rule: dict) -> dict:
+def _board_cell(index: SiteIndex, row: dict | None, rule: dict) -> dict | None:
+    """A village's score in a category: None when it was not scored (未参评)."""
+    if row is None or row["score"] is None:
+        return None
     fixes = index.fixes
+    reasons = why(row, rule)
     return {
-        "village": index.refs[row["village_id"]],
         "score": row["score"],
-        "cell": row.get("cell"),
-        "adjustment": row.get("adjustment") or 0,
         "rank": row["rank"],
         "flag": row["flag"],
-        "why": why(row, rule),
+        # ★/▼ already say 前三/后三: the cell adds only what else explains the flag
+        "notes": tuple(w for w in reasons if w != slot_word(row["flag"], rule)),
         "fix": fixes.get((row["period"], row["village_id"], row["category"])) if fixes else None,
     }
 
@@ -158,6 +165,15 @@ def ledger(index: SiteIndex, period: str, grid: str | None = None) -> list[dict]
     return sorted(rows, key=lambda r: (-r["net"], index.village_order[r["village_id"]]))
 
 
+MONEY_COLUMNS = ("red", "yellow", "reward", "penalty", "net")
+
+
+def money_total(rows: list[dict]) -> dict:
+    """The totals row of a money table: flags and yuan summed over its rows (the rows are the
+    results' own: rewards.csv per period, village_years per year)."""
+    return {key: sum(r[key] for r in rows) for key in MONEY_COLUMNS}
+
+
 def action_rows(index: SiteIndex, actions: list[dict], by_period: bool = False) -> list[dict]:
     rows = [
         {
@@ -179,6 +195,24 @@ def action_rows(index: SiteIndex, actions: list[dict], by_period: bool = False) 
     if by_period:
         rows.reverse()
     return rows
+
+
+def village_actions(index: SiteIndex, actions: list[dict]) -> list[dict]:
+    """A period's actions as one row per village: its actions, gravest first, named as what
+    they are for (村主职干部停职、警告、约谈), and their reasons; villages in the order of their
+    gravest action, then the town's order."""
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in action_rows(index, actions):
+        grouped[row["village"]["id"]].append(row)
+    return [
+        {
+            "village": rows[0]["village"],
+            "action": rows[0]["action"],
+            "names": labels.CADRES + "、".join(labels.ACTION_NAMES[r["action"]] for r in rows),
+            "reasons": [r["reason"] for r in rows],
+        }
+        for rows in grouped.values()
+    ]
 
 
 def action_counts(index: SiteIndex, period: str) -> list[dict]:
@@ -221,13 +255,13 @@ def grid_summaries(index: SiteIndex, period: str, url) -> list[dict]:
     """Per grid: its flags and money of the period and where its own page of it is."""
     rows = []
     for g in index.grids:
-        money = ledger(index, period, g["id"])
+        money = money_total(index.grid_rows("rewards", period, g["id"]))
         rows.append(
             {
                 "grid": index.grid_ref(g["id"]),
                 "url": url(period, g["id"]),
+                **money,
                 **flag_totals(index, period, g["id"]),
-                "net": sum(r["net"] for r in money),
             }
         )
     return rows
@@ -243,14 +277,38 @@ def downloads(info: dict) -> list[dict]:
 # -- years ------------------------------------------------------------------------------------
 
 
-def priority(index: SiteIndex, year: str) -> list[dict]:
-    """优先评优: the villages the rules ranked for it that year, in rank order."""
-    chosen = [r for r in index.village_years.get(year, []) if r["priority_rank"] is not None]
-    chosen.sort(key=lambda r: (r["priority_rank"], index.village_order[r["village_id"]]))
-    return [
-        {"rank": r["priority_rank"], "village": index.refs[r["village_id"]], "red": r["red"]}
-        for r in chosen
+def year_rows(index: SiteIndex, year: str, grid: str | None = None) -> list[dict]:
+    """A village's year in one row, as the results have it (village_years and the year's
+    actions): its 优先评优 rank and red flags, its 降档/降星 beside them (the 班子会 weighs
+    both), and its money. Ranked villages first, in rank order; then the rest, most earned
+    first."""
+    losses = {(a["village_id"], a["action"]) for a in index.rows("actions", year)}
+    rows = [
+        {
+            **r,
+            "rank": r["priority_rank"],
+            "village": index.refs[r["village_id"]],
+            "also": [
+                labels.ACTION_NAMES[a] for a in ANNUAL_LOSSES if (r["village_id"], a) in losses
+            ],
+        }
+        for r in index.grid_rows("village_years", year, grid)
     ]
+    return sorted(
+        rows, key=lambda r: (*_rank_key(r["rank"]), -r["net"], index.village_order[r["village_id"]])
+    )
+
+
+def _rank_key(rank: int | None) -> tuple[int, int]:
+    return (0, rank) if rank is not None else (1, 0)
+
+
+def priority(index: SiteIndex, year: str, grid: str | None = None) -> list[dict]:
+    """优先评优: the villages the rules ranked for it that year, in rank order."""
+    return [r for r in year_rows(index, year, grid) if r["rank"] is not None]
+
+
+ANNUAL_LOSSES = ("downgrade", "star_loss")  # in this order beside a village's 优先评优 rank
 
 
 def yearly(index: SiteIndex, year: str, action: str) -> list[dict]:
@@ -272,13 +330,6 @@ def grid_totals(index: SiteIndex, year: str) -> dict:
         for c in categories
     ]
     return {"grids": [index.grid_ref(g["id"]) for g in index.grids], "rows": rows}
-
-
-def money_totals(index: SiteIndex, year: str, grid: str | None = None) -> list[dict]:
-    """Per village: its flags and money in the year, most earned first."""
-    rows = index.grid_rows("village_years", year, grid)
-    rows = [{**r, "village": index.refs[r["village_id"]]} for r in rows]
-    return sorted(rows, key=lambda r: (-r["net"], index.village_order[r["village_id"]]))
 
 
 # -- why a row got its flag -------------------------------------------------------------------
@@ -306,10 +357,10 @@ def _why(flag, basis, moved_up, tied, vetoed, adjustment, red_count, yellow_coun
     reasons = []
     if flag == "red" and basis == "meeting":
         reasons.append("现场会")
-    elif flag == "red":  # a village moved up (递补) ranks below 前三: it is not tagged so
-        reasons.append("递补" if moved_up else f"前{cn_number(red_count)}")
+    elif flag == "red":  # a village moved up (递补) ranks below the top: not tagged 前三
+        reasons.append("递补" if moved_up else _slot_word("red", red_count))
     elif flag == "yellow":
-        reasons.append(f"后{cn_number(yellow_count)}")
+        reasons.append(_slot_word("yellow", yellow_count))
     if flag and tied:
         reasons.append("并列")
     if vetoed:
@@ -317,3 +368,14 @@ def _why(flag, basis, moved_up, tied, vetoed, adjustment, red_count, yellow_coun
     if adjustment:
         reasons.append(f"{'加' if adjustment > 0 else '扣'}{points(abs(adjustment))}分")
     return tuple(reasons)
+
+
+def slot_word(flag: str | None, rule: dict) -> str | None:
+    """前三 / 后三: the words why() gives a flag won by rank (None without a flag)."""
+    if flag == "red":
+        return _slot_word(flag, rule["red_count"])
+    return _slot_word(flag, rule["yellow_count"]) if flag == "yellow" else None
+
+
+def _slot_word(flag: str, count: int) -> str:
+    return f"{'前' if flag == 'red' else '后'}{cn_number(count)}"

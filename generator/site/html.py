@@ -1,10 +1,10 @@
 """The site's highest-volume table rows as escaped HTML: one Markup string per table body.
 
-A county's period pages hold half a million ranking rows and its village pages as many score
-cells; rendered row by row through Jinja macros they took most of the build. These Jinja
+A county's period pages hold half a million score cells and its village pages as many again;
+rendered row by row through Jinja macros they took most of the build. These Jinja
 filters write exactly the markup the theme's macros used to, escaping every piece of text with
 markupsafe (autoescape stays on for everything else), and the templates keep the tables
-themselves: `<tbody>\n{{ rows|ranking_rows(SITEURL) }}</tbody>`. No I/O.
+themselves: `<tbody>\n{{ s.rows|board_rows(root) }}</tbody>`. No I/O.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ def flag_mark(kind: str) -> str:
 FLAG_BADGES = {kind: str(flag_badge(kind)) for kind in FLAG_MARKS}
 SCORE_MARKS = {kind: (f"n {kind}", mark) for kind, mark in FLAG_MARKS.items()}
 NO_SCORE = '<td class="n">—</td>'
-ROW_CLASSES = {"red": ' class="red"', "yellow": ' class="yellow"'}
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -42,97 +41,90 @@ def link(site_url: str, url: str, text: str) -> str:
     return f'<a href="{escape(site_url)}/{escape(url)}">{escape(text)}</a>'
 
 
-@functools.lru_cache(maxsize=1 << 12)
-def _reasons(why: tuple[str, ...]) -> str:
-    return "".join(f'<span class="why">{escape(w)}</span>' for w in why)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _id(anchor: str) -> str:
-    """` id="…"`, escaped: a ranking row's anchor, the same on every page of its period."""
-    return f' id="{escape(anchor)}"'
-
-
 def _money_class(net: int) -> str:
     return "pos" if net > 0 else "neg" if net < 0 else ""
 
 
-def ranking_rows(rows: list[dict], site_url: str) -> Markup:
-    """A ranking table's rows: rank, village, score (△ when corrected), flag and why."""
+def board_rows(rows: list[dict], site_url: str) -> Markup:
+    """A period's (or year's) table of scores: a row per village, a cell per category whose
+    text is the score with ★/▼, then on a second line (white-space: pre-line) 第N名 and why;
+    △ and the first published score on a corrected cell. Text only: a cell is one element."""
     out = []
     for r in rows:
         village = r["village"]
-        name = link(site_url, village["url"], village["name"])
-        anchor = _id(r["anchor"]) if r.get("anchor") else ""
-        if r.get("unscored"):
-            out.append(
-                f'<tr{anchor}>\n<td class="n">—</td>\n<td class="v">{name}</td>\n'
-                f'<td class="n">—</td><td></td><td>未参评</td>\n</tr>\n'
-            )
-            continue
-        flag, rank, fix = r["flag"], r["rank"], r["fix"]
-        reasons = _reasons(r["why"]) if r["why"] else ""
-        score = points(r["score"])
-        if fix:
-            title = escape(fix["title"])
-            score = f'<td class="n fx"><span class="fix" title="{title}">△</span> {score}</td>'
-            reasons += f'<span class="why fix" title="{title}">原{escape(fix["old"])}</span>'
-        else:
-            score = f'<td class="n">{score}</td>'
+        cells = "".join(_board_cell(c) for c in r["cells"])
         out.append(
-            f"<tr{anchor}{ROW_CLASSES.get(flag, '')}>\n"
-            f'<td class="n">{"—" if rank is None else rank}</td>\n'
-            f'<td class="v">{name}</td>\n'
-            f"{score}<td>{FLAG_BADGES.get(flag, '')}</td>\n"
-            f"<td>{reasons}</td>\n</tr>\n"
+            f'<tr id="{escape(r["anchor"])}"><th scope="row">'
+            f"{link(site_url, village['url'], village['name'])}</th>{cells}</tr>\n"
         )
     return Markup("".join(out))
 
 
-def money_rows(rows: list[dict], site_url: str, with_grid: bool = False) -> Markup:
-    """A money table's rows: village, (grid,) red and yellow flags, reward, penalty and net."""
+def _board_cell(cell: dict | None) -> str:
+    if cell is None:
+        return "<td>未参评</td>"
+    flag, fix = cell["flag"], cell["fix"]
+    notes = cell["notes"]
+    rank = "" if cell["rank"] is None else f"第{cell['rank']}名"
+    score = f"{FLAG_MARKS.get(flag, '')}{points(cell['score'])}"
+    if fix:
+        score = "△" + score
+        notes = (*notes, f"原{fix['old']}")
+    second = " ".join(w for w in (rank, *notes) if w)
+    css = f' class="{flag}"' if flag else ""
+    title = f' title="{escape(fix["title"])}"' if fix else ""
+    return f"<td{css}{title}>{escape(score)}\n{escape(second)}</td>"
+
+
+def money_rows(rows: list[dict], site_url: str, with_grid: bool = False, linked=True) -> Markup:
+    """A money table's rows: village, (grid,) red and yellow flags, reward, penalty and net;
+    names unlinked where the page already links each village (`linked=False`)."""
+    out = []
+    for r in rows:
+        village = r["village"]
+        name = (
+            link(site_url, village["url"], village["name"]) if linked else escape(village["name"])
+        )
+        if r.get("changed"):  # a correction changed its result: to the period's list of changes
+            name += f' <a class="fix" href="#changed-{escape(village["id"])}" title="更正后有变化">△</a>'
+        grid = f"<td>{escape(village['grid'])}</td>" if with_grid else ""
+        out.append(f'<tr><th scope="row">{name}</th>{grid}{money_cells(r)}</tr>\n')
+    return Markup("".join(out))
+
+
+def money_cells(r: dict, with_red: bool = True) -> Markup:
+    """Flags (red／yellow in one cell), reward, penalty and the signed net, right-aligned;
+    the year's table gives the red flags beside the rank: `with_red=False`, yellow alone."""
+    net = r["net"]
+    flags = f"{r['red']}／{r['yellow']}" if with_red else r["yellow"]
+    return Markup(
+        f'<td class="n">{flags}</td>'
+        f'<td class="n">{yuan(r["reward"])}</td><td class="n">{yuan(r["penalty"])}</td>'
+        f'<td class="n {_money_class(net)}">{signed_yuan(net)}</td>'
+    )
+
+
+def year_rows(rows: list[dict], site_url: str, with_grid: bool = False) -> Markup:
+    """A year's table (blocks.year_rows): village, (grid,) 优先评优 rank, red flags, 降档 and
+    降星, then yellow flags and money."""
     out = []
     for r in rows:
         village = r["village"]
         grid = f"<td>{escape(village['grid'])}</td>" if with_grid else ""
-        fixed = f' <a class="fix" href="#changed-{village["id"]}" title="更正后有变化">△</a>'
+        rank = "—" if r["rank"] is None else r["rank"]
+        also = escape("、".join(r["also"])) or "无"
         out.append(
-            f'<tr><td class="v">{link(site_url, village["url"], village["name"])}'
-            f"{fixed if r.get('changed') else ''}</td>{grid}"
-            f'<td class="n">{r["red"]}</td><td class="n">{r["yellow"]}</td>'
-            f'<td class="n w">{yuan(r["reward"])}</td><td class="n w">{yuan(r["penalty"])}</td>'
-            f'<td class="n {_money_class(r["net"])}">{signed_yuan(r["net"])}</td></tr>\n'
+            f'<tr><th scope="row">{link(site_url, village["url"], village["name"])}</th>{grid}'
+            f'<td class="n">{rank}</td><td class="n">{r["red"]}</td><td>{also}</td>'
+            f"{money_cells(r, with_red=False)}</tr>\n"
         )
-    return Markup("".join(out))
-
-
-def month_items(months: list[dict], site_url: str) -> Markup:
-    """A village's periods, newest first: money, running total and the flags' categories."""
-    out = []
-    for r in reversed(months):
-        period = r["period"]
-        net = r["net"]
-        item = (
-            f'<li><p class="mh">{link(site_url, period["url"], period["label"])}'
-            f'<span>奖罚 <b class="{_money_class(net)}">{signed_yuan(net)}</b> 元'
-            f" · 累计 {signed_yuan(r['running'])} 元</span></p>\n"
-        )
-        if r["reds"]:
-            item += f"<p>{FLAG_BADGES['red']} {r['red']}面：{escape('、'.join(r['reds']))}</p>"
-        if r["yellows"]:
-            yellows = escape("、".join(r["yellows"]))
-            item += f"<p>{FLAG_BADGES['yellow']} {r['yellow']}面：{yellows}</p>"
-        if not r.get("evaluated", True):
-            item += "<p>本期未参评：各项目都没有分数。</p>"
-        elif not r["reds"] and not r["yellows"]:
-            item += "<p>本期没有获得红旗或黄旗。</p>"
-        out.append(item + "</li>\n")
     return Markup("".join(out))
 
 
 def score_rows(rows: list[dict], site_url: str) -> Markup:
-    """A village's score table: one row per period, a cell per category with ★/▼ marks,
-    and △ with the first published score on a corrected cell."""
+    """A village's months: one row per period, a cell per category with ★/▼ marks (△ with the
+    first published score on a corrected cell), then, when the row has them, the month's money
+    and the running total."""
     out = []
     for r in rows:
         period = r["period"]
@@ -145,9 +137,15 @@ def score_rows(rows: list[dict], site_url: str) -> Markup:
             else NO_SCORE
             for c, fix in zip(r["cells"], fixes, strict=True)
         )
-        out.append(
-            f'<tr><th scope="row">{link(site_url, period["url"], period["label"])}</th>{cells}</tr>\n'
-        )
+        if "net" in r:
+            cells += (
+                f'<td class="n {_money_class(r["net"])}">{signed_yuan(r["net"])}</td>'
+                f'<td class="n">{signed_yuan(r["running"])}</td>'
+            )
+        name = link(site_url, period["url"], period["label"])
+        if r.get("evaluated") is False:  # scored in no category
+            name += "<small>本期未参评</small>"
+        out.append(f'<tr><th scope="row">{name}</th>{cells}</tr>\n')
     return Markup("".join(out))
 
 
@@ -166,21 +164,26 @@ def _fixed_score_cell(score, flag: str | None, fix: dict) -> str:
     )
 
 
-def action_items(rows: list[dict], site_url: str, with_period: bool = False) -> Markup:
-    """Actions as list items: the action, then its period (or village), then the reason."""
+def village_action_items(rows: list[dict], site_url: str) -> Markup:
+    """A period's actions as list items, one per village: the village, its actions in one
+    badge coloured as the gravest, then the reasons (blocks.village_actions)."""
     out = []
-    for a in rows:
-        if with_period:
-            where = link(site_url, a["period"]["url"], a["period"]["label"]) + " "
-        else:
-            where = link(site_url, a["village"]["url"], a["village"]["name"]) + "："
-        out.append(f"{_action_head(a['action'], a['name'])}{where}{escape(a['reason'])}</li>\n")
+    for r in rows:
+        village = r["village"]
+        badges = _badge(r["action"], r["names"])
+        reasons = escape("；".join(r["reasons"]))
+        out.append(
+            f"<li>{link(site_url, village['url'], village['name'])} {badges}：{reasons}</li>\n"
+        )
     return Markup("".join(out))
 
 
-@functools.lru_cache(maxsize=64)
-def _action_head(action: str, name: str) -> str:
-    return f'<li><span class="act {escape(action)}">{escape(name)}</span>\n'
+@functools.lru_cache(maxsize=256)
+def _badge(action: str, name: str) -> str:
+    return f'<span class="act {escape(action)}">{escape(name)}</span>'
+
+
+DOT_KINDS = {"red": ("dot red",), "yellow": ("dot yellow", "dot hole")}
 
 
 def chart_svg(c: dict, label: str) -> Markup:
@@ -204,8 +207,13 @@ def chart_svg(c: dict, label: str) -> Markup:
     # classes are the chart's own words (mine, avg, other, red, yellow): nothing to escape
     for p in c["paths"]:
         out.append(f'<path class="{p["css"]}" d="{p["d"]}"/>\n')
-    for d in c["dots"]:
-        out.append(f'<circle class="{d["css"]}" cx="{d["cx"]}" cy="{d["cy"]}" r="3.5"/>\n')
+    # the flags' dots: one path per kind of zero-length strokes with round caps (a circle each
+    # would be an element each: a county's village page has hundreds); yellow is a ring
+    for css in DOT_KINDS:
+        d = "".join(f"M{dot['cx']} {dot['cy']}h0.1" for dot in c["dots"] if dot["css"] == css)
+        if d:
+            for part in DOT_KINDS[css]:
+                out.append(f'<path class="{part}" d="{d}"/>\n')
     out.append("</svg>\n")
     return Markup("".join(out))
 
@@ -214,9 +222,10 @@ FILTERS = {
     "flag_badge": flag_badge,
     "flag_mark": flag_mark,
     "chart_svg": chart_svg,
-    "action_items": action_items,
-    "ranking_rows": ranking_rows,
+    "village_action_items": village_action_items,
+    "board_rows": board_rows,
+    "money_cells": money_cells,
+    "year_rows": year_rows,
     "money_rows": money_rows,
-    "month_items": month_items,
     "score_rows": score_rows,
 }

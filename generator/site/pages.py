@@ -15,6 +15,8 @@ size that arrives in the first round trips however many villages the town has.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -89,9 +91,11 @@ def one(make: Callable[[Site, object], Page]) -> Callable[[Site, object], list[P
 def home(site: Site, _) -> Page:
     index = site.index
     latest_period = index.latest
+    # a split town's home names its grids, each linked to its villages on the village index
     context = {
         "archive": blocks.archive(index),
         "directory": blocks.directory(index),
+        "directory_grids": site.split,
         "rewrites": rewrite_notices(site.history.rewrites),
     }
     description = f"{index.town}各村红黄旗评比结果、奖罚和处理措施。"
@@ -107,6 +111,7 @@ def _home_period(site: Site, period: str) -> dict:
         "period": index.period_ref(period),
         "action_counts": blocks.action_counts(index, period),
         "totals": blocks.flag_totals(index, period),
+        "money_total": blocks.money_total(index.rows("rewards", period)),
     }
     if site.split:
         return context | {"grid_summaries": blocks.grid_summaries(index, period, grid_period_url)}
@@ -137,8 +142,8 @@ def period(site: Site, key: str) -> Page:
         "rule": index.rule(key),
         "totals": blocks.flag_totals(index, key),
         "events": blocks.event_rows(index, index.rows("events", key)),
-        "actions": blocks.action_rows(index, index.rows("actions", key)),
-        "averages": blocks.average_table(index, key, info["categories"]),
+        "action_counts": blocks.action_counts(index, key),
+        "money_total": blocks.money_total(index.rows("rewards", key)),
         "downloads": blocks.downloads(info),
         "workbook": xlsx_path(key),
         "wechat_url": wechat.wechat_url(key),
@@ -165,16 +170,20 @@ def _changed_rows(site: Site, key: str) -> list[dict]:
 
 
 def _period_grids(site: Site, key: str, categories: list[str]) -> dict:
-    """The rankings and the money of every village, or (split) a line per grid."""
+    """The scores, money and actions of every village, or (split) a line per grid and the
+    grids' averages side by side (each grid's page has its villages')."""
     index = site.index
     if site.split:
         return {
             "sections": [],
+            "actions": [],
             "grid_summaries": blocks.grid_summaries(index, key, grid_period_url),
+            "averages": blocks.average_table(index, key, categories),
         }
     return {
-        "sections": blocks.rankings(index, key, categories),
+        "sections": blocks.scoreboard(index, key, categories),
         "ledger": blocks.ledger(index, key),
+        "actions": blocks.village_actions(index, index.rows("actions", key)),
     }
 
 
@@ -200,8 +209,11 @@ def grid_period(site: Site, key: tuple[str, str]) -> Page:
         "grid": grid,
         "rule": index.rule(month),
         "totals": blocks.flag_totals(index, month, grid_id),
-        "sections": blocks.rankings(index, month, categories, grid_id),
+        "sections": blocks.scoreboard(index, month, categories, grid_id),
         "ledger": blocks.ledger(index, month, grid_id),
+        "money_total": blocks.money_total(index.grid_rows("rewards", month, grid_id)),
+        "actions": blocks.village_actions(index, index.grid_rows("actions", month, grid_id)),
+        "events": blocks.event_rows(index, index.grid_rows("events", month, grid_id)),
     }
     url = grid_period_url(month, grid_id)
     title = f"{index.town}{grid['name']}{period_label(month)}红黄旗评比结果"
@@ -217,21 +229,23 @@ def year(site: Site, key: str) -> Page:
     index = site.index
     info = index.year_info[key]
     annual = info["annual_categories"]
+    priority = blocks.priority(index, key)
     context = {
         "year": index.period_ref(key),
         "as_of": index.as_of(key),
         "periods": [index.period_ref(p) for p in info["periods"]],
-        "priority": blocks.priority(index, key),
+        "priority": priority,
         "downgrades": blocks.yearly(index, key, "downgrade"),
         "star_losses": blocks.yearly(index, key, "star_loss"),
         "grid_totals": blocks.grid_totals(index, key),
         "annual_file": data_path(info["annual_file"]) if info["annual_file"] else None,
+        "money_total": blocks.money_total(index.grid_rows("village_years", key, None)),
         **_year_grids(site, key, annual),
         "record": period_history(index, key, site.history),
         "rewrites": rewrite_notices(site.history.rewrites, key),
     }
     description = (
-        f"{index.town}{key}年度汇总：优先评优{len(context['priority'])}个村，"
+        f"{index.town}{key}年度汇总：优先评优{len(priority)}个村，"
         f"年度考核降档{len(context['downgrades'])}个村，"
         f"五星评定降星{len(context['star_losses'])}个村。"
     )
@@ -239,17 +253,43 @@ def year(site: Site, key: str) -> Page:
     return Page("year", year_url(key) + "index.html", year_url(key), title, description, context)
 
 
+# A split town's year page lists the 优先评优 ranking down to this rank (ties included); each
+# grid's year page gives every village of the grid its rank.
+PRIORITY_SHOWN = 10
+
+
 def _year_grids(site: Site, key: str, annual: list[str]) -> dict:
+    """Non-split: the annual categories' scores and every village's money. Split: a line per
+    grid (its 优先评优, 降档 and 降星 villages, its money) and the ranking's top."""
     index = site.index
-    if site.split:
-        grids = [
-            {"grid": index.grid_ref(g["id"]), "url": grid_year_url(key, g["id"])}
-            for g in index.grids
-        ]
-        return {"sections": [], "money": [], "year_grids": grids}
+    if not site.split:
+        return {
+            "sections": blocks.scoreboard(index, key, annual) if annual else [],
+            "year_rows": blocks.year_rows(index, key),
+        }
+    grids = [_year_grid_line(index, key, g["id"]) for g in index.grids]
+    priority = blocks.priority(index, key)
+    top = [r for r in priority if r["rank"] <= PRIORITY_SHOWN]
     return {
-        "sections": blocks.rankings(index, key, annual) if annual else [],
-        "money": blocks.money_totals(index, key),
+        "sections": [],
+        "year_grids": grids,
+        "priority": top,
+        "priority_shown": PRIORITY_SHOWN,
+        "priority_more": len(priority) - len(top),
+    }
+
+
+def _year_grid_line(index: SiteIndex, key: str, grid_id: str) -> dict:
+    actions = Counter(a["action"] for a in index.grid_rows("actions", key, grid_id))
+    chosen = index.grid_rows("village_years", key, grid_id)
+    return {
+        "grid": index.grid_ref(grid_id),
+        "url": grid_year_url(key, grid_id),
+        "villages": len(chosen),
+        "priority": sum(r["priority_rank"] is not None for r in chosen),
+        "downgrade": actions["downgrade"],
+        "star_loss": actions["star_loss"],
+        **blocks.money_total(chosen),
     }
 
 
@@ -264,7 +304,8 @@ def grid_year_keys(site: Site) -> list[tuple[str, str]]:
 
 
 def grid_year(site: Site, key: tuple[str, str]) -> Page:
-    """One grid's annual rankings and money over a year, for towns too large for one page."""
+    """One grid's year for towns too large for one page: its villages' annual scores, their
+    优先评优 ranks in the town, 降档 and 降星, and their money over the year."""
     index = site.index
     year_key, grid_id = key
     info = index.year_info[year_key]
@@ -274,8 +315,9 @@ def grid_year(site: Site, key: tuple[str, str]) -> Page:
         "year": index.period_ref(year_key),
         "as_of": index.as_of(year_key),
         "grid": grid,
-        "sections": blocks.rankings(index, year_key, annual, grid_id) if annual else [],
-        "money": blocks.money_totals(index, year_key, grid_id),
+        "sections": blocks.scoreboard(index, year_key, annual, grid_id) if annual else [],
+        "year_rows": blocks.year_rows(index, year_key, grid_id),
+        "money_total": blocks.money_total(index.grid_rows("village_years", year_key, grid_id)),
     }
     url = grid_year_url(year_key, grid_id)
     title = f"{index.town}{grid['name']}{year_key}年度红黄旗评比汇总"
@@ -436,7 +478,7 @@ def history(site: Site, _) -> list[Page]:
 
 
 def wechat_article(site: Site, key: str) -> Page:
-    page = wechat.wechat(site.index, key, site.site_url)
+    page = wechat.wechat(site.index, key, site.site_url, compact=site.split)
     page.context["published"] = publication(first_publication(site.history, key), site.notice)
     return page
 
@@ -458,6 +500,8 @@ def data(site: Site, _) -> Page:
         for name, prefix in DATA_GROUPS.items()
     }
     context = groups | {
+        "workbooks_by_year": by_year(groups["workbooks"][::-1]),
+        "raw_by_year": by_year(groups["raw"]),
         "results": [f for f in files if not f.path.startswith(tuple(DATA_GROUPS.values()))],
         "codes": CODES,
         "tables": list(schema.RESULT_TABLES.values()),
@@ -468,6 +512,19 @@ def data(site: Site, _) -> Page:
     description = f"{town}红黄旗评比的全部结果和原始评分表，CSV 和 JSON 格式，可用 Excel 打开。"
     title = f"数据下载 · {town}红黄旗评比"
     return Page("data", f"{routes.DATA}/index.html", f"{routes.DATA}/", title, description, context)
+
+
+YEAR_RE = re.compile(r"\d{4}")
+
+
+def by_year(files: list) -> list[tuple[str, list]]:
+    """Files in their order, grouped by the year their path names ('' for none), in order of
+    each year's first file."""
+    groups: dict[str, list] = {}
+    for f in files:
+        found = YEAR_RE.search(f.path.rpartition("/")[2])
+        groups.setdefault(found.group(0) if found else "", []).append(f)
+    return list(groups.items())
 
 
 def feed(site: Site, _) -> Page:

@@ -66,14 +66,16 @@ from generator.site.pages import Site
 from generator.site.record import record_files
 from generator.site.revisions import SiteHistory, cell_fixes
 from generator.site.rulespage import rules_data
-from generator.site.sanitize import clean_html, is_site_path
+from generator.site.sanitize import boxed_tables, clean_html, is_site_path, sectioned
 from generator.site.views import Page, SiteIndex
 from generator.townwords import TownWords
 
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_JOB = 30
-# The picture a shared link shows (theme/static/images/share.png, made by theme/share_image.py).
+# The picture a shared link shows and the tab's icon (theme/static/images/, made by
+# theme/share_image.py): the icon is a few hundred bytes, as every first visit fetches it.
 SHARE_IMAGE = "images/share.png"
+ICON = "images/icon.png"
 log = logging.getLogger(__name__)
 # Links or other non-regular files in content/ listed by name when refusing to build.
 LISTED_UNSAFE = 20
@@ -123,9 +125,9 @@ class ResultsPages(Generator):
             repo_url=self.settings.get("FLAGBOARD_REPO_URL") or "",
             site_root=self.settings["SITEURL"],
             share_image=SHARE_IMAGE,
-            rules_data=rules_data(
-                index, self.site.notice
-            ),  # the rules page's tables (theme/templates/rules.html)
+            icon=ICON,
+            # the rules page's tables (theme/templates/rules.html)
+            rules_data=rules_data(index, self.site.notice),
         )
 
     def generate_output(self, writer) -> None:
@@ -336,7 +338,7 @@ def sanitize_content(content) -> None:
     if isinstance(content, Static) or not isinstance(getattr(content, "_content", None), str):
         return
     words = content.settings.get("FLAGBOARD_WORDS") or TownWords()
-    content._content = words.fill(clean_html(content._content))
+    content._content = boxed_tables(sectioned(words.fill(clean_html(content._content))))
     _check_own_url(content)
     for key in content.settings["FORMATTED_FIELDS"]:
         value = content.metadata.get(key)

@@ -26,9 +26,10 @@ from generator.site.qr import qr_code
 from generator.site.revisions import period_history
 from generator.site.views import Page, SiteIndex
 
-# Table lines one A4 page holds with names at 16 pt beside a full [notice] (32 measured in
-# Chromium; one kept for a 复议 sentence that wraps), and the lines a draft's warning takes.
-POSTER_LINES = 31
+# Table lines one A4 page holds with names at 16 pt beside a full [notice] and every action in
+# the legend, at 12 pt (29 measured in Chromium; one kept for a 复议 sentence that wraps), and
+# the lines a draft's warning takes.
+POSTER_LINES = 28
 DRAFT_LINES = 2
 NAME_CHARS = 4  # characters of a name that fit its column on one line
 MARKS = {"red": "★", "yellow": "▼"}
@@ -62,12 +63,16 @@ def poster_pages(site, period: str) -> list[Page]:
 
 
 def sheets(rows: list[dict], room: int) -> list[list[dict]]:
-    """A grid's rows cut into A4 sheets of at most `room` table lines each, in order."""
+    """A grid's rows cut into as few A4 sheets as hold them (at most `room` table lines each),
+    in order and about equally full: each sheet's table is stretched to fill its page, and a
+    last sheet of one or two rows would stretch them to a page's height."""
+    count = max(1, -(-lines(rows) // room))
+    share = -(-lines(rows) // count)  # lines per sheet when the rows divide evenly
     found: list[list[dict]] = [[]]
     used = 0
     for row in rows:
         need = lines([row])
-        if found[-1] and used + need > room:
+        if found[-1] and (used + need > room or used >= share):
             found.append([])
             used = 0
         found[-1].append(row)

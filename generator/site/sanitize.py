@@ -10,6 +10,7 @@ URLs, frames, forms, styles) is dropped. Imports nh3 only; site.py hooks it into
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import nh3
 
@@ -83,6 +84,67 @@ def clean_html(html: str) -> str:
     if not html:
         return html
     return _CLEANER.clean(html)
+
+
+class _TopHeadings(HTMLParser):
+    """Where the top-level <h2> start tags of a fragment begin (offsets into its text)."""
+
+    VOID = {"br", "hr", "img", "wbr", "input", "meta", "link", "source", "col", "area"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth, self.found = 0, []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "h2" and self.depth == 0:
+            self.found.append(self._offset())
+        if tag not in self.VOID:
+            self.depth += 1
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        pass
+
+    def handle_endtag(self, tag) -> None:
+        if tag not in self.VOID:
+            self.depth -= 1
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+
+def sectioned(html: str) -> str:
+    """A page's cleaned HTML with each top-level <h2> and what follows it up to the next one in
+    a <section>: a long guide is then a few sections of a few dozen blocks each, instead of one
+    element with more children than a phone's browser lays out quickly."""
+    if "<h2" not in html:
+        return html
+    finder = _TopHeadings()
+    finder.line_starts = [0]
+    for line in html.splitlines(keepends=True):
+        finder.line_starts.append(finder.line_starts[-1] + len(line))
+    finder.feed(html)
+    finder.close()
+    cuts = finder.found
+    if not cuts:
+        return html
+    parts = [html[: cuts[0]]]
+    for start, end in zip(cuts, [*cuts[1:], len(html)], strict=True):
+        parts.append(f"<section>{html[start:end]}</section>")
+    return "".join(parts)
+
+
+# A page's tables scroll sideways in a box of their own, which the keyboard can reach, each
+# named (表格1, 表格2 …) as a region of its own (the cleaned HTML's <table> has no attributes:
+# the allow-list gives it none).
+SCROLL_BOX = '<div class="scroll" tabindex="0" role="region" aria-label="表格{}">'
+
+
+def boxed_tables(html: str) -> str:
+    """Each table of cleaned HTML in a focusable box that scrolls sideways on a phone."""
+    parts = html.split("<table>")
+    boxed = [parts[0]] + [SCROLL_BOX.format(n) + "<table>" + p for n, p in enumerate(parts[1:], 1)]
+    return "".join(boxed).replace("</table>", "</table></div>")
 
 
 def is_site_path(url: str) -> bool:

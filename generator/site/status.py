@@ -197,7 +197,7 @@ def _categories(index: SiteIndex, village_id: str, period: str, rank_url) -> lis
                 {"category": category, "score": None, "rank": None, "flag": None, "why": ()}
             )
             continue
-        url = rank_url(period, r["grid"]) + "#" + row_anchor(r["category"], village_id)
+        url = rank_url(period, r["grid"]) + "#" + row_anchor(village_id)
         found.append(
             {
                 "category": category,

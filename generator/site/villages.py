@@ -87,8 +87,7 @@ def village_context(index: SiteIndex, data: VillageData, years: list[str]) -> di
     return {
         "village": index.refs[village_id],
         "grid": index.grid_ref(village["grid"]),
-        "months": months,
-        "scores": village_scores(index, village_id, cells, periods),
+        "scores": village_scores(index, village_id, cells, months),
         "charts": village_charts(index, village["grid"], cells, periods),
         "actions": action_years(index, action_rows(index, actions, by_period=True)),
         "events": event_rows(index, events, by_period=True),
@@ -178,8 +177,11 @@ def village_months(index: SiteIndex, village_id: str, monthly: list[dict]) -> li
     return months
 
 
-def village_scores(index: SiteIndex, village_id: str, cells: dict, periods: list[str]) -> dict:
-    """The score table: a row per period, newest first; `fixes` marks cells corrected since."""
+def village_scores(index: SiteIndex, village_id: str, cells: dict, months: list[dict]) -> dict:
+    """The table of the village's months (village_months), newest first: a cell per category,
+    then the month's money and the running total; `fixes` marks cells corrected since."""
+    periods = [m["period"]["period"] for m in months]
+    money = {m["period"]["period"]: m for m in months}
     used = {c for _, c in cells}
     categories = [c for c in index.categories if c["id"] in used and c["kind"] != "annual"]
     ids = [c["id"] for c in categories]
@@ -188,6 +190,9 @@ def village_scores(index: SiteIndex, village_id: str, cells: dict, periods: list
         {
             "period": index.period_ref(p),
             "cells": [cells.get((p, c)) for c in ids],
+            "net": money[p]["net"],
+            "running": money[p]["running"],
+            "evaluated": money[p]["evaluated"],
             "fixes": [fixes.get((p, village_id, c)) for c in ids] if fixes else None,
         }
         for p in reversed(periods)

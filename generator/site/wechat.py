@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections import defaultdict
 
+from generator import labels
 from generator.periods import label as period_label
 from generator.routes import WECHAT
 from generator.site import blocks
@@ -21,8 +22,10 @@ def wechat_url(key: str) -> str:
     return f"{period_url(key)}{WECHAT}/"
 
 
-def wechat(index: SiteIndex, key: str, site_url: str) -> Page:
-    """The article of period `key`; the site's address is written as text when it is known."""
+def wechat(index: SiteIndex, key: str, site_url: str, compact: bool = False) -> Page:
+    """The article of period `key`; the site's address is written as text when it is known.
+    `compact` (a town split by grid): each grid's flags, money and actions as paragraphs of
+    text rather than tables, so that a county's article stays a page a phone can hold."""
     absolute = site_url.startswith(("http://", "https://"))
     rule = index.rule(key)
     context = {
@@ -32,7 +35,9 @@ def wechat(index: SiteIndex, key: str, site_url: str) -> Page:
         "rule": rule,
         "grids": flag_tables(index, key, rule),
         "money": money_rows(index, key),
-        "actions": blocks.action_rows(index, index.rows("actions", key)),
+        "actions": blocks.village_actions(index, index.rows("actions", key)),
+        "compact": compact,
+        "by_grid": grid_lines(index, key) if compact else [],
         "address": f"{site_url}/{period_url(key)}?v={version_tag(index, key)}" if absolute else "",
     }
     url = wechat_url(key)
@@ -92,4 +97,26 @@ def money_rows(index: SiteIndex, key: str) -> list[dict]:
         }
         for r in blocks.ledger(index, key)
         if r["reward"] or r["penalty"]
+    ]
+
+
+def grid_lines(index: SiteIndex, key: str) -> list[dict]:
+    """Per grid: its villages' money (most earned first) and its actions by kind, as text."""
+    money: dict[str, list[str]] = defaultdict(list)
+    for r in blocks.ledger(index, key):
+        if r["reward"] or r["penalty"]:
+            money[index.village[r["village_id"]]["grid"]].append(
+                f"{r['village']['name']}{signed_yuan(r['net'])}"
+            )
+    acted: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for a in blocks.action_rows(index, index.rows("actions", key)):
+        grid = index.village[a["village"]["id"]]["grid"]
+        acted[grid][labels.ACTION_NAMES[a["action"]]].append(a["village"]["name"])
+    return [
+        {
+            "grid": g["name"],
+            "money": "、".join(money[g["id"]]),
+            "actions": "；".join(f"{name}：{'、'.join(v)}" for name, v in acted[g["id"]].items()),
+        }
+        for g in index.grids
     ]

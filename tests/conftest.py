@@ -34,14 +34,32 @@ settings.load_profile(PROFILE)
 SPREAD = {"test_properties.py", "test_fuzz.py"}
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--town-tests-only",
+        action="store_true",
+        help="只运行建测试镇的测试（tests/_town_tests.py；test_other_town 用它换一个镇再跑）",
+    )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    if config.getoption("town_tests_only"):
+        _keep_the_town_tests(config, items)
     if config.getoption("dist", "no") != "loadgroup":
         return
     for item in items:
         if item.path.name not in SPREAD:
             group = "-".join([item.path.stem, *_shared_params(item)])
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _keep_the_town_tests(config, items) -> None:
+    from _town_tests import builds_the_test_town
+
+    kept = {item.nodeid for item in items if builds_the_test_town(item)}
+    config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in kept])
+    items[:] = [item for item in items if item.nodeid in kept]
 
 
 def _shared_params(item) -> list[str]:

@@ -166,7 +166,12 @@ def test_a_town_of_its_own_kind_runs_a_year(tmp_path, capsys, place):
     words = place.words
     project = tmp_path / "town"
     repo = DataRepo(project)  # the fork: an empty scores/ under git
-    for page in ("rules", "guide", "adopt", "setup"):  # the shared pages stay; about.md comes from init
+    for page in (
+        "rules",
+        "guide",
+        "adopt",
+        "setup",
+    ):  # the shared pages stay; about.md comes from init
         (project / "content" / "pages").mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "content" / "pages" / f"{page}.md", project / "content" / "pages")
     clerk = Clerk(capsys, project)

@@ -62,10 +62,11 @@ site: $(STAMP)
 	$(BIN)/flagboard build --scores scores --out output --settings $(SETTINGS)$(if $(BUILD_FLAGS), $(BUILD_FLAGS))
 
 # On every core (pytest-xdist): about 1 minute on 2 cores with HYPOTHESIS_PROFILE=ci, as CI runs
-# it; `.venv/bin/python -m pytest` runs the same tests in one process.
+# it; `.venv/bin/python -m pytest` runs the same tests in one process. The longest groups of tests
+# start first (tests/conftest.py LONG_FIRST), not those with the most tests.
 TEST_JOBS ?= auto
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup --no-loadscope-reorder
 
 # axe-core for the accessibility tests (tests/test_site_axe.py), from npm at the version and
 # hash of tests/axe/package-lock.json, into tests/axe/node_modules; no install script runs.

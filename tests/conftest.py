@@ -32,16 +32,55 @@ settings.load_profile(PROFILE)
 # file that share a module fixture's value (a built site, a git repository) stay together on one
 # worker, so it is built once; the property tests share nothing, so they are spread one by one.
 SPREAD = {"test_properties.py", "test_fuzz.py", "test_predictions.py"}
+# Which groups a worker starts first (`make test` passes --no-loadscope-reorder, so groups go out
+# in this order rather than most tests first): the longest, measured with --durations, so that
+# no worker is left running one while the other has finished; then the rest as collected; the
+# spread tests last, many short ones to even out the two workers' ends.
+LONG_FIRST = [
+    "test_other_town.py",
+    "test_poster.py",
+    "test_browser.py",
+    "test_site_phone.py",
+    "test_site_budgets.py",
+    "test_site_large.py",
+    "test_site_axe.py",
+]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--town-tests-only",
+        action="store_true",
+        help="只运行建测试镇的测试（tests/_town_tests.py；test_other_town 用它换一个镇再跑）",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    if config.getoption("town_tests_only"):
+        _keep_the_town_tests(config, items)
     if config.getoption("dist", "no") != "loadgroup":
         return
     for item in items:
         if item.path.name not in SPREAD:
             group = "-".join([item.path.stem, *_shared_params(item)])
             item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=_start_order)  # stable: pytest then orders each file's tests by fixture
+
+
+def _start_order(item) -> int:
+    name = item.path.name
+    if name in LONG_FIRST:
+        return LONG_FIRST.index(name)
+    return len(LONG_FIRST) + (name in SPREAD)
+
+
+def _keep_the_town_tests(config, items) -> None:
+    from _town_tests import builds_the_test_town
+
+    kept = {item.nodeid for item in items if builds_the_test_town(item)}
+    config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in kept])
+    items[:] = [item for item in items if item.nodeid in kept]
 
 
 def _shared_params(item) -> list[str]:

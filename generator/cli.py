@@ -743,9 +743,11 @@ PUBLISH_HELP = """\
       打包成一个压缩包
   ssh://USER@HOST[:PORT]/PATH
       经 SSH 用 rsync 发布到服务器上的绝对路径 PATH：每次发布一个新版本
-      releases/<版本>，再一次切换 current 链接；保留最近 --keep 个版本，可用 --rollback 回退
+      releases/<版本>，再一次切换 current 链接；
+      保留最近 --keep 个版本，可用 --rollback 回退
   s3://BUCKET[/PREFIX]
-      发布到兼容 S3 的对象存储（阿里云 OSS、腾讯云 COS、华为云 OBS 等）的存储桶 BUCKET
+      发布到兼容 S3 的对象存储的存储桶 BUCKET
+      （阿里云 OSS、腾讯云 COS、华为云 OBS 等）
 
 环境变量（密钥只从环境读取，不会出现在任何输出里）：
   FLAGBOARD_S3_ENDPOINT
@@ -755,13 +757,15 @@ PUBLISH_HELP = """\
   FLAGBOARD_S3_ACCESS_KEY_ID，FLAGBOARD_S3_SECRET_ACCESS_KEY
       只能写这个存储桶的密钥
   FLAGBOARD_S3_ADDRESSING
-      virtual（默认，存储桶名在域名里）、path（在路径里）或 domain（地址就是存储桶自己的域名）
+      virtual（默认，存储桶名在域名里）、path（在路径里）
+      或 domain（地址就是存储桶自己的域名）
   FLAGBOARD_SSH_KEY，FLAGBOARD_SSH_KNOWN_HOSTS
       SSH 私钥的内容；服务器的主机密钥（known_hosts 的内容）
   FLAGBOARD_SITEURL
       网站地址：发布到服务器或对象存储后，从这里取回首页和一个改动的网页核对
 
-只发送内容有变化的文件；网页先于首页、年度页、订阅、网站地图和记录 data/record.json，清单最后写入，删除在最后。
+只发送内容有变化的文件；网页先于首页、年度页、订阅、网站地图
+和记录 data/record.json，清单最后写入，删除在最后。
 中途失败时目标上没有半个文件，也没有指向缺失文件的链接；重新运行即可补齐。
 退出码：0 已发布，1 发布失败（上一次发布的网站保持可用），2 命令或设置有误。
 """

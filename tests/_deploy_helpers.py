@@ -268,10 +268,21 @@ class FaultProxy:
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str, dict]] = []
         self.lock = threading.Lock()
+        self.open: set[socket.socket] = set()  # the clients' connections, ended by close()
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self):
+                super().setup()
+                with proxy.lock:
+                    proxy.open.add(self.connection)
+
+            def finish(self):
+                with proxy.lock:
+                    proxy.open.discard(self.connection)
+                super().finish()
 
             def do_any(self):
                 proxy.handle(self)
@@ -331,8 +342,14 @@ class FaultProxy:
         connection.close()
 
     def close(self) -> None:
+        """Stop serving and end every connection still open: a client whose line was dropped
+        mid-publish may leave a keep-alive connection whose thread waits for its next request."""
         self.server.shutdown()
         self.server.server_close()
+        with self.lock:
+            for connection in self.open:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
 
 
 def bucket_files(endpoint: str, bucket: str, prefix: str = "") -> dict[str, bytes]:

@@ -99,7 +99,7 @@ def test_the_village_a_correction_flags_is_marked_on_the_period_page_with_its_ow
     assert north.startswith(f"北村：2024年3月的结果于{cn(FIXED_ON)}更正后，和美家园建设：无→黄旗")
     assert f"请于更正后7日内（截至{deadline}）向镇督查室（电话0571-00000001）申请复议" in north
     markup = (out / "2024" / "03" / "index.html").read_text("utf-8")
-    row = re.search(r"<tr><td class=\"v\"><a [^>]*>北村</a>(.*?)</tr>", markup).group(1)
+    row = re.search(r"<tr><th scope=\"row\">(?:<a [^>]*>)?北村(?:</a>)?(.*?)</tr>", markup).group(1)
     assert f'href="#changed-{IDS["北村"]}"' in row and "△" in row
     assert f'id="changed-{IDS["北村"]}"' in markup
     marked = re.findall(r'class="fix" href="#changed-([^"]+)"', markup)

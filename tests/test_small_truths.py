@@ -152,11 +152,16 @@ def test_a_villages_months_list_categories_in_town_order(tmp_path):
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(content)
     build_site(root, tmp_path / "out")
-    seen = 0
+    seen = columns = 0
     for page in sorted((tmp_path / "out" / "village").glob("*/index.html")):
-        text = page_text(page.read_text("utf-8"))
-        for listed in re.findall(r"[★▼](?:红旗|黄旗) \d+面：([^ 。]+)", text):
+        markup = page.read_text("utf-8")
+        for listed in re.findall(r"[★▼](?:红旗|黄旗) \d+面：([^ 。]+)", page_text(markup)):
             names = listed.split("、")
             assert names == sorted(names, key=order.index), (page, listed)
             seen += 1
-    assert seen > 100
+        # the months' table: a column per category, in town.toml's order
+        for head in re.findall(r"<thead>(.*?)</thead>", markup, flags=re.S):
+            named = [n for n in re.findall(r"<th[^>]*>([^<]+)</th>", head) if n in order]
+            assert named == sorted(named, key=order.index), (page, named)
+            columns += len(named) > 1
+    assert seen > 20 and columns > 20

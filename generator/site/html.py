@@ -86,7 +86,7 @@ def money_rows(rows: list[dict], site_url: str, with_grid: bool = False, linked=
             link(site_url, village["url"], village["name"]) if linked else escape(village["name"])
         )
         if r.get("changed"):  # a correction changed its result: to the period's list of changes
-            name += f' <a class="fix" href="#changed-{escape(village["id"])}" title="更正后有变化">△</a>'
+            name = f'{name} <a class="fix" href="#changed-{escape(village["id"])}" title="更正后有变化">△</a>'
         grid = f"<td>{escape(village['grid'])}</td>" if with_grid else ""
         out.append(f'<tr><th scope="row">{name}</th>{grid}{money_cells(r)}</tr>\n')
     return Markup("".join(out))

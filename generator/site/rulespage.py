@@ -15,7 +15,7 @@ from generator.site.rulewords import (
     count_words,
     flag_sentence,
     money_sentence,
-    tier_list,
+    tier_parts,
     tiers,
 )
 from generator.site.views import SiteIndex
@@ -73,8 +73,8 @@ def _version(rule: dict, following: str | None) -> dict:
         "penalties": _tiers(rule["penalty_tiers"]),
         "flags": flag_sentence(rule),
         "money": money_sentence(rule),
-        "reward_words": tier_list(rule["reward_tiers"], REWARD),
-        "penalty_words": tier_list(rule["penalty_tiers"], PENALTY),
+        "reward_words": tier_parts(rule["reward_tiers"], REWARD),  # a tier a line
+        "penalty_words": tier_parts(rule["penalty_tiers"], PENALTY),
     }
 
 

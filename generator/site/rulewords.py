@@ -53,10 +53,16 @@ def tiers(amounts: list[int] | tuple[int, ...]) -> list[Tier]:
 
 def tier_list(amounts: list[int] | tuple[int, ...], verb: str) -> str:
     """'1面2,000元、2面及以上4,000元', or '不嘉奖' when every amount is 0."""
+    return "、".join(tier_parts(amounts, verb))
+
+
+def tier_parts(amounts: list[int] | tuple[int, ...], verb: str) -> list[str]:
+    """['1面2,000元', '2面及以上4,000元'], or ['不嘉奖'] when every amount is 0: a tier a
+    line where a table lists them."""
     found = tiers(amounts)
     if all(t.amount == 0 for t in found):
-        return f"不{verb}"
-    return "、".join(f"{t.flags}{t.worth(verb)}" for t in found)
+        return [f"不{verb}"]
+    return [f"{t.flags}{t.worth(verb)}" for t in found]
 
 
 def tier_words(amounts: list[int] | tuple[int, ...], flag: str, verb: str) -> str:

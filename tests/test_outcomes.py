@@ -32,8 +32,8 @@ def test_a_corrected_flag_changes_its_period_and_the_chains_after_it():
     assert [text for _, text in texts(found.outcome)] == [
         "东村 和美家园建设：黄旗 → 无",
         "北村 和美家园建设：无 → 黄旗",
-        "东村 奖罚：扣罚 1000 → 0 元，净额 0 → 1000 元",
-        "北村 奖罚：扣罚 0 → 1000 元，净额 0 → -1000 元",
+        "东村 奖罚：扣罚 1000 → 0 元，净额 0 → ＋1000 元",
+        "北村 奖罚：扣罚 0 → 1000 元，净额 0 → －1000 元",
         "东村 约谈：取消",
         "北村 约谈：新增",
     ]

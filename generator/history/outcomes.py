@@ -252,12 +252,21 @@ def _money_changes(before: pd.DataFrame, after: pd.DataFrame, names: Names):
         if all(a == b for _, a, b in pairs):
             continue
         village = names.village(row.village_id)
-        detail = "，".join(f"{_MONEY_WORDS[p]} {a} → {b} 元" for p, a, b in pairs if a != b)
+        detail = "，".join(
+            f"{_MONEY_WORDS[p]} {_amount(p, a)} → {_amount(p, b)} 元" for p, a, b in pairs if a != b
+        )
         old, new = str(pairs[2][1]), str(pairs[2][2])
         text = f"{village} 奖罚：{detail}"
         yield OutcomeChange(
             row.period, "money", row.village_id, village, None, "奖罚", old, new, text
         )
+
+
+def _amount(part: str, value: int) -> str:
+    """An amount as the money tables show its sign: the net with ＋ or －, the others bare."""
+    if part != "net" or value == 0:
+        return str(value)
+    return f"{labels.PLUS if value > 0 else labels.MINUS}{abs(value)}"
 
 
 def _action_changes(before: pd.DataFrame, after: pd.DataFrame, names: Names):

@@ -188,3 +188,20 @@ def test_a_township_without_review_days_is_given_no_deadline_and_its_own_words(t
     village = read(tmp_path / "out", "village", VILLAGES[0][0])
     assert "2024年3月结果首次公布： 2024年4月5日 。如有异议，请联系乡督查室。" in village
     assert "申请复议" not in village
+
+
+def test_a_split_towns_grid_page_marks_the_village_a_correction_changed(tmp_path, monkeypatch):
+    """Where a period has a page per grid (towns over pages.SPLIT_VILLAGES villages in several
+    grids: forced here, so the small town splits), the grid page lists its villages' knock-on
+    changes with their deadlines and marks their money rows, as the period page does for a town
+    on one page."""
+    from generator.site import pages
+
+    monkeypatch.setattr(pages.Site, "split", property(lambda site: True))
+    repo = make_town(tmp_path / "repo")
+    build_site(repo.scores, tmp_path / "out")
+    north = IDS["北村"]
+    markup = (tmp_path / "out" / "2024" / "03" / "g1" / "index.html").read_text("utf-8")
+    assert f'id="changed-{north}"' in markup and f'href="#changed-{north}"' in markup
+    block = page_text(markup)
+    assert f"截至{cn(FIXED_ON + timedelta(days=7))}" in block.replace(" ", "")

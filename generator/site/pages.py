@@ -148,13 +148,10 @@ def period(site: Site, key: str) -> Page:
         "workbook": xlsx_path(key),
         "wechat_url": wechat.wechat_url(key),
         **_period_grids(site, key, info["categories"]),
-        "changed": _changed_rows(site, key),
         "record": period_history(index, key, site.history, site.notice),
         "rewrites": rewrite_notices(site.history.rewrites, key),
     }
-    changed = {c["village"]["id"] for c in context["changed"]}
-    for row in context.get("ledger", ()):
-        row["changed"] = row["village_id"] in changed
+    _mark_changed(site, key, context)
     title = f"{index.town}{period_label(key)}红黄旗评比结果"
     description = blocks.period_description(index, key)
     return Page(
@@ -162,11 +159,19 @@ def period(site: Site, key: str) -> Page:
     )
 
 
-def _changed_rows(site: Site, key: str) -> list[dict]:
-    """The villages whose results of `key` a correction changed (knockons), for the period
-    page's list the money rows' △ link to."""
+def _mark_changed(site: Site, key: str, context: dict, grid_id: str | None = None) -> None:
+    """The villages (of the grid) whose results of `key` a correction changed (knockons): the
+    page's list of them, and a △ on their money rows linking to it."""
     found = knockons.period_changes(site.history.changed, key, site.notice)
-    return [{"village": site.index.refs[v], "changes": c} for v, c in found.items()]
+    index = site.index
+    context["changed"] = [
+        {"village": index.refs[v], "changes": c}
+        for v, c in found.items()
+        if grid_id is None or index.village[v]["grid"] == grid_id
+    ]
+    changed = {c["village"]["id"] for c in context["changed"]}
+    for row in context.get("ledger", ()):
+        row["changed"] = row["village_id"] in changed
 
 
 def _period_grids(site: Site, key: str, categories: list[str]) -> dict:
@@ -215,6 +220,7 @@ def grid_period(site: Site, key: tuple[str, str]) -> Page:
         "actions": blocks.village_actions(index, index.grid_rows("actions", month, grid_id)),
         "events": blocks.event_rows(index, index.grid_rows("events", month, grid_id)),
     }
+    _mark_changed(site, month, context, grid_id)
     url = grid_period_url(month, grid_id)
     title = f"{index.town}{grid['name']}{period_label(month)}红黄旗评比结果"
     totals = context["totals"]

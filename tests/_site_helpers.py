@@ -10,6 +10,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import html5lib
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -143,6 +145,21 @@ def demo_results() -> dict:
 def html_pages(site: Path) -> dict[str, Path]:
     """Every HTML page of a built site by its path relative to the site root."""
     return {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*.html"))}
+
+
+def parse(path: Path):
+    """A built page as an element tree (html5lib, no namespaces)."""
+    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:
+    """An element's text as a reader sees it: runs of white space as one space."""
+    return " ".join("".join(element.itertext()).split())
+
+
+def page_text(path: Path) -> str:
+    """The text of a built page's body."""
+    return text_of(parse(path).find("body"))
 
 
 XSS_NAME = "<script>alert(1)</script>"  # a note's text: names cannot hold it (test_hostile_names)

@@ -22,10 +22,9 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import html5lib
 import pytest
 from _history_helpers import APRIL, MARCH, DataRepo, csv_bytes, period_rows
-from _site_helpers import ROOT, build_site, serve
+from _site_helpers import ROOT, build_site, page_text, parse, serve, text_of
 
 from generator.cli import main
 from generator.history.clock import stamp_of
@@ -42,18 +41,6 @@ review_days = 7
 """
 DOUBT = "提交时间存疑"
 TO = "镇督查室（电话 0571-00000001）"
-
-
-def parse(path: Path):
-    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
-
-
-def text_of(element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
-def page_text(path: Path) -> str:
-    return text_of(parse(path).find("body"))
 
 
 def published_line(path: Path) -> str:

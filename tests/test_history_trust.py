@@ -12,7 +12,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import html5lib
 import pytest
 from _history_helpers import (
     APRIL,
@@ -22,7 +21,7 @@ from _history_helpers import (
     csv_bytes,
     period_rows,
 )
-from _site_helpers import build_site
+from _site_helpers import build_site, page_text, parse, text_of
 
 from generator.history.gitlog import collect_history
 from generator.site.revisions import CLOCK_NOTE, history_record
@@ -31,18 +30,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 # 东村 lowest in May too: with March as first published, May's warning has another reason.
 MAY = {"东村": 50, "西村": 92, "南村": 82, "北村": 72, "中村": 77}
 BANNER = "的更正而变化"
-
-
-def parse(path: Path):
-    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
-
-
-def text_of(element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
-def page_text(path: Path) -> str:
-    return text_of(parse(path).find("body"))
 
 
 def fixnote(path: Path) -> str:

@@ -668,16 +668,25 @@ def expected_doubt(model: ModelRepo, sha: str) -> bool:
     return any(b and b[0] > seconds for b in before) or any(a and a[0] < seconds for a in after)
 
 
+def replayed(ops, folder: Path) -> ModelRepo | None:
+    """A repository under `folder` made by the operations, its work tree at HEAD; None when
+    they made no commit."""
+    model = ModelRepo(folder / "repo")
+    for op in ops:
+        model.apply(op)
+    if not model.commits:
+        return None
+    model.repo.git("reset", "-q", "--hard")
+    return model
+
+
 @settings(max_examples=examples(40))
 @given(git_histories())
 def test_random_git_histories_never_show_a_doubtful_time_as_a_publication(ops):
     with tempfile.TemporaryDirectory() as folder, deadline(120):
-        model = ModelRepo(Path(folder) / "repo")
-        for op in ops:
-            model.apply(op)
-        if not model.commits:
+        model = replayed(ops, Path(folder))
+        if model is None:
             return
-        model.repo.git("reset", "-q", "--hard")
         history = collect_history(model.repo.root, Path("scores"))
         assert history.available, history.note
         site = site_history(history)
@@ -705,12 +714,9 @@ def test_random_git_histories_never_show_a_doubtful_time_as_a_publication(ops):
 @given(git_histories())
 def test_random_git_histories_build_the_same_site_twice_without_a_doubtful_time(ops):
     with tempfile.TemporaryDirectory() as folder, deadline(300):
-        model = ModelRepo(Path(folder) / "repo")
-        for op in ops:
-            model.apply(op)
-        if not model.commits:
+        model = replayed(ops, Path(folder))
+        if model is None:
             return
-        model.repo.git("reset", "-q", "--hard")
         sites = [Path(folder) / "a", Path(folder) / "b"]
         for site in sites:
             build_site(model.repo.scores, site)

@@ -150,3 +150,28 @@ def luminance(rgb) -> float:
     channel = numpy.asarray(rgb, dtype=float)[:3] / 255
     linear = numpy.where(channel <= 0.04045, channel / 12.92, ((channel + 0.055) / 1.055) ** 2.4)
     return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+# -- a QR code read from its SVG, without a browser ------------------------------------------
+
+SVG_RUN = re.compile(r"M(\d+) (\d+)h(\d+)v1h-\3z")
+SVG_SIZE = re.compile(r'viewBox="0 0 (\d+) (\d+)"')
+
+
+def svg_qr_texts(svg: str, scale: int = 4) -> list[str]:
+    """The texts of a QR code written as generator.site.qr writes it (one path of 1-module-high
+    dark runs, `M x y h n v1 h-n z`), drawn module by module into pixels and read by zxing-cpp:
+    what the page's bytes encode, whatever the browser would make of them (the browser tests
+    read printed codes off screenshots, qr_texts)."""
+    import zxingcpp
+
+    width, height = map(int, SVG_SIZE.search(svg).groups())
+    modules = numpy.full((height, width), 255, numpy.uint8)
+    path = re.search(r'<path fill="#000" d="([^"]*)"', svg).group(1)
+    runs = SVG_RUN.findall(path)
+    assert "".join(f"M{x} {y}h{n}v1h-{n}z" for x, y, n in runs) == path, "unexpected path"
+    for x, y, n in runs:
+        modules[int(y), int(x) : int(x) + int(n)] = 0
+    pixels = numpy.kron(modules, numpy.ones((scale, scale), numpy.uint8))
+    found = zxingcpp.read_barcodes(pixels, formats=zxingcpp.BarcodeFormat.QRCode)
+    return [code.text for code in found]

@@ -1,7 +1,9 @@
-"""The 宣传栏 poster (/YYYY/MM/poster/): every period's poster printed by Chromium on exactly one
-A4 page, names at 16 pt or more, its QR code read off a screenshot by zxing-cpp and equal to
-the period page's address; what it lists matches the results; no QR code without an absolute
-SITEURL; a town too large for one page gets a poster per grid, each on one page.
+"""The 宣传栏 poster (/YYYY/MM/poster/): every period's poster laid out for print in Chromium
+fits one A4 page and fills it, names at 16 pt or more, small print at 12 pt, its QR code
+(read from the page's bytes by zxing-cpp) the period page's address; the fullest and the
+emptiest poster of each kind printed to PDF: exactly one page, ink from margin to margin, the
+QR code read off a screenshot. What a poster lists matches the results; no QR code without an
+absolute SITEURL; a town too large for one page gets a poster per grid, each on one page.
 
 Skipped when /usr/bin/chromium is missing, except in CI (FLAGBOARD_REQUIRE_BROWSER=1).
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from _qr_helpers import ink_rows, pdf_first_page_gray, pdf_pages, qr_texts
+from _qr_helpers import ink_rows, pdf_first_page_gray, pdf_pages, qr_texts, svg_qr_texts
 from _site_helpers import build_site, demo_scores, demo_site, serve
 from towns import Town
 
@@ -115,12 +117,79 @@ def assert_filled(printed: dict, url: str) -> None:
 
 
 def check_printed(browser, site: Path, periods: list[str], target) -> None:
+    """Every poster of these periods laid out for print in one page of the browser (measure_poster:
+    one page, sizes, the sheet filled, its QR code read from its bytes); the fullest and the
+    emptiest of them (the nearest to a second page and to a blank band) printed to PDF as well,
+    their QR codes read off a screenshot (print_poster)."""
+    natural = {}
     with serve(site) as base:
-        for period in periods:
-            for url in posters(site, period):
-                printed = print_poster(browser, base, url)
-                assert_filled(printed, url)
-                assert printed["codes"] == [f"{SITEURL}/{target(period, url)}"], url
+        page = browser.new_page(viewport=PRINT_AREA)
+        page.emulate_media(media="print")
+        try:
+            for period in periods:
+                for url in posters(site, period):
+                    laid_out = measure_poster(page, base, url)
+                    assert_fits(laid_out, url)
+                    assert laid_out["codes"] == [f"{SITEURL}/{target(period, url)}"], url
+                    natural[url] = (laid_out["natural"], period)
+        finally:
+            page.close()
+        for url in {min(natural, key=natural.get), max(natural, key=natural.get)}:
+            printed = print_poster(browser, base, url)
+            assert_filled(printed, url)
+            assert printed["codes"] == [f"{SITEURL}/{target(natural[url][1], url)}"], url
+
+
+# The printable area of the poster's A4 page (poster.css @page: 8 mm and 9 mm margins), in CSS px.
+PRINT_AREA = {"width": round(192 * PX_PER_MM), "height": round(281 * PX_PER_MM)}
+PAGE_PX = 297 * PX_PER_MM
+TOP_MARGIN_PX = 8 * PX_PER_MM
+# In print layout: name and small print sizes, QR widths, the page's height, the sheet's height
+# without its stretch (how full it is), and the vertical extent of what prints ink (text, the
+# table's cells, the QR code) as merged bands.
+LAID_OUT = """() => {
+  const sheet = document.querySelector('.sheet');
+  const sizes = [...document.querySelectorAll('.board tbody th.v')]
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  const qr = [...document.querySelectorAll('svg.qr')].map(e => e.getBoundingClientRect().width);
+  const inked = [...sheet.querySelectorAll('td, th, svg.qr, *')].filter(e =>
+    e.matches('td, th, svg.qr') || [...e.childNodes].some(n => n.nodeType === 3 && n.data.trim()));
+  const boxes = inked.map(e => e.getBoundingClientRect()).filter(r => r.width && r.height)
+    .map(r => [r.top + scrollY, r.bottom + scrollY]).sort((a, b) => a[0] - b[0]);
+  const bands = [];
+  for (const [top, bottom] of boxes) { const last = bands[bands.length - 1];
+    if (last && top <= last[1] + 0.5) last[1] = Math.max(last[1], bottom); else bands.push([top, bottom]); }
+  const height = document.documentElement.scrollHeight;
+  const stretch = sheet.style.minHeight; sheet.style.minHeight = '0';
+  const natural = sheet.getBoundingClientRect().height; sheet.style.minHeight = stretch;
+  return {sizes, qr, height, natural, bands,
+          svgs: [...document.querySelectorAll('svg.qr')].map(e => e.outerHTML)}; }"""
+
+
+def measure_poster(page, base: str, url: str) -> dict:
+    """One poster laid out for print in a page of the printable area's size (print media)."""
+    assert page.goto(f"{base}/{url}").status == 200
+    found = page.evaluate(LAID_OUT)
+    gaps = [b[0] - a[1] for a, b in zip(found["bands"], found["bands"][1:], strict=False)]
+    return found | {
+        "small": page.evaluate(SMALL_TEXT),
+        "qr_mm": [width / PX_PER_MM for width in found["qr"]],
+        "codes": [text for svg in found["svgs"] for text in svg_qr_texts(svg)],
+        "band": max(gaps, default=0) / PAGE_PX,
+        "bottom": (TOP_MARGIN_PX + found["bands"][-1][1]) / PAGE_PX,
+    }
+
+
+def assert_fits(laid_out: dict, url: str) -> None:
+    """What assert_filled checks of a printed poster, on its print layout: the sheet within one
+    page's printable height, names at 16 pt, small print at 12 pt, a QR code of 30 mm, the
+    sheet full from top to bottom with no blank band."""
+    assert laid_out["height"] <= PRINT_AREA["height"] + 1, (url, laid_out["height"])
+    assert laid_out["sizes"] and min(laid_out["sizes"]) >= MIN_NAME_PX, url
+    assert [t for t, px in laid_out["small"] if px < MIN_NOTE_PX] == [], url
+    assert laid_out["qr_mm"] and min(laid_out["qr_mm"]) >= MIN_QR_MM, url
+    band, bottom = laid_out["band"], laid_out["bottom"]
+    assert band <= BLANK_BAND and bottom >= 1 - BOTTOM_MARGIN - BLANK_BAND, (url, band, bottom)
 
 
 def test_every_period_s_poster_prints_on_one_a4_page_with_a_qr_code_to_its_page(browser, site):

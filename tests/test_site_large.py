@@ -21,7 +21,9 @@ checked at 130 % and 200 % (their phone views), not in 大字 mode, which they d
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 import pytest
 from _qr_helpers import contrast, png_rgb
@@ -164,8 +166,19 @@ def split_town(tmp_path_factory):
         yield url, pages
 
 
-def open_in(browser, base_url: str, url: str, mode: str):
-    page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+@contextlib.contextmanager
+def phone_page(browser) -> Iterator:
+    """One page of a phone's browser (360 px, touch), to open one address after another: a
+    context for each address cost most of these tests' time."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def open_in(page, base_url: str, url: str, mode: str):
+    """Open `url` in `page` with the text at `mode`: the root's font size, or 大字 switched on."""
     page.goto(f"{base_url}/{url}")
     if mode == "large":
         page.click("label.big")  # a real tap on the switch: no script of ours runs
@@ -208,23 +221,27 @@ def unreadable(browser, base_url: str, pages: list[str], mode: str, shots=()) ->
     """Per page: whether it scrolls sideways, what is cut, squeezed or (大字) too small; the
     full pages of `shots` photographed to test-artifacts/large-<mode>-<page>.png."""
     problems = {}
-    for url in pages:
-        if mode == "large" and OWN_MEDIA.search(url):
-            continue
-        page = open_in(browser, base_url, url, mode)
-        try:
-            cut = page.evaluate(CUT)
-            squeezed = page.evaluate(SQUEEZED, SHORT)
-            small = page.evaluate(SMALL_TARGETS, TARGET_PX) if mode == "large" else []
-            if url in shots:
-                ARTIFACTS.mkdir(parents=True, exist_ok=True)
-                shot = ARTIFACTS / f"large-{mode.rstrip('%')}-{url.replace('/', '_') or 'home'}.png"
-                page.screenshot(path=str(shot), full_page=True)
-        finally:
-            page.close()
-        if cut["page"] > 0 or cut["cut"] or squeezed or small:
-            problems[url] = {"sideways": cut["page"], "cut": cut["cut"], "one a line": squeezed}
-            problems[url] |= {"small targets": small} if small else {}
+    with phone_page(browser) as page:
+        for url in pages:
+            if mode == "large" and OWN_MEDIA.search(url):
+                continue
+            problems |= problems_of(open_in(page, base_url, url, mode), url, mode, url in shots)
+    return problems
+
+
+def problems_of(page, url: str, mode: str, shot: bool) -> dict:
+    """What unreadable() finds on one open page (nothing: {})."""
+    cut = page.evaluate(CUT)
+    squeezed = page.evaluate(SQUEEZED, SHORT)
+    small = page.evaluate(SMALL_TARGETS, TARGET_PX) if mode == "large" else []
+    if shot:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"large-{mode.rstrip('%')}-{url.replace('/', '_') or 'home'}.png"
+        page.screenshot(path=str(path), full_page=True)
+    problems = {}
+    if cut["page"] > 0 or cut["cut"] or squeezed or small:
+        problems[url] = {"sideways": cut["page"], "cut": cut["cut"], "one a line": squeezed}
+        problems[url] |= {"small targets": small} if small else {}
     return problems
 
 
@@ -280,9 +297,8 @@ def test_text_keeps_its_contrast_in_large_mode(browser, base_url, scheme):
 def test_long_pages_open_with_a_jump_list_to_every_grid_and_village(browser, base_url):
     """The period page: before the first table, a link to each grid and to each village's row
     (the page is several screens long at 130 %)."""
-    page = open_in(browser, base_url, first_period(), "130%")
-    try:
-        facts = page.evaluate(
+    with phone_page(browser) as page:
+        facts = open_in(page, base_url, first_period(), "130%").evaluate(
             """() => { const jump = document.querySelector('nav.jump');
               const rows = [...document.querySelectorAll('table.board tbody tr')].map(r => r.id);
               const grids = [...document.querySelectorAll('section.grid-section')].map(s => s.id);
@@ -291,8 +307,6 @@ def test_long_pages_open_with_a_jump_list_to_every_grid_and_village(browser, bas
               return {rows, grids, links, before: jump.getBoundingClientRect().bottom < first,
                       height: document.documentElement.scrollHeight, screen: innerHeight}; }"""
         )
-    finally:
-        page.close()
     assert facts["height"] > 4 * facts["screen"]  # long enough to need it
     assert facts["before"]
     assert sorted(facts["links"]) == sorted(f"#{a}" for a in facts["rows"] + facts["grids"])

@@ -106,6 +106,20 @@ def examples(ci: int) -> int:
     return ci if PROFILE == "ci" else min(ci, DEV_EXAMPLES)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_test_town(tmp_path_factory) -> None:
+    """One folder for the processes of this run to make the test town's repository and site
+    in once (tests/_site_helpers.made_once): under xdist, beside the workers' own temporary
+    folders; in one process, in its own (which test_other_town's runs of the other town share)."""
+    from _site_helpers import SHARED
+
+    if not os.environ.get(SHARED):
+        base = tmp_path_factory.getbasetemp()
+        os.environ[SHARED] = str(
+            (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "towns"
+        )
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
@@ -120,15 +134,25 @@ def demo_town(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium (Debian's package) for a test module; see _site_helpers.require_browser."""
-    from _site_helpers import launch_chromium, require_browser
+@pytest.fixture(scope="session")
+def playwright():
+    """Playwright's driver, started once per test process (one per xdist worker) for every
+    browser test; see _site_helpers.require_browser."""
+    from _site_helpers import require_browser
 
     require_browser()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """Headless Chromium (Debian's package), launched once per test process: each test opens
+    its own context or page in it and closes them."""
+    from _site_helpers import launch_chromium
+
+    chromium = launch_chromium(playwright)
+    yield chromium
+    chromium.close()

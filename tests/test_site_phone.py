@@ -17,7 +17,6 @@ from _site_helpers import (
     demo_results,
     demo_site,
     html_pages,
-    require_browser,
     serve,
 )
 
@@ -50,15 +49,6 @@ SCROLL_BOXES = """() => [...document.querySelectorAll('.scroll')]
     const after = cell.getBoundingClientRect().left - box.getBoundingClientRect().left;
     return {shift: box.scrollLeft, before, after,
             cue: getComputedStyle(box).backgroundImage}; })"""
-
-
-@pytest.fixture(scope="module")
-def playwright():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +89,7 @@ def test_the_sample_has_every_kind_of_page():
 
 
 @pytest.mark.parametrize(("width", "zoom"), PHONES)
-def test_no_page_scrolls_sideways_on_a_phone(playwright, base_url, width, zoom):
-    browser = launch(playwright)
+def test_no_page_scrolls_sideways_on_a_phone(browser, base_url, width, zoom):
     context = phone(browser, width)
     page = context.new_page()
     wide = {}
@@ -113,20 +102,18 @@ def test_no_page_scrolls_sideways_on_a_phone(playwright, base_url, width, zoom):
             if found["scroll"] > found["width"] or found["out"]:
                 wide[url] = found
     finally:
-        browser.close()
+        context.close()
     assert wide == {}
 
 
-def test_a_wide_table_scrolls_in_its_box_with_a_cue_and_its_first_column_stays(
-    playwright, base_url
-):
-    browser = launch(playwright)
-    page = phone(browser, 320).new_page()
+def test_a_wide_table_scrolls_in_its_box_with_a_cue_and_its_first_column_stays(browser, base_url):
+    context = phone(browser, 320)
     try:
+        page = context.new_page()
         page.goto(f"{base_url}/{village_url(demo_results()['villages'][0]['id'])}")
         boxes = page.evaluate(SCROLL_BOXES)
     finally:
-        browser.close()
+        context.close()
     assert boxes, "the village's monthly scores are wider than a 320 px phone"
     for box in boxes:
         assert box["shift"] > 0 and abs(box["after"] - box["before"]) < 1, box

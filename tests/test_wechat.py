@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from _site_helpers import (
     FORMULA_NAME,
-    browser_required,
     build_site,
+    county_site,
     demo_site,
-    launch_chromium,
     serve,
     small_town,
 )
@@ -153,41 +152,32 @@ def test_the_address_carries_the_periods_version_so_wechat_fetches_a_corrected_p
     assert address_version(first, "2024-01") == address_version(corrected, "2024-01")
 
 
-def test_the_article_fits_a_phone(site):
-    playwright_api = pytest.importorskip("playwright.sync_api")
+def test_the_article_fits_a_phone(browser, site):
     period = periods(site)[-1]
-    with serve(site) as base, playwright_api.sync_playwright() as playwright:
-        try:
-            browser = launch_chromium(playwright)
-        except Exception as error:  # no browser on this machine
-            if browser_required():
-                raise
-            pytest.skip(f"Chromium unavailable: {error}")
+    with serve(site) as base:
         page = browser.new_page(viewport={"width": 360, "height": 740})
-        page.goto(f"{base}/{period.replace('-', '/')}/wechat/")
-        box = page.eval_on_selector(
-            "#wechat-article",
-            "e => ({right: e.getBoundingClientRect().right, scroll: e.scrollWidth,"
-            " client: e.clientWidth, page: document.documentElement.scrollWidth,"
-            " tables: [...e.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)})",
-        )
-        browser.close()
+        try:
+            page.goto(f"{base}/{period.replace('-', '/')}/wechat/")
+            box = page.eval_on_selector(
+                "#wechat-article",
+                "e => ({right: e.getBoundingClientRect().right, scroll: e.scrollWidth,"
+                " client: e.clientWidth, page: document.documentElement.scrollWidth,"
+                " tables: [...e.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)})",
+            )
+        finally:
+            page.close()
     assert box["right"] <= 360 and box["page"] <= 360
     assert box["scroll"] <= box["client"]
     assert box["tables"] and max(box["tables"]) <= box["right"]
 
 
-def test_a_split_town_s_article_says_each_grid_s_results_in_paragraphs(tmp_path):
+def test_a_split_town_s_article_says_each_grid_s_results_in_paragraphs():
     """A town split by grid (more villages than a page holds): each grid in a section of its
     own, its flags by category, its villages' money (signed ＋/－) and its actions as text;
     every flagged village and every village with money named; still what the editor keeps."""
-    from generator import demo as towngen
     from generator.site.format import signed_yuan
 
-    towngen.write_files(
-        towngen.county_files(villages=240, periods=2, grids=8, seed=5), tmp_path / "s"
-    )
-    out = build_site(tmp_path / "s", tmp_path / "out").out
+    out = county_site(villages=240, periods=2, grids=8, seed=5)
     doc = json.loads((out / "data" / "results.json").read_bytes())
     period = doc["periods"][-1]["period"]
     body = article(wechat_page(out, period))

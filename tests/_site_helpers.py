@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import http.server
 import os
 import threading
@@ -106,20 +107,20 @@ def town_history() -> list:
     return demo.demo_history() if is_demo_town() else demo.other_history()
 
 
+# A folder shared by the processes of one test run (conftest.py sets it: every worker of
+# `make test` and the other town's runs of test_other_town), where the test town's repository
+# and site are made once for all of them; unset, each process makes its own.
+SHARED = "FLAGBOARD_TEST_SHARED"
+
+
 @functools.cache
 def demo_repo() -> Path:
     """The test town in a fresh git repository of its own, with the office's history (a first
     commit of the settings, a commit per month and per year's annual scores, one 复议更正),
-    made once per test session in a temporary folder."""
-    import atexit
-    import shutil
-    import tempfile
-
+    made once per test run in a temporary folder."""
     from _history_helpers import planned_repo
 
-    root = Path(tempfile.mkdtemp(prefix="flagboard-demo-site-"))
-    atexit.register(shutil.rmtree, root, True)
-    return planned_repo(root / "town", town_history()).root
+    return made_once(f"{which_town()}/town", lambda path: planned_repo(path, town_history()))
 
 
 def demo_scores() -> Path:
@@ -129,10 +130,74 @@ def demo_scores() -> Path:
 
 @functools.cache
 def demo_site() -> Path:
-    """The test town's site (content/ of this repository), built once per test session."""
-    out = demo_repo().parent / "output"
-    build_site(demo_scores(), out)
-    return out
+    """The test town's site (content/ of this repository), built once per test run."""
+    scores = demo_scores()
+    return made_once(f"{which_town()}/output", lambda path: build_site(scores, path))
+
+
+# The address the published test site has (its posters and screen carry QR codes of it).
+SITE_URL = "https://flagboard.test"
+
+
+@functools.cache
+def demo_site_at_address() -> Path:
+    """The test town's site built with an absolute SITEURL (SITE_URL), as a published site is,
+    once per test run: the poster and screen tests read it."""
+    scores = demo_scores()
+    return made_once(
+        f"{which_town()}/output-at-address", lambda path: build_site(scores, path, SITEURL=SITE_URL)
+    )
+
+
+@functools.cache
+def county_site(villages: int, periods: int, grids: int, seed: int, **settings: str) -> Path:
+    """A generated county (generator.demo.county_files: the same files for the same numbers)
+    built with these settings, once per test run for every test that asks for the same one:
+    the six-year town of the budget, browser and year tests, the town split by grid of the
+    large-text, axe, poster and WeChat tests."""
+    from generator import demo as towngen
+
+    def make(path: Path) -> None:
+        towngen.write_files(towngen.county_files(villages, periods, grids, seed), path / "s")
+        build_site(path / "s", path / "out", **settings)
+
+    key = "-".join(map(str, (villages, periods, grids, seed)))
+    if settings:
+        key += "-" + hashlib.sha256(repr(sorted(settings.items())).encode()).hexdigest()[:12]
+    return made_once(f"counties/{key}", make) / "out"
+
+
+def made_once(relative: str, make) -> Path:
+    """The folder `relative`, filled by make(folder) once: in the SHARED folder under a lock
+    (the first process makes it, the others wait for it and read it), or in this process's own
+    temporary folder. Whoever uses it only reads it."""
+    import fcntl
+    import shutil
+
+    root = Path(os.environ[SHARED]) if os.environ.get(SHARED) else _own_folder()
+    path = root / relative
+    done = path.with_name(f"{path.name}.done")
+    if done.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f"{path.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(path, ignore_errors=True)  # left half made by a process that failed
+            make(path)
+            done.touch()
+    return path
+
+
+@functools.cache
+def _own_folder() -> Path:
+    import atexit
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="flagboard-demo-site-"))
+    atexit.register(shutil.rmtree, root, True)
+    return root
 
 
 def demo_results() -> dict:

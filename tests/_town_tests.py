@@ -17,7 +17,15 @@ from types import CodeType
 TESTS = Path(__file__).resolve().parent
 # What the test town is built from: the helpers read FLAGBOARD_TEST_TOWN (which_town()).
 TOWN_HELPERS = frozenset(
-    {"demo_repo", "demo_scores", "demo_site", "demo_results", "town_history", "which_town"}
+    {
+        "demo_repo",
+        "demo_scores",
+        "demo_site",
+        "demo_site_at_address",
+        "demo_results",
+        "town_history",
+        "which_town",
+    }
 )
 
 

@@ -11,12 +11,11 @@ import json
 import pytest
 from _site_helpers import (
     ARTIFACTS,
-    build_site,
+    county_site,
     demo_site,
     serve,
 )
 
-from generator import demo as towngen
 from generator.site.format import period_url
 
 VIEWPORTS = [(360, 640), (1280, 800)]
@@ -98,15 +97,13 @@ def assert_reads_well(facts: dict, width: int, flags: bool = True) -> None:
 
 
 @pytest.fixture(scope="module")
-def years_town(tmp_path_factory):
+def years_town():
     """Six years of 12 villages: a village's page with its 历年汇总 and an older year's page,
     and the same two of a grid."""
-    root = tmp_path_factory.mktemp("years")
-    towngen.write_files(towngen.county_files(villages=12, periods=72, grids=2, seed=3), root / "s")
-    build_site(root / "s", root / "out")
-    village = json.loads((root / "out" / "data" / "results.json").read_text("utf-8"))
+    out = county_site(villages=12, periods=72, grids=2, seed=3)
+    village = json.loads((out / "data" / "results.json").read_text("utf-8"))
     village = village["villages"][1]["id"]
-    with serve(root / "out") as url:
+    with serve(out) as url:
         yield (
             url,
             [f"/village/{village}/", f"/village/{village}/2016/"],

@@ -35,10 +35,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from _site_helpers import SHARED
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_THE_TOWNS = "not six-years"
-USES_THE_TEST_TOWN = re.compile(r"\bdemo_(site|scores|results|repo)\(")
+USES_THE_TEST_TOWN = re.compile(r"\bdemo_(site|site_at_address|scores|results|repo)\(")
 
 
 def town_test_files() -> list[str]:
@@ -55,6 +56,32 @@ def town_test_files() -> list[str]:
 # The files in four parts rather than two halves: the half holding the posters ran 290 s while
 # the other took 80 s, and one long group at the end of a worker makes the wall time.
 HALVES = 4
+# About how long each file's tests take for the other town, in seconds (--durations of the same
+# tests for the demo town), to share the files out into parts of about equal length; a file
+# not listed counts as SHORT_FILE.
+SECONDS = {
+    "tests/test_site_axe.py": 60,
+    "tests/test_site_large.py": 45,
+    "tests/test_poster.py": 25,
+    "tests/test_site_phone.py": 20,
+    "tests/test_browser.py": 15,
+    "tests/test_screen.py": 15,
+    "tests/test_site_budgets.py": 15,
+    "tests/test_site.py": 15,
+}
+SHORT_FILE = 5
+
+
+def parts(files: list[str], count: int = HALVES) -> list[list[str]]:
+    """The files in `count` parts of about equal seconds: the longest first, each to the part
+    that has the fewest seconds so far."""
+    shares: list[list[str]] = [[] for _ in range(count)]
+    seconds = [0] * count
+    for file in sorted(files, key=lambda f: (-SECONDS.get(f, SHORT_FILE), f)):
+        emptiest = seconds.index(min(seconds))
+        shares[emptiest].append(file)
+        seconds[emptiest] += SECONDS.get(file, SHORT_FILE)
+    return [sorted(share) for share in shares]
 
 
 @pytest.fixture(scope="module", params=range(HALVES), ids=lambda n: f"half{n + 1}")
@@ -70,8 +97,9 @@ def half(request) -> int:
 )
 def test_the_tests_that_build_the_test_town_pass_for_another_town(tmp_path, half):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "FLAGBOARD_"))}
+    env[SHARED] = os.environ[SHARED]  # the four parts build the other town once between them
     report = tmp_path / "other-town.xml"
-    files = town_test_files()[half::HALVES]
+    files = parts(town_test_files())[half]
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-x", "-q"]
         + ["--town-tests-only", "-k", NOT_THE_TOWNS, f"--junitxml={report}", *files],
@@ -107,6 +135,14 @@ def selected_tests(report: Path) -> set[str]:
         f"{case.get('classname').replace('.', '/')}.py::{case.get('name')}"
         for case in ET.parse(report).iter("testcase")
     }
+
+
+def test_the_parts_take_every_file_once_and_the_longest_apart():
+    files = town_test_files()
+    shares = parts(files)
+    assert sorted(f for share in shares for f in share) == files
+    longest = sorted(SECONDS, key=SECONDS.get)[-HALVES:]
+    assert all(sum(f in share for f in longest) == 1 for share in shares)
 
 
 def test_the_other_town_is_what_the_helpers_build_when_asked(monkeypatch):

@@ -17,15 +17,14 @@ from pathlib import Path
 import html5lib
 import pytest
 from _qr_helpers import ink_rows, pdf_first_page_gray, pdf_pages, qr_texts, svg_qr_texts
-from _site_helpers import build_site, demo_scores, demo_site, serve
+from _site_helpers import SITE_URL, build_site, county_site, demo_site, demo_site_at_address, serve
 from towns import Town
 
-from generator import demo as towngen
 from generator.labels import ACTION_NAMES
 from generator.site.format import period_url, signed_yuan
 from generator.site.qr import LOCAL_NOTE, absolute_url, qr_code, qr_svg
 
-SITEURL = "https://flagboard.test"
+SITEURL = SITE_URL
 MIN_NAME_PX = 21.3  # 16 pt is 21.33 CSS px; Chromium reports 21.3333
 MIN_NOTE_PX = 16  # 12 pt: the actions, their legend and the 复议 notice
 MIN_QR_MM = 30
@@ -53,11 +52,9 @@ def text(element) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The test town (in its git repository) built with an absolute address."""
-    out = tmp_path_factory.mktemp("poster") / "out"
-    build_site(demo_scores(), out, SITEURL=SITEURL)
-    return out
+def site() -> Path:
+    """The test town (in its git repository) built with an absolute address, SITEURL."""
+    return demo_site_at_address()
 
 
 def posters(site: Path, period: str) -> list[str]:
@@ -305,13 +302,9 @@ def test_a_qr_code_s_label_is_escaped():
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory) -> Path:
+def county() -> Path:
     """240 villages in 8 grids: the site is split by grid, and so are the posters."""
-    root = tmp_path_factory.mktemp("county-posters")
-    files = towngen.county_files(villages=240, periods=2, grids=8, seed=5)
-    towngen.write_files(files, root / "s")
-    build_site(root / "s", root / "out", SITEURL=SITEURL)
-    return root / "out"
+    return county_site(villages=240, periods=2, grids=8, seed=5, SITEURL=SITEURL)
 
 
 def test_a_split_town_gets_a_poster_per_grid_each_on_one_a4_page(browser, county):

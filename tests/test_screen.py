@@ -17,14 +17,14 @@ from pathlib import Path
 import html5lib
 import pytest
 from _qr_helpers import qr_texts
-from _site_helpers import build_site, demo_scores, demo_site, serve
+from _site_helpers import SITE_URL, build_site, demo_site, demo_site_at_address, serve
 from towns import Town
 
 from generator.periods import label as period_label
 from generator.site.qr import LOCAL_NOTE
 from generator.site.screen import RELOAD_SECONDS
 
-SITEURL = "https://flagboard.test"
+SITEURL = SITE_URL
 SCREENS = [(1920, 1080), (1366, 768)]
 EMPTY_BAND = 0.05  # of the screen's height
 WCAG_TIMED_REFRESH = 72_000  # seconds: axe-core's meta-refresh rule fails shorter delays
@@ -54,10 +54,9 @@ def parse(path: Path):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("screen") / "out"
-    build_site(demo_scores(), out, SITEURL=SITEURL)
-    return out
+def site() -> Path:
+    """The test town (in its git repository) built with an absolute address, SITEURL."""
+    return demo_site_at_address()
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,14 @@ import re
 from pathlib import Path
 
 import pytest
-from _site_helpers import ROOT, browser_required, build_site, demo_site, html_pages, serve
-
-from generator import demo as towngen
+from _site_helpers import (
+    ROOT,
+    browser_required,
+    county_site,
+    demo_site,
+    html_pages,
+    serve,
+)
 
 AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 VIEWS = [(360, "light"), (360, "dark"), (1280, "light"), (1280, "dark")]
@@ -44,12 +49,9 @@ def kinds(site: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def split_town(tmp_path_factory) -> Path:
+def split_town() -> Path:
     """240 villages in 8 grids: periods and years get a page per grid."""
-    root = tmp_path_factory.mktemp("axe-split")
-    towngen.write_files(towngen.county_files(villages=240, periods=3, grids=8, seed=5), root / "s")
-    build_site(root / "s", root / "out")
-    return root / "out"
+    return county_site(villages=240, periods=3, grids=8, seed=5)
 
 
 def violations(browser, site: Path, pages: list[str], width: int, scheme: str) -> dict:

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import html5lib
 import pytest
-from _site_helpers import ROOT, build_site, demo_site, html_pages, serve
+from _site_helpers import ROOT, build_site, county_site, demo_site, html_pages, serve
 
 from generator import demo as towngen
 from generator.periods import label as period_label
@@ -49,15 +49,12 @@ ICP_REGISTER = "https://beian.miit.gov.cn/"
 
 
 @pytest.fixture(scope="module", params=["demo", "six-years"])
-def site(request, tmp_path_factory) -> Path:
+def site(request) -> Path:
     """The demo town, and a town that has published for six years: pages must stay within
     their budgets as the years accumulate, not only in the first year."""
     if request.param == "demo":
         return demo_site()
-    root = tmp_path_factory.mktemp("six-years")
-    towngen.write_files(towngen.county_files(villages=12, periods=72, grids=2, seed=3), root / "s")
-    build_site(root / "s", root / "out")
-    return root / "out"
+    return county_site(villages=12, periods=72, grids=2, seed=3)
 
 
 @pytest.fixture(scope="module")

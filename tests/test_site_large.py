@@ -27,9 +27,15 @@ from collections.abc import Iterator
 
 import pytest
 from _qr_helpers import contrast, png_rgb
-from _site_helpers import ARTIFACTS, build_site, demo_results, demo_site, html_pages, serve
+from _site_helpers import (
+    ARTIFACTS,
+    county_site,
+    demo_results,
+    demo_site,
+    html_pages,
+    serve,
+)
 
-from generator import demo as towngen
 from generator.site.format import period_url, year_url
 
 PHONE = {"width": 360, "height": 640}
@@ -156,13 +162,11 @@ def base_url():
 
 
 @pytest.fixture(scope="module")
-def split_town(tmp_path_factory):
+def split_town():
     """240 villages in 8 grids over two months: the site is split by grid. (served, pages)"""
-    root = tmp_path_factory.mktemp("large-split")
-    towngen.write_files(towngen.county_files(villages=240, periods=2, grids=8, seed=5), root / "s")
-    build_site(root / "s", root / "out")
-    pages = [url for url in page_kinds(root / "out") if SPLIT_KINDS.search(url)]
-    with serve(root / "out") as url:
+    out = county_site(villages=240, periods=2, grids=8, seed=5)
+    pages = [url for url in page_kinds(out) if SPLIT_KINDS.search(url)]
+    with serve(out) as url:
         yield url, pages
 
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from _site_helpers import build_site
+from _site_helpers import county_site
 
-from generator import demo as towngen
 from generator.site import blocks
 from generator.site import villages as sitevillages
 from generator.site.format import signed_yuan
@@ -22,13 +21,10 @@ MONTH_LINK = re.compile(r'<tr><th scope="row"><a href="/(\d{4})/(\d{2})/"')
 
 
 @pytest.fixture(scope="module")
-def town(tmp_path_factory) -> tuple[Path, dict]:
+def town() -> tuple[Path, dict]:
     """Six years of 12 villages in 2 grids (2015-01 … 2020-12): the site and results.json."""
-    root = tmp_path_factory.mktemp("years")
-    towngen.write_files(towngen.county_files(villages=12, periods=72, grids=2, seed=3), root / "s")
-    build_site(root / "s", root / "out")
-    doc = json.loads((root / "out" / "data" / "results.json").read_text("utf-8"))
-    return root / "out", doc
+    out = county_site(villages=12, periods=72, grids=2, seed=3)
+    return out, json.loads((out / "data" / "results.json").read_text("utf-8"))
 
 
 def village_periods(doc: dict, village: str) -> list[str]:

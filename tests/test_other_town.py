@@ -4,9 +4,10 @@ FLAGBOARD_TEST_TOWN=other makes tests/_site_helpers.demo_site() build 白石乡
 2022) instead of the demo, with the same office history. A test that builds the test town must
 derive what it expects from the town built, not from the demo's names.
 
-The second town runs only what depends on the town's data (issue 21 #4), in two pytest
-subprocesses (each one process on half the files, stopping at the first failure; `make test`'s
-two workers take one each): every test that reaches demo_site() and friends,
+The second town runs only what depends on the town's data (issue 21 #4), in four pytest
+subprocesses (each one process on a part of the files of about equal length, stopping at the
+first failure; `make test`'s workers share them out, and the four build the other town once
+between them, _site_helpers.made_once): every test that reaches demo_site() and friends,
 from its body, a fixture or a parameter naming a fixture (tests/_town_tests.py reads the code,
 so a new test that builds the test town runs here with no list to keep). These are the page
 budgets and HTML checks, the pages' text and the town's words (its name, level, notice, grids),
@@ -56,20 +57,21 @@ def town_test_files() -> list[str]:
 # The files in four parts rather than two halves: the half holding the posters ran 290 s while
 # the other took 80 s, and one long group at the end of a worker makes the wall time.
 HALVES = 4
-# About how long each file's tests take for the other town, in seconds (--durations of the same
-# tests for the demo town), to share the files out into parts of about equal length; a file
-# not listed counts as SHORT_FILE.
+# About how long each file's tests of the test town take, in relative seconds (from --durations
+# of the demo town's tests, on a loaded machine), to share the files out into parts of about
+# equal length; a file not listed counts as SHORT_FILE.
 SECONDS = {
-    "tests/test_site_axe.py": 60,
-    "tests/test_site_large.py": 45,
-    "tests/test_poster.py": 25,
-    "tests/test_site_phone.py": 20,
-    "tests/test_browser.py": 15,
-    "tests/test_screen.py": 15,
-    "tests/test_site_budgets.py": 15,
-    "tests/test_site.py": 15,
+    "tests/test_site_axe.py": 140,
+    "tests/test_site_large.py": 130,
+    "tests/test_site_phone.py": 80,
+    "tests/test_site.py": 70,
+    "tests/test_site_text.py": 60,
+    "tests/test_site_budgets.py": 60,
+    "tests/test_browser.py": 50,
+    "tests/test_poster.py": 40,
+    "tests/test_screen.py": 20,
 }
-SHORT_FILE = 5
+SHORT_FILE = 15
 
 
 def parts(files: list[str], count: int = HALVES) -> list[list[str]]:

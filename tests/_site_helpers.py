@@ -174,8 +174,7 @@ def made_once(relative: str, make) -> Path:
     import fcntl
     import shutil
 
-    root = Path(os.environ[SHARED]) if os.environ.get(SHARED) else _own_folder()
-    path = root / relative
+    path = _made_root() / relative
     done = path.with_name(f"{path.name}.done")
     if done.exists():
         return path
@@ -187,6 +186,10 @@ def made_once(relative: str, make) -> Path:
             make(path)
             done.touch()
     return path
+
+
+def _made_root() -> Path:
+    return Path(os.environ[SHARED]) if os.environ.get(SHARED) else _own_folder()
 
 
 @functools.cache
@@ -210,6 +213,23 @@ def demo_results() -> dict:
 def html_pages(site: Path) -> dict[str, Path]:
     """Every HTML page of a built site by its path relative to the site root."""
     return {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*.html"))}
+
+
+@functools.cache
+def page_trees(site: Path) -> dict:
+    """Every HTML page of a built site parsed (parse()) by its path relative to the site root.
+    A site made by made_once (demo_site(), county_site() …) is parsed once per test run: the
+    first process pickles the trees beside it, the others load them (html5lib takes seconds
+    for a town's pages). The trees are shared: read them, never change them."""
+    import pickle
+
+    def parse_all(path: Path) -> None:
+        path.write_bytes(pickle.dumps({name: parse(p) for name, p in html_pages(site).items()}))
+
+    root = _made_root()
+    if not site.is_relative_to(root):
+        return {name: parse(p) for name, p in html_pages(site).items()}
+    return pickle.loads(made_once(f"{site.relative_to(root)}.trees", parse_all).read_bytes())
 
 
 def parse(path: Path):

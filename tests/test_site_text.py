@@ -11,7 +11,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from _site_helpers import demo_results, demo_scores, demo_site, html_pages
+from _site_helpers import demo_results, demo_scores, demo_site, page_trees
 
 from generator.site.format import period_url, village_url
 
@@ -27,11 +27,7 @@ ELSEWHERE = re.compile(r"(^|/)(screen|poster)/")
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, object]:
-    site = demo_site()
-    return {
-        name: html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
-        for name, path in html_pages(site).items()
-    }
+    return page_trees(demo_site())
 
 
 def visible_text(tree) -> str:

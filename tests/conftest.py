@@ -134,10 +134,11 @@ def demo_town(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright():
-    """Playwright's driver, started once per test process (one per xdist worker) for every
-    browser test; see _site_helpers.require_browser."""
+    """Playwright's driver for a test module; see _site_helpers.require_browser. Not kept for
+    the session: its driver process is watched by a thread, and while a thread runs the site's
+    build does not fork (generator/forked.py) and the publish tests' no_threads_left fails."""
     from _site_helpers import require_browser
 
     require_browser()
@@ -147,10 +148,10 @@ def playwright():
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright):
-    """Headless Chromium (Debian's package), launched once per test process: each test opens
-    its own context or page in it and closes them."""
+    """Headless Chromium (Debian's package) for a test module: each test opens its own context
+    or page in it and closes them."""
     from _site_helpers import launch_chromium
 
     chromium = launch_chromium(playwright)

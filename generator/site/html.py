@@ -117,7 +117,9 @@ def _poster_cell(cell: dict | None) -> str:
     if not cell:
         return '<td class="c"></td>'
     note = f"<i>{escape(cell['note'])}</i>" if cell["note"] else ""
-    return f'<td class="c {escape(cell["flag"])}"><b class="m">{escape(cell["mark"])}</b>{note}</td>'
+    return (
+        f'<td class="c {escape(cell["flag"])}"><b class="m">{escape(cell["mark"])}</b>{note}</td>'
+    )
 
 
 def money_rows(rows: list[dict], site_url: str, with_grid: bool = False, linked=True) -> Markup:
@@ -222,6 +224,19 @@ def village_action_items(rows: list[dict], site_url: str) -> Markup:
     return Markup("".join(out))
 
 
+def action_period_items(periods: list[dict], site_url: str) -> Markup:
+    """A year of a village's actions by period (villages.action_years) as list items: the
+    period, its actions, then their reasons (each text as Jinja's join writes it)."""
+    out = []
+    for p in periods:
+        ref, actions = p["period"], p["actions"]
+        names = escape("、".join(str(a["name"]) for a in actions))
+        reasons = escape("；".join(str(a["reason"]) for a in actions))
+        period = link(site_url, ref["url"], ref.get("label") or ref.get("name"))
+        out.append(f"<li>{period}：{names}。依据：{reasons}</li>\n")
+    return Markup("".join(out))
+
+
 @functools.lru_cache(maxsize=256)
 def _badge(action: str, name: str) -> str:
     return f'<span class="act {escape(action)}">{escape(name)}</span>'
@@ -267,6 +282,7 @@ FILTERS = {
     "flag_mark": flag_mark,
     "chart_svg": chart_svg,
     "village_action_items": village_action_items,
+    "action_period_items": action_period_items,
     "board_rows": board_rows,
     "money_cells": money_cells,
     "year_rows": year_rows,

@@ -67,6 +67,7 @@ from generator.site.record import record_files
 from generator.site.revisions import SiteHistory, cell_fixes
 from generator.site.rulespage import rules_data
 from generator.site.sanitize import boxed_tables, clean_html, is_site_path, sectioned
+from generator.site.templatecode import shared_cache
 from generator.site.views import Page, SiteIndex
 from generator.townwords import TownWords
 
@@ -141,6 +142,9 @@ class ResultsPages(Generator):
         `content_written` signal then fires here for every page, in the order written."""
         jobs = self.settings.get("FLAGBOARD_JOBS") or forked.cores()
         units = pages.units(self.site)
+        for kind in dict.fromkeys(kind for kind, _ in units):  # compiled here, not in each child
+            self._template(kind)
+        self.env.get_template(FOOTER)
         done = forked.map_split(self._write_units, units, jobs, minimum=PAGES_PER_JOB)
         written = [page for unit in done for page in unit]
         site = self.site
@@ -288,6 +292,8 @@ def add_filters(generator) -> None:
     # base.html it extends and each macro file it imports were checked on disk again (a stat
     # each, three or four a page).
     generator.env.auto_reload = False
+    # compiled once for all of Pelican's generators, each of which has its own environment
+    generator.env.bytecode_cache = shared_cache(generator.env)
 
 
 def get_generators(pelican) -> type[Generator]:

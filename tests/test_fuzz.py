@@ -722,7 +722,11 @@ def test_random_git_histories_build_the_same_site_twice_without_a_doubtful_time(
             build_site(model.repo.scores, site)
         assert same_tree(*sites)
         history = collect_history(model.repo.root, Path("scores"))
-        recorded = {c.date for c in history.commits if c.doubt and c.date}
+        # A time both a doubtful and a trustworthy commit carry (the fuzzer reuses its edge
+        # times) may rightly show for the trustworthy one: only the others are looked for.
+        shown = [*history.commits, history.version]
+        trusted = {c.date for c in shown if not c.doubt}
+        recorded = {c.date for c in shown if c.doubt and c.date} - trusted
         for page in sites[0].rglob("*.html"):
             text = page.read_text("utf-8")
             assert not any(f'datetime="{when}"' in text for when in recorded), page

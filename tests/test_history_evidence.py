@@ -627,3 +627,26 @@ def test_a_record_without_a_data_commit_is_not_said_to_be_verified(tmp_path):
     check = Check(Previous("site", record), accept=False)
     made, said = recorded(check, {"commit": "a" * 40, "datetime": None}, tmp_path, held=None)
     assert "无从核对" in said and made["rewrites"] == [] and made["data_commit"] == "a" * 40
+
+
+def test_the_data_version_is_judged_by_its_neighbours_when_it_is_no_revision(tmp_path):
+    """The footer's data version may be a clean merge of two branches that each changed a
+    month: it is not a revision (each file comes from one side), but its time is evidence all
+    the same (RULES.md §2.1): dated before the commit it follows, it is doubtful."""
+    repo = noticed_town(tmp_path / "repo")
+    repo.write(month_file("2024-04"), scores("2024-04"))
+    repo.commit("录入4月评分", "李主任", "2024-05-02T10:00:00+08:00")
+    repo.git("checkout", "-q", "-b", "fix")
+    repo.write(month_file("2024-03"), scores("2024-03", 1))
+    repo.commit("更正3月", "李主任", "2024-05-03T10:00:00+08:00")
+    repo.git("checkout", "-q", "main")
+    repo.write(month_file("2024-04"), scores("2024-04", 2))
+    repo.commit("更正4月", "李主任", "2024-05-05T10:00:00+08:00")
+    repo.git("merge", "-q", "--no-ff", "-m", "合并", "fix", when="2024-04-20T10:00:00+08:00")
+    merge = repo.git("rev-parse", "HEAD")
+    history = collect_history(repo.root, Path("scores"))
+    assert history.version.hash == merge and merge not in {c.hash for c in history.commits}
+    assert history.version.doubt and "早于它之前的提交" in history.version.doubt
+    build_site(repo.scores, tmp_path / "out")
+    home = tmp_path / "out" / "index.html"
+    assert not any(t.startswith("2024-04-20") for t in times(home)), times(home)

@@ -25,19 +25,30 @@ def with_doubts(git, store: BlobStore, entries: list[Entry], stamps: dict[str, S
     committed = [e for e in entries if not e.commit.uncommitted]
     if not committed:
         return
-    parents, children = _graph(git)
-    neighbours = _Neighbours(store, stamps)
+    order = Order(git, store, stamps)
     for entry in committed:
         full = entry.commit.hash
-        first = parents.get(full, [None])[0] if parents.get(full) else None
-        found = doubt(
-            stamps[full],
-            _published(entry),
-            neighbours.of(first) if first else None,
-            [neighbours.of(child) for child in children.get(full, ())],
-        )
+        found = order.doubt(full, stamps[full], _published(entry))
         if found:
             entry.commit = replace(entry.commit, doubt=found)
+
+
+class Order:
+    """HEAD's commit graph as evidence of order: any commit's time judged against its first
+    parent and the commits whose first parent it is (clock.py's `doubt`)."""
+
+    def __init__(self, git, store: BlobStore, stamps: dict[str, Stamp]):
+        self.parents, self.children = _graph(git)
+        self.neighbours = _Neighbours(store, stamps)
+
+    def doubt(self, full: str, stamp: Stamp, periods: set[str]) -> str | None:
+        first = self.parents.get(full, [None])[0] if self.parents.get(full) else None
+        return doubt(
+            stamp,
+            periods,
+            self.neighbours.of(first) if first else None,
+            [self.neighbours.of(child) for child in self.children.get(full, ())],
+        )
 
 
 def _published(entry: Entry) -> set[str]:

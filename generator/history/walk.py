@@ -26,7 +26,7 @@ from generator.history.records import UNCOMMITTED, Commit, DataVersion, History
 from generator.history.renames import follow
 from generator.history.start import Descendants, start_changes, town_start
 from generator.history.timeline import with_outcomes
-from generator.history.times import with_doubts
+from generator.history.times import Order, with_doubts
 from generator.history.worktree import current_files, worktree_entry
 from generator.layout import TOWN_FILE
 
@@ -161,8 +161,11 @@ class Reader:
         listed = next((e.commit for e in entries if e.commit.hash == full), None)
         if listed is not None:
             return DataVersion(full[:7], full, listed.date, doubt=listed.doubt)
+        # Not a listed revision (a commit that changed no scores, a clean merge): its time is
+        # judged against the commits around it all the same (RULES.md §2.1).
         stamp = read_commit(self.store.git.get_object_data(full)[3]).committed
-        return DataVersion(full[:7], full, stamp.iso(), doubt=stamp.problem())
+        found = Order(self.git, self.store, self.stamps).doubt(full, stamp, set())
+        return DataVersion(full[:7], full, stamp.iso(), doubt=found)
 
     def _date(self, full: str) -> str | None:
         return read_commit(self.store.git.get_object_data(full)[3]).committed.iso()

@@ -7,6 +7,7 @@ place that tells them apart and names them. Periods run from 2000-01 to 2099-12
 
 from __future__ import annotations
 
+import functools
 import re
 
 MONTH_RE = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")
@@ -40,6 +41,7 @@ def december(year: str) -> str:
     return f"{year}-12"
 
 
+@functools.lru_cache(maxsize=4096)  # a county's pages ask for the same few hundred 70,000 times
 def label(key: str) -> str:
     """'2024-03' → '2024年3月'; '2024' → '2024年'."""
     if is_month(key):

@@ -297,11 +297,14 @@ def test_a_documented_runner_label_and_a_mirror_for_python_packages(forge):
 
 
 def apt_packages(text: str) -> set[str]:
-    """The packages an `apt-get install` or `ci/debian.sh` line of `text` installs."""
+    """The packages an `apt-get install` or `ci/debian.sh` line of `text` installs, and those
+    .ci/run adds to what it asks apt for when missing (`missing+=(…)`)."""
     packages: set[str] = set()
     for line in text.replace("\\\n", " ").splitlines():
         for command in re.findall(r"(?:apt-get install|ci/debian\.sh)\s+([^#;&|]*)", line):
-            packages |= {w for w in command.split() if not w.startswith("-")}
+            packages |= {w for w in command.split() if not w.startswith(("-", '"$'))}
+        for listed in re.findall(r"missing\+=\(([^)]*)\)", line):
+            packages |= set(listed.split())
     return packages
 
 

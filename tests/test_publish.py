@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from generator.cli import main
 from generator.deploy import check, gzipped, headers
 from generator.deploy.errors import PublishFailed
+from generator.deploy.links import page_links
 from generator.deploy.manifest import MANIFEST, Entry, Manifest, parse, scan
 from generator.deploy.plan import make_plan, stage_of
 from generator.deploy.publish import publish
@@ -233,6 +234,83 @@ def test_pages_follow_what_they_need_and_the_entry_pages_come_last(sites):
     years = [i for i, p in enumerate(pages) if p.count("/") == 1 and p[:4].isdigit()]
     villages = [i for i, p in enumerate(pages) if p.startswith("village/")]
     assert years and max(villages) < min(years)
+
+
+LINKED = st.dictionaries(PATHS, st.lists(PATHS, max_size=4))
+
+
+@hsettings(max_examples=examples(200))
+@given(SITES, SITES, LINKED)
+def test_each_page_is_sent_after_the_new_files_it_links_to_unless_they_link_back(old, new, linked):
+    plan = make_plan(old, new, lambda page: set(linked.get(page, ())) - {page})
+    stage = {path: i for i, files in enumerate(plan.stages) for path in files}
+    fresh = set(new.files) - set(old.files)
+
+    def reaches(a: str, b: str) -> bool:
+        seen, todo = set(), [a]
+        while todo:
+            here = todo.pop()
+            if here == b:
+                return True
+            if here not in seen and here in stage and here.endswith((".html", ".xml")):
+                seen.add(here)
+                todo += [t for t in linked.get(here, ()) if t in fresh]
+        return False
+
+    assert sorted(plan.send) == sorted(p for p, e in new.files.items() if old.files.get(p) != e)
+    for page in plan.send:
+        if not page.endswith((".html", ".xml")) or page in ("feed.xml", "sitemap.xml"):
+            continue
+        for target in set(linked.get(page, ())) & fresh - {page}:
+            if target in ("feed.xml", "sitemap.xml", "data/record.json"):
+                continue  # the entry files go last whatever links to them
+            assert stage[target] < stage[page] or reaches(target, page), (page, target)
+    entries = [p for p in plan.send if p in ("feed.xml", "sitemap.xml", "data/record.json")]
+    assert plan.send[len(plan.send) - len(entries) :] == entries  # last, in this order
+    assert entries == sorted(entries, key=["feed.xml", "sitemap.xml", "data/record.json"].index)
+
+
+def test_page_links_reads_the_sites_own_links_however_written(tmp_path):
+    (tmp_path / "2025" / "02").mkdir(parents=True)
+    (tmp_path / "2025" / "02" / "index.html").write_text(
+        '<a href="poster/">海报</a><a href="../01/">上月</a><a href="/village/1/#a">村</a>'
+        '<img src="https://town.example/pub/images/x.png"><a href="mailto:a@b.cn">信</a>'
+        '<a href="#top">顶</a><a href="https://other.example/">外</a><a href="/gone/">无</a>'
+        '<a href="../../data/xlsx/2025-02.xlsx?v=1">表</a>',
+        encoding="utf-8",
+    )
+    files = {
+        "2025/02/poster/index.html",
+        "2025/01/index.html",
+        "village/1/index.html",
+        "images/x.png",
+        "data/xlsx/2025-02.xlsx",
+        "2025/02/index.html",
+        "index.html",
+    }
+    # The site's address is not known here: another site's root reads as this one's home,
+    # which only makes the page wait for the home page, never send it early.
+    assert page_links(tmp_path, "2025/02/index.html", files) == files - {"2025/02/index.html"}
+    (tmp_path / "2025" / "02" / "index.html").write_text('<a href="/gone/">无</a>')
+    assert page_links(tmp_path, "2025/02/index.html", files) == set()
+
+
+def test_a_publish_cut_off_after_any_file_leaves_no_page_readers_reach_linking_to_nothing(sites):
+    """The new month's page and the village pages that link to it used to go in one parallel
+    stage (a village page first: a dead link until the next publish); its posters, deeper, went
+    before the page they link back to. Every file of the plan, sent alone after the stages
+    before it, must leave the old site's pages and what they lead to whole."""
+    old, new = site_files(sites.before), site_files(sites.after)
+    known = set(new)
+    plan = make_plan(
+        scan(sites.before), scan(sites.after), lambda p: page_links(sites.after, p, known)
+    )
+    done = dict(old)
+    for files in plan.stages:
+        for path in files:
+            assert dangling_links({**done, path: new[path]}, entries=list(old)) == [], path
+        done.update({path: new[path] for path in files})
+    assert done == {**old, **new}
 
 
 # -- a new month sends none of the earlier periods' pages ----------------------------------------

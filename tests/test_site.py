@@ -342,7 +342,8 @@ def test_hot_rows_escape_every_piece_of_text():
     period = {"period": "2024-01", "label": "<i>1月</i>", "url": "2024/01/"}
     fix = {"title": '复议更正:"83" → <85>', "old": "<83>"}
     cell = {"score": 90, "rank": 1, "flag": "red", "notes": ("<并列>",), "fix": fix}
-    board = {"village": village, "anchor": 'v-"1"', "cells": [cell, None]}
+    plain = {"score": 88.5, "rank": None, "flag": "yellow", "notes": ("<后三>",), "fix": None}
+    board = {"village": village, "anchor": 'v-"1"', "cells": [cell, None, plain]}
     money = {"village": village, "red": 1, "yellow": 0, "reward": 1, "penalty": 0, "net": 1}
     year = money | {"rank": 1, "also": ["<降一档>"]}
     grouped = {
@@ -372,10 +373,27 @@ def test_hot_rows_escape_every_piece_of_text():
     chart = line_chart(["<i>1月</i>", "2月"], [Series("mine", [80, 90], ["red", None])])
     svg = str(sitehtml.chart_svg(chart, XSS_NAME + "得分"))
     assert "<i>" not in svg and "&lt;script&gt;" in svg and svg.count('class="dot red"') == 1
-    items = [sitehtml.village_action_items([grouped], "")]
+    acted = {"name": "<约谈>", "reason": "<script>x</script>"}
+    items = [
+        sitehtml.village_action_items([grouped], ""),
+        sitehtml.action_period_items([{"period": period, "actions": [acted, acted]}], ""),
+    ]
+    poster_row = {
+        "village": village,
+        "cells": {"a": {"flag": "red", "mark": "★", "note": "<会>"}},
+        "net": -1,
+        "actions": ["<约谈>"],
+    }
+    groups = [{"grid": {"name": "<b>网格</b>"}, "rows": [poster_row]}]
+    poster = str(sitehtml.poster_rows(groups, [{"id": "a"}, {"id": "b"}], None))
+    for raw in ("<script", "<b>", "<约谈>", "<会>"):
+        assert raw not in poster
+    assert "<i>&lt;会&gt;</i>" in poster and "<span>&lt;b&gt;网格&lt;/b&gt;</span>" in poster
     html = f"<table><tbody>{''.join(rows)}</tbody></table><ul>{''.join(items)}</ul>"
-    for raw in ("<script", "<b>", "<i>", "<85>", "<83>", "<并列>", "<降一档>", "<警告>"):
+    for raw in ("<script", "<b>", "<i>", "<85>", "<83>", "<并列>", "<后三>", "<降一档>", "<警告>"):
         assert raw not in html
+    assert "&lt;约谈&gt;、&lt;约谈&gt;。依据：&lt;script&gt;x&lt;/script&gt;；" in html
+    html += f"<table>{poster}</table>"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="/village/&#34;1&#34;/"' in html and 'id="v-&#34;1&#34;"' in html
     html5lib.HTMLParser(strict=True).parse(f"<!doctype html><title>t</title>{html}")

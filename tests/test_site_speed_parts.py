@@ -3,10 +3,14 @@ bench/same_site.py, which the work checks byte-identical output with."""
 
 from __future__ import annotations
 
+import jinja2
 from hypothesis import given
 from hypothesis import strategies as st
 from same_site import differences
 
+from generator.site import html as sitehtml
+from generator.site import plugin
+from generator.site.format import points
 from generator.site.poster import lines, sheets
 from generator.site.qr import BORDER, _row_runs
 
@@ -68,3 +72,109 @@ def test_same_site_finds_files_missing_added_or_changed(tmp_path):
     (after / "a" / "b" / "index.html").write_bytes(b"<p>\xe6\x9d\x91</p>\n")
     gone, added, changed, count = differences(before, after)
     assert (gone, added, changed, count) == (["gone.css"], ["a/new.html"], ["a/b/index.html"], 2)
+
+
+# -- tables made in Python, held to the template loops they replace (autoescape, trim_blocks and
+# lstrip_blocks as pelicanconf.py sets them) ---------------------------------------------------
+
+JINJA = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+JINJA.filters.update(plugin.FILTERS)
+# poster.html's table body before html.poster_rows
+POSTER_LOOP = JINJA.from_string(
+    """{% for g in groups %}
+<tbody>
+{% for r in g.rows %}
+<tr>{% if loop.first and not grid %}<th scope="rowgroup" class="g" rowspan="{{ g.rows|length }}"><span>{{ g.grid.name }}</span></th>{% endif %}
+<th scope="row" class="v">{{ r.village.name }}</th>
+{% for c in categories %}{% set cell = r.cells.get(c.id) %}<td class="c{% if cell %} {{ cell.flag }}{% endif %}">{% if cell %}<b class="m">{{ cell.mark }}</b>{% if cell.note %}<i>{{ cell.note }}</i>{% endif %}{% endif %}</td>{% endfor %}
+<td class="net">{{ r.net|signed_yuan }}</td>
+<td class="act">{{ r.actions|join("、") }}</td></tr>
+{% endfor %}
+</tbody>
+{% endfor %}
+"""  # noqa: E501 - the template's own lines
+)
+# village.html's actions of a year by period before html.action_period_items
+ACTIONS_LOOP = JINJA.from_string(
+    """{% import "m" as m %}{% for p in periods %}<li>{{ m.link(p.period, SITEURL) }}：{{ p.actions|map(attribute="name")|join("、") }}。依据：{{ p.actions|map(attribute="reason")|join("；") }}</li>
+{% endfor %}
+"""  # noqa: E501
+)
+JINJA.loader = jinja2.DictLoader(
+    {
+        "m": '{% macro link(ref, root) -%}\n<a href="{{ root }}/{{ ref.url }}">'
+        "{{ ref.label or ref.name }}</a>\n{%- endmacro %}"
+    }
+)
+
+texts = st.text(alphabet="东村<>&\"'a ", max_size=6)
+cells = st.none() | st.fixed_dictionaries(
+    {"flag": st.sampled_from(["red", "yellow"]), "mark": st.sampled_from("★▼"), "note": texts}
+)
+poster_rows = st.fixed_dictionaries(
+    {
+        "village": st.fixed_dictionaries({"name": texts}),
+        "cells": st.dictionaries(st.sampled_from("abc"), cells, max_size=3),
+        "net": st.integers(-9000, 9000),
+        "actions": st.lists(texts, max_size=3),
+    }
+)
+poster_groups = st.lists(
+    st.fixed_dictionaries(
+        {
+            "grid": st.fixed_dictionaries({"name": texts}),
+            "rows": st.lists(poster_rows, max_size=4),
+        }
+    ),
+    max_size=3,
+)
+
+
+@given(poster_groups, st.none() | st.just({"name": "网格"}))
+def test_the_poster_s_table_is_what_its_template_loop_wrote(groups, grid):
+    categories = [{"id": "a"}, {"id": "b"}, {"id": "c"}]
+    expected = POSTER_LOOP.render(groups=groups, categories=categories, grid=grid)
+    assert str(sitehtml.poster_rows(groups, categories, grid)) == expected
+
+
+refs = st.fixed_dictionaries({"url": texts, "label": texts, "name": texts})
+actions = st.fixed_dictionaries({"name": texts, "reason": st.none() | texts})
+
+
+@given(st.lists(st.fixed_dictionaries({"period": refs, "actions": st.lists(actions, max_size=3)})))
+def test_a_year_s_actions_by_period_are_what_the_template_loop_wrote(periods):
+    expected = ACTIONS_LOOP.render(periods=periods, SITEURL="https://x.cn")
+    assert str(sitehtml.action_period_items(periods, "https://x.cn")) == expected
+
+
+def plain_board_cell(cell: dict | None) -> str:
+    """As html._board_cell was before its cells were made once each."""
+    if cell is None:
+        return "<td>未参评</td>"
+    flag, fix = cell["flag"], cell["fix"]
+    notes = cell["notes"]
+    rank = "" if cell["rank"] is None else f"第{cell['rank']}名"
+    score = f"{sitehtml.FLAG_MARKS.get(flag, '')}{points(cell['score'])}"
+    if fix:
+        score = "△" + score
+        notes = (*notes, f"原{fix['old']}")
+    second = " ".join(w for w in (rank, *notes) if w)
+    css = f' class="{flag}"' if flag else ""
+    title = f' title="{sitehtml.escape(fix["title"])}"' if fix else ""
+    return f"<td{css}{title}>{sitehtml.escape(score)}\n{sitehtml.escape(second)}</td>"
+
+
+board_cells = st.none() | st.fixed_dictionaries(
+    {
+        "score": st.integers(0, 100) | st.sampled_from([90.5, 88.25, 100.0, 0.0]),
+        "rank": st.none() | st.integers(1, 30),
+        "flag": st.sampled_from([None, "red", "yellow"]),
+        "notes": st.lists(texts, max_size=2).map(tuple),
+        "fix": st.none() | st.fixed_dictionaries({"title": texts, "old": texts}),
+    }
+)
+
+
+@given(st.lists(board_cells, max_size=8))
+def test_a_board_cell_made_once_is_what_it_was_made_each_time(row):
+    assert [sitehtml._board_cell(c) for c in row] == [plain_board_cell(c) for c in row]

@@ -17,6 +17,7 @@ from generator import catalogue
 from generator.deploy import archive, check, inplace
 from generator.deploy.errors import PublishFailed
 from generator.deploy.folder import FolderStore
+from generator.deploy.links import page_links
 from generator.deploy.manifest import Manifest, scan
 from generator.deploy.plan import Plan, make_plan
 from generator.deploy.targets import Archive, Bucket, Folder, Server, Target, parse_target
@@ -131,7 +132,8 @@ def _in_place(store, site: Path, new: Manifest, dry_run: bool, calls) -> tuple[P
         return make_plan(state.manifest, new), 0
     with store.locked():
         state = inplace.read_state(store)
-        plan = make_plan(state.manifest, new)
+        known = set(new.files)
+        plan = make_plan(state.manifest, new, lambda page: page_links(site, page, known))
         step(_planned(plan))
         return plan, inplace.publish_in_place(store, site, state, new, plan, sent)
 

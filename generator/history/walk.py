@@ -162,7 +162,7 @@ class Reader:
         if listed is not None:
             return DataVersion(full[:7], full, listed.date, doubt=listed.doubt)
         # Not a listed revision (a commit that changed no scores, a clean merge): its time is
-        # judged against the commits around it all the same (RULES.md §2.1).
+        # judged against the commits around it all the same (docs/data-format.md §2.1).
         stamp = read_commit(self.store.git.get_object_data(full)[3]).committed
         found = Order(self.git, self.store, self.stamps).doubt(full, stamp, set())
         return DataVersion(full[:7], full, stamp.iso(), doubt=found)

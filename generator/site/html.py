@@ -63,17 +63,63 @@ def board_rows(rows: list[dict], site_url: str) -> Markup:
 def _board_cell(cell: dict | None) -> str:
     if cell is None:
         return "<td>未参评</td>"
-    flag, fix = cell["flag"], cell["fix"]
-    notes = cell["notes"]
-    rank = "" if cell["rank"] is None else f"第{cell['rank']}名"
-    score = f"{FLAG_MARKS.get(flag, '')}{points(cell['score'])}"
-    if fix:
-        score = "△" + score
-        notes = (*notes, f"原{fix['old']}")
-    second = " ".join(w for w in (rank, *notes) if w)
+    if cell["fix"]:
+        return _fixed_board_cell(cell)
+    return _plain_board_cell(cell["flag"], cell["score"], cell["rank"], cell["notes"])
+
+
+# A county's boards hold 900,000 cells but only a few thousand different ones (scores in halves,
+# ranks within a grid): each is made once. Typed, so that 90 and 90.0 stay apart.
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def _plain_board_cell(flag: str | None, score, rank: int | None, notes: tuple) -> str:
+    rank_text = "" if rank is None else f"第{rank}名"
+    second = " ".join(w for w in (rank_text, *notes) if w)
     css = f' class="{flag}"' if flag else ""
-    title = f' title="{escape(fix["title"])}"' if fix else ""
-    return f"<td{css}{title}>{escape(score)}\n{escape(second)}</td>"
+    return f"<td{css}>{escape(FLAG_MARKS.get(flag, '') + points(score))}\n{escape(second)}</td>"
+
+
+def _fixed_board_cell(cell: dict) -> str:
+    """A corrected cell: △ before the score, the first published score among the notes."""
+    flag, fix = cell["flag"], cell["fix"]
+    rank = "" if cell["rank"] is None else f"第{cell['rank']}名"
+    score = f"△{FLAG_MARKS.get(flag, '')}{points(cell['score'])}"
+    second = " ".join(w for w in (rank, *cell["notes"], f"原{fix['old']}") if w)
+    css = f' class="{flag}"' if flag else ""
+    return f'<td{css} title="{escape(fix["title"])}">{escape(score)}\n{escape(second)}</td>'
+
+
+def poster_rows(groups: list[dict], categories: list[dict], grid: dict | None) -> Markup:
+    """The printed poster's table body (poster.py's groups): a <tbody> per grid, whose name
+    heads its first row on the town's poster (`grid` None); per category the flag's ★/▼ and
+    its 会/并 note, then the money and the actions."""
+    ids = [c["id"] for c in categories]
+    out = []
+    for g in groups:
+        out.append("<tbody>\n")
+        for number, r in enumerate(g["rows"]):
+            head = ""
+            if number == 0 and not grid:
+                head = (
+                    f'<th scope="rowgroup" class="g" rowspan="{len(g["rows"])}">'
+                    f"<span>{escape(g['grid']['name'])}</span></th>"
+                )
+            cells = "".join(_poster_cell(r["cells"].get(i)) for i in ids)
+            out.append(
+                f'<tr>{head}<th scope="row" class="v">{escape(r["village"]["name"])}</th>\n'
+                f'{cells}<td class="net">{escape(signed_yuan(r["net"]))}</td>\n'
+                f'<td class="act">{escape("、".join(r["actions"]))}</td></tr>\n'
+            )
+        out.append("</tbody>\n")
+    return Markup("".join(out))
+
+
+def _poster_cell(cell: dict | None) -> str:
+    if not cell:
+        return '<td class="c"></td>'
+    note = f"<i>{escape(cell['note'])}</i>" if cell["note"] else ""
+    return (
+        f'<td class="c {escape(cell["flag"])}"><b class="m">{escape(cell["mark"])}</b>{note}</td>'
+    )
 
 
 def money_rows(rows: list[dict], site_url: str, with_grid: bool = False, linked=True) -> Markup:
@@ -178,6 +224,19 @@ def village_action_items(rows: list[dict], site_url: str) -> Markup:
     return Markup("".join(out))
 
 
+def action_period_items(periods: list[dict], site_url: str) -> Markup:
+    """A year of a village's actions by period (villages.action_years) as list items: the
+    period, its actions, then their reasons (each text as Jinja's join writes it)."""
+    out = []
+    for p in periods:
+        ref, actions = p["period"], p["actions"]
+        names = escape("、".join(str(a["name"]) for a in actions))
+        reasons = escape("；".join(str(a["reason"]) for a in actions))
+        period = link(site_url, ref["url"], ref.get("label") or ref.get("name"))
+        out.append(f"<li>{period}：{names}。依据：{reasons}</li>\n")
+    return Markup("".join(out))
+
+
 @functools.lru_cache(maxsize=256)
 def _badge(action: str, name: str) -> str:
     return f'<span class="act {escape(action)}">{escape(name)}</span>'
@@ -223,9 +282,11 @@ FILTERS = {
     "flag_mark": flag_mark,
     "chart_svg": chart_svg,
     "village_action_items": village_action_items,
+    "action_period_items": action_period_items,
     "board_rows": board_rows,
     "money_cells": money_cells,
     "year_rows": year_rows,
     "money_rows": money_rows,
     "score_rows": score_rows,
+    "poster_rows": poster_rows,
 }

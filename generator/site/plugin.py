@@ -67,6 +67,7 @@ from generator.site.record import record_files
 from generator.site.revisions import SiteHistory, cell_fixes
 from generator.site.rulespage import rules_data
 from generator.site.sanitize import boxed_tables, clean_html, is_site_path, sectioned
+from generator.site.templatecode import shared_cache
 from generator.site.views import Page, SiteIndex
 from generator.townwords import TownWords
 
@@ -77,6 +78,12 @@ PAGES_PER_JOB = 30
 SHARE_IMAGE = "images/share.png"
 ICON = "images/icon.png"
 log = logging.getLogger(__name__)
+# The footer of every page and what it shows besides the site's address and data version: the
+# same in the whole build unless a page's own context says otherwise.
+FOOTER = "_footer.html"
+FOOTER_INPUTS = frozenset(
+    {"town", "notice", "words", "footer_pages", "articles", "INDEX_URL", "latest", "repo_url"}
+)
 # Links or other non-regular files in content/ listed by name when refusing to build.
 LISTED_UNSAFE = 20
 FILTERS = {
@@ -135,6 +142,9 @@ class ResultsPages(Generator):
         `content_written` signal then fires here for every page, in the order written."""
         jobs = self.settings.get("FLAGBOARD_JOBS") or forked.cores()
         units = pages.units(self.site)
+        for kind in dict.fromkeys(kind for kind, _ in units):  # compiled here, not in each child
+            self._template(kind)
+        self.env.get_template(FOOTER)
         done = forked.map_split(self._write_units, units, jobs, minimum=PAGES_PER_JOB)
         written = [page for unit in done for page in unit]
         site = self.site
@@ -166,6 +176,9 @@ class ResultsPages(Generator):
         context["output_file"] = name
         context.update(page_url=page.url, title=page.title, description=page.description)
         context.update(page.context)
+        footer = self._footer(context, page.context)
+        if footer is not None:
+            context["footer_html"] = footer
         output = self._template(page.template).render(context)
         path = sanitised_join(self.output_path, name)
         try:  # most pages have a folder of their own, whose parent exists by then
@@ -177,6 +190,18 @@ class ResultsPages(Generator):
         with open(path, "w", encoding="utf-8") as file:
             file.write(output)
         return page.template, page.url, path, page.title
+
+    def _footer(self, context: dict, own: dict) -> Markup | None:
+        """base.html's footer (_footer.html), rendered once for each site address and data
+        version rather than on each of a county's 10,000 pages; None (base.html includes it)
+        for a page whose own context holds what else the footer shows."""
+        if not FOOTER_INPUTS.isdisjoint(own):
+            return None
+        footers = self.__dict__.setdefault("_footers", {})
+        key = (context["SITEURL"], repr(context.get("data_version")))
+        if key not in footers:
+            footers[key] = Markup(self.env.get_template(FOOTER).render(context))
+        return footers[key]
 
     def _template(self, kind: str):
         """A kind's template, loaded once (Jinja's get_template checks the file on each call)."""
@@ -267,6 +292,8 @@ def add_filters(generator) -> None:
     # base.html it extends and each macro file it imports were checked on disk again (a stat
     # each, three or four a page).
     generator.env.auto_reload = False
+    # compiled once for all of Pelican's generators, each of which has its own environment
+    generator.env.bytecode_cache = shared_cache(generator.env)
 
 
 def get_generators(pelican) -> type[Generator]:

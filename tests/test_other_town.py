@@ -57,21 +57,20 @@ def town_test_files() -> list[str]:
 # The files in four parts rather than two halves: the half holding the posters ran 290 s while
 # the other took 80 s, and one long group at the end of a worker makes the wall time.
 HALVES = 4
-# About how long each file's tests of the test town take, in relative seconds (from --durations
-# of the demo town's tests, on a loaded machine), to share the files out into parts of about
-# equal length; a file not listed counts as SHORT_FILE.
+# About how long each file's tests of the test town take, in seconds (--durations of the demo
+# town's tests on 2 cores, with this branch's shared builds), to share the files out into
+# parts of about equal length; a file not listed counts as SHORT_FILE.
 SECONDS = {
-    "tests/test_site_axe.py": 140,
-    "tests/test_site_large.py": 130,
-    "tests/test_site_phone.py": 80,
-    "tests/test_site.py": 70,
-    "tests/test_site_text.py": 60,
-    "tests/test_site_budgets.py": 60,
-    "tests/test_browser.py": 50,
-    "tests/test_poster.py": 40,
-    "tests/test_screen.py": 20,
+    "tests/test_site_axe.py": 60,
+    "tests/test_site_large.py": 40,
+    "tests/test_poster.py": 28,
+    "tests/test_site_phone.py": 27,
+    "tests/test_browser.py": 20,
+    "tests/test_site_budgets.py": 10,
+    "tests/test_site.py": 9,
+    "tests/test_screen.py": 7,
 }
-SHORT_FILE = 15
+SHORT_FILE = 3
 
 
 def parts(files: list[str], count: int = HALVES) -> list[list[str]]:

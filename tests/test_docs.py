@@ -189,8 +189,8 @@ def test_the_guide_names_the_site_forms_where_the_site_puts_them():
     assert TEMPLATE_FOLDER == "data/template"
     assert f"/{TEMPLATE_FOLDER}/2024-04.csv" in text
     assert f"/{TEMPLATE_FOLDER}/2024-annual.csv" in text
-    base = read(ROOT / "theme" / "templates" / "base.html")
-    assert "数据下载</a>" in base and "空白评分表" in read(
+    footer = read(ROOT / "theme" / "templates" / "_footer.html")  # every page's footer
+    assert "数据下载</a>" in footer and "空白评分表" in read(
         ROOT / "theme" / "templates" / "data.html"
     )
     for step in ("Add file", "Upload files", "Create a new branch", "Propose changes", "Revert"):
@@ -345,8 +345,8 @@ def test_the_publishing_guide_names_every_setting_the_workflows_read():
 def test_the_publishing_guide_covers_what_the_county_needs():
     text = read(PUBLISH)
     assert "`[notice]`" in text and "icp = " in text  # where the 备案号 goes …
-    base = read(ROOT / "theme" / "templates" / "base.html")
-    assert "notice.icp" in base and "https://beian.miit.gov.cn/" in text  # … and shows
+    footer = read(ROOT / "theme" / "templates" / "_footer.html")  # every page's footer
+    assert "notice.icp" in footer and "https://beian.miit.gov.cn/" in text  # … and shows
     snippet = next(b for b in fenced_blocks(text) if b.startswith("[notice]"))
     assert tomllib.loads(snippet)["notice"]["icp"]
     for words in (

@@ -61,7 +61,7 @@ lock: $(TEST_STAMP)
 site: $(STAMP)
 	$(BIN)/flagboard build --scores scores --out output --settings $(SETTINGS)$(if $(BUILD_FLAGS), $(BUILD_FLAGS))
 
-# On every core (pytest-xdist): about 1 minute on 2 cores with HYPOTHESIS_PROFILE=ci, as CI runs
+# On every core (pytest-xdist): about 8 minutes on 2 cores with HYPOTHESIS_PROFILE=ci, as CI runs
 # it; `.venv/bin/python -m pytest` runs the same tests in one process. The longest groups of tests
 # start first (tests/conftest.py LONG_FIRST), not those with the most tests.
 TEST_JOBS ?= auto

@@ -743,3 +743,30 @@ def test_the_published_site_links_commits_on_the_forge_it_was_built_on(
     settings = runpy.run_path(str(ROOT / "publishconf.py"))
     # the templates link a commit as {repo_url}/commit/{sha}
     assert settings["FLAGBOARD_REPO_URL"] + "/commit/" == commit_link
+
+
+def test_debian_sh_asks_apt_only_for_what_the_machine_lacks(tmp_path):
+    """A runner whose Node.js came from NodeSource has npm but not Debian's package, which
+    conflicts with it: ci/debian.sh must not ask apt for it (apt-get and dpkg-query are stand-ins
+    that record what they were asked; nothing is installed)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    asked = tmp_path / "asked"
+    stubs = {
+        "apt-get": f'echo "$@" >> {asked}\n',
+        "dpkg-query": 'if [ "$4" = rsync ]; then printf "install ok installed"; fi\nexit 0\n',
+        "npm": "exit 0\n",
+        "sudo": '"$@"\n',
+    }
+    for name, body in stubs.items():
+        (bin_dir / name).write_text("#!/bin/sh\n" + body)
+        (bin_dir / name).chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    script = str(ROOT / "ci" / "debian.sh")
+    subprocess.run(["bash", script, "npm", "rsync", "fonts-noto-cjk"], env=env, check=True)
+    lines = asked.read_text().splitlines()
+    assert lines[0] == "update -q"
+    assert lines[1].split()[-1:] == ["fonts-noto-cjk"] and "npm" not in lines[1].split()
+    asked.unlink()
+    subprocess.run(["bash", script, "npm", "rsync"], env=env, check=True)
+    assert not asked.exists()  # nothing lacking: apt is not even updated

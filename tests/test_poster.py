@@ -14,10 +14,17 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-import html5lib
 import pytest
 from _qr_helpers import ink_rows, pdf_first_page_gray, pdf_pages, qr_texts, svg_qr_texts
-from _site_helpers import SITE_URL, build_site, county_site, demo_site, demo_site_at_address, serve
+from _site_helpers import (
+    SITE_URL,
+    build_site,
+    county_site,
+    demo_site,
+    demo_site_at_address,
+    parse,
+    serve,
+)
 from towns import Town
 
 from generator.labels import ACTION_NAMES
@@ -41,10 +48,6 @@ SMALL_TEXT = """() => [...document.querySelectorAll(
 
 def results(site: Path) -> dict:
     return json.loads((site / "data" / "results.json").read_text(encoding="utf-8"))
-
-
-def parse(path: Path):
-    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
 
 
 def text(element) -> str:

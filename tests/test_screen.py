@@ -14,10 +14,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import html5lib
 import pytest
 from _qr_helpers import qr_texts
-from _site_helpers import SITE_URL, build_site, demo_site, demo_site_at_address, serve
+from _site_helpers import SITE_URL, build_site, demo_site, demo_site_at_address, parse, serve
 from towns import Town
 
 from generator.periods import label as period_label
@@ -47,10 +46,6 @@ FILL = """n => {
 # What is visible when the page has been shown for `ms` milliseconds.
 SHOWN_AT = """ms => { for (const a of document.getAnimations()) { a.pause(); a.currentTime = ms; }
   return [...document.querySelectorAll('.slide')].map(e => getComputedStyle(e).visibility); }"""
-
-
-def parse(path: Path):
-    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from _site_helpers import (
     demo_scores,
     demo_site,
     html_pages,
+    parse,
     small_town,
 )
 
@@ -57,10 +58,6 @@ def town(tmp_path_factory) -> tuple[Path, Path]:
     scores = small_town(root / "scores")
     build_site(scores, root / "out")
     return scores, root / "out"
-
-
-def parse(path: Path):
-    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
 
 
 def text_of(path: Path) -> str:

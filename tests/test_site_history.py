@@ -13,10 +13,9 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import html5lib
 import pytest
 from _history_helpers import APRIL, DataRepo, corrected_town, csv_bytes, period_rows
-from _site_helpers import ROOT, build_site, html_pages
+from _site_helpers import ROOT, build_site, html_pages, page_text, parse, text_of
 
 from generator.cli import main
 from generator.site.build import read_history
@@ -60,18 +59,6 @@ def town(tmp_path_factory) -> tuple[DataRepo, dict[str, str], Path]:
     out = root / "out"
     build_site(repo.scores, out, FLAGBOARD_REPO_URL=REPO_URL)
     return repo, commits, out
-
-
-def parse(path: Path):
-    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
-
-
-def text_of(element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
-def page_text(path: Path) -> str:
-    return text_of(parse(path).find("body"))
 
 
 def section(path: Path, id_: str):

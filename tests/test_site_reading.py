@@ -5,11 +5,11 @@ status page predicts is checked against the real rules run on one more month."""
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import pytest
+from _sentence_helpers import page_text
 from _site_helpers import (
     CHROMIUM,
     browser_required,
@@ -86,11 +86,6 @@ def page(site: Path, path: str) -> str:
     return (site / path / "index.html").read_text(encoding="utf-8")
 
 
-def text(markup: str) -> str:
-    markup = re.sub(r"<(style|script)\b.*?</\1>", "", markup, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup)))
-
-
 def section(markup: str, ident: str) -> str:
     start = markup.index(f'id="{ident}"')
     return markup[start : markup.index("</section>", start)]
@@ -103,7 +98,7 @@ def next_steps(site: Path, village: str) -> list[tuple[int, str]]:
     block = block[: block.index("</ul>")]
     steps = []
     for item in re.findall(r"<li>(.*?)</li>", block, flags=re.S):
-        words = text(item)
+        words = page_text(item)
         found = re.match(r"\s*如2024年内的下一期得(\d+)面及以上黄旗", words)
         if not words.strip().startswith("如2024年内的下一期"):
             continue  # the next year's lines: test_predictions.py
@@ -142,7 +137,7 @@ def test_what_one_more_yellow_flag_brings_is_what_the_rules_do(site, village, fl
 
 
 def test_two_consecutive_yellow_flags_name_the_next_step_and_the_cadres(site):
-    status = text(section(page(site, "village/W4"), "status"))
+    status = page_text(section(page(site, "village/W4"), "status"))
     assert "已连续2期得黄旗" in status
     first = next_steps(site, "W4")[0][1]
     assert first.startswith("如2024年内的下一期再得黄旗：")
@@ -163,7 +158,7 @@ def test_a_red_only_village_has_rank_context_and_links_to_its_rows(site):
     markup = page(site, "village/V1")
     status = section(markup, "status")
     assert markup.index('id="status"') < markup.index('class="stats"')  # first under the title
-    words = text(status)
+    words = page_text(status)
     assert "★红旗 3面" in words and "▼黄旗" not in words
     assert words.count("第1名／共6村") == 3
     assert "本期没有约谈、警告或停职" in words
@@ -176,32 +171,32 @@ def test_a_red_only_village_has_rank_context_and_links_to_its_rows(site):
 
 
 def test_actions_name_the_cadres_they_concern(site):
-    actions = text(section(page(site, "2024/01"), "actions"))
+    actions = page_text(section(page(site, "2024/01"), "actions"))
     assert "V6村 村主职干部停职、警告、约谈" in actions  # one row, every action of the village
     named = re.sub(r"村主职干部(停职|约谈|警告)(、(停职|约谈|警告))*", "", actions)
     assert not re.search(r"(停职|约谈|警告) ", named)  # never as if the village were meant
-    home = text(page(site, ""))
+    home = page_text(page(site, ""))
     assert "村主职干部约谈" in home
-    history = text(section(page(site, "village/V6"), "actions"))
+    history = page_text(section(page(site, "village/V6"), "actions"))
     assert "村主职干部停职" in history and "2024年" in history and "2023年" in history
 
 
 def test_an_unfinished_year_says_so_and_a_finished_one_does_not(site):
-    year = text(page(site, "2024"))
+    year = page_text(page(site, "2024"))
     assert "截至2024年2月" in year and "年底确定" in year
     assert ACTION_MEANINGS["priority"] in year  # what priority brings
     assert "红旗总面数" in year  # and how it is ranked
-    finished = text(page(site, "2023"))
+    finished = page_text(page(site, "2023"))
     assert "截至" not in finished and "年底确定" not in finished
-    village = text(section(page(site, "village/V1"), "status"))
+    village = page_text(section(page(site, "village/V1"), "status"))
     assert "截至2024年2月，年底确定" in village
-    grid = text(page(site, "grid/g1"))
+    grid = page_text(page(site, "grid/g1"))
     assert "截至2024年2月" in grid
 
 
 def test_the_rules_page_follows_town_toml(site):
-    rules = text(page(site, "rules")).replace(" ", "")
-    now = text(section(page(site, "rules"), "in-force")).replace(" ", "")
+    rules = page_text(page(site, "rules")).replace(" ", "")
+    now = page_text(section(page(site, "rules"), "in-force")).replace(" ", "")
     assert "前两名得红旗" in now and "后一名得黄旗" in now
     assert "2,000" in now and "6,000" in now
     assert "2024年1月起（现行）前两名" in rules
@@ -217,7 +212,7 @@ def test_the_rules_page_before_the_rule_change_says_the_old_rule(tmp_path):
     t = town()
     t.rules = [RULES[0]]
     build_site(write_town(t, tmp_path / "scores"), tmp_path / "out")
-    now = text(section(page(tmp_path / "out", "rules"), "in-force")).replace(" ", "")
+    now = page_text(section(page(tmp_path / "out", "rules"), "in-force")).replace(" ", "")
     assert "前三名得红旗" in now and "前两名" not in now and "1,000" in now
     assert "历次规则" not in now
 
@@ -227,8 +222,8 @@ def test_the_village_index_lists_every_village_by_grid(site):
     for vid in [*BASE, *BASE2]:
         assert f'href="/village/{vid}/"' in index
     assert 'href="#grid-g1"' in index and 'id="grid-g2"' in index
-    assert FORMER[1] in text(index)
-    assert FORMER[1] in text(page(site, f"village/{FORMER[0]}"))
+    assert FORMER[1] in page_text(index)
+    assert FORMER[1] in page_text(page(site, f"village/{FORMER[0]}"))
     home = page(site, "")
     assert home.index('id="find"') < home.index('<ul class="glance">')
     for path in ("", "2024/02", "village/V1", "rules"):
@@ -260,7 +255,7 @@ def test_the_status_fits_a_phone_screen(site):
 
 
 def test_a_village_no_longer_evaluated_is_told_so_without_next_steps(site):
-    status = text(section(page(site, f"village/{ENDED}"), "status"))
+    status = page_text(section(page(site, f"village/{ENDED}"), "status"))
     assert "不在参评范围内" in status
     assert "下一期" not in status and "第一期" not in status and "本期处理措施" not in status
 
@@ -268,5 +263,5 @@ def test_a_village_no_longer_evaluated_is_told_so_without_next_steps(site):
 def test_a_category_the_village_was_not_scored_in_says_so(site):
     status = section(page(site, f"village/{UNSCORED}"), "status")
     rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", status, flags=re.S)
-    assert [text(r).split()[0] for r in rows] == ["甲项", "乙项", "丙项"]
-    assert "未参评" in text(rows[2]) and "未参评" not in text(rows[0])
+    assert [page_text(r).split()[0] for r in rows] == ["甲项", "乙项", "丙项"]
+    assert "未参评" in page_text(rows[2]) and "未参评" not in page_text(rows[0])

@@ -8,9 +8,8 @@ import json
 import re
 from pathlib import Path
 
-import html5lib
 import pytest
-from _site_helpers import county_site
+from _site_helpers import county_site, page_text, parse
 
 from generator.site import blocks
 from generator.site import villages as sitevillages
@@ -46,14 +45,9 @@ def months_on(page: Path) -> list[str]:
 
 def table_rows(page: Path) -> list[list[str]]:
     """The 历年汇总 table's body rows as cell texts."""
-    tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    tree = parse(page)
     section = next(s for s in tree.iter("section") if s.findtext("h2") == "历年汇总")
     return [["".join(td.itertext()) for td in tr] for tr in section.find(".//tbody")]
-
-
-def text_of(page: Path) -> str:
-    tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
-    return " ".join("".join(tree.find("body").itertext()).split())
 
 
 def test_the_village_page_shows_its_latest_three_years_month_by_month(town):
@@ -83,7 +77,7 @@ def test_the_yearly_summary_links_older_years_and_adds_up(town):
     for year in ("2015", "2016", "2017"):
         assert f'href="/village/{village}/{year}/"' in page
     assert f'href="/village/{village}/2018/"' not in page
-    text = text_of(site / "village" / village / "index.html")
+    text = page_text(site / "village" / village / "index.html")
     assert "更早年份的明细见下方「历年汇总」" in text
     rows = [r for r in doc["rewards"] if r["village_id"] == village]
     summary = {
@@ -104,11 +98,11 @@ def test_an_older_year_page_shows_that_year_and_the_running_total_goes_on(town):
     name = next(v["name"] for v in doc["villages"] if v["id"] == village)
     page = site / "village" / village / "2016" / "index.html"
     assert months_on(page) == [f"2016-{m:02d}" for m in range(12, 0, -1)]
-    text = text_of(page)
+    text = page_text(page)
     assert f"{name} · 2016年" in text and "本页是2016年的逐月明细" in text
     rows = [r for r in doc["rewards"] if r["village_id"] == village]
     running = sum(r["net"] for r in rows if r["period"] <= "2016-12")  # from 2015-01 on
-    tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    tree = parse(page)
     december = tree.find(".//section[@id='months']//tbody/tr")  # the newest month first
     cells = ["".join(c.itertext()) for c in december]
     assert cells[0] == "2016年12月" and cells[-1] == signed_yuan(running)
@@ -116,12 +110,12 @@ def test_an_older_year_page_shows_that_year_and_the_running_total_goes_on(town):
 
 def test_the_grid_page_keeps_its_latest_years_and_links_a_page_per_older_year(town):
     site, doc = town
-    text = text_of(site / "grid" / "g01" / "index.html")
+    text = page_text(site / "grid" / "g01" / "index.html")
     assert f"图中是最近{sitevillages.GRID_CHART_PERIODS}期；更早年份的月度平均分和总分" in text
     assert "2020年各项目总分" in text and "2019年各项目总分" in text
     assert "2018年各项目总分" not in text
     assert "更早年份 2018年 2017年 2016年 2015年" in text
-    older = text_of(site / "grid" / "g01" / "2016" / "index.html")
+    older = page_text(site / "grid" / "g01" / "2016" / "index.html")
     assert "第01网格 · 2016年" in older
     assert "本页是2016年的各项目月度平均分和总分" in older and "2016年各项目总分" in older
     assert "2017年各项目总分" not in older

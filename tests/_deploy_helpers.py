@@ -373,12 +373,12 @@ class FaultProxy:
                     connection.shutdown(socket.SHUT_RDWR)
 
 
-def bucket_files(endpoint: str, bucket: str, prefix: str = "") -> dict[str, bytes]:
-    """Every object under the prefix, as a reader's browser gets it (gzip undone)."""
-    import obstore
+def local_store(endpoint: str, bucket: str, prefix: str = ""):
+    """An obstore client of a test's own S3 server (moto on 127.0.0.1), for looking into a
+    bucket from outside the publish."""
     from obstore.store import S3Store
 
-    store = S3Store(
+    return S3Store(
         bucket,
         prefix=prefix or None,
         endpoint=endpoint,
@@ -387,6 +387,13 @@ def bucket_files(endpoint: str, bucket: str, prefix: str = "") -> dict[str, byte
         secret_access_key="test",
         client_options={"allow_http": True},
     )
+
+
+def bucket_files(endpoint: str, bucket: str, prefix: str = "") -> dict[str, bytes]:
+    """Every object under the prefix, as a reader's browser gets it (gzip undone)."""
+    import obstore
+
+    store = local_store(endpoint, bucket, prefix)
     found = {}
     for chunk in obstore.list(store, chunk_size=1000):
         for meta in chunk:

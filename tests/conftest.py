@@ -157,3 +157,22 @@ def browser(playwright):
     chromium = launch_chromium(playwright)
     yield chromium
     chromium.close()
+
+
+@pytest.fixture(scope="module")
+def sites():
+    """The test town's site a month apart (two_sites: built once per process), for the publish
+    tests."""
+    from _deploy_helpers import two_sites
+
+    return two_sites()
+
+
+@pytest.fixture
+def threads_end():
+    """The check the publish files ask of every test (pytestmark): no thread of its own left
+    running afterwards (_deploy_helpers.no_threads_left)."""
+    from _deploy_helpers import no_threads_left
+
+    yield
+    no_threads_left()

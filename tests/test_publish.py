@@ -17,12 +17,10 @@ from _deploy_helpers import (
     clean_env,
     dangling_links,
     kill_when,
-    no_threads_left,
     run_publish,
     serving,
     sha256,
     site_files,
-    two_sites,
 )
 from conftest import examples
 from hypothesis import given
@@ -39,16 +37,8 @@ from generator.deploy.publish import publish
 from generator.deploy.targets import Archive, Bucket, Folder, Server, parse_target
 from generator.layout import SITE_MARK
 
-
-@pytest.fixture(scope="module")
-def sites():
-    return two_sites()
-
-
-@pytest.fixture(autouse=True)
-def threads_end():
-    yield
-    no_threads_left()
+# every test: no thread of its own left running (conftest.py threads_end)
+pytestmark = pytest.mark.usefixtures("threads_end")
 
 
 def stored_site(folder: Path) -> dict[str, bytes]:

@@ -24,10 +24,9 @@ from _deploy_helpers import (
     bucket_files,
     clean_env,
     kill_when,
-    no_threads_left,
+    local_store,
     run_publish,
     site_files,
-    two_sites,
 )
 
 from generator.cli import main
@@ -35,18 +34,10 @@ from generator.deploy.manifest import MANIFEST, PENDING, scan
 from generator.deploy.plan import make_plan
 from generator.deploy.s3 import BucketLock
 
+# every test: no thread of its own left running (conftest.py threads_end)
+pytestmark = pytest.mark.usefixtures("threads_end")
+
 ENDPOINT_HOST = "oss-cn-hangzhou.example.test"
-
-
-@pytest.fixture(scope="module")
-def sites():
-    return two_sites()
-
-
-@pytest.fixture(autouse=True)
-def threads_end():
-    yield
-    no_threads_left()
 
 
 @pytest.fixture(scope="module")
@@ -142,17 +133,8 @@ def test_a_bucket_gets_the_site_then_only_the_files_whose_bytes_changed(
 def test_text_is_stored_gzipped_with_its_headers(publish_to, sites, moto, bucket):
     assert publish_to(sites.after, bucket, moto.url).returncode == 0
     import obstore
-    from obstore.store import S3Store
 
-    store = S3Store(
-        bucket,
-        prefix="huamu",
-        endpoint=moto.url,
-        region="us-east-1",
-        access_key_id="t",
-        secret_access_key="t",
-        client_options={"allow_http": True},
-    )
+    store = local_store(moto.url, bucket, "huamu")
     page = obstore.get(store, "index.html")
     assert page.attributes == {
         "Content-Type": "text/html; charset=utf-8",
@@ -256,17 +238,8 @@ def test_a_publish_killed_midway_leaves_the_old_site_whole_and_the_next_complete
 
 def test_a_publish_in_progress_elsewhere_holds_the_bucket(publish_to, sites, moto, bucket):
     import obstore
-    from obstore.store import S3Store
 
-    store = S3Store(
-        bucket,
-        prefix="huamu",
-        endpoint=moto.url,
-        region="us-east-1",
-        access_key_id="t",
-        secret_access_key="t",
-        client_options={"allow_http": True},
-    )
+    store = local_store(moto.url, bucket, "huamu")
     held = {
         "token": "x",
         "host": "ci-runner-7",
@@ -287,16 +260,8 @@ def test_a_publish_in_progress_elsewhere_holds_the_bucket(publish_to, sites, mot
 
 def test_a_bucket_holding_other_files_is_not_touched(publish_to, sites, moto, bucket):
     import obstore
-    from obstore.store import S3Store
 
-    store = S3Store(
-        bucket,
-        endpoint=moto.url,
-        region="us-east-1",
-        access_key_id="t",
-        secret_access_key="t",
-        client_options={"allow_http": True},
-    )
+    store = local_store(moto.url, bucket)
     obstore.put(store, "huamu/index.html", b"someone else's page")
     refused = publish_to(sites.after, bucket, moto.url)
     assert refused.returncode == 1 and "不是 flagboard 发布的文件（index.html）" in refused.stderr

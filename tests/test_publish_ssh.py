@@ -16,11 +16,9 @@ from _deploy_helpers import (
     Relay,
     Sshd,
     kill_when,
-    no_threads_left,
     run_publish,
     serving,
     site_files,
-    two_sites,
 )
 
 from generator.cli import main
@@ -30,16 +28,8 @@ from generator.deploy.manifest import MANIFEST, scan
 from generator.deploy.plan import make_plan
 from generator.deploy.publish import publish
 
-
-@pytest.fixture(scope="module")
-def sites():
-    return two_sites()
-
-
-@pytest.fixture(autouse=True)
-def threads_end():
-    yield
-    no_threads_left()
+# every test: no thread of its own left running (conftest.py threads_end)
+pytestmark = pytest.mark.usefixtures("threads_end")
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,6 @@ An existing file is replaced only if it is an archive flagboard wrote.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +17,7 @@ from generator import catalogue
 from generator.deploy import gzipped
 from generator.deploy.errors import PublishFailed
 from generator.deploy.manifest import MANIFEST, Manifest, parse
+from generator.deploy.wholefile import written_whole
 
 DATE = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: the archive's bytes depend on the site only
 
@@ -41,22 +39,15 @@ def write_archive(path: Path, site: Path, manifest: Manifest, sent: Callable) ->
     """Write the whole site to `path`; returns the archive's size in bytes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as file, zipfile.ZipFile(file, "w") as archive:
-            for relative, entry in sorted(manifest.files.items()):
-                data = (site / relative).read_bytes()
-                _add(archive, relative, data, compress=entry.gzip)
-                if entry.gzip:
-                    _add(archive, gzipped.gz_path(relative), gzipped.compress(data), False)
-                sent((relative,))
-            _add(archive, MANIFEST, manifest.to_bytes(), True)
-        os.chmod(name, 0o644)
-        os.replace(name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
+    written = written_whole(path, path.parent, prefix=f".{path.name}.")
+    with written as file, zipfile.ZipFile(file, "w") as archive:
+        for relative, entry in sorted(manifest.files.items()):
+            data = (site / relative).read_bytes()
+            _add(archive, relative, data, compress=entry.gzip)
+            if entry.gzip:
+                _add(archive, gzipped.gz_path(relative), gzipped.compress(data), False)
+            sent((relative,))
+        _add(archive, MANIFEST, manifest.to_bytes(), True)
     return path.stat().st_size
 
 

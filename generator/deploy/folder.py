@@ -13,13 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from generator import catalogue
 from generator.deploy import gzipped
 from generator.deploy.errors import PublishFailed
 from generator.deploy.manifest import OWN, Manifest
+from generator.deploy.wholefile import written_whole
 
 try:
     import fcntl
@@ -103,17 +103,8 @@ class FolderStore:
         target = self._inside(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         self._inside(path)  # again: a folder made just now may not be a link
-        tmp = self.root / TMP
-        fd, name = tempfile.mkstemp(dir=tmp)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-            os.chmod(name, 0o644)
-            os.replace(name, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(name)
-            raise
+        with written_whole(target, self.root / TMP) as file:
+            file.write(data)
 
     def _inside(self, path: str) -> Path:
         """The path in the folder, refused if a link among its folders leads out of it."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -18,9 +17,8 @@ _LINK = re.compile(rb"""(?:href|src)\s*=\s*["']([^"'<>]{1,2000})["']""")
 _ELSEWHERE = ("mailto:", "tel:", "data:", "javascript:", "#")
 
 
-def page_links(site: Path, page: str, files: Iterable[str] | set[str]) -> set[str]:
-    """The files of `files` (paths inside the site) that the page at `page` links to."""
-    known = files if isinstance(files, set) else set(files)
+def page_links(site: Path, page: str, known: set[str]) -> set[str]:
+    """The files of `known` (paths inside the site) that the page at `page` links to."""
     base = "https://site.invalid/" + page.rpartition("/")[0] + ("/" if "/" in page else "")
     found = set()
     for raw in _LINK.findall((site / page).read_bytes()):

@@ -19,16 +19,13 @@ from generator.history.rawlog import Entry
 _PUBLISHING = ("period", "events", "annual")
 
 
-def with_doubts(git, store: BlobStore, entries: list[Entry], stamps: dict[str, Stamp]) -> None:
-    """Give each committed entry's commit its `doubt` (in place); `stamps`: each data commit's
-    committer time, read with its object by the walk."""
-    committed = [e for e in entries if not e.commit.uncommitted]
-    if not committed:
-        return
-    order = Order(git, store, stamps)
-    for entry in committed:
+def with_doubts(order: Order, entries: list[Entry]) -> None:
+    """Give each committed entry's commit its `doubt` (in place)."""
+    for entry in entries:
+        if entry.commit.uncommitted:
+            continue
         full = entry.commit.hash
-        found = order.doubt(full, stamps[full], _published(entry))
+        found = order.doubt(full, order.stamps[full], _published(entry))
         if found:
             entry.commit = replace(entry.commit, doubt=found)
 
@@ -39,6 +36,7 @@ class Order:
 
     def __init__(self, git, store: BlobStore, stamps: dict[str, Stamp]):
         self.parents, self.children = _graph(git)
+        self.stamps = stamps  # each data commit's committer time, read with it by the walk
         self.neighbours = _Neighbours(store, stamps)
 
     def doubt(self, full: str, stamp: Stamp, periods: set[str]) -> str | None:

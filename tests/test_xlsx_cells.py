@@ -5,12 +5,15 @@ workbook to CSV. Awkward text stays the same text and never becomes a formula.""
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 import subprocess
+import zipfile
 
 import openpyxl
 import pytest
 
+from generator.site import xlsx
 from generator.site.schema import RESULT_TABLES
 from generator.site.xlsx import Names, workbooks
 
@@ -29,12 +32,15 @@ AWKWARD = [
 NAMES = Names({f"v{i}": name for i, name in enumerate(AWKWARD)}, {"g": "东片网格"}, {"c": "党建"})
 
 
-def rewards_csv() -> str:
-    """The rewards table of two months: a row per awkward village name, one empty cell."""
+def rewards_csv(period: str = "2024") -> str:
+    """The rewards table of two months of the year of `period` (the two months of 2024 by
+    default; a month's own and the next): a row per awkward village name, one empty cell."""
     header = ",".join(column.name for column in RESULT_TABLES["rewards"].columns)
+    year, _, month = period.partition("-")
+    first = int(month or 1)
     rows = [
-        f"2024-0{m},v{i},{i},0,{1000 * i},0,{'' if i == 3 else 1000 * i}"
-        for m in (1, 2)
+        f"{year}-{m:02d},v{i},{i},0,{1000 * i},0,{'' if i == 3 else 1000 * i}"
+        for m in (first, first + 1)
         for i in range(len(AWKWARD))
     ]
     return "\r\n".join([header, *rows]) + "\r\n"
@@ -77,6 +83,24 @@ def test_openpyxl_reads_the_same_text_and_numbers_and_no_formula(books):
         assert {c.data_type for row in rows[1:] for c in row[:2]} == {"s"}
         assert sheet.freeze_panes == "A2"
         assert sheet.max_row == len(months) * len(AWKWARD) + 1
+
+
+@pytest.mark.parametrize("period", ["2024-02", "2024", "2019-11"])
+def test_each_workbook_s_properties_are_xlsxwriter_s_own_for_its_period(books, period):
+    """The header workbook is made once and its core.xml given each period's title and
+    dates: every entry but the sheets' rows is what XlsxWriter writes for that period."""
+    made = zipfile.ZipFile(
+        io.BytesIO(workbooks({"rewards": rewards_csv(period)}, NAMES)[f"data/xlsx/{period}.xlsx"])
+    )
+    direct = zipfile.ZipFile(io.BytesIO(xlsx._headers_only(period)))
+    assert made.namelist() == direct.namelist()
+    assert made.read("docProps/core.xml") == direct.read("docProps/core.xml")
+    assert f"<dc:title>{period} 红黄旗评比结果</dc:title>" in made.read("docProps/core.xml").decode(
+        "utf-8"
+    )
+    for name in direct.namelist():
+        if "worksheets/sheet" not in name:
+            assert made.read(name) == direct.read(name), name
 
 
 def test_the_same_rows_give_the_same_bytes():

@@ -39,6 +39,21 @@ def test_map_split_uses_fewer_jobs_when_there_is_little_work():
     assert forked.map_split(_pids_and_squares, [], 4) == []
 
 
+def _slow_for_this_process(items):
+    if os.getpid() == PARENT:
+        time.sleep(0.05)
+    return _pids_and_squares(items)
+
+
+def test_a_free_process_takes_the_chunks_a_busy_one_has_not_reached():
+    """Shares are not fixed in advance: here this process is slow, so the child does most."""
+    items = list(range(200))
+    found = forked.map_split(_slow_for_this_process, items, 2)
+    assert [square for _, square in found] == [n * n for n in items]
+    mine = sum(pid == os.getpid() for pid, _ in found)
+    assert 0 < mine < len(items) // 4
+
+
 def test_a_failure_in_a_child_is_raised_here_with_its_message():
     with pytest.raises(forked.ChildFailed, match="第3页模板出错") as raised:
         forked.map_split(_fails_in_child, list(range(6)), 2)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -485,16 +484,16 @@ def test_a_page_failing_in_another_process_fails_the_build_and_keeps_the_site(
     out = tmp_path / "out"
     build_site(scores, out)
     before = (out / "index.html").read_bytes()
-    parent, kind = os.getpid(), sitepages.KINDS["grid"]
+    parent, build = os.getpid(), sitepages.build
 
-    def broken_in_a_child(site, grid_id):
+    def broken_in_a_child(site, unit):  # every child has pages to make (forked.map_split)
         if os.getpid() != parent:
-            raise ValueError(f"网格 {grid_id} 无法生成")
-        return kind.make(site, grid_id)
+            raise ValueError(f"页面 {unit[0]} 无法生成")
+        return build(site, unit)
 
-    monkeypatch.setitem(sitepages.KINDS, "grid", dataclasses.replace(kind, make=broken_in_a_child))
+    monkeypatch.setattr(sitepages, "build", broken_in_a_child)
     monkeypatch.setattr(site_plugin, "PAGES_PER_JOB", 1)  # fork even for a small town
-    with pytest.raises(BuildFailed, match="网站生成失败：网格 .* 无法生成"):
+    with pytest.raises(BuildFailed, match="网站生成失败：页面 .* 无法生成"):
         build_site(scores, out, FLAGBOARD_JOBS=2)
     assert (out / "index.html").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -565,14 +564,14 @@ def test_cli_build_jobs_sets_how_many_processes_write_pages(
 ):
     scores, _ = town
     monkeypatch.chdir(ROOT)
-    parent, kind = os.getpid(), sitepages.KINDS["grid"]
+    parent, build = os.getpid(), sitepages.build
 
-    def only_here(site, grid_id):
+    def only_here(site, unit):
         if os.getpid() != parent:
             raise ValueError("在子进程中生成")
-        return kind.make(site, grid_id)
+        return build(site, unit)
 
-    monkeypatch.setitem(sitepages.KINDS, "grid", dataclasses.replace(kind, make=only_here))
+    monkeypatch.setattr(sitepages, "build", only_here)
     monkeypatch.setattr(site_plugin, "PAGES_PER_JOB", 1)
     out = ["--scores", str(scores), "--out", str(tmp_path / "site")]
     assert main(["build", *out, "--jobs", "1"]) == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import jinja2
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import escape
 from same_site import differences
 
 from generator.site import html as sitehtml
@@ -178,3 +179,23 @@ board_cells = st.none() | st.fixed_dictionaries(
 @given(st.lists(board_cells, max_size=8))
 def test_a_board_cell_made_once_is_what_it_was_made_each_time(row):
     assert [sitehtml._board_cell(c) for c in row] == [plain_board_cell(c) for c in row]
+
+
+class Named:
+    name = "属性"
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["name", "items", "url", "values"]), st.text(max_size=3), max_size=4
+    )
+)
+def test_dotted_names_find_what_jinja_finds_but_a_dict_s_own_key_first(row):
+    """`a.b` in a template, as plugin.dict_first_getattr looks it up: a dict's key when it has
+    one, else what Jinja's own lookup gives (a dict's method, an object's attribute)."""
+    env = jinja2.Environment(autoescape=True)
+    env.getattr = plugin.dict_first_getattr(env.getattr)
+    shown = env.from_string("{{ r.name }}|{{ r.url }}|{{ o.name }}|{{ r.items is callable }}")
+    text = shown.render(r=row, o=Named())
+    items = "items" not in row
+    assert text == f"{escape(row.get('name', ''))}|{escape(row.get('url', ''))}|属性|{items}"

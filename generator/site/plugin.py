@@ -294,6 +294,24 @@ def add_filters(generator) -> None:
     generator.env.auto_reload = False
     # compiled once for all of Pelican's generators, each of which has its own environment
     generator.env.bytecode_cache = shared_cache(generator.env)
+    generator.env.getattr = dict_first_getattr(generator.env.getattr)
+
+
+def dict_first_getattr(jinja_getattr):
+    """Jinja's `a.b` tries getattr(a, "b") and, only when that raises, a["b"]: the pages'
+    contexts are dicts, so each `.name` in a template raised and caught an AttributeError (a
+    county's build: 1.2 million, half a second). A dict's own key comes first here; a dict
+    without that key, and anything else, is looked up as Jinja does (`names.items()`)."""
+
+    def getattr_(obj, attribute):
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except (KeyError, TypeError):
+                pass
+        return jinja_getattr(obj, attribute)
+
+    return getattr_
 
 
 def get_generators(pelican) -> type[Generator]:

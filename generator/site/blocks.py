@@ -58,12 +58,8 @@ def row_key(index: SiteIndex, row: dict) -> tuple:
 
 
 def flag_totals(index: SiteIndex, period: str, grid: str | None = None) -> dict:
-    """The flags of a period (of one grid) and how many villages took part (参评: scored in a
-    category; an active village scored in none is not counted)."""
-    counts = Counter(r["flag"] for r in index.grid_rows("flags", period, grid))
-    evaluated = index.evaluated(period)
-    villages = sum(r["village_id"] in evaluated for r in index.grid_rows("rewards", period, grid))
-    return {"red": counts["red"], "yellow": counts["yellow"], "villages": villages}
+    """The flags of a period (of one grid) and how many villages took part (SiteIndex's)."""
+    return index.flag_totals(period, grid)
 
 
 def period_summary(index: SiteIndex, period: str) -> str:

@@ -7,7 +7,7 @@ pages.py from these lookups and the building blocks of blocks.py.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from generator.periods import december, is_month, label, month_number, year_of
@@ -68,6 +68,7 @@ class SiteIndex:
         self._grid_split: dict[tuple[str, str], dict[str, list[dict]]] = {}
         self._ranked: dict[str, dict[tuple[str, str], int]] = {}
         self._evaluated: dict[str, frozenset[str]] = {}
+        self._flag_totals: dict[tuple[str, str | None], dict[str, int]] = {}
 
     def rows(self, table: str, period: str) -> list[dict]:
         """A period's rows of one table: "flags", "rewards", "actions" or "events"."""
@@ -173,6 +174,22 @@ class SiteIndex:
             found = frozenset(r["village_id"] for r in rows if r["score"] is not None)
             self._evaluated[period] = found
         return found
+
+    def flag_totals(self, period: str, grid: str | None = None) -> dict[str, int]:
+        """A period's (one grid's) red and yellow flags and how many villages took part (参评:
+        scored in a category; an active village scored in none is not counted), counted once:
+        a county's period, grid, poster and article pages asked 48,000 times."""
+        found = self._flag_totals.get((period, grid))
+        if found is None:
+            counts = Counter(r["flag"] for r in self.grid_rows("flags", period, grid))
+            evaluated = self.evaluated(period)
+            rewards = self.grid_rows("rewards", period, grid)
+            found = self._flag_totals[(period, grid)] = {
+                "red": counts["red"],
+                "yellow": counts["yellow"],
+                "villages": sum(r["village_id"] in evaluated for r in rewards),
+            }
+        return dict(found)
 
     def categories_in(self, ids: list[str]) -> list[dict]:
         wanted = set(ids)

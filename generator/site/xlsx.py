@@ -2,10 +2,10 @@
 the results tables with Chinese headers and names instead of codes (sheets 红黄旗, 奖罚, 处理措施,
 网格平均分). No I/O: tables in, bytes out.
 
-XlsxWriter writes each workbook with its header rows (styles, properties, column widths, the
-frozen first row); the data rows are then put into its sheets as XML made here, a distinct
-value of a column once: through XlsxWriter's per-cell calls (6.5 µs a cell) a county's six
-million cells took 40 s, now 4.5 s. A text cell is an inline string (as XlsxWriter's constant_memory
+XlsxWriter writes the header workbook once (styles, properties, column widths, the frozen
+first row); each workbook is that one with its period's title and dates and its data rows put
+into its sheets as XML made here, a distinct value of a column once: through XlsxWriter's
+per-cell calls (6.5 µs a cell) a county's six million cells took 40 s, now 2.9 s. A text cell is an inline string (as XlsxWriter's constant_memory
 mode writes them), escaped, so a name starting with = + - @ never becomes a formula; a number
 is written as XlsxWriter writes it (%.16G).
 

@@ -177,8 +177,8 @@ class SiteIndex:
 
     def flag_totals(self, period: str, grid: str | None = None) -> dict[str, int]:
         """A period's (one grid's) red and yellow flags and how many villages took part (参评:
-        scored in a category; an active village scored in none is not counted), counted once:
-        a county's period, grid, poster and article pages asked 48,000 times."""
+        scored in a category; an active village scored in none is not counted), counted once
+        for the period, grid, poster and article pages that each show them."""
         found = self._flag_totals.get((period, grid))
         if found is None:
             counts = Counter(r["flag"] for r in self.grid_rows("flags", period, grid))

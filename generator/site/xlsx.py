@@ -5,9 +5,10 @@ the results tables with Chinese headers and names instead of codes (sheets 红�
 XlsxWriter writes the header workbook once (styles, properties, column widths, the frozen
 first row); each workbook is that one with its period's title and dates and its data rows put
 into its sheets as XML made here, a distinct value of a column once: through XlsxWriter's
-per-cell calls (6.5 µs a cell) a county's six million cells took 40 s, now 2.9 s. A text cell is an inline string (as XlsxWriter's constant_memory
-mode writes them), escaped, so a name starting with = + - @ never becomes a formula; a number
-is written as XlsxWriter writes it (%.16G).
+per-cell calls (6.5 µs a cell) a county's six million cells took 40 s, now 2.9 s. A text cell
+is an inline string (as XlsxWriter's constant_memory mode writes them), escaped, so a name
+starting with = + - @ never becomes a formula; a number is written as XlsxWriter writes it
+(%.16G).
 
 The same rows always give the same bytes: every zip entry has the fixed 1980 date, and the
 document's created time is the period's first day, never the clock.
@@ -125,7 +126,7 @@ def inline_string(text: str) -> str:
     return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
-def workbook(period: str, tables: dict[str, list[str]]) -> bytes:
+def workbook(period: str, tables: dict[str, list[bytes]]) -> bytes:
     """One workbook: a sheet per results table, in RESULT_TABLES order; `tables` holds each
     table's rows as sheet_rows makes them."""
     sheets = {

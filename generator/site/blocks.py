@@ -57,13 +57,8 @@ def row_key(index: SiteIndex, row: dict) -> tuple:
     return (rank, index.village_order[row["village_id"]])
 
 
-def flag_totals(index: SiteIndex, period: str, grid: str | None = None) -> dict:
-    """The flags of a period (of one grid) and how many villages took part (SiteIndex's)."""
-    return index.flag_totals(period, grid)
-
-
 def period_summary(index: SiteIndex, period: str) -> str:
-    totals = flag_totals(index, period)
+    totals = index.flag_totals(period)
     return (
         f"{index.town}{period_label(period)}红黄旗评比结果：{totals['villages']}个村参评，"
         f"共评出红旗{totals['red']}面、黄旗{totals['yellow']}面。"
@@ -257,7 +252,7 @@ def grid_summaries(index: SiteIndex, period: str, url) -> list[dict]:
                 "grid": index.grid_ref(g["id"]),
                 "url": url(period, g["id"]),
                 **money,
-                **flag_totals(index, period, g["id"]),
+                **index.flag_totals(period, g["id"]),
             }
         )
     return rows

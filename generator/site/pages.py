@@ -110,7 +110,7 @@ def _home_period(site: Site, period: str) -> dict:
     context = {
         "period": index.period_ref(period),
         "action_counts": blocks.action_counts(index, period),
-        "totals": blocks.flag_totals(index, period),
+        "totals": index.flag_totals(period),
         "money_total": blocks.money_total(index.rows("rewards", period)),
     }
     if site.split:
@@ -140,7 +140,7 @@ def period(site: Site, key: str) -> Page:
         "previous": index.period_ref(neighbours[0]) if neighbours else None,
         "year": index.period_ref(year_of(key)),
         "rule": index.rule(key),
-        "totals": blocks.flag_totals(index, key),
+        "totals": index.flag_totals(key),
         "events": blocks.event_rows(index, index.rows("events", key)),
         "action_counts": blocks.action_counts(index, key),
         "money_total": blocks.money_total(index.rows("rewards", key)),
@@ -213,7 +213,7 @@ def grid_period(site: Site, key: tuple[str, str]) -> Page:
         "year": index.period_ref(year_of(month)),
         "grid": grid,
         "rule": index.rule(month),
-        "totals": blocks.flag_totals(index, month, grid_id),
+        "totals": index.flag_totals(month, grid_id),
         "sections": blocks.scoreboard(index, month, categories, grid_id),
         "ledger": blocks.ledger(index, month, grid_id),
         "money_total": blocks.money_total(index.grid_rows("rewards", month, grid_id)),

@@ -245,11 +245,12 @@ def first_build_line(name: str, scores: Path, pages: int, repeat: int, published
     it is part of the run (Pelican deletes its files first; flagboard keeps the old site until
     the new one is whole, swaps, then deletes twice as many entries: a folder per page)."""
     best: dict[str, Figure] = {}
+    plain = pelican_site(pages)
     with tempfile.TemporaryDirectory(dir=WORK) as scratch:
         for turn in range(repeat):
             commands = {
                 "flagboard": build_command(scores, Path(scratch) / f"ours-{turn}", None, published),
-                "Pelican": pelican_command(pelican_site(pages), Path(scratch) / f"plain-{turn}"),
+                "Pelican": pelican_command(plain, Path(scratch) / f"plain-{turn}"),
             }
             for side, command in commands.items():
                 figure = measure(side, command, float("inf"), 1)

@@ -86,7 +86,7 @@ def test_openpyxl_reads_the_same_text_and_numbers_and_no_formula(books):
 
 
 @pytest.mark.parametrize("period", ["2024-02", "2024", "2019-11"])
-def test_each_workbook_s_properties_are_xlsxwriter_s_own_for_its_period(books, period):
+def test_each_workbook_s_properties_are_xlsxwriter_s_own_for_its_period(period):
     """The header workbook is made once and its core.xml given each period's title and
     dates: every entry but the sheets' rows is what XlsxWriter writes for that period."""
     made = zipfile.ZipFile(

@@ -49,10 +49,15 @@ def wechat(index: SiteIndex, key: str, site_url: str, compact: bool = False) -> 
 def version_tag(index: SiteIndex, key: str) -> str:
     """A short hash of the period's results, on the article's link: WeChat's browser caches
     pages hard, so a reader following the link of a corrected article gets the page anew."""
-    rows = [index.rows(table, key) for table in ("flags", "rewards", "actions", "events")]
-    # marshal's version 2 writes values only (no references between objects, which version
-    # 3 adds and which would follow object identity); the rows' keys come in the document's
-    # column order. A county's 120 articles: 0.4 s, against 1.7 s for sorted JSON.
+    # Each row's values as a tuple, in the document's column order (every row of a table has
+    # the same keys, so writing them again on every row only made more bytes to hash), through
+    # marshal's version 2, which writes values only: no references between objects, which
+    # version 3 adds and which would follow object identity. A county's 120 articles: 0.25 s,
+    # against 0.45 s with the keys and 1.7 s for sorted JSON.
+    rows = [
+        list(map(tuple, map(dict.values, index.rows(table, key))))
+        for table in ("flags", "rewards", "actions", "events")
+    ]
     return hashlib.sha256(marshal.dumps(rows, 2)).hexdigest()[:8]
 
 

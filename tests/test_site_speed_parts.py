@@ -3,14 +3,17 @@ bench/same_site.py, which the work checks byte-identical output with."""
 
 from __future__ import annotations
 
+import re
+
 import jinja2
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
 from same_site import differences
 
+from generator.site import chart, plugin
 from generator.site import html as sitehtml
-from generator.site import plugin
+from generator.site.chart import Series, line_chart
 from generator.site.format import points
 from generator.site.poster import lines, sheets
 from generator.site.qr import BORDER, _row_runs
@@ -199,3 +202,38 @@ def test_dotted_names_find_what_jinja_finds_but_a_dict_s_own_key_first(row):
     text = shown.render(r=row, o=Named())
     items = "items" not in row
     assert text == f"{escape(row.get('name', ''))}|{escape(row.get('url', ''))}|属性|{items}"
+
+
+scores = st.one_of(
+    st.none(),
+    st.integers(0, 100),
+    st.floats(0, 100, allow_nan=False).map(lambda v: round(v * 4) / 4),
+    st.floats(0, 100, allow_nan=False),
+)
+
+
+@given(st.lists(st.tuples(scores, scores, st.sampled_from([None, "red", "yellow"])), max_size=14))
+def test_a_chart_s_coordinates_are_the_scale_s_worked_out_for_each_value(points_):
+    """chart.py formats each value's y once per scale (_YTexts): the paths, dots and ticks
+    hold what the scale's formula gives each value, worked out one by one."""
+    mine = Series("mine", [a for a, _, _ in points_], [m for _, _, m in points_])
+    average = Series("avg", [b for _, b, _ in points_])
+    drawn = line_chart([f"{n}月" for n in range(len(points_))], [average, mine])
+    values = [v for s in (average, mine) for v in s.values if v is not None]
+    if not values:
+        assert drawn == {}
+        return
+    low, high = float(drawn["y_ticks"][1]["label"]), float(drawn["y_ticks"][0]["label"])
+    span, height = high - low, chart.HEIGHT - chart.TOP - chart.BOTTOM
+
+    def y(value: float) -> str:
+        return f"{chart.TOP + (high - value) / span * height:.1f}"
+
+    assert [t["y"] for t in drawn["y_ticks"]] == [y(high), y(low)]
+    xs = chart._x_positions(len(points_))
+    for path, series in zip(drawn["paths"], (average, mine), strict=True):
+        found = re.findall(r"[ML]([\d.]+) ([\d.]+)", path["d"])
+        expected = [(xs[i], y(v)) for i, v in enumerate(series.values) if v is not None]
+        assert found == expected
+    dots = [(d["cx"], d["cy"]) for d in drawn["dots"]]
+    assert dots == [(xs[i], y(v)) for i, (v, _, m) in enumerate(points_) if v is not None and m]

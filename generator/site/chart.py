@@ -25,13 +25,13 @@ def line_chart(x_labels: list[str], series: list[Series]) -> dict:
         return {}
     low, high = _range(min(values), max(values))
     xs = _x_positions(len(x_labels))
-    y = _y_scale(low, high)
+    y = _y_texts(low, high)
     return {
         "width": WIDTH,
         "height": HEIGHT,
         "paths": [{"css": s.css, "d": _path(tuple(s.values), xs, low, high)} for s in series],
         "dots": [dot for s in series for dot in _dots(s, xs, y)],
-        "y_ticks": [{"y": y(v), "label": _label(v)} for v in (high, low)],
+        "y_ticks": [{"y": y[v], "label": _label(v)} for v in (high, low)],
         "x_ticks": _x_ticks(x_labels, xs),
         "left": LEFT,
         "right": WIDTH - RIGHT,
@@ -39,14 +39,23 @@ def line_chart(x_labels: list[str], series: list[Series]) -> dict:
     }
 
 
-def _y_scale(low: float, high: float):
-    """Points → the y coordinate as the SVG writes it (one decimal)."""
-    span, height = high - low, HEIGHT - TOP - BOTTOM
+class _YTexts(dict):
+    """Points → the y coordinate as the SVG writes it (one decimal), each value worked out and
+    formatted once: scores recur (whole and half points), on a county's 24,000 charts."""
 
-    def y(value: float) -> str:
-        return f"{TOP + (high - value) / span * height:.1f}"
+    def __init__(self, low: float, high: float) -> None:
+        super().__init__()
+        self.high, self.span = high, high - low
 
-    return y
+    def __missing__(self, value: float) -> str:
+        y = TOP + (self.high - value) / self.span * (HEIGHT - TOP - BOTTOM)
+        text = self[value] = f"{y:.1f}"
+        return text
+
+
+@functools.lru_cache(maxsize=256)
+def _y_texts(low: float, high: float) -> _YTexts:
+    return _YTexts(low, high)
 
 
 def _range(low: float, high: float) -> tuple[float, float]:
@@ -71,8 +80,8 @@ def _x_positions(count: int) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1 << 12)  # a grid's average line recurs on its villages' charts
 def _path(values: tuple[float | None, ...], xs: tuple[str, ...], low: float, high: float) -> str:
     """Line segments through the values; a value alone between gaps becomes a dot."""
-    span, height = high - low, HEIGHT - TOP - BOTTOM  # as _y_scale, without a call per value
-    ys = [None if v is None else f"{TOP + (high - v) / span * height:.1f}" for v in values]
+    y = _y_texts(low, high)
+    ys = [None if v is None else y[v] for v in values]
     parts = []
     last = len(ys) - 1
     for index, y in enumerate(ys):
@@ -87,10 +96,10 @@ def _path(values: tuple[float | None, ...], xs: tuple[str, ...], low: float, hig
     return "".join(parts)
 
 
-def _dots(series: Series, xs: tuple[str, ...], y) -> list[dict]:
+def _dots(series: Series, xs: tuple[str, ...], y: _YTexts) -> list[dict]:
     marks = series.marks or []
     return [
-        {"cx": xs[i], "cy": y(v), "css": mark}
+        {"cx": xs[i], "cy": y[v], "css": mark}
         for i, (v, mark) in enumerate(zip(series.values, marks, strict=False))
         if v is not None and mark
     ]

@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import tomllib
 from pathlib import Path
 
@@ -280,7 +281,11 @@ def cpu_ratio(ours: Figure, theirs: Figure) -> str:
     Pelican runs in one process, so this ratio is the harder one for flagboard."""
     if not (ours.cpu and theirs.cpu):
         return ""
-    return f"CPU 时间 {ours.cpu:.1f} 秒对 {theirs.cpu:.1f} 秒，比值 {ours.cpu / theirs.cpu:.2f}；"
+    kernel = f"（其中内核 {ours.sys:.1f} 秒对 {theirs.sys:.1f} 秒）" if ours.sys is not None else ""
+    return (
+        f"CPU 时间 {ours.cpu:.1f} 秒对 {theirs.cpu:.1f} 秒{kernel}，"
+        f"比值 {ours.cpu / theirs.cpu:.2f}；"
+    )
 
 
 def tiny_town() -> Path:
@@ -330,10 +335,43 @@ def bench_site(
         hugo = hugo_figure(pages, repeat)
         if hugo is not None:
             print(hugo_line(name, ours, hugo, pages))
+    print(filesystem_line())
     if profile:
         print("县的网站按页面类型剖析（一个写页进程，CPU 秒；bench/site_profile.py）：")
         print(kind_profile(ensure_county(), published))
     return figures
+
+
+PROBE_FOLDERS = 2000
+
+
+def filesystem_line() -> str:
+    """How fast this machine's file system makes a page's folder and file, once on its own
+    and once again right after deleting them: every build deletes the last one's output, and
+    an ext4 without a journal skips recently freed inodes for minutes when it allocates new
+    ones (`recently_deleted` in fs/ext4/ialloc.c), so that on such a machine the same build's
+    system time grows with every build before it. flagboard makes a folder and a file per page
+    (its addresses end in /), Pelican's Markdown pages a file each: twice the inodes."""
+    probe = WORK / "fs-probe"
+    shutil.rmtree(probe, ignore_errors=True)
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        probe.mkdir()
+        for number in range(PROBE_FOLDERS):
+            folder = probe / f"{number:05d}"
+            folder.mkdir()
+            (folder / "index.html").write_bytes(b"<p>x</p>" * 500)
+        made = time.perf_counter()
+        shutil.rmtree(probe)
+        timings.append((made - started, time.perf_counter() - made))
+    (first, removed), (again, _) = timings
+    each = [seconds / PROBE_FOLDERS * 1e6 for seconds in (first, removed, again)]
+    return (
+        f"本机文件系统：新建一个网页的文件夹和文件 {each[0]:.0f} 微秒，删除 {each[1]:.0f} 微秒，"
+        f"删除后立即再建 {each[2]:.0f} 微秒（{PROBE_FOLDERS} 个取平均；再建明显变慢的机器上，"
+        "重复生成的用时随之上升，flagboard 每页一个文件夹一个文件，受影响约为 Pelican 的两倍）"
+    )
 
 
 def before_line(

@@ -354,9 +354,10 @@ def test_make_test_adds_the_test_lock_on_top(tmp_path):
         "requirements/test.txt",
     ]
     assert installs[-1][-3:] == ["--require-hashes", "-r", "requirements/test.txt"]
-    # the suite's many processes get every package's bytecode, compiled once
+    # the suite's many processes get every package's bytecode, compiled once, flagboard's too
     lines = make_dry_run(tmp_path / "venv", "install-test")
     assert "-m compileall" in lines[-2] and lines[-1].startswith("touch ")
+    assert lines[-2].split("||")[0].split()[-1] == "generator"
     for target in ("install-test", "lint", "lock", "screenshots"):  # what needs the test tools
         assert "requirements/test.txt" in map(
             lock_of, pip_installs(make_dry_run(tmp_path / "v", target))

@@ -20,9 +20,12 @@ With `--site-url URL` every flagboard build (of both revisions) is a published o
 publishconf.py with FLAGBOARD_SITEURL=URL, an absolute address, so that the posters and the
 screen get their QR codes (a build with pelicanconf.py makes none).
 Beside each wall-time ratio it prints the ratio of CPU seconds (every process of the command:
-other jobs on the machine move it much less); with `--before`, whether the two revisions built
-byte-identical sites (same_site.py); and last, unless `--no-profile`, the county's profile by
-page kind (site_profile.py: each kind's context, render and file in CPU seconds).
+other jobs on the machine move it much less) and how much of them was the kernel's; with
+`--before`, whether the two revisions built byte-identical sites (same_site.py); then how fast
+this machine's file system makes a page's folder and file, before and right after deleting
+some (filesystem_line: on some machines that is what moves the ratio most between runs); and
+last, unless `--no-profile`, the county's profile by page kind (site_profile.py: each kind's
+context, render and file in CPU seconds).
 `bench_site` has the shape run.py's BENCHMARKS expects.
 """
 

@@ -98,6 +98,7 @@ def _build(scores, out, settings_file, content, extra_settings, progress, warn, 
             summary = _generate(
                 scores,
                 site,
+                outfolder.previous_site(out),
                 settings_file,
                 content,
                 extra_settings,
@@ -122,9 +123,19 @@ def _build(scores, out, settings_file, content, extra_settings, progress, warn, 
 
 
 def _generate(
-    scores, site, settings_file, content, extra_settings, for_publishing, progress, warn, check
+    scores,
+    site,
+    previous,
+    settings_file,
+    content,
+    extra_settings,
+    for_publishing,
+    progress,
+    warn,
+    check,
 ) -> str:
-    """Validate, compute and run Pelican into `site`; returns the data's one-line summary."""
+    """Validate, compute and run Pelican into `site`, linking the pages that `previous` (the
+    site being replaced, or None) holds already; returns the data's one-line summary."""
     # Work that needs only the scores folder or the results runs in a second process (where
     # the machine has one to spare) while this one goes on: see forked.py.
     with contextlib.ExitStack() as stack:
@@ -141,7 +152,7 @@ def _generate(
         # The published CSVs and results.json, made and written into the site by a second
         # process while this one makes the pages.
         published = stack.enter_context(
-            forked.Background(publish.write_computed, data, results, site)
+            forked.Background(publish.write_computed, data, results, site, previous)
         )
         # Handed to the plugin in memory: re-reading a county's 80 MB results.json cost seconds.
         document = results_document(data, results)
@@ -153,6 +164,7 @@ def _generate(
             "FLAGBOARD_SCORES": str(scores.resolve()),
             "FLAGBOARD_NOTICE": notice_settings(data.town.notice),
             "DELETE_OUTPUT_DIRECTORY": False,
+            "FLAGBOARD_PREVIOUS": previous,
             "FLAGBOARD_HISTORY": _site_history(
                 history.result(), for_publishing, progress, warn, (scores, check)
             ),

@@ -123,6 +123,12 @@ def check_out(out: Path) -> None:
         raise BuildFailed(f"没有权限在 {parent} 中写入（只读或权限不足），无法生成 {out}；{FIX}")
 
 
+def previous_site(out: Path) -> str | None:
+    """The site flagboard built at `out` that this build replaces (its pages may be linked,
+    see reuse.py), or None: no such site, or an empty folder."""
+    return str(out) if _regular_file(out / SITE_MARK) else None
+
+
 def _replaceable(out: Path) -> bool:
     """An empty folder, or one holding the marker every site flagboard builds carries."""
     with os.scandir(out) as entries:

@@ -23,6 +23,8 @@ Settings it reads (see pelicanconf.py):
   FLAGBOARD_LICENSE       the published data's licence, named in /data/datapackage.json
   FLAGBOARD_HISTORY       provenance from git: a revisions.SiteHistory, filled by `flagboard
                           build` (plain Pelican builds without it)
+  FLAGBOARD_PREVIOUS      the site this build replaces, whose unchanged pages are linked rather
+                          than written again (reuse.py; set by `flagboard build`)
 
 Pages are written by several forked processes (forked.py). Pelican's `content_written` signal
 still reaches every receiver in the main process for every page this plugin writes: once all
@@ -56,6 +58,7 @@ from generator.site import (
     pagecheck,
     pages,
     publish,
+    reuse,
     rulewords,
     siteurl,
 )
@@ -155,7 +158,11 @@ class ResultsPages(Generator):
         site.data_files.append(self._package(site.data_files))
         site.extra_urls = self._pelican_urls()
         written += [w for unit in self._write_units(pages.units(site, last=True)) for w in unit]
-        publish.write_files(site.data_files + self._theme_files(), Path(self.output_path))
+        publish.write_files(
+            site.data_files + self._theme_files(),
+            Path(self.output_path),
+            self.settings.get("FLAGBOARD_PREVIOUS"),
+        )
         for kind, url, path, title in written:
             context = self.context | {"page_kind": kind, "page_url": url, "title": title}
             signals.content_written.send(path, context=context)
@@ -187,8 +194,8 @@ class ResultsPages(Generator):
             pass
         except FileNotFoundError:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as file:
-            file.write(output)
+        previous = self.settings.get("FLAGBOARD_PREVIOUS")
+        reuse.write_text(path, output, previous and sanitised_join(previous, name))
         return page.template, page.url, path, page.title
 
     def _footer(self, context: dict, own: dict) -> Markup | None:

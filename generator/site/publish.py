@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from generator.layout import TOWN_FILE, VILLAGES_FILE
 from generator.load.cells import decode
 from generator.periods import label as period_label
 from generator.results import TABLES, results_json_parts, table_csv
+from generator.site import reuse
 from generator.site.format import data_path
 from generator.site.schema import RESULT_TABLES
 from generator.site.xlsx import Names, workbooks
@@ -96,12 +98,14 @@ def _key(path: str) -> str:
     return path.rpartition("/")[2].removesuffix(".xlsx")
 
 
-def write_computed(data: Dataset, results: Results, output_dir: Path) -> list[DataFile]:
-    """`computed_files` written into the site at `output_dir`; returned without their bytes.
-    `flagboard build` runs this in a second process while the first makes and writes the
-    pages: a county's 100 MB of data files then never pass between processes."""
+def write_computed(
+    data: Dataset, results: Results, output_dir: Path, previous: str | None = None
+) -> list[DataFile]:
+    """`computed_files` written into the site at `output_dir` (write_files); returned without
+    their bytes. `flagboard build` runs this in a second process while the first makes and
+    writes the pages: a county's 100 MB of data files then never pass between processes."""
     files = computed_files(data, results)
-    write_files(files, output_dir)
+    write_files(files, output_dir, previous)
     return [file.written() for file in files]
 
 
@@ -175,11 +179,13 @@ def _first_line(path: Path) -> bytes:
         return handle.readline()
 
 
-def write_files(files: list[DataFile], output_dir: Path) -> None:
-    """Write each file that still has its bytes (the others are in place already)."""
+def write_files(files: list[DataFile], output_dir: Path, previous: str | None = None) -> None:
+    """Write each file that still has its bytes (the others are in place already); one that
+    the site being replaced, `previous`, holds already is linked (reuse.py)."""
     for file in files:
         if file.data is None:
             continue
         path = output_dir / file.path
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(file.data)
+        old = None if previous is None else os.path.join(previous, file.path)
+        reuse.write_bytes(str(path), file.data, old)

@@ -41,6 +41,21 @@ def test_the_same_bytes_are_linked_and_other_bytes_written(tmp_path):
     assert old.read_bytes() == "红旗".encode()
 
 
+def test_a_large_file_is_compared_to_its_last_byte(tmp_path):
+    """Compared a part at a time (a county's results.json is 88 MB): a difference in the last
+    part, or a file that grew, is a difference."""
+    data = bytes(range(256)) * (3 * 4096 + 7)  # three parts and a bit
+    old = tmp_path / "results.json"
+    old.write_bytes(data)
+    assert reuse.write_bytes(str(tmp_path / "same.json"), data, str(old))
+    (tmp_path / "same.json").unlink()
+    assert not reuse.write_bytes(str(tmp_path / "last.json"), data[:-1] + b"!", str(old))
+    with open(old, "ab") as grown:
+        grown.write(b"x")
+    assert not reuse.write_bytes(str(tmp_path / "grown.json"), data, str(old))
+    assert (tmp_path / "grown.json").read_bytes() == data
+
+
 def test_text_is_written_as_a_text_file_is(tmp_path):
     page = tmp_path / "page.html"
     assert not reuse.write_text(str(page), "<p>红旗</p>\n", None)

@@ -8,6 +8,8 @@ the table of docs/problems.md (`make docs`). Imports: problems only.
 
 from __future__ import annotations
 
+import errno
+
 from generator.problems import MORE_IN_ALL, MORE_PROBLEMS, ProblemType
 
 T = ProblemType
@@ -100,6 +102,41 @@ FILE_EXISTS = T(
 FILE_EXISTS_IMPORT = FILE_EXISTS.variant(
     "文件已存在，不会覆盖。如确要用表格替换它（例如复议后更正），请加 --force"
 )
+
+# -- the machine's files: a folder that cannot be made, a full disk, no permission ----------------
+
+IO_ERROR = T(
+    "io_error",
+    "读写文件时出错",
+    "检查这个路径：要的文件夹是不是被同名文件占了，磁盘空间和权限够不够；或换一个位置",
+    "读写时出错：{reason}；请检查这个路径、磁盘空间和权限，或换一个位置",
+)
+# What an OSError's errno means, said beside the path it names (os_reason).
+OS_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "操作不被允许（没有权限，或文件被设为不可修改）",
+    errno.EROFS: "所在磁盘是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    getattr(errno, "EDQUOT", -1): "超出磁盘配额",
+    errno.EIO: "磁盘读写错误",
+    errno.ENOTDIR: "路径中有一段是文件，不是文件夹",
+    errno.EISDIR: "应是文件，却是文件夹",
+    errno.ENOENT: "找不到文件或文件夹",
+    errno.EEXIST: "已经存在（例如要建文件夹的地方已有同名文件）",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EBUSY: "正被其他程序使用，或是挂载点",
+    errno.EXDEV: "不在同一个磁盘上",
+    errno.ENAMETOOLONG: "路径太长",
+    errno.ELOOP: "符号链接太多层",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in the user's words: the errno's reason, or its name."""
+    return (
+        OS_REASONS.get(error.errno) or f"系统错误 {errno.errorcode.get(error.errno, error.errno)}"
+    )
+
 
 # -- content pages (content/): docs/data-format.md §2.1「页面只发布自己」 -----------------------
 

@@ -12,6 +12,7 @@ import time
 import unicodedata
 from pathlib import Path
 
+from generator import catalogue
 from generator.catalogue import COMMAND
 from generator.problems import (
     InvalidArgument,
@@ -38,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except InvalidData as error:
         _print_problems(error.problems, getattr(args, "format", "text"))
+        return 1
+    except OSError as error:  # the machine refused a file (a folder taken by a file, a full disk)
+        problem = catalogue.IO_ERROR.at(
+            str(error.filename or ""), reason=catalogue.os_reason(error)
+        )
+        _print_problems([problem], getattr(args, "format", "text"))
         return 1
     except KeyboardInterrupt:
         return 130

@@ -137,6 +137,37 @@ def test_missing_folder_is_a_message_not_a_traceback(tmp_path):
     assert "找不到评分数据文件夹" in result.stderr and "Traceback" not in result.stderr
 
 
+EXISTS, NOT_A_FOLDER = "已经存在", "路径中有一段是文件，不是文件夹"
+
+
+@pytest.mark.parametrize(
+    "command, taken, reason",
+    [
+        (["compute", "--out", "{taken}"], "taken", EXISTS),
+        (["compute", "--out", "{taken}/results"], "taken", NOT_A_FOLDER),
+        (["new-month", "2026-01"], "2026", EXISTS),
+        (["new-annual", "2026"], "2026", EXISTS),
+    ],
+)
+def test_a_folder_the_machine_refuses_is_a_chinese_message_not_a_traceback(
+    good_town, tmp_path, command, taken, reason
+):
+    """A file where a command must make a folder (the results, a new year's): the path, the
+    reason and what to do, exit 1; nothing else written."""
+    blocker = (tmp_path / taken) if taken == "taken" else (good_town / taken)
+    blocker.write_text("同名文件", encoding="utf-8")
+    argv = [w.replace("{taken}", str(blocker)) for w in command] + ["--scores", str(good_town)]
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", *argv], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr
+    named = argv[2] if argv[0] == "compute" else str(blocker)
+    assert f"{named}：读写时出错：{reason}" in result.stderr
+    assert "请检查这个路径、磁盘空间和权限" in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "同名文件"
+
+
 def test_the_command_flushes_its_output_before_leaving(good_town, tmp_path):
     # run() leaves with os._exit (no interpreter teardown): piped output must still arrive
     result = subprocess.run(

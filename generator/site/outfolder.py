@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator import forked
+from generator import catalogue, forked
 from generator.history.gitlog import repo_root_of
 from generator.layout import SITE_MARK  # also what publish looks for (generator/deploy)
 
@@ -315,30 +315,10 @@ def _rename_twice(site: Path, out: Path) -> None:
 
 # -- I/O failures -----------------------------------------------------------------------
 
-_REASONS = {
-    errno.EACCES: "没有权限",
-    errno.EPERM: "操作不被允许（没有权限，或文件被设为不可修改）",
-    errno.EROFS: "所在磁盘是只读的",
-    errno.ENOSPC: "磁盘空间不足",
-    getattr(errno, "EDQUOT", -1): "超出磁盘配额",
-    errno.EIO: "磁盘读写错误",
-    errno.ENOTDIR: "路径中有一段是文件，不是文件夹",
-    errno.EISDIR: "应是文件，却是文件夹",
-    errno.ENOENT: "找不到文件或文件夹",
-    errno.EEXIST: "已经存在",
-    errno.ENOTEMPTY: "文件夹不是空的",
-    errno.EBUSY: "正被其他程序使用，或是挂载点",
-    errno.EXDEV: "不在同一个磁盘上",
-    errno.ENAMETOOLONG: "路径太长",
-    errno.ELOOP: "符号链接太多层",
-}
-
 
 def io_problem(error: OSError, out: Path) -> str:
     """An OSError as a Chinese message: the path, the reason, what to do; the site is as it was."""
-    reason = (
-        _REASONS.get(error.errno) or f"系统错误 {errno.errorcode.get(error.errno, error.errno)}"
-    )
+    reason = catalogue.os_reason(error)
     where = f" {error.filename} " if error.filename else ""
     return (
         f"读写文件{where}时出错：{reason}。输出文件夹 {out} 保持原样；"

@@ -22,6 +22,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from generator import forked
 from generator.columnar import distinct
 from generator.csvsafe import neutralise
 from generator.load import Dataset
@@ -46,20 +47,36 @@ _QUOTE_RE = re.compile(r'[,"\r\n]')
 
 
 def write_results(data: Dataset, results: Results, out_dir: Path) -> list[Path]:
-    """Write flags.csv, rewards.csv, actions.csv, grid_averages.csv and results.json."""
+    """Write flags.csv, rewards.csv, actions.csv, grid_averages.csv and results.json.
+
+    results.json (a county's 89 MB, two thirds of the writing) is made and written by a
+    forked second process while this one writes the tables (forked.py: the same bytes either
+    way); an OSError there is raised here, as it would have been in this process."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    document = out_dir / "results.json"
     written = []
-    for name in TABLES:
-        path = out_dir / f"{name}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.writelines(table_lines(results, name))
-        written.append(path)
-    path = out_dir / "results.json"
-    with path.open("wb") as handle:
-        handle.writelines(results_json_parts(data, results))
-    written.append(path)
-    return written
+    with forked.Background(_write_json, data, results, document) as json_written:
+        for name in TABLES:
+            path = out_dir / f"{name}.csv"
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                handle.writelines(table_lines(results, name))
+            written.append(path)
+        refused = json_written.result()
+    if refused is not None:
+        raise OSError(*refused)
+    return [*written, document]
+
+
+def _write_json(data: Dataset, results: Results, path: Path) -> tuple | None:
+    """results.json written at `path`; None, or the OSError's (errno, strerror, filename) for
+    the process that asked to raise (an exception from a child arrives as its message only)."""
+    try:
+        with path.open("wb") as handle:
+            handle.writelines(results_json_parts(data, results))
+    except OSError as error:
+        return error.errno, error.strerror, error.filename
+    return None
 
 
 def results_json(document: dict) -> bytes:

@@ -168,6 +168,22 @@ def test_a_folder_the_machine_refuses_is_a_chinese_message_not_a_traceback(
     assert blocker.read_text(encoding="utf-8") == "同名文件"
 
 
+def test_a_results_json_that_cannot_be_written_is_said_by_compute(good_town, tmp_path):
+    """results.json is written by a second process (results.write_results): its OSError is
+    still the command's Chinese message, naming the file."""
+    out = tmp_path / "results"
+    (out / "results.json").mkdir(parents=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "compute", "--scores", str(good_town)]
+        + ["--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{out / 'results.json'}：读写时出错：应是文件，却是文件夹" in result.stderr
+    assert (out / "flags.csv").is_file()  # the tables were written beside it
+
+
 def test_the_command_flushes_its_output_before_leaving(good_town, tmp_path):
     # run() leaves with os._exit (no interpreter teardown): piped output must still arrive
     result = subprocess.run(

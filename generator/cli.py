@@ -41,9 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems(error.problems, getattr(args, "format", "text"))
         return 1
     except OSError as error:  # the machine refused a file (a folder taken by a file, a full disk)
-        problem = catalogue.IO_ERROR.at(
-            str(error.filename or ""), reason=catalogue.os_reason(error)
-        )
+        # a failed write names no file: then the folder the command was writing to
+        where = error.filename or getattr(args, "out", None) or getattr(args, "scores", "")
+        problem = catalogue.IO_ERROR.at(str(where), reason=catalogue.os_reason(error))
         _print_problems([problem], getattr(args, "format", "text"))
         return 1
     except KeyboardInterrupt:

@@ -184,6 +184,46 @@ def test_a_results_json_that_cannot_be_written_is_said_by_compute(good_town, tmp
     assert (out / "flags.csv").is_file()  # the tables were written beside it
 
 
+FULL_DISK = """
+import subprocess, sys
+disk, scores = sys.argv[1], sys.argv[2]
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", disk], check=True)
+with open(disk + "/filler", "wb", buffering=0) as filler:  # the whole disk
+    try:
+        while True:
+            filler.write(b"x" * 4096)
+    except OSError:
+        pass
+done = subprocess.run([sys.executable, "-m", "generator.cli", "compute", "--scores", scores,
+                       "--out", disk + "/results"], capture_output=True, text=True)
+print(done.returncode)
+print(done.stderr, end="")
+"""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or os.geteuid() != 0, reason="needs a private mount"
+)
+def test_a_full_disk_is_said_with_the_folder_compute_was_writing_to(good_town, tmp_path):
+    """A write that fails names no file: the message names the --out folder instead."""
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode:
+        pytest.skip("no private mount namespace here")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = tmp_path / "full_disk.py"
+    script.write_text(FULL_DISK, encoding="utf-8")
+    done = subprocess.run(
+        ["unshare", "-m", sys.executable, str(script), str(disk), str(good_town)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    code, _, said = done.stdout.partition("\n")
+    assert code == "1", done.stdout + done.stderr
+    assert "Traceback" not in said
+    assert said.startswith(f"{disk / 'results'}：读写时出错：磁盘空间不足；")
+
+
 def test_the_command_flushes_its_output_before_leaving(good_town, tmp_path):
     # run() leaves with os._exit (no interpreter teardown): piped output must still arrive
     result = subprocess.run(

@@ -354,7 +354,8 @@ def filesystem_line() -> str:
     an ext4 without a journal skips recently freed inodes for minutes when it allocates new
     ones (`recently_deleted` in fs/ext4/ialloc.c), so that on such a machine the same build's
     system time grows with every build before it. flagboard makes a folder and a file per page
-    (its addresses end in /), Pelican's Markdown pages a file each: twice the inodes."""
+    (its addresses end in /), Pelican's Markdown pages a file each; on a rebuild flagboard links
+    the files that did not change (generator/site/reuse.py), so that mostly its folders are new."""
     probe = WORK / "fs-probe"
     shutil.rmtree(probe, ignore_errors=True)
     timings = []
@@ -373,7 +374,8 @@ def filesystem_line() -> str:
     return (
         f"本机文件系统：新建一个网页的文件夹和文件 {each[0]:.0f} 微秒，删除 {each[1]:.0f} 微秒，"
         f"删除后立即再建 {each[2]:.0f} 微秒（{PROBE_FOLDERS} 个取平均；再建明显变慢的机器上，"
-        "重复生成的用时随之上升，flagboard 每页一个文件夹一个文件，受影响约为 Pelican 的两倍）"
+        "重复生成的用时随之上升：flagboard 每页新建一个文件夹，未变的文件用硬链接，"
+        "Pelican 每页新建一个文件）"
     )
 
 

@@ -71,6 +71,8 @@ class Background:
             self._reap()
             self._value = pickle.loads(data) if data else ("error", "子进程意外退出")
         status, *rest = self._value
+        if status == "oserror":  # a full disk, a folder refused: said as one in this process is
+            raise OSError(*rest)
         if status == "error":
             raise ChildFailed(*rest)
         return rest[0]
@@ -143,6 +145,8 @@ def _take_chunks(work: Callable[[Sequence], list], chunks: list, first: int, rea
 def _outcome(fn: Callable[..., Any], args: tuple) -> tuple:
     try:
         return ("ok", fn(*args))
+    except OSError as error:  # the machine's refusal: raised again as itself (result())
+        return ("oserror", error.errno, error.strerror, error.filename, None, error.filename2)
     except Exception as error:  # carried to the parent, which raises ChildFailed
         return ("error", str(error) or type(error).__name__, traceback.format_exc())
 

@@ -51,7 +51,7 @@ def write_results(data: Dataset, results: Results, out_dir: Path) -> list[Path]:
 
     results.json (a county's 89 MB, two thirds of the writing) is made and written by a
     forked second process while this one writes the tables (forked.py: the same bytes either
-    way); an OSError there is raised here, as it would have been in this process."""
+    way, and an OSError there is raised here as itself)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     document = out_dir / "results.json"
@@ -62,21 +62,13 @@ def write_results(data: Dataset, results: Results, out_dir: Path) -> list[Path]:
             with path.open("w", encoding="utf-8", newline="") as handle:
                 handle.writelines(table_lines(results, name))
             written.append(path)
-        refused = json_written.result()
-    if refused is not None:
-        raise OSError(*refused)
+        json_written.result()
     return [*written, document]
 
 
-def _write_json(data: Dataset, results: Results, path: Path) -> tuple | None:
-    """results.json written at `path`; None, or the OSError's (errno, strerror, filename) for
-    the process that asked to raise (an exception from a child arrives as its message only)."""
-    try:
-        with path.open("wb") as handle:
-            handle.writelines(results_json_parts(data, results))
-    except OSError as error:
-        return error.errno, error.strerror, error.filename
-    return None
+def _write_json(data: Dataset, results: Results, path: Path) -> None:
+    with path.open("wb") as handle:
+        handle.writelines(results_json_parts(data, results))
 
 
 def results_json(document: dict) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 import time
@@ -85,6 +86,21 @@ def test_background_returns_the_value_or_raises_the_same_way_either_way(fork):
         pytest.raises(forked.ChildFailed, match="division by zero"),
     ):
         job.result()
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_an_os_error_is_raised_as_itself_with_its_number_and_file(fork, tmp_path):
+    """A full disk or a refused folder in the work is the caller's OSError, as it would be in
+    this process, so that it is said in Chinese with its path (catalogue.os_reason)."""
+    missing = tmp_path / "missing" / "results.json"
+    with forked.Background(missing.write_bytes, b"x", fork=fork) as job:
+        with pytest.raises(FileNotFoundError) as raised:
+            job.result()
+    assert raised.value.errno == errno.ENOENT and raised.value.filename == str(missing)
+    moved = forked.Background(os.rename, tmp_path / "a", tmp_path / "b", fork=fork)
+    with moved, pytest.raises(FileNotFoundError) as raised:
+        moved.result()
+    assert raised.value.filename2 == str(tmp_path / "b")
 
 
 def test_leaving_without_asking_stops_the_child_at_once():

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from _history_helpers import APRIL, DataRepo, csv_bytes, period_rows
+from _mount_helpers import PRIVATE_MOUNT, run_in_private_mount
 from _site_helpers import ROOT, build_site, small_town
 
 from generator.cli import main
@@ -241,21 +242,11 @@ print(json.dumps({"first": first.returncode, "second": second.returncode, "err":
 """
 
 
-@pytest.mark.skipif(not LINUX or os.geteuid() != 0, reason="needs a private mount (root, unshare)")
+@PRIVATE_MOUNT
 def test_a_full_disk_fails_the_build_in_chinese_and_keeps_the_site(scores, tmp_path):
-    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode:
-        pytest.skip("no private mount namespace here")
     disk = tmp_path / "disk"
     disk.mkdir()
-    script = tmp_path / "disk_full.py"
-    script.write_text(DISK_FULL, "utf-8")
-    done = subprocess.run(
-        ["unshare", "-m", sys.executable, str(script), str(disk), str(scores)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_in_private_mount(DISK_FULL, tmp_path, disk, scores, timeout=120)
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
     assert found["first"] == 0 and found["second"] == 1

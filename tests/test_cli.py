@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from _mount_helpers import PRIVATE_MOUNT, run_in_private_mount
 from towns import Town, csv_bytes
 
 from generator.cli import _parser, main
@@ -201,23 +202,12 @@ print(done.stderr, end="")
 """
 
 
-@pytest.mark.skipif(
-    not sys.platform.startswith("linux") or os.geteuid() != 0, reason="needs a private mount"
-)
+@PRIVATE_MOUNT
 def test_a_full_disk_is_said_with_the_folder_compute_was_writing_to(good_town, tmp_path):
     """A write that fails names no file: the message names the --out folder instead."""
-    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode:
-        pytest.skip("no private mount namespace here")
     disk = tmp_path / "disk"
     disk.mkdir()
-    script = tmp_path / "full_disk.py"
-    script.write_text(FULL_DISK, encoding="utf-8")
-    done = subprocess.run(
-        ["unshare", "-m", sys.executable, str(script), str(disk), str(good_town)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_in_private_mount(FULL_DISK, tmp_path, disk, good_town, timeout=60)
     code, _, said = done.stdout.partition("\n")
     assert code == "1", done.stdout + done.stderr
     assert "Traceback" not in said
